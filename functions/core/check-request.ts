@@ -1,0 +1,36 @@
+/** What caused a check: kept on every result, deferral and audit record. */
+export interface Trigger {
+  /** `event`: a CloudTrail event; `sweep`: the schedule or `check`; `recheck`: a deferred re-check; `cli`: `check --cluster`. */
+  source: 'event' | 'sweep' | 'recheck' | 'cli';
+  eventId?: string;
+  eventName?: string;
+  /** When the triggering API call happened (ISO 8601). */
+  eventTime?: string;
+  actorArn?: string;
+  sourceIp?: string;
+  userAgent?: string;
+}
+
+/** "Check cluster C in region R because of T": the one request every trigger becomes. */
+export interface CheckRequest {
+  cluster: string;
+  region: string;
+  account?: string;
+  trigger: Trigger;
+  /** Stable across deferrals of the same request; logs and audit records carry it. */
+  correlationId: string;
+  /** 0 for the first check; incremented on each deferral. */
+  attempt: number;
+  /** ISO time after which a still-busy cluster becomes `failed`. Set on the first deferral. */
+  deadline?: string;
+  /** Set when the re-check follows an update the guard issued, instead of re-deciding. */
+  followUpdate?: FollowUpdate;
+}
+
+export interface FollowUpdate {
+  updateId: string;
+  /** When the update was issued (ISO), for the latency metric. */
+  issuedAt: string;
+  before: import('./endpoint').EndpointConfig;
+  after: import('./endpoint').EndpointConfig;
+}

@@ -1,0 +1,174 @@
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+import { cidrProblem } from './cidr';
+
+export const DEFAULT_POLICY_PARAMETER_NAME = '/eks-endpoint-guard/policy';
+export const DEFAULT_EXEMPTION_TAG = 'eks-endpoint-guard/exempt';
+/** EKS accepts at most 40 public access CIDRs per cluster. */
+export const MAX_PUBLIC_CIDRS = 40;
+
+const Cidr = z.string().superRefine((value, ctx) => {
+  const problem = cidrProblem(value);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+});
+const CidrList = z.array(Cidr).min(1).max(MAX_PUBLIC_CIDRS);
+const PublicAccess = z.enum(['disabled', 'restricted', 'allowed']);
+const PrivateAccess = z.enum(['required', 'optional']);
+/** Cluster name glob: letters, digits, `-`, `_`, with `*` and `?` wildcards. */
+const ClusterGlob = z
+  .string()
+  .regex(/^[A-Za-z0-9*?][A-Za-z0-9_*?-]{0,99}$/, 'expected a cluster name or glob such as "dev-*"');
+const IsoDate = z.iso.date();
+
+const Exemption = z.strictObject({
+  cluster: ClusterGlob,
+  reason: z.string().min(1),
+  /** Last day (UTC) on which the exemption applies. */
+  expires: IsoDate.optional(),
+});
+
+const Override = z.strictObject({
+  clusters: z.array(ClusterGlob).min(1),
+  publicAccess: PublicAccess.optional(),
+  allowedPublicCidrs: CidrList.optional(),
+  privateAccess: PrivateAccess.optional(),
+});
+
+export const PolicySchema = z
+  .strictObject({
+    version: z.literal(1),
+    mode: z.enum(['enforce', 'notify']).default('enforce'),
+    publicAccess: PublicAccess,
+    allowedPublicCidrs: CidrList.optional(),
+    privateAccess: PrivateAccess.default('required'),
+    exemptionTag: z.string().min(1).max(128).default(DEFAULT_EXEMPTION_TAG),
+    exemptions: z.array(Exemption).default([]),
+    overrides: z.array(Override).default([]),
+  })
+  .superRefine((policy, ctx) => {
+    if (policy.publicAccess === 'restricted' && !policy.allowedPublicCidrs) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['allowedPublicCidrs'],
+        message: 'required when publicAccess is "restricted"',
+      });
+    }
+    policy.overrides.forEach((override, index) => {
+      if (
+        override.publicAccess === 'restricted' &&
+        !override.allowedPublicCidrs &&
+        !policy.allowedPublicCidrs
+      ) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['overrides', index, 'allowedPublicCidrs'],
+          message: 'required when the override sets publicAccess "restricted" and the policy has none',
+        });
+      }
+    });
+  });
+
+export type Policy = z.output<typeof PolicySchema>;
+export type PolicyInput = z.input<typeof PolicySchema>;
+export type PublicAccessRule = z.output<typeof PublicAccess>;
+export type PrivateAccessRule = z.output<typeof PrivateAccess>;
+
+/** A policy that could not be read: the message is one line naming the source, field and fault. */
+export class PolicyError extends Error {
+  override readonly name = 'PolicyError';
+  constructor(
+    readonly source: string,
+    readonly fault: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`policy ${source}: ${fault}`, options);
+  }
+}
+
+/** A validated policy with what an audit record needs to identify it. */
+export interface LoadedPolicy {
+  policy: Policy;
+  source: string;
+  /** sha256 of the exact text, so auditors can tell which policy decided. */
+  digest: string;
+}
+
+/** Parses policy JSON text; throws PolicyError with a one-line message. */
+export function parsePolicy(text: string, source: string): LoadedPolicy {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (error) {
+    throw new PolicyError(source, `not valid JSON (${(error as Error).message})`, { cause: error });
+  }
+  return { policy: validatePolicy(data, source), source, digest: policyDigest(text) };
+}
+
+/** Validates an already-parsed policy value; throws PolicyError with a one-line message. */
+export function validatePolicy(data: unknown, source: string): Policy {
+  const result = PolicySchema.safeParse(data, { reportInput: true });
+  if (result.success) return result.data;
+  const issues = result.error.issues;
+  const first = formatIssue(issues[0] as z.core.$ZodIssue);
+  const more = issues.length > 1 ? ` (and ${issues.length - 1} more)` : '';
+  throw new PolicyError(source, `${first}${more}`, { cause: result.error });
+}
+
+export function policyDigest(text: string): string {
+  return `sha256:${createHash('sha256').update(text).digest('hex')}`;
+}
+
+/** The JSON Schema that policy authors can use in their editors. */
+export function policyJsonSchema(): Record<string, unknown> {
+  return {
+    ...z.toJSONSchema(PolicySchema, { io: 'input', unrepresentable: 'any' }),
+    $id: 'https://eks-endpoint-guard/policy.schema.json',
+    title: 'eks-endpoint-guard policy (version 1)',
+  };
+}
+
+function formatIssue(issue: z.core.$ZodIssue): string {
+  const where = issue.path.length > 0 ? `${formatPath(issue.path)}: ` : '';
+  return `${where}${describeIssue(issue)}`;
+}
+
+function describeIssue(issue: z.core.$ZodIssue): string {
+  switch (issue.code) {
+    case 'invalid_value':
+      if (issue.input === undefined) return 'is required';
+      return `expected ${issue.values.map((v) => JSON.stringify(v)).join(' | ')}, got ${show(issue.input)}`;
+    case 'invalid_type':
+      return issue.input === undefined
+        ? 'is required'
+        : `expected ${issue.expected}, got ${show(issue.input)}`;
+    case 'unrecognized_keys':
+      return `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => JSON.stringify(k)).join(', ')}`;
+    case 'too_small':
+      return issue.origin === 'array'
+        ? `needs at least ${issue.minimum} entr${issue.minimum === 1 ? 'y' : 'ies'}`
+        : `must not be empty`;
+    case 'too_big':
+      return issue.origin === 'array'
+        ? `has more than ${issue.maximum} entries`
+        : `is longer than ${issue.maximum}`;
+    case 'invalid_format':
+      return issue.format === 'date' ? `expected a date YYYY-MM-DD, got ${show(issue.input)}` : issue.message;
+    default:
+      return issue.message;
+  }
+}
+
+function formatPath(path: PropertyKey[]): string {
+  return path.reduce<string>((text, key) => {
+    if (typeof key === 'number') return `${text}[${key}]`;
+    return text ? `${text}.${String(key)}` : String(key);
+  }, '');
+}
+
+function show(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'object') return 'an object';
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}

@@ -1,0 +1,65 @@
+import type { Trigger } from './check-request';
+import type { ActiveExemption } from './effective';
+import type { EndpointConfig } from './endpoint';
+import type { Violation } from './evaluate';
+import type { Outcome } from './outcome';
+
+/** Which policy decided, for the audit trail. */
+export interface PolicyRef {
+  source: string;
+  version: number;
+  digest: string;
+  mode: 'enforce' | 'notify';
+  /** The rule set applied, e.g. `publicAccess "disabled", privateAccess "required" (policy)`. */
+  rule: string;
+}
+
+export interface UpdateError {
+  code: string;
+  message: string;
+}
+
+/** The flip-flop breaker's finding: the same cluster keeps being made non-compliant. */
+export interface Escalation {
+  actorArn?: string;
+  remediations: number;
+  windowMinutes: number;
+}
+
+/**
+ * One decision about one cluster: what the handler returns, the CLI prints, alerts describe
+ * and the audit trail stores.
+ */
+export interface CheckResult {
+  cluster: string;
+  region: string;
+  account?: string;
+  clusterArn?: string;
+  outcome: Outcome;
+  /** One line a person understands. */
+  reason: string;
+  /** ISO time of the decision. */
+  time: string;
+  correlationId: string;
+  trigger: Trigger;
+  attempt: number;
+  policy?: PolicyRef;
+  violations?: Violation[];
+  /** The endpoint configuration seen. */
+  before?: EndpointConfig;
+  /** The compliant target (remediated, would-remediate, blocked). */
+  after?: EndpointConfig;
+  exemption?: ActiveExemption;
+  updateId?: string;
+  /** InProgress, Successful, Failed or Cancelled, as EKS reports it. */
+  updateStatus?: string;
+  updateErrors?: UpdateError[];
+  /** Deferred: when the re-check is due and when the guard gives up. */
+  nextCheckAt?: string;
+  deadline?: string;
+  /** Blocked: what to fix before the guard can act. */
+  fix?: string;
+  escalation?: Escalation;
+  /** Set once the alert is published. */
+  alertMessageId?: string;
+}
