@@ -1,0 +1,2 @@
+// Placeholder: the real handler lands with the guard.
+export const handler = async (event: unknown) => ({ results: [], batchItemFailures: [], event });
