@@ -9,6 +9,8 @@ export interface Trigger {
   actorArn?: string;
   sourceIp?: string;
   userAgent?: string;
+  /** The event records the guard's own endpoint update: a check confirms it, never a second change. */
+  byGuard?: boolean;
 }
 
 /** "Check cluster C in region R because of T": the one request every trigger becomes. */
