@@ -10,6 +10,8 @@ export interface PolicyRef {
   version: number;
   digest: string;
   mode: 'enforce' | 'notify';
+  /** The tag key that exempts a cluster, for the alert's "how to get an exemption". */
+  exemptionTag: string;
   /** The rule set applied, e.g. `publicAccess "disabled", privateAccess "required" (policy)`. */
   rule: string;
 }
@@ -62,4 +64,6 @@ export interface CheckResult {
   escalation?: Escalation;
   /** Set once the alert is published. */
   alertMessageId?: string;
+  /** The alert could not be published after retries; the request is retried. */
+  alertFailed?: boolean;
 }

@@ -1,0 +1,81 @@
+import {
+  DescribeClusterCommand,
+  DescribeUpdateCommand,
+  type EKSClient,
+  paginateListClusters,
+  UpdateClusterConfigCommand,
+} from '@aws-sdk/client-eks';
+import { type EndpointConfig, endpointConfigOf } from '../core/endpoint';
+import type { ClusterState, EksPort, IssuedUpdate, UpdateState } from '../ports';
+import { AlreadyAtTargetError, awsErrorName, ClusterBusyError } from './errors';
+
+export function eksAdapter(client: EKSClient): EksPort {
+  return {
+    async describeCluster(name: string): Promise<ClusterState | undefined> {
+      try {
+        const { cluster } = await client.send(new DescribeClusterCommand({ name }));
+        if (!cluster) return undefined;
+        const vpc = cluster.resourcesVpcConfig;
+        return {
+          name: cluster.name ?? name,
+          arn: cluster.arn,
+          status: cluster.status ?? 'UNKNOWN',
+          config: endpointConfigOf(vpc),
+          tags: cluster.tags ?? {},
+          vpcId: vpc?.vpcId || undefined,
+          subnetIds: vpc?.subnetIds ?? [],
+        };
+      } catch (error) {
+        if (awsErrorName(error) === 'ResourceNotFoundException') return undefined;
+        throw error;
+      }
+    },
+
+    async updateEndpointAccess(name: string, target: EndpointConfig, token: string): Promise<IssuedUpdate> {
+      try {
+        const { update } = await client.send(
+          new UpdateClusterConfigCommand({
+            name,
+            clientRequestToken: token,
+            // Endpoint fields only, both booleans always: EKS takes one kind of update per call.
+            resourcesVpcConfig: {
+              endpointPublicAccess: target.publicAccess,
+              endpointPrivateAccess: target.privateAccess,
+              // CIDRs only matter while public access is on; sending stale ones would be refused.
+              ...(target.publicAccess ? { publicAccessCidrs: target.publicAccessCidrs } : {}),
+            },
+          }),
+        );
+        return { updateId: update?.id, status: update?.status };
+      } catch (error) {
+        const errorName = awsErrorName(error);
+        if (errorName === 'ResourceInUseException') {
+          throw new ClusterBusyError(`cluster ${name} has an update in progress`, { cause: error });
+        }
+        if (errorName === 'InvalidParameterException' && /desired configuration/i.test(String(error))) {
+          throw new AlreadyAtTargetError(`cluster ${name} is already at the target configuration`, {
+            cause: error,
+          });
+        }
+        throw error;
+      }
+    },
+
+    async describeUpdate(name: string, updateId: string): Promise<UpdateState> {
+      const { update } = await client.send(new DescribeUpdateCommand({ name, updateId }));
+      return {
+        status: update?.status ?? 'InProgress',
+        errors: (update?.errors ?? []).map((e) => ({
+          code: e.errorCode ?? 'Unknown',
+          message: e.errorMessage ?? '',
+        })),
+      };
+    },
+
+    async *listClusters(): AsyncIterable<string> {
+      for await (const page of paginateListClusters({ client, pageSize: 100 }, {})) {
+        yield* page.clusters ?? [];
+      }
+    },
+  };
+}

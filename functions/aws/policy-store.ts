@@ -1,0 +1,43 @@
+import type { SSMClient } from '@aws-sdk/client-ssm';
+import { SSMProvider } from '@aws-lambda-powertools/parameters/ssm';
+import { type LoadedPolicy, PolicyError, parsePolicy } from '../core/policy';
+import type { PolicyPort } from '../ports';
+
+/** SSM faults that retrying will not fix: they make the policy unreadable, not unavailable. */
+const PERMANENT_FAULTS: Record<string, string> = {
+  ParameterNotFound: 'the parameter does not exist',
+  ParameterVersionNotFound: 'the parameter version does not exist',
+  AccessDeniedException: 'access to the parameter is denied',
+  ValidationException: 'the parameter name is not valid',
+};
+
+/** Reads the policy through Powertools Parameters, which caches the raw text for `cacheSeconds`. */
+export function policyStore(client: SSMClient, parameterName: string, cacheSeconds: number): PolicyPort {
+  const provider = new SSMProvider({ awsSdkV3Client: client });
+  let cached: { text: string; policy: LoadedPolicy } | undefined;
+  return {
+    parameterName,
+    async load(): Promise<LoadedPolicy> {
+      let text: string | undefined;
+      try {
+        text = await provider.get(parameterName, { maxAge: cacheSeconds });
+      } catch (error) {
+        const fault = permanentFault(error);
+        if (fault) throw new PolicyError(parameterName, fault, { cause: error });
+        throw error;
+      }
+      if (text === undefined || text.trim() === '') throw new PolicyError(parameterName, 'the parameter is empty');
+      // Parse once per distinct text: the provider returns the same string while it is cached.
+      if (cached?.text !== text) cached = { text, policy: parsePolicy(text, parameterName) };
+      return cached.policy;
+    },
+  };
+}
+
+function permanentFault(error: unknown): string | undefined {
+  for (let e: unknown = error; e instanceof Error; e = e.cause) {
+    const fault = PERMANENT_FAULTS[e.name];
+    if (fault) return fault;
+  }
+  return undefined;
+}

@@ -1,0 +1,60 @@
+import { sameEndpointConfig } from './endpoint';
+import type { CheckResult, Escalation } from './result';
+
+/**
+ * Whether `previous` (the cluster's last audit record) already told people about the same
+ * situation: same outcome, same configuration seen, same policy. Alerts for exempt,
+ * would-remediate and blocked go out on the first sighting only.
+ */
+export function isRepeatSighting(previous: CheckResult | undefined, current: CheckResult): boolean {
+  if (!previous || previous.outcome !== current.outcome) return false;
+  if (previous.policy?.digest !== current.policy?.digest) return false;
+  if (!previous.before || !current.before) return false;
+  return sameEndpointConfig(previous.before, current.before);
+}
+
+export interface FlipFlopRule {
+  threshold: number;
+  windowMinutes: number;
+}
+
+export interface FlipFlopFinding {
+  escalation?: Escalation;
+  /** True when an escalation was already sent in the window: stay quiet. */
+  alreadyEscalated: boolean;
+}
+
+/**
+ * The flip-flop breaker: counts the guard's remediations of a cluster in the window (history is
+ * the cluster's recent audit records, any order), including the one about to happen. At the
+ * threshold it escalates once, naming who keeps re-applying the setting.
+ */
+export function flipFlop(
+  history: readonly CheckResult[],
+  now: Date,
+  rule: FlipFlopRule,
+  currentActor: string | undefined,
+): FlipFlopFinding {
+  const since = now.getTime() - rule.windowMinutes * 60_000;
+  const recent = history.filter((r) => Date.parse(r.time) >= since);
+  const alreadyEscalated = recent.some((r) => r.escalation !== undefined);
+  // One remediation can leave several records (issued, then followed): count decisions, not rows.
+  const remediated = recent.filter((r) => r.outcome === 'remediated' && r.trigger.source !== 'recheck');
+  const count = new Set(remediated.map((r) => r.correlationId)).size + 1;
+  if (count < rule.threshold) return { alreadyEscalated };
+  const actors = [currentActor, ...remediated.map((r) => r.trigger.actorArn)].filter(
+    (a): a is string => a !== undefined,
+  );
+  return {
+    alreadyEscalated,
+    escalation: { actorArn: mostFrequent(actors), remediations: count, windowMinutes: rule.windowMinutes },
+  };
+}
+
+function mostFrequent(values: string[]): string | undefined {
+  const counts = new Map<string, number>();
+  for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1);
+  let best: string | undefined;
+  for (const [v, n] of counts) if (best === undefined || n > (counts.get(best) ?? 0)) best = v;
+  return best;
+}

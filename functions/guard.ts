@@ -1,0 +1,360 @@
+import { AlreadyAtTargetError, ClusterBusyError } from './aws/errors';
+import { alertFor } from './core/alert';
+import type { CheckRequest } from './core/check-request';
+import { backoffSeconds, deadlineOf, isPastDeadline } from './core/deferral';
+import { type EffectivePolicy, effectivePolicyFor } from './core/effective';
+import { describeEndpointConfig, type EndpointConfig } from './core/endpoint';
+import { evaluateEndpoint } from './core/evaluate';
+import { planTarget, turnsPublicOff } from './core/plan';
+import { DEFAULT_EXEMPTION_TAG, type LoadedPolicy, PolicyError } from './core/policy';
+import { flipFlop, isRepeatSighting } from './core/repetition';
+import { clientRequestToken } from './core/request-token';
+import type { CheckResult, PolicyRef } from './core/result';
+import type { ClusterState, GuardPorts } from './ports';
+
+export interface GuardOptions {
+  /** false: decide and report only (the CLI's `check` without --fix): no change, alert, record or queue. */
+  act: boolean;
+  recheckDeadlineMinutes: number;
+  flipFlop: { threshold: number; windowMinutes: number };
+}
+
+/** Where telemetry about delivery problems goes; the handler wires it to Logger and Metrics. */
+export interface GuardTelemetry {
+  deliveryFailed(part: 'alert' | 'audit' | 'recheck', result: CheckResult, error: unknown): void;
+}
+
+/** A decision whose alert, record or follow-up could not be delivered: the request must be retried. */
+export class DeliveryError extends Error {
+  override readonly name = 'DeliveryError';
+  constructor(
+    readonly result: CheckResult,
+    readonly parts: string[],
+    options?: { cause?: unknown },
+  ) {
+    super(`${result.cluster}: decided ${result.outcome} but could not deliver the ${parts.join(' and ')}`, options);
+  }
+}
+
+/** A decision plus what must happen after it. */
+interface Decision {
+  result: CheckResult;
+  /** Publish an alert for it (subject to alertFor deciding the outcome warrants one). */
+  notify: boolean;
+  /** A re-check to queue, with its delay. */
+  next?: { request: CheckRequest; delaySeconds: number };
+}
+
+const UPDATE_POLL_SECONDS = 30;
+const BUSY_STATUSES = new Set(['CREATING', 'UPDATING', 'PENDING']);
+
+/**
+ * Takes one check request through the pure core and the adapters: the only place that
+ * sequences I/O. Transient AWS errors propagate (the caller retries or dead-letters the
+ * request); a decision is always recorded and, where people must know, alerted.
+ */
+export async function checkCluster(
+  request: CheckRequest,
+  ports: GuardPorts,
+  options: GuardOptions,
+  telemetry?: GuardTelemetry,
+): Promise<CheckResult> {
+  const decision = request.followUpdate
+    ? await followUpdate(request, ports, options)
+    : await decide(request, ports, options);
+  return options.act ? deliver(decision, ports, telemetry) : decision.result;
+}
+
+/** Records and alerts a decision that did not come from a cluster (an unreadable trigger, say). */
+export async function recordDecision(
+  result: CheckResult,
+  ports: GuardPorts,
+  telemetry?: GuardTelemetry,
+): Promise<CheckResult> {
+  return deliver({ result, notify: true }, ports, telemetry);
+}
+
+async function decide(request: CheckRequest, ports: GuardPorts, options: GuardOptions): Promise<Decision> {
+  const now = ports.clock();
+  const base = baseResult(request, now);
+
+  const state = await ports.eks.describeCluster(request.cluster);
+  if (!state) {
+    return quiet({ ...base, outcome: 'ignored', reason: `cluster not found in ${request.region} (deleted?)` });
+  }
+  const seen: CheckResult = {
+    ...base,
+    clusterArn: state.arn,
+    account: request.account ?? accountOf(state.arn),
+    before: state.config,
+  };
+
+  let loaded: LoadedPolicy;
+  try {
+    loaded = await ports.policy.load();
+  } catch (error) {
+    if (!(error instanceof PolicyError)) throw error;
+    return { result: { ...seen, outcome: 'failed', reason: `${error.message}; nothing changed` }, notify: true };
+  }
+  const effective = effectivePolicyFor(loaded.policy, { name: state.name, tags: state.tags }, now);
+  const checked: CheckResult = { ...seen, policy: policyRef(loaded, effective) };
+
+  if (BUSY_STATUSES.has(state.status)) {
+    if (request.trigger.byGuard) {
+      return quiet({ ...checked, outcome: 'ignored', reason: `the guard's own update (${state.status}); followed separately` });
+    }
+    return defer(request, checked, `cluster is ${state.status}`, now, options);
+  }
+  if (state.status !== 'ACTIVE') {
+    return quiet({ ...checked, outcome: 'ignored', reason: `cluster is ${state.status}; nothing to guard` });
+  }
+
+  const evaluation = evaluateEndpoint(state.config, effective);
+  if (evaluation.compliant) {
+    return quiet({ ...checked, outcome: 'compliant', reason: `endpoint ${describeEndpointConfig(state.config)} complies` });
+  }
+  const violations = evaluation.violations;
+  const why = violations.map((v) => v.reason).join('; ');
+  if (request.trigger.byGuard) {
+    // Never a second change for the guard's own event: the change that caused this has its own trigger.
+    return quiet({ ...checked, violations, outcome: 'ignored', reason: `the guard's own change; ${why}` });
+  }
+
+  if (effective.exemption) {
+    const result: CheckResult = {
+      ...checked,
+      violations,
+      exemption: effective.exemption,
+      outcome: 'exempt',
+      reason: `${why}; exempt (${effective.exemption.reason})`,
+    };
+    return firstSighting(result, ports, options);
+  }
+
+  const target = planTarget(state.config, effective);
+  const planned: CheckResult = { ...checked, violations, after: target };
+  if (effective.mode === 'notify' || !options.act) {
+    const mode = effective.mode === 'notify' ? 'policy mode notify' : 'report only';
+    return firstSighting({ ...planned, outcome: 'would-remediate', reason: `${why} (${mode})` }, ports, options);
+  }
+
+  if (turnsPublicOff(state.config, target)) {
+    const fix = await lockoutFix(state, ports);
+    if (fix) {
+      return firstSighting(
+        { ...planned, outcome: 'blocked', fix, reason: `${why}; turning the public endpoint off now would lock clients out` },
+        ports,
+        options,
+      );
+    }
+  }
+
+  return remediate(request, state, planned, target, ports, options, now);
+}
+
+async function remediate(
+  request: CheckRequest,
+  state: ClusterState,
+  planned: CheckResult,
+  target: EndpointConfig,
+  ports: GuardPorts,
+  options: GuardOptions,
+  now: Date,
+): Promise<Decision> {
+  const history = await ports.audit.query({ cluster: state.name, region: request.region, since: windowStart(now, options) });
+  const loop = flipFlop(history, now, options.flipFlop, request.trigger.actorArn);
+
+  let issued: { updateId?: string; status?: string };
+  try {
+    issued = await ports.eks.updateEndpointAccess(
+      state.name,
+      target,
+      clientRequestToken(request.correlationId, state.name, target),
+    );
+  } catch (error) {
+    if (error instanceof ClusterBusyError) return defer(request, planned, 'another update is in progress', now, options);
+    if (error instanceof AlreadyAtTargetError) {
+      return quiet({ ...planned, outcome: 'compliant', reason: 'EKS reports the target configuration is already applied' });
+    }
+    throw error;
+  }
+
+  const change = `${describeEndpointConfig(state.config)} → ${describeEndpointConfig(target)}`;
+  const result: CheckResult = {
+    ...planned,
+    outcome: 'remediated',
+    reason: `${planned.violations?.map((v) => v.reason).join('; ')}; changed ${change}`,
+    updateId: issued.updateId,
+    updateStatus: issued.status ?? (issued.updateId ? 'InProgress' : undefined),
+    ...(loop.escalation ? { escalation: loop.escalation } : {}),
+  };
+  const decision: Decision = { result, notify: !loop.alreadyEscalated };
+  if (issued.updateId) {
+    decision.next = {
+      delaySeconds: UPDATE_POLL_SECONDS,
+      request: {
+        ...request,
+        trigger: { ...request.trigger },
+        attempt: 0,
+        deadline: deadlineOf(undefined, now, options.recheckDeadlineMinutes),
+        followUpdate: { updateId: issued.updateId, issuedAt: result.time, before: state.config, after: target },
+      },
+    };
+  }
+  return decision;
+}
+
+/** Follows an update the guard issued until EKS reports it Successful, Failed or Cancelled. */
+async function followUpdate(request: CheckRequest, ports: GuardPorts, options: GuardOptions): Promise<Decision> {
+  const follow = request.followUpdate;
+  if (!follow) throw new Error('followUpdate called without an update to follow');
+  const now = ports.clock();
+  const base: CheckResult = {
+    ...baseResult(request, now),
+    before: follow.before,
+    after: follow.after,
+    updateId: follow.updateId,
+  };
+  const update = await ports.eks.describeUpdate(request.cluster, follow.updateId);
+  const result: CheckResult = { ...base, updateStatus: update.status, updateErrors: update.errors };
+
+  if (update.status === 'Successful') {
+    // Already alerted when issued: this record only closes the story.
+    return quiet({ ...result, outcome: 'remediated', reason: `update ${follow.updateId} succeeded` });
+  }
+  if (update.status === 'Failed' || update.status === 'Cancelled') {
+    const errors = update.errors.map((e) => `${e.code}: ${e.message}`).join('; ');
+    return {
+      result: { ...result, outcome: 'failed', reason: `update ${follow.updateId} ${update.status.toLowerCase()}${errors ? ` (${errors})` : ''}` },
+      notify: true,
+    };
+  }
+  return defer(request, result, `update ${follow.updateId} is ${update.status}`, now, options);
+}
+
+function defer(
+  request: CheckRequest,
+  result: CheckResult,
+  why: string,
+  now: Date,
+  options: GuardOptions,
+): Decision {
+  const deadline = deadlineOf(request.deadline, now, options.recheckDeadlineMinutes);
+  if (isPastDeadline(deadline, now)) {
+    return {
+      result: {
+        ...result,
+        outcome: 'failed',
+        deadline,
+        reason: `${why} after ${request.attempt} re-checks; deadline ${deadline} passed, nothing changed`,
+      },
+      notify: true,
+    };
+  }
+  const delaySeconds = request.followUpdate ? UPDATE_POLL_SECONDS : backoffSeconds(request.attempt);
+  const nextCheckAt = new Date(now.getTime() + delaySeconds * 1000).toISOString();
+  return {
+    result: { ...result, outcome: 'deferred', deadline, nextCheckAt, reason: `${why}; re-check at ${nextCheckAt}` },
+    notify: false,
+    next: { delaySeconds, request: { ...request, attempt: request.attempt + 1, deadline } },
+  };
+}
+
+/** Alerts for exempt, would-remediate and blocked go out only the first time the situation is seen. */
+async function firstSighting(result: CheckResult, ports: GuardPorts, options: GuardOptions): Promise<Decision> {
+  if (!options.act) return { result, notify: false };
+  const [previous] = await ports.audit.query({ cluster: result.cluster, region: result.region, limit: 1 });
+  return { result, notify: !isRepeatSighting(previous, result) };
+}
+
+/** What to fix before the public endpoint can go off, or undefined when private clients can resolve it. */
+async function lockoutFix(state: ClusterState, ports: GuardPorts): Promise<string | undefined> {
+  const dns = await ports.ec2.vpcDns(state.vpcId, state.subnetIds);
+  const commands = [
+    dns.dnsSupport ? '' : `aws ec2 modify-vpc-attribute --vpc-id ${dns.vpcId} --enable-dns-support`,
+    dns.dnsHostnames ? '' : `aws ec2 modify-vpc-attribute --vpc-id ${dns.vpcId} --enable-dns-hostnames`,
+  ].filter(Boolean);
+  if (commands.length === 0) return undefined;
+  const missing = [dns.dnsSupport ? '' : 'DNS support', dns.dnsHostnames ? '' : 'DNS hostnames'].filter(Boolean);
+  return `turn on ${missing.join(' and ')} in ${dns.vpcId} (${commands.join('; ')})`;
+}
+
+async function deliver(decision: Decision, ports: GuardPorts, telemetry?: GuardTelemetry): Promise<CheckResult> {
+  let result = decision.result;
+  const failed: string[] = [];
+  let cause: unknown;
+
+  const alert = decision.notify
+    ? alertFor(result, {
+        exemptionTag: result.policy?.exemptionTag ?? DEFAULT_EXEMPTION_TAG,
+        policyParameter: ports.policy.parameterName,
+      })
+    : undefined;
+  if (alert) {
+    try {
+      result = { ...result, alertMessageId: await ports.notifier.publish(alert) };
+    } catch (error) {
+      failed.push('alert');
+      cause = error;
+      telemetry?.deliveryFailed('alert', result, error);
+    }
+  }
+  // The record is written even when the alert failed, and says so.
+  try {
+    await ports.audit.write(failed.includes('alert') ? { ...result, alertFailed: true } : result);
+  } catch (error) {
+    failed.push('audit record');
+    cause = error;
+    telemetry?.deliveryFailed('audit', result, error);
+  }
+  if (decision.next) {
+    try {
+      await ports.recheck.send(decision.next.request, decision.next.delaySeconds);
+    } catch (error) {
+      failed.push('re-check');
+      cause = error;
+      telemetry?.deliveryFailed('recheck', result, error);
+    }
+  }
+  if (failed.length > 0) throw new DeliveryError(result, failed, { cause });
+  return result;
+}
+
+function quiet(result: CheckResult): Decision {
+  return { result, notify: false };
+}
+
+function baseResult(request: CheckRequest, now: Date): CheckResult {
+  return {
+    cluster: request.cluster,
+    region: request.region,
+    ...(request.account ? { account: request.account } : {}),
+    outcome: 'ignored',
+    reason: '',
+    time: now.toISOString(),
+    correlationId: request.correlationId,
+    trigger: request.trigger,
+    attempt: request.attempt,
+    ...(request.deadline ? { deadline: request.deadline } : {}),
+  };
+}
+
+function policyRef(loaded: LoadedPolicy, effective: EffectivePolicy): PolicyRef {
+  const cidrs = effective.publicAccess === 'restricted' ? ` ${effective.allowedPublicCidrs.join(', ')}` : '';
+  return {
+    source: loaded.source,
+    version: loaded.policy.version,
+    digest: loaded.digest,
+    mode: effective.mode,
+    exemptionTag: loaded.policy.exemptionTag,
+    rule: `publicAccess "${effective.publicAccess}"${cidrs}, privateAccess "${effective.privateAccess}" (${effective.ruleSource})`,
+  };
+}
+
+function windowStart(now: Date, options: GuardOptions): Date {
+  return new Date(now.getTime() - options.flipFlop.windowMinutes * 60_000);
+}
+
+function accountOf(arn: string | undefined): string | undefined {
+  return arn?.split(':')[4] || undefined;
+}

@@ -1,0 +1,89 @@
+import type { CheckRequest } from './core/check-request';
+import type { EndpointConfig } from './core/endpoint';
+import type { LoadedPolicy } from './core/policy';
+import type { CheckResult, UpdateError } from './core/result';
+import type { Alert } from './core/alert';
+
+/**
+ * What the guard needs from AWS, as small interfaces: the adapters in aws/ implement them with
+ * the SDK, tests implement them with the SDK mocked at its boundary or against the emulator.
+ */
+export interface ClusterState {
+  name: string;
+  arn?: string;
+  status: string;
+  config: EndpointConfig;
+  tags: Record<string, string>;
+  vpcId?: string;
+  subnetIds: string[];
+}
+
+export interface IssuedUpdate {
+  /** Absent when EKS (or an emulator) returns no update object. */
+  updateId?: string;
+  status?: string;
+}
+
+export interface UpdateState {
+  status: string;
+  errors: UpdateError[];
+}
+
+export interface EksPort {
+  /** undefined when the cluster does not exist (any more). */
+  describeCluster(name: string): Promise<ClusterState | undefined>;
+  /** Endpoint fields only; throws ClusterBusyError on ResourceInUseException. */
+  updateEndpointAccess(name: string, target: EndpointConfig, clientRequestToken: string): Promise<IssuedUpdate>;
+  describeUpdate(name: string, updateId: string): Promise<UpdateState>;
+  listClusters(): AsyncIterable<string>;
+}
+
+export interface VpcDns {
+  vpcId: string;
+  dnsSupport: boolean;
+  dnsHostnames: boolean;
+}
+
+export interface Ec2Port {
+  /** Finds the VPC through the subnets when vpcId is absent. */
+  vpcDns(vpcId: string | undefined, subnetIds: string[]): Promise<VpcDns>;
+}
+
+export interface PolicyPort {
+  readonly parameterName: string;
+  /** Throws PolicyError for a missing or invalid policy. */
+  load(): Promise<LoadedPolicy>;
+}
+
+export interface NotifierPort {
+  /** Returns the SNS message id. */
+  publish(alert: Alert): Promise<string>;
+}
+
+export interface AuditQuery {
+  cluster?: string;
+  region?: string;
+  since?: Date;
+  outcome?: string;
+  limit?: number;
+}
+
+export interface AuditPort {
+  write(result: CheckResult): Promise<void>;
+  /** Newest first. */
+  query(query: AuditQuery): Promise<CheckResult[]>;
+}
+
+export interface RecheckPort {
+  send(request: CheckRequest, delaySeconds: number): Promise<void>;
+}
+
+export interface GuardPorts {
+  eks: EksPort;
+  ec2: Ec2Port;
+  policy: PolicyPort;
+  notifier: NotifierPort;
+  audit: AuditPort;
+  recheck: RecheckPort;
+  clock: () => Date;
+}
