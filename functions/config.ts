@@ -11,9 +11,19 @@ const EnvSchema = z.object({
   /** The guard's own IAM role: its CloudTrail events are recognised and never re-remediated. */
   GUARD_ROLE_ARN: z.string().optional(),
   POLICY_CACHE_SECONDS: z.coerce.number().int().min(0).max(3600).default(60),
-  RECHECK_DEADLINE_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(120),
+  RECHECK_DEADLINE_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 60)
+    .default(120),
   FLIP_FLOP_THRESHOLD: z.coerce.number().int().min(2).max(100).default(3),
-  FLIP_FLOP_WINDOW_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(60),
+  FLIP_FLOP_WINDOW_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 60)
+    .default(60),
   /** 0 keeps audit records forever; otherwise they expire through the table's TTL. */
   AUDIT_RETENTION_DAYS: z.coerce.number().int().min(0).max(3650).default(0),
   SWEEP_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(8),

@@ -32,7 +32,10 @@ export class DeliveryError extends Error {
     readonly parts: string[],
     options?: { cause?: unknown },
   ) {
-    super(`${result.cluster}: decided ${result.outcome} but could not deliver the ${parts.join(' and ')}`, options);
+    super(
+      `${result.cluster}: decided ${result.outcome} but could not deliver the ${parts.join(' and ')}`,
+      options,
+    );
   }
 }
 
@@ -80,7 +83,11 @@ async function decide(request: CheckRequest, ports: GuardPorts, options: GuardOp
 
   const state = await ports.eks.describeCluster(request.cluster);
   if (!state) {
-    return quiet({ ...base, outcome: 'ignored', reason: `cluster not found in ${request.region} (deleted?)` });
+    return quiet({
+      ...base,
+      outcome: 'ignored',
+      reason: `cluster not found in ${request.region} (deleted?)`,
+    });
   }
   const seen: CheckResult = {
     ...base,
@@ -94,14 +101,21 @@ async function decide(request: CheckRequest, ports: GuardPorts, options: GuardOp
     loaded = await ports.policy.load();
   } catch (error) {
     if (!(error instanceof PolicyError)) throw error;
-    return { result: { ...seen, outcome: 'failed', reason: `${error.message}; nothing changed` }, notify: true };
+    return {
+      result: { ...seen, outcome: 'failed', reason: `${error.message}; nothing changed` },
+      notify: true,
+    };
   }
   const effective = effectivePolicyFor(loaded.policy, { name: state.name, tags: state.tags }, now);
   const checked: CheckResult = { ...seen, policy: policyRef(loaded, effective) };
 
   if (BUSY_STATUSES.has(state.status)) {
     if (request.trigger.byGuard) {
-      return quiet({ ...checked, outcome: 'ignored', reason: `the guard's own update (${state.status}); followed separately` });
+      return quiet({
+        ...checked,
+        outcome: 'ignored',
+        reason: `the guard's own update (${state.status}); followed separately`,
+      });
     }
     return defer(request, checked, `cluster is ${state.status}`, now, options);
   }
@@ -111,7 +125,11 @@ async function decide(request: CheckRequest, ports: GuardPorts, options: GuardOp
 
   const evaluation = evaluateEndpoint(state.config, effective);
   if (evaluation.compliant) {
-    return quiet({ ...checked, outcome: 'compliant', reason: `endpoint ${describeEndpointConfig(state.config)} complies` });
+    return quiet({
+      ...checked,
+      outcome: 'compliant',
+      reason: `endpoint ${describeEndpointConfig(state.config)} complies`,
+    });
   }
   const violations = evaluation.violations;
   const why = violations.map((v) => v.reason).join('; ');
@@ -135,14 +153,23 @@ async function decide(request: CheckRequest, ports: GuardPorts, options: GuardOp
   const planned: CheckResult = { ...checked, violations, after: target };
   if (effective.mode === 'notify' || !options.act) {
     const mode = effective.mode === 'notify' ? 'policy mode notify' : 'report only';
-    return firstSighting({ ...planned, outcome: 'would-remediate', reason: `${why} (${mode})` }, ports, options);
+    return firstSighting(
+      { ...planned, outcome: 'would-remediate', reason: `${why} (${mode})` },
+      ports,
+      options,
+    );
   }
 
   if (turnsPublicOff(state.config, target)) {
     const fix = await lockoutFix(state, ports);
     if (fix) {
       return firstSighting(
-        { ...planned, outcome: 'blocked', fix, reason: `${why}; turning the public endpoint off now would lock clients out` },
+        {
+          ...planned,
+          outcome: 'blocked',
+          fix,
+          reason: `${why}; turning the public endpoint off now would lock clients out`,
+        },
         ports,
         options,
       );
@@ -161,7 +188,11 @@ async function remediate(
   options: GuardOptions,
   now: Date,
 ): Promise<Decision> {
-  const history = await ports.audit.query({ cluster: state.name, region: request.region, since: windowStart(now, options) });
+  const history = await ports.audit.query({
+    cluster: state.name,
+    region: request.region,
+    since: windowStart(now, options),
+  });
   const loop = flipFlop(history, now, options.flipFlop, request.trigger.actorArn);
 
   let issued: { updateId?: string; status?: string };
@@ -172,9 +203,14 @@ async function remediate(
       clientRequestToken(request.correlationId, state.name, target),
     );
   } catch (error) {
-    if (error instanceof ClusterBusyError) return defer(request, planned, 'another update is in progress', now, options);
+    if (error instanceof ClusterBusyError)
+      return defer(request, planned, 'another update is in progress', now, options);
     if (error instanceof AlreadyAtTargetError) {
-      return quiet({ ...planned, outcome: 'compliant', reason: 'EKS reports the target configuration is already applied' });
+      return quiet({
+        ...planned,
+        outcome: 'compliant',
+        reason: 'EKS reports the target configuration is already applied',
+      });
     }
     throw error;
   }
@@ -197,7 +233,12 @@ async function remediate(
         trigger: { ...request.trigger },
         attempt: 0,
         deadline: deadlineOf(undefined, now, options.recheckDeadlineMinutes),
-        followUpdate: { updateId: issued.updateId, issuedAt: result.time, before: state.config, after: target },
+        followUpdate: {
+          updateId: issued.updateId,
+          issuedAt: result.time,
+          before: state.config,
+          after: target,
+        },
       },
     };
   }
@@ -205,7 +246,11 @@ async function remediate(
 }
 
 /** Follows an update the guard issued until EKS reports it Successful, Failed or Cancelled. */
-async function followUpdate(request: CheckRequest, ports: GuardPorts, options: GuardOptions): Promise<Decision> {
+async function followUpdate(
+  request: CheckRequest,
+  ports: GuardPorts,
+  options: GuardOptions,
+): Promise<Decision> {
   const follow = request.followUpdate;
   if (!follow) throw new Error('followUpdate called without an update to follow');
   const now = ports.clock();
@@ -225,7 +270,11 @@ async function followUpdate(request: CheckRequest, ports: GuardPorts, options: G
   if (update.status === 'Failed' || update.status === 'Cancelled') {
     const errors = update.errors.map((e) => `${e.code}: ${e.message}`).join('; ');
     return {
-      result: { ...result, outcome: 'failed', reason: `update ${follow.updateId} ${update.status.toLowerCase()}${errors ? ` (${errors})` : ''}` },
+      result: {
+        ...result,
+        outcome: 'failed',
+        reason: `update ${follow.updateId} ${update.status.toLowerCase()}${errors ? ` (${errors})` : ''}`,
+      },
       notify: true,
     };
   }
@@ -254,14 +303,24 @@ function defer(
   const delaySeconds = request.followUpdate ? UPDATE_POLL_SECONDS : backoffSeconds(request.attempt);
   const nextCheckAt = new Date(now.getTime() + delaySeconds * 1000).toISOString();
   return {
-    result: { ...result, outcome: 'deferred', deadline, nextCheckAt, reason: `${why}; re-check at ${nextCheckAt}` },
+    result: {
+      ...result,
+      outcome: 'deferred',
+      deadline,
+      nextCheckAt,
+      reason: `${why}; re-check at ${nextCheckAt}`,
+    },
     notify: false,
     next: { delaySeconds, request: { ...request, attempt: request.attempt + 1, deadline } },
   };
 }
 
 /** Alerts for exempt, would-remediate and blocked go out only the first time the situation is seen. */
-async function firstSighting(result: CheckResult, ports: GuardPorts, options: GuardOptions): Promise<Decision> {
+async function firstSighting(
+  result: CheckResult,
+  ports: GuardPorts,
+  options: GuardOptions,
+): Promise<Decision> {
   if (!options.act) return { result, notify: false };
   const [previous] = await ports.audit.query({ cluster: result.cluster, region: result.region, limit: 1 });
   return { result, notify: !isRepeatSighting(previous, result) };
@@ -275,11 +334,17 @@ async function lockoutFix(state: ClusterState, ports: GuardPorts): Promise<strin
     dns.dnsHostnames ? '' : `aws ec2 modify-vpc-attribute --vpc-id ${dns.vpcId} --enable-dns-hostnames`,
   ].filter(Boolean);
   if (commands.length === 0) return undefined;
-  const missing = [dns.dnsSupport ? '' : 'DNS support', dns.dnsHostnames ? '' : 'DNS hostnames'].filter(Boolean);
+  const missing = [dns.dnsSupport ? '' : 'DNS support', dns.dnsHostnames ? '' : 'DNS hostnames'].filter(
+    Boolean,
+  );
   return `turn on ${missing.join(' and ')} in ${dns.vpcId} (${commands.join('; ')})`;
 }
 
-async function deliver(decision: Decision, ports: GuardPorts, telemetry?: GuardTelemetry): Promise<CheckResult> {
+async function deliver(
+  decision: Decision,
+  ports: GuardPorts,
+  telemetry?: GuardTelemetry,
+): Promise<CheckResult> {
   let result = decision.result;
   const failed: string[] = [];
   let cause: unknown;

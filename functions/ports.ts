@@ -1,8 +1,8 @@
+import type { Alert } from './core/alert';
 import type { CheckRequest } from './core/check-request';
 import type { EndpointConfig } from './core/endpoint';
 import type { LoadedPolicy } from './core/policy';
 import type { CheckResult, UpdateError } from './core/result';
-import type { Alert } from './core/alert';
 
 /**
  * What the guard needs from AWS, as small interfaces: the adapters in aws/ implement them with
@@ -33,7 +33,11 @@ export interface EksPort {
   /** undefined when the cluster does not exist (any more). */
   describeCluster(name: string): Promise<ClusterState | undefined>;
   /** Endpoint fields only; throws ClusterBusyError on ResourceInUseException. */
-  updateEndpointAccess(name: string, target: EndpointConfig, clientRequestToken: string): Promise<IssuedUpdate>;
+  updateEndpointAccess(
+    name: string,
+    target: EndpointConfig,
+    clientRequestToken: string,
+  ): Promise<IssuedUpdate>;
   describeUpdate(name: string, updateId: string): Promise<UpdateState>;
   listClusters(): AsyncIterable<string>;
 }

@@ -1,5 +1,10 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, PutCommand, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import {
+  DynamoDBDocumentClient,
+  PutCommand,
+  QueryCommand,
+  type QueryCommandInput,
+} from '@aws-sdk/lib-dynamodb';
 import type { CheckResult } from '../core/result';
 import type { AuditPort, AuditQuery } from '../ports';
 
@@ -72,7 +77,9 @@ export function auditStore(
 
     async query(query: AuditQuery): Promise<CheckResult[]> {
       const limit = query.limit ?? 1000;
-      const since = (query.since ?? new Date(now().getTime() - DEFAULT_AUDIT_WINDOW_DAYS * DAY_MS)).toISOString();
+      const since = (
+        query.since ?? new Date(now().getTime() - DEFAULT_AUDIT_WINDOW_DAYS * DAY_MS)
+      ).toISOString();
       const results: CheckResult[] = [];
       const outcomeFilter = query.outcome
         ? {

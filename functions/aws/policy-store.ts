@@ -1,5 +1,5 @@
-import type { SSMClient } from '@aws-sdk/client-ssm';
 import { SSMProvider } from '@aws-lambda-powertools/parameters/ssm';
+import type { SSMClient } from '@aws-sdk/client-ssm';
 import { type LoadedPolicy, PolicyError, parsePolicy } from '../core/policy';
 import type { PolicyPort } from '../ports';
 
@@ -26,7 +26,8 @@ export function policyStore(client: SSMClient, parameterName: string, cacheSecon
         if (fault) throw new PolicyError(parameterName, fault, { cause: error });
         throw error;
       }
-      if (text === undefined || text.trim() === '') throw new PolicyError(parameterName, 'the parameter is empty');
+      if (text === undefined || text.trim() === '')
+        throw new PolicyError(parameterName, 'the parameter is empty');
       // Parse once per distinct text: the provider returns the same string while it is cached.
       if (cached?.text !== text) cached = { text, policy: parsePolicy(text, parameterName) };
       return cached.policy;

@@ -1,2 +1,35 @@
-// Placeholder: the real handler lands with the guard.
-export const handler = async (event: unknown) => ({ results: [], batchItemFailures: [], event });
+import { Logger } from '@aws-lambda-powertools/logger';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { Tracer } from '@aws-lambda-powertools/tracer';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
+import middy from '@middy/core';
+import { createAwsClients } from '../aws/clients';
+import { loadConfig } from '../config';
+import { createPorts, guardOptions } from '../wiring';
+import { observer } from './observe';
+import { processEvent } from './process-event';
+
+// Created once per execution environment: configuration, telemetry and SDK clients.
+const config = loadConfig();
+const logger = new Logger({ serviceName: 'eks-endpoint-guard' });
+const metrics = new Metrics({ namespace: 'EksEndpointGuard', serviceName: 'eks-endpoint-guard' });
+const tracer = new Tracer({ serviceName: 'eks-endpoint-guard' });
+const clients = createAwsClients(config.AWS_REGION);
+for (const client of Object.values(clients)) tracer.captureAWSv3Client(client);
+const ports = createPorts(config, clients);
+const { telemetry, observe } = observer(logger, metrics);
+const options = {
+  region: config.AWS_REGION,
+  guardRoleArn: config.GUARD_ROLE_ARN,
+  sweepConcurrency: config.SWEEP_CONCURRENCY,
+  guard: guardOptions(config, true),
+  telemetry,
+  observe,
+};
+
+export const handler = middy((event: unknown) => processEvent(event, ports, options))
+  .use(injectLambdaContext(logger, { resetKeys: true }))
+  .use(captureLambdaHandler(tracer))
+  .use(logMetrics(metrics));

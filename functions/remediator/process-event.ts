@@ -1,0 +1,120 @@
+import type { Trigger } from '../core/check-request';
+import type { CheckResult } from '../core/result';
+import { type NormalisedItem, normaliseEvent } from '../core/triggers';
+import { checkCluster, type GuardOptions, type GuardTelemetry, recordDecision } from '../guard';
+import type { GuardPorts } from '../ports';
+import { sweep } from '../sweep';
+
+export interface ProcessOptions {
+  region: string;
+  account?: string;
+  guardRoleArn?: string;
+  sweepConcurrency: number;
+  guard: GuardOptions;
+  telemetry?: GuardTelemetry;
+  observe?: (result: CheckResult) => void;
+}
+
+export interface HandlerResponse {
+  /** One per check request, in the DESIGN §4 outcome words. */
+  results: CheckResult[];
+  /** SQS partial batch response: the records to retry. */
+  batchItemFailures: { itemIdentifier: string }[];
+}
+
+/**
+ * Any trigger → check requests → the guard. A request that fails with an AWS error is retried:
+ * SQS records through the partial batch response, anything else by rethrowing (Lambda's async
+ * retries, then the on-failure destination).
+ */
+export async function processEvent(
+  event: unknown,
+  ports: GuardPorts,
+  options: ProcessOptions,
+): Promise<HandlerResponse> {
+  const normalised = normaliseEvent(event, {
+    region: options.region,
+    account: options.account,
+    guardRoleArn: options.guardRoleArn,
+    now: ports.clock(),
+  });
+  const response: HandlerResponse = { results: [], batchItemFailures: [] };
+  const add = (result: CheckResult) => {
+    options.observe?.(result);
+    response.results.push(result);
+  };
+
+  if (normalised.sweep) {
+    const sweepOptions = {
+      region: options.region,
+      account: options.account,
+      sweepId: normalised.sweep.correlationId,
+      trigger: normalised.sweep.trigger,
+      concurrency: options.sweepConcurrency,
+    };
+    for await (const result of sweep(ports, options.guard, sweepOptions, options.telemetry)) add(result);
+  }
+
+  for (const item of normalised.items) {
+    try {
+      add(await handleItem(item, ports, options));
+    } catch (error) {
+      if (item.messageId === undefined) throw error;
+      response.batchItemFailures.push({ itemIdentifier: item.messageId });
+      add(retryResult(item, ports.clock(), error));
+    }
+  }
+  return response;
+}
+
+async function handleItem(
+  item: NormalisedItem,
+  ports: GuardPorts,
+  options: ProcessOptions,
+): Promise<CheckResult> {
+  const time = ports.clock().toISOString();
+  switch (item.kind) {
+    case 'check':
+      return checkCluster(item.request, ports, options.guard, options.telemetry);
+    case 'ignored':
+      // Irrelevant triggers are logged, not recorded: they are not decisions about a cluster.
+      return {
+        cluster: item.cluster ?? '-',
+        region: item.region,
+        outcome: 'ignored',
+        reason: item.reason,
+        time,
+        correlationId: item.correlationId,
+        trigger: item.trigger,
+        attempt: 0,
+      };
+    case 'unreadable': {
+      // Never dropped silently: recorded and alerted as a failure to decide.
+      const result: CheckResult = {
+        cluster: '-',
+        region: options.region,
+        outcome: 'failed',
+        reason: item.reason,
+        time,
+        correlationId: item.correlationId,
+        trigger: { source: item.messageId ? 'recheck' : 'event' } satisfies Trigger,
+        attempt: 0,
+      };
+      return options.guard.act ? recordDecision(result, ports, options.telemetry) : result;
+    }
+  }
+}
+
+function retryResult(item: NormalisedItem, now: Date, error: unknown): CheckResult {
+  const request = item.kind === 'check' ? item.request : undefined;
+  return {
+    cluster: request?.cluster ?? '-',
+    region: request?.region ?? '-',
+    outcome: 'failed',
+    reason: `${(error as Error).name}: ${(error as Error).message}; left on the queue for retry`,
+    time: now.toISOString(),
+    correlationId: request?.correlationId ?? ('correlationId' in item ? item.correlationId : '-'),
+    trigger: request?.trigger ?? { source: 'recheck' },
+    attempt: request?.attempt ?? 0,
+  };
+}

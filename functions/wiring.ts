@@ -1,0 +1,41 @@
+import { auditStore } from './aws/audit-store';
+import type { AwsClients } from './aws/clients';
+import { ec2Adapter } from './aws/ec2';
+import { eksAdapter } from './aws/eks';
+import { notifier } from './aws/notifier';
+import { policyStore } from './aws/policy-store';
+import { recheckQueue } from './aws/recheck-queue';
+import type { GuardConfig } from './config';
+import type { GuardOptions } from './guard';
+import type { GuardPorts } from './ports';
+
+/** The adapters over one set of clients: shared by the Lambda handler and the CLI. */
+export function createPorts(
+  config: GuardConfig,
+  clients: AwsClients,
+  clock: () => Date = () => new Date(),
+): GuardPorts {
+  return {
+    eks: eksAdapter(clients.eks),
+    ec2: ec2Adapter(clients.ec2),
+    policy: policyStore(clients.ssm, config.POLICY_PARAMETER_NAME, config.POLICY_CACHE_SECONDS),
+    notifier: notifier(clients.sns, config.TOPIC_ARN),
+    audit: auditStore(
+      clients.dynamodb,
+      config.AUDIT_TABLE_NAME,
+      config.AWS_REGION,
+      config.AUDIT_RETENTION_DAYS,
+      clock,
+    ),
+    recheck: recheckQueue(clients.sqs, config.RECHECK_QUEUE_URL),
+    clock,
+  };
+}
+
+export function guardOptions(config: GuardConfig, act: boolean): GuardOptions {
+  return {
+    act,
+    recheckDeadlineMinutes: config.RECHECK_DEADLINE_MINUTES,
+    flipFlop: { threshold: config.FLIP_FLOP_THRESHOLD, windowMinutes: config.FLIP_FLOP_WINDOW_MINUTES },
+  };
+}
