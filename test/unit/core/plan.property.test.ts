@@ -1,0 +1,115 @@
+import fc from 'fast-check';
+import { cidrWithinAny } from '../../../functions/core/cidr';
+import { type EffectivePolicy, effectivePolicyFor } from '../../../functions/core/effective';
+import { type EndpointConfig, sameEndpointConfig } from '../../../functions/core/endpoint';
+import { evaluateEndpoint } from '../../../functions/core/evaluate';
+import { planTarget } from '../../../functions/core/plan';
+import { validatePolicy } from '../../../functions/core/policy';
+import { cidrsOf, clusterNameArb, endpointConfigArb, policyInputArb } from './arbitraries';
+
+const RUNS = { numRuns: 1000 };
+
+/** A validated policy, the rules it gives one cluster, and a configuration that cluster could have. */
+const caseArb: fc.Arbitrary<{ policy: EffectivePolicy; config: EndpointConfig }> = fc
+  .tuple(policyInputArb, clusterNameArb, fc.date({ noInvalidDate: true }))
+  .chain(([input, name, now]) => {
+    const policy = effectivePolicyFor(validatePolicy(input, 'property'), { name, tags: {} }, now);
+    return endpointConfigArb(cidrsOf(input)).map((config) => ({ policy, config }));
+  });
+
+/** Planned targets comply by (a): mixed with random draws they give (e) plenty of compliant input. */
+const compliantCaseArb = caseArb.map(({ policy, config }) => ({
+  policy,
+  config: planTarget(config, policy),
+}));
+
+describe('planTarget properties', () => {
+  it('(a) plans a target that complies with the effective policy', () => {
+    fc.assert(
+      fc.property(caseArb, ({ policy, config }) => {
+        // Act
+        const target = planTarget(config, policy);
+
+        // Assess
+        expect(evaluateEndpoint(target, policy)).toEqual({ compliant: true, violations: [] });
+      }),
+      RUNS,
+    );
+  });
+
+  it('(b) never turns both endpoints off', () => {
+    fc.assert(
+      fc.property(caseArb, ({ policy, config }) => {
+        // Act
+        const target = planTarget(config, policy);
+
+        // Assess
+        expect(target.publicAccess || target.privateAccess).toBe(true);
+      }),
+      RUNS,
+    );
+  });
+
+  it('(c) never turns public access on', () => {
+    fc.assert(
+      fc.property(caseArb, ({ policy, config }) => {
+        // Act
+        const target = planTarget(config, policy);
+
+        // Assess
+        if (!config.publicAccess) expect(target.publicAccess).toBe(false);
+      }),
+      RUNS,
+    );
+  });
+
+  it('(d) only narrows public CIDRs: every target block lies inside a current block', () => {
+    fc.assert(
+      fc.property(caseArb, ({ policy, config }) => {
+        // Act
+        const target = planTarget(config, policy);
+
+        // Assess
+        if (!target.publicAccess) return;
+        for (const cidr of target.publicAccessCidrs) {
+          expect(cidrWithinAny(cidr, config.publicAccessCidrs)).toBe(true);
+        }
+        expect(target.publicAccessCidrs.length).toBeLessThanOrEqual(40);
+      }),
+      RUNS,
+    );
+  });
+
+  it('(e) changes nothing in a configuration that already complies', () => {
+    fc.assert(
+      fc.property(fc.oneof(caseArb, compliantCaseArb), ({ policy, config }) => {
+        // Prepare
+        fc.pre(evaluateEndpoint(config, policy).compliant);
+
+        // Act
+        const target = planTarget(config, policy);
+
+        // Assess
+        expect(sameEndpointConfig(target, config)).toBe(true);
+        expect(target).toEqual(config);
+      }),
+      RUNS,
+    );
+  });
+
+  it('(f) is idempotent', () => {
+    fc.assert(
+      fc.property(caseArb, ({ policy, config }) => {
+        // Prepare
+        const once = planTarget(config, policy);
+
+        // Act
+        const twice = planTarget(once, policy);
+
+        // Assess
+        expect(twice).toEqual(once);
+      }),
+      RUNS,
+    );
+  });
+});
