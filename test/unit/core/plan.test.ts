@@ -221,6 +221,14 @@ describe('planTarget', () => {
     );
   });
 
+  it('plans the endpoint fields only (never logging, subnets or security groups)', () => {
+    // Act
+    const target = planTarget(endpoint(true, false), rules('disabled', 'required'));
+
+    // Assess
+    expect(Object.keys(target).sort()).toEqual(['privateAccess', 'publicAccess', 'publicAccessCidrs']);
+  });
+
   it('changes nothing on a second run', () => {
     // Prepare
     const policy = rules('restricted', 'required', ['203.0.113.0/24', '2001:db8::/32']);
