@@ -1,0 +1,94 @@
+import { App, Tags, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
+import type { Node } from 'constructs';
+import { PolicyError } from '../functions/core/policy';
+import { EndpointGuardStack, type EndpointGuardStackProps } from './stack';
+
+/** A wrong `-c` value: reported as one line, like a policy error. */
+export class ContextError extends Error {
+  override readonly name = 'ContextError';
+}
+
+/** Reads the `-c key=value` / cdk.json context into typed stack props. */
+export function propsFromContext(node: Node): EndpointGuardStackProps {
+  const text = (key: string): string | undefined => {
+    const value = node.tryGetContext(key);
+    if (value === undefined || value === null || value === '') return undefined;
+    return String(value).trim();
+  };
+  const int = (key: string, min: number): number | undefined => {
+    const value = text(key);
+    if (value === undefined) return undefined;
+    const number = Number(value);
+    if (!Number.isInteger(number) || number < min) {
+      throw new ContextError(`context ${key}: expected an integer >= ${min}, got "${value}"`);
+    }
+    return number;
+  };
+  const bool = (key: string): boolean | undefined => {
+    const value = text(key)?.toLowerCase();
+    if (value === undefined) return undefined;
+    if (value !== 'true' && value !== 'false') {
+      throw new ContextError(`context ${key}: expected true or false, got "${value}"`);
+    }
+    return value === 'true';
+  };
+
+  const schedule = text('sweepSchedule');
+  if (schedule !== undefined && !/^(rate|cron)\(.+\)$/.test(schedule)) {
+    throw new ContextError(`context sweepSchedule: expected rate(...) or cron(...), got "${schedule}"`);
+  }
+  return {
+    policyFile: text('policyFile'),
+    policyParameter: text('policyParameter'),
+    notificationEmails: emailList(node.tryGetContext('notificationEmails')),
+    sweepSchedule: schedule,
+    logRetentionDays: int('logRetentionDays', 1),
+    createTrail: bool('createTrail'),
+    reservedConcurrency: int('reservedConcurrency', 1),
+    auditRetentionDays: int('auditRetentionDays', 0),
+    recheckDeadlineMinutes: int('recheckDeadlineMinutes', 1),
+  };
+}
+
+/** A comma-separated string, a JSON array in a string (from `-c`), or an array (from cdk.json). */
+function emailList(value: unknown): string[] {
+  if (value === undefined || value === null || value === '') return [];
+  let items: unknown = value;
+  if (typeof value === 'string' && value.trim().startsWith('[')) {
+    try {
+      items = JSON.parse(value);
+    } catch {
+      throw new ContextError('context notificationEmails: not a valid JSON array');
+    }
+  }
+  const list = Array.isArray(items) ? items : String(items).split(',');
+  const emails = list.map((item) => String(item).trim()).filter(Boolean);
+  const invalid = emails.find((email) => !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email));
+  if (invalid !== undefined)
+    throw new ContextError(`context notificationEmails: "${invalid}" is not an e-mail address`);
+  return [...new Set(emails)];
+}
+
+function main(): void {
+  const app = new App();
+  try {
+    // Environment-agnostic: deploys to the account and region of the caller's credentials.
+    new EndpointGuardStack(app, 'EksEndpointGuard', {
+      ...propsFromContext(app.node),
+      description:
+        'eks-endpoint-guard: keeps EKS API server endpoints compliant with the organisation policy',
+    });
+  } catch (error) {
+    if (error instanceof PolicyError || error instanceof ContextError) {
+      console.error(error.message);
+      process.exit(1);
+    }
+    throw error;
+  }
+  Tags.of(app).add('application', 'eks-endpoint-guard');
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new ServerlessChecks(app));
+  app.synth();
+}
+
+if (require.main === module) main();

@@ -1,0 +1,519 @@
+import { readFileSync } from 'node:fs';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { DEFAULT_POLICY_FILE, EndpointGuardStack } from '../../infra/stack';
+import { allStatements, logicalId, newApp, roleGrants, show } from './helpers';
+
+/** The stack with every default, synthesised once for the whole file. */
+let template: Template;
+const id = (type: string, prefix: string) => logicalId(template, type, prefix);
+const only = <T>(resources: Record<string, T>): T => {
+  const values = Object.values(resources);
+  if (values.length !== 1) throw new Error(`expected one resource, found ${values.length}`);
+  return values[0] as T;
+};
+// biome-ignore lint/suspicious/noExplicitAny: CloudFormation JSON
+type Resource = { Properties: any };
+
+beforeAll(() => {
+  // Prepare
+  const app = newApp();
+  const stack = new EndpointGuardStack(app, 'Guard');
+  // Act
+  template = Template.fromStack(stack);
+});
+
+describe('endpoint change rule', () => {
+  test('matches successful CreateCluster and UpdateClusterConfig calls exactly', () => {
+    // Prepare
+    const rules = template.findResources('AWS::Events::Rule', {
+      Properties: { EventPattern: Match.anyValue() },
+    });
+    // Act
+    const pattern = (only(rules) as Resource).Properties.EventPattern;
+    // Assess
+    expect(pattern).toEqual({
+      source: ['aws.eks'],
+      'detail-type': ['AWS API Call via CloudTrail'],
+      detail: {
+        eventSource: ['eks.amazonaws.com'],
+        eventName: ['CreateCluster', 'UpdateClusterConfig'],
+        errorCode: [{ exists: false }],
+      },
+    });
+  });
+
+  test('targets the function with a retry policy and the dead-letter queue', () => {
+    // Prepare
+    const rule = template.findResources('AWS::Events::Rule', {
+      Properties: { EventPattern: Match.anyValue() },
+    });
+    // Act
+    const targets = (only(rule) as Resource).Properties.Targets;
+    // Assess
+    expect(targets).toEqual([
+      {
+        Id: 'Target0',
+        Arn: { 'Fn::GetAtt': [id('AWS::Lambda::Function', 'Remediator'), 'Arn'] },
+        RetryPolicy: { MaximumEventAgeInSeconds: 7200, MaximumRetryAttempts: 20 },
+        DeadLetterConfig: { Arn: { 'Fn::GetAtt': [id('AWS::SQS::Queue', 'DeadLetterQueue'), 'Arn'] } },
+      },
+    ]);
+  });
+});
+
+describe('sweep schedule', () => {
+  test('runs every hour by default and targets the function with a DLQ', () => {
+    // Prepare
+    const fn = id('AWS::Lambda::Function', 'Remediator');
+    // Act
+    const schedules = template.findResources('AWS::Events::Rule', {
+      Properties: { ScheduleExpression: Match.anyValue() },
+    });
+    // Assess
+    expect(only(schedules)).toMatchObject({
+      Properties: {
+        ScheduleExpression: 'rate(1 hour)',
+        Targets: [
+          {
+            Arn: { 'Fn::GetAtt': [fn, 'Arn'] },
+            DeadLetterConfig: { Arn: { 'Fn::GetAtt': [id('AWS::SQS::Queue', 'DeadLetterQueue'), 'Arn'] } },
+            RetryPolicy: { MaximumEventAgeInSeconds: 3600, MaximumRetryAttempts: 3 },
+          },
+        ],
+      },
+    });
+  });
+});
+
+describe('remediator function', () => {
+  const fn = () => only(template.findResources('AWS::Lambda::Function')) as Resource;
+
+  test('runs Node.js 22 or newer on arm64 with active tracing, 512 MB and a 5 minute timeout', () => {
+    // Prepare
+    const props = fn().Properties;
+    // Act
+    const major = Number(/^nodejs(\d+)\.x$/.exec(props.Runtime)?.[1]);
+    // Assess
+    expect(major).toBeGreaterThanOrEqual(22);
+    expect(props).toMatchObject({
+      Architectures: ['arm64'],
+      TracingConfig: { Mode: 'Active' },
+      MemorySize: 512,
+      Timeout: 300,
+      Handler: 'index.handler',
+    });
+  });
+
+  test('reserves no concurrency by default and lets its own recheck loop run', () => {
+    // Prepare
+    const props = fn().Properties;
+    // Act
+    const reserved = props.ReservedConcurrentExecutions;
+    // Assess
+    expect(reserved).toBeUndefined();
+    expect(props.RecursiveLoop).toBe('Allow');
+  });
+
+  test('gets every DESIGN §5 variable, referencing the resources of the stack', () => {
+    // Prepare
+    const env = fn().Properties.Environment.Variables;
+    // Act
+    const rendered = Object.fromEntries(
+      Object.entries(env).map(([key, value]) => [key, show(value as string)]),
+    );
+    // Assess
+    expect(rendered).toEqual({
+      POLICY_PARAMETER_NAME: `\${${id('AWS::SSM::Parameter', 'PolicyParameter')}}`,
+      TOPIC_ARN: `\${${id('AWS::SNS::Topic', 'Alerts')}}`,
+      RECHECK_QUEUE_URL: `\${${id('AWS::SQS::Queue', 'RecheckQueue')}}`,
+      AUDIT_TABLE_NAME: `\${${id('AWS::DynamoDB::Table', 'AuditTable')}}`,
+      GUARD_ROLE_ARN: `\${${id('AWS::IAM::Role', 'RemediatorRole')}.Arn}`,
+      POLICY_CACHE_SECONDS: '60',
+      RECHECK_DEADLINE_MINUTES: '120',
+      FLIP_FLOP_THRESHOLD: '3',
+      FLIP_FLOP_WINDOW_MINUTES: '60',
+      AUDIT_RETENTION_DAYS: '0',
+      SWEEP_CONCURRENCY: '8',
+      POWERTOOLS_SERVICE_NAME: 'eks-endpoint-guard',
+      POWERTOOLS_METRICS_NAMESPACE: 'EksEndpointGuard',
+      POWERTOOLS_LOG_LEVEL: 'INFO',
+      NODE_OPTIONS: '--enable-source-maps',
+    });
+  });
+
+  test('logs to its own log group kept for 365 days', () => {
+    // Prepare
+    const logGroup = id('AWS::Logs::LogGroup', 'RemediatorLogs');
+    // Act
+    const props = fn().Properties;
+    // Assess
+    expect(props.LoggingConfig).toEqual({ LogGroup: { Ref: logGroup } });
+    template.hasResource('AWS::Logs::LogGroup', {
+      Properties: { RetentionInDays: 365 },
+      DeletionPolicy: 'Retain',
+    });
+  });
+
+  test('retries async invocations twice, then sends them to the dead-letter queue', () => {
+    // Prepare
+    const dlq = id('AWS::SQS::Queue', 'DeadLetterQueue');
+    // Act
+    const config = only(template.findResources('AWS::Lambda::EventInvokeConfig')) as Resource;
+    // Assess
+    expect(config.Properties).toMatchObject({
+      MaximumRetryAttempts: 2,
+      MaximumEventAgeInSeconds: 7200,
+      DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [dlq, 'Arn'] } } },
+    });
+  });
+
+  test('consumes the recheck queue with partial batch failures and bounded concurrency', () => {
+    // Prepare
+    const queue = id('AWS::SQS::Queue', 'RecheckQueue');
+    // Act
+    const mapping = only(template.findResources('AWS::Lambda::EventSourceMapping')) as Resource;
+    // Assess
+    expect(mapping.Properties).toMatchObject({
+      EventSourceArn: { 'Fn::GetAtt': [queue, 'Arn'] },
+      BatchSize: 10,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      ScalingConfig: { MaximumConcurrency: 5 },
+    });
+  });
+});
+
+describe('least privilege', () => {
+  test('the function role is granted exactly the listed actions on the listed resources', () => {
+    // Prepare
+    const ref = (type: string, prefix: string) => `\${${id(type, prefix)}}`;
+    const arn = (type: string, prefix: string) => `\${${id(type, prefix)}.Arn}`;
+    const table = arn('AWS::DynamoDB::Table', 'AuditTable');
+    const recheck = arn('AWS::SQS::Queue', 'RecheckQueue');
+    const dlq = arn('AWS::SQS::Queue', 'DeadLetterQueue');
+    const clusters = `arn:\${AWS::Partition}:eks:\${AWS::Region}:\${AWS::AccountId}:cluster/*`;
+    const parameter = `arn:\${AWS::Partition}:ssm:\${AWS::Region}:\${AWS::AccountId}:parameter${ref('AWS::SSM::Parameter', 'PolicyParameter')}`;
+    const key = arn('AWS::KMS::Key', 'AlertsKey');
+    const logs = arn('AWS::Logs::LogGroup', 'RemediatorLogs');
+    // Act
+    const grants = roleGrants(template, id('AWS::IAM::Role', 'RemediatorRole'));
+    // Assess
+    expect(grants).toEqual({
+      'dynamodb:PutItem': [table],
+      'dynamodb:Query': [table, `${table}/index/*`],
+      'ec2:DescribeSubnets': ['*'],
+      'ec2:DescribeVpcAttribute': ['*'],
+      'eks:DescribeCluster': [clusters],
+      'eks:DescribeUpdate': [clusters],
+      'eks:ListClusters': ['*'],
+      'eks:UpdateClusterConfig': [clusters],
+      'kms:Decrypt': [key],
+      'kms:GenerateDataKey': [key],
+      'logs:CreateLogStream': [logs],
+      'logs:PutLogEvents': [logs],
+      'sns:Publish': [ref('AWS::SNS::Topic', 'Alerts')],
+      'sqs:SendMessage': [dlq, recheck].sort(),
+      'ssm:GetParameter': [parameter],
+      // Added by CDK for the recheck event source mapping.
+      'sqs:ChangeMessageVisibility': [recheck],
+      'sqs:DeleteMessage': [recheck],
+      'sqs:GetQueueAttributes': [recheck],
+      'sqs:GetQueueUrl': [recheck],
+      'sqs:ReceiveMessage': [recheck],
+      // Added by CDK for active tracing; X-Ray has no resource-level permissions.
+      'xray:PutTelemetryRecords': ['*'],
+      'xray:PutTraceSegments': ['*'],
+    });
+  });
+
+  test('the function role has no managed or inline policies', () => {
+    // Prepare
+    const role = id('AWS::IAM::Role', 'RemediatorRole');
+    // Act
+    const props = (template.toJSON().Resources[role] as Resource).Properties;
+    // Assess
+    expect(props.ManagedPolicyArns).toBeUndefined();
+    expect(props.Policies).toBeUndefined();
+  });
+
+  test('no Allow statement anywhere has a wildcard action, except the key administration default', () => {
+    // Prepare
+    const statements = allStatements(template).filter((s) => s.Effect === 'Allow');
+    // Act
+    const wildcards = statements.filter((s) => s.Action.some((action) => action.includes('*')));
+    // Assess: `kms:*` for the account root is the default key policy that hands control of
+    // the key to IAM; it grants nothing to the function.
+    expect(wildcards).toEqual([
+      expect.objectContaining({
+        where: expect.stringMatching(/^AlertsKey[0-9A-F]{8}\.Properties\.KeyPolicy$/),
+        Action: ['kms:*'],
+        Principal: {
+          AWS: {
+            'Fn::Join': [
+              '',
+              ['arn:', { Ref: 'AWS::Partition' }, ':iam::', { Ref: 'AWS::AccountId' }, ':root'],
+            ],
+          },
+        },
+      }),
+    ]);
+  });
+
+  test('Deny statements, which may use wildcards, only refuse requests without TLS', () => {
+    // Prepare
+    const statements = allStatements(template);
+    // Act
+    const denies = statements.filter((s) => s.Effect === 'Deny');
+    // Assess: a wider Deny is stricter, so `sqs:*` here is the point, not a grant.
+    expect(denies.length).toBeGreaterThan(0);
+    for (const statement of denies) {
+      expect(statement.Condition).toEqual({ Bool: { 'aws:SecureTransport': 'false' } });
+    }
+  });
+
+  test('eks:UpdateClusterConfig is never allowed on every resource', () => {
+    // Prepare
+    const statements = allStatements(template).filter((s) => s.Effect === 'Allow');
+    // Act
+    const updating = statements.filter((s) =>
+      s.Action.some((action) => ['eks:UpdateClusterConfig', 'eks:*', '*'].includes(action)),
+    );
+    // Assess
+    expect(updating.length).toBeGreaterThan(0);
+    for (const statement of updating) expect(statement.Resource).not.toContain('*');
+  });
+});
+
+describe('encryption in transit and at rest', () => {
+  test('the topic is encrypted with a rotating customer managed key that alarms may use', () => {
+    // Prepare
+    const key = id('AWS::KMS::Key', 'AlertsKey');
+    // Act
+    const topic = only(template.findResources('AWS::SNS::Topic')) as Resource;
+    // Assess
+    expect(topic.Properties.KmsMasterKeyId).toEqual({ 'Fn::GetAtt': [key, 'Arn'] });
+    template.hasResourceProperties('AWS::KMS::Key', {
+      EnableKeyRotation: true,
+      KeyPolicy: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Effect: 'Allow',
+            Principal: { Service: 'cloudwatch.amazonaws.com' },
+            Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
+          }),
+        ]),
+      },
+    });
+  });
+
+  test('the topic refuses publishing without TLS', () => {
+    // Prepare
+    const topic = id('AWS::SNS::Topic', 'Alerts');
+    // Act
+    const policy = only(template.findResources('AWS::SNS::TopicPolicy')) as Resource;
+    // Assess
+    expect(policy.Properties.Topics).toEqual([{ Ref: topic }]);
+    expect(policy.Properties.PolicyDocument.Statement).toContainEqual(
+      expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+    );
+  });
+
+  test('every queue is encrypted and refuses requests without TLS', () => {
+    // Prepare
+    const queues = template.findResources('AWS::SQS::Queue');
+    const policies = Object.values(template.findResources('AWS::SQS::QueuePolicy')) as Resource[];
+    // Act
+    const tlsEnforced = (queueId: string) =>
+      policies.some(
+        (policy) =>
+          JSON.stringify(policy.Properties.Queues) === JSON.stringify([{ Ref: queueId }]) &&
+          policy.Properties.PolicyDocument.Statement.some(
+            (s: { Effect: string; Action: string; Condition?: unknown }) =>
+              s.Effect === 'Deny' &&
+              s.Action === 'sqs:*' &&
+              JSON.stringify(s.Condition) === JSON.stringify({ Bool: { 'aws:SecureTransport': 'false' } }),
+          ),
+      );
+    // Assess
+    expect(Object.keys(queues)).toHaveLength(3);
+    for (const [queueId, queue] of Object.entries(queues) as [string, Resource][]) {
+      expect(queue.Properties.SqsManagedSseEnabled ?? queue.Properties.KmsMasterKeyId).toBeTruthy();
+      expect(tlsEnforced(queueId)).toBe(true);
+    }
+  });
+
+  test('the recheck queue redrives to its own DLQ and hides messages for six function timeouts', () => {
+    // Prepare
+    const dlq = id('AWS::SQS::Queue', 'RecheckDeadLetterQueue');
+    // Act
+    const queue = template.toJSON().Resources[id('AWS::SQS::Queue', 'RecheckQueue')] as Resource;
+    // Assess
+    expect(queue.Properties.RedrivePolicy).toEqual({
+      deadLetterTargetArn: { 'Fn::GetAtt': [dlq, 'Arn'] },
+      maxReceiveCount: 5,
+    });
+    expect(queue.Properties.VisibilityTimeout).toBeGreaterThanOrEqual(6 * 300);
+  });
+
+  test('the audit table is encrypted, recoverable, protected and retained', () => {
+    // Prepare
+    const tableId = id('AWS::DynamoDB::Table', 'AuditTable');
+    // Act
+    const table = template.toJSON().Resources[tableId];
+    // Assess
+    expect(table).toMatchObject({
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
+      Properties: {
+        BillingMode: 'PAY_PER_REQUEST',
+        SSESpecification: { SSEEnabled: true },
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        DeletionProtectionEnabled: true,
+        TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+        KeySchema: [
+          { AttributeName: 'pk', KeyType: 'HASH' },
+          { AttributeName: 'sk', KeyType: 'RANGE' },
+        ],
+      },
+    });
+  });
+
+  test('the audit table has the byDay and byOutcome indexes', () => {
+    // Prepare
+    const tableId = id('AWS::DynamoDB::Table', 'AuditTable');
+    // Act
+    const indexes = (template.toJSON().Resources[tableId] as Resource).Properties.GlobalSecondaryIndexes;
+    // Assess
+    expect(indexes).toEqual([
+      {
+        IndexName: 'byDay',
+        KeySchema: [
+          { AttributeName: 'day', KeyType: 'HASH' },
+          { AttributeName: 'sk', KeyType: 'RANGE' },
+        ],
+        Projection: { ProjectionType: 'ALL' },
+      },
+      {
+        IndexName: 'byOutcome',
+        KeySchema: [
+          { AttributeName: 'outcome', KeyType: 'HASH' },
+          { AttributeName: 'sk', KeyType: 'RANGE' },
+        ],
+        Projection: { ProjectionType: 'ALL' },
+      },
+    ]);
+  });
+});
+
+describe('alarms', () => {
+  const alarmOn = (metric: Record<string, unknown>) => {
+    const alarms = template.findResources('AWS::CloudWatch::Alarm', { Properties: metric });
+    return only(alarms) as Resource;
+  };
+  const topicAction = () => [{ Ref: id('AWS::SNS::Topic', 'Alerts') }];
+
+  test.each(['DeadLetterQueue', 'RecheckDeadLetterQueue'])(
+    '%s depth above zero alerts the topic',
+    (queue) => {
+      // Prepare
+      const queueId = id('AWS::SQS::Queue', queue);
+      // Act
+      const alarm = alarmOn({
+        Namespace: 'AWS/SQS',
+        Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [queueId, 'QueueName'] } }],
+      });
+      // Assess
+      expect(alarm.Properties).toMatchObject({
+        MetricName: 'ApproximateNumberOfMessagesVisible',
+        Statistic: 'Maximum',
+        Threshold: 1,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        TreatMissingData: 'notBreaching',
+        AlarmActions: topicAction(),
+      });
+    },
+  );
+
+  test('a function error alerts the topic', () => {
+    // Prepare
+    const fn = id('AWS::Lambda::Function', 'Remediator');
+    // Act
+    const alarm = alarmOn({ Namespace: 'AWS/Lambda', MetricName: 'Errors' });
+    // Assess
+    expect(alarm.Properties).toMatchObject({
+      Dimensions: [{ Name: 'FunctionName', Value: { Ref: fn } }],
+      Statistic: 'Sum',
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      TreatMissingData: 'notBreaching',
+      AlarmActions: topicAction(),
+    });
+  });
+
+  test('a failed decision alerts the topic', () => {
+    // Prepare
+    const metric = { Namespace: 'EksEndpointGuard', MetricName: 'Decisions' };
+    // Act
+    const alarm = alarmOn(metric);
+    // Assess
+    expect(alarm.Properties).toMatchObject({
+      Dimensions: expect.arrayContaining([
+        { Name: 'service', Value: 'eks-endpoint-guard' },
+        { Name: 'outcome', Value: 'failed' },
+      ]),
+      Statistic: 'Sum',
+      Period: 300,
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      TreatMissingData: 'notBreaching',
+      AlarmActions: topicAction(),
+    });
+    expect(alarm.Properties.Dimensions).toHaveLength(2);
+  });
+});
+
+describe('defaults', () => {
+  test('installs the default policy as a String parameter', () => {
+    // Prepare
+    const text = readFileSync(DEFAULT_POLICY_FILE, 'utf8');
+    // Act
+    const parameter = only(template.findResources('AWS::SSM::Parameter')) as Resource;
+    // Assess
+    expect(parameter.Properties).toMatchObject({
+      Name: '/eks-endpoint-guard/policy',
+      Type: 'String',
+      Tier: 'Standard',
+      Value: text,
+    });
+    expect(JSON.parse(text)).toEqual({
+      version: 1,
+      mode: 'enforce',
+      publicAccess: 'disabled',
+      privateAccess: 'required',
+      exemptionTag: 'eks-endpoint-guard/exempt',
+    });
+  });
+
+  test('creates no trail and no subscriptions', () => {
+    // Prepare
+    const types = ['AWS::CloudTrail::Trail', 'AWS::S3::Bucket', 'AWS::SNS::Subscription'];
+    // Act
+    const counts = types.map((type) => Object.keys(template.findResources(type)).length);
+    // Assess
+    expect(counts).toEqual([0, 0, 0]);
+  });
+
+  test('exports the topic, queue, table, parameter and function names', () => {
+    // Prepare
+    const expected = {
+      TopicArn: { Ref: id('AWS::SNS::Topic', 'Alerts') },
+      RecheckQueueUrl: { Ref: id('AWS::SQS::Queue', 'RecheckQueue') },
+      AuditTableName: { Ref: id('AWS::DynamoDB::Table', 'AuditTable') },
+      PolicyParameterName: { Ref: id('AWS::SSM::Parameter', 'PolicyParameter') },
+      FunctionName: { Ref: id('AWS::Lambda::Function', 'Remediator') },
+    };
+    // Act
+    const outputs = template.toJSON().Outputs;
+    // Assess
+    for (const [name, value] of Object.entries(expected)) expect(outputs[name]).toEqual({ Value: value });
+  });
+});
