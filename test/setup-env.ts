@@ -6,3 +6,5 @@ process.env.POWERTOOLS_DEV ??= 'false';
 process.env.AWS_REGION ??= 'us-east-1';
 process.env.AWS_ACCESS_KEY_ID ??= 'testing';
 process.env.AWS_SECRET_ACCESS_KEY ??= 'testing';
+// Safety net: a call that escapes its SDK mock fails fast on a closed loopback port, never reaching AWS.
+process.env.AWS_ENDPOINT_URL ??= 'http://127.0.0.1:9';

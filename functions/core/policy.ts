@@ -7,41 +7,68 @@ export const DEFAULT_EXEMPTION_TAG = 'eks-endpoint-guard/exempt';
 /** EKS accepts at most 40 public access CIDRs per cluster. */
 export const MAX_PUBLIC_CIDRS = 40;
 
-const Cidr = z.string().superRefine((value, ctx) => {
-  const problem = cidrProblem(value);
-  if (problem) ctx.addIssue({ code: 'custom', message: problem });
-});
-const CidrList = z.array(Cidr).min(1).max(MAX_PUBLIC_CIDRS);
-const PublicAccess = z.enum(['disabled', 'restricted', 'allowed']);
-const PrivateAccess = z.enum(['required', 'optional']);
+const Cidr = z
+  .string()
+  .superRefine((value, ctx) => {
+    const problem = cidrProblem(value);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  })
+  .describe('An IPv4 or IPv6 CIDR block with host bits zero, e.g. 203.0.113.0/24 or 2001:db8::/32');
+const CidrList = z
+  .array(Cidr)
+  .min(1)
+  .max(MAX_PUBLIC_CIDRS)
+  .describe(
+    'Networks the public endpoint may be open to (1-40 blocks); required when publicAccess is "restricted"',
+  );
+const PublicAccess = z
+  .enum(['disabled', 'restricted', 'allowed'])
+  .describe(
+    'disabled: the public endpoint must be off; restricted: on only for CIDRs inside allowedPublicCidrs; allowed: anything',
+  );
+const PrivateAccess = z
+  .enum(['required', 'optional'])
+  .describe('Whether the private (in-VPC) endpoint must be on');
 /** Cluster name glob: letters, digits, `-`, `_`, with `*` and `?` wildcards. */
 const ClusterGlob = z
   .string()
   .regex(/^[A-Za-z0-9*?][A-Za-z0-9_*?-]{0,99}$/, 'expected a cluster name or glob such as "dev-*"');
 const IsoDate = z.iso.date();
 
-const Exemption = z.strictObject({
-  cluster: ClusterGlob,
-  reason: z.string().min(1),
-  /** Last day (UTC) on which the exemption applies. */
-  expires: IsoDate.optional(),
-});
+const Exemption = z
+  .strictObject({
+    cluster: ClusterGlob,
+    reason: z.string().min(1).describe('Why, e.g. a ticket reference; shown in alerts and audit records'),
+    /** Last day (UTC) on which the exemption applies. */
+    expires: IsoDate.optional().describe('Last day (UTC, YYYY-MM-DD) on which the exemption applies'),
+  })
+  .describe('Clusters whose name matches the glob are left alone and reported as exempt');
 
-const Override = z.strictObject({
-  clusters: z.array(ClusterGlob).min(1),
-  publicAccess: PublicAccess.optional(),
-  allowedPublicCidrs: CidrList.optional(),
-  privateAccess: PrivateAccess.optional(),
-});
+const Override = z
+  .strictObject({
+    clusters: z.array(ClusterGlob).min(1),
+    publicAccess: PublicAccess.optional(),
+    allowedPublicCidrs: CidrList.optional(),
+    privateAccess: PrivateAccess.optional(),
+  })
+  .describe('The first override whose globs match a cluster replaces the rules it sets for that cluster');
 
 export const PolicySchema = z
   .strictObject({
-    version: z.literal(1),
-    mode: z.enum(['enforce', 'notify']).default('enforce'),
+    version: z.literal(1).describe('Schema version; only 1 exists'),
+    mode: z
+      .enum(['enforce', 'notify'])
+      .default('enforce')
+      .describe('enforce: revert non-compliant changes; notify: alert only, never change a cluster'),
     publicAccess: PublicAccess,
     allowedPublicCidrs: CidrList.optional(),
     privateAccess: PrivateAccess.default('required'),
-    exemptionTag: z.string().min(1).max(128).default(DEFAULT_EXEMPTION_TAG),
+    exemptionTag: z
+      .string()
+      .min(1)
+      .max(128)
+      .default(DEFAULT_EXEMPTION_TAG)
+      .describe('A cluster carrying this tag key is exempt; the tag value is the reason'),
     exemptions: z.array(Exemption).default([]),
     overrides: z.array(Override).default([]),
   })
@@ -124,6 +151,10 @@ export function policyJsonSchema(): Record<string, unknown> {
     ...z.toJSONSchema(PolicySchema, { io: 'input', unrepresentable: 'any' }),
     $id: 'https://eks-endpoint-guard/policy.schema.json',
     title: 'eks-endpoint-guard policy (version 1)',
+    // The cross-field rule the zod refinement enforces, so that editors flag it too.
+    if: { properties: { publicAccess: { const: 'restricted' } }, required: ['publicAccess'] },
+    // biome-ignore lint/suspicious/noThenProperty: JSON Schema keyword
+    then: { required: ['allowedPublicCidrs'] },
   };
 }
 

@@ -1,0 +1,700 @@
+import 'aws-sdk-client-mock-jest';
+import { DescribeSubnetsCommand } from '@aws-sdk/client-ec2';
+import {
+  DescribeClusterCommand,
+  DescribeUpdateCommand,
+  InvalidParameterException,
+  ResourceInUseException,
+  ResourceNotFoundException,
+  UpdateClusterConfigCommand,
+} from '@aws-sdk/client-eks';
+import { PublishCommand } from '@aws-sdk/client-sns';
+import { SendMessageCommand } from '@aws-sdk/client-sqs';
+import { GetParameterCommand, ParameterNotFound } from '@aws-sdk/client-ssm';
+import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { CheckRequest } from '../../functions/core/check-request';
+import type { CheckResult } from '../../functions/core/result';
+import { checkCluster, DeliveryError, type GuardOptions } from '../../functions/guard';
+import {
+  ACCOUNT,
+  auditWrites,
+  givenCluster,
+  givenPolicy,
+  givenVpcDns,
+  lastAlert,
+  mocks,
+  REGION,
+  resetAws,
+  testPorts,
+} from './support/aws';
+
+const NOW = new Date('2026-06-03T10:20:00Z');
+const OPTIONS: GuardOptions = {
+  act: true,
+  recheckDeadlineMinutes: 120,
+  flipFlop: { threshold: 3, windowMinutes: 60 },
+};
+
+function request(cluster: string, overrides: Partial<CheckRequest> = {}): CheckRequest {
+  return {
+    cluster,
+    region: REGION,
+    account: ACCOUNT,
+    correlationId: 'evt-0001',
+    attempt: 0,
+    trigger: {
+      source: 'event',
+      eventId: 'evt-0001',
+      eventName: 'UpdateClusterConfig',
+      eventTime: '2026-06-03T10:17:03Z',
+      actorArn: 'arn:aws:sts::111122223333:assumed-role/PlatformAdmin/jdoe',
+      sourceIp: '198.51.100.77',
+      userAgent: 'aws-cli/2.17.0',
+    },
+    ...overrides,
+  };
+}
+
+function check(req: CheckRequest, now = NOW, options = OPTIONS): Promise<CheckResult> {
+  return checkCluster(req, testPorts(now), options);
+}
+
+/** Audit history as DynamoDB would return it for the cluster's partition. */
+function givenHistory(records: Partial<CheckResult>[]): void {
+  mocks.dynamodb.on(QueryCommand).resolves({
+    Items: records.map((r) => ({ pk: `${REGION}#prod-api`, sk: `${r.time}#x`, ...r })),
+  });
+}
+
+beforeEach(() => resetAws());
+
+describe('compliant cluster', () => {
+  it('records compliant and changes nothing', async () => {
+    // Prepare
+    givenCluster({ name: 'payments', publicAccess: false, privateAccess: true });
+
+    // Act
+    const result = await check(request('payments'));
+
+    // Assess
+    expect(result.outcome).toBe('compliant');
+    expect(mocks.eks).not.toHaveReceivedCommand(UpdateClusterConfigCommand);
+    expect(mocks.sns).not.toHaveReceivedCommand(PublishCommand);
+    expect(auditWrites()).toHaveLength(1);
+    expect(auditWrites()[0]).toMatchObject({
+      outcome: 'compliant',
+      cluster: 'payments',
+      pk: `${REGION}#payments`,
+    });
+  });
+});
+
+describe('public endpoint under publicAccess "disabled"', () => {
+  it('turns public off and private on, with endpoint fields only and a derived token', async () => {
+    // Prepare
+    givenCluster({ name: 'prod-api' });
+
+    // Act
+    const result = await check(request('prod-api'));
+
+    // Assess
+    expect(result.outcome).toBe('remediated');
+    expect(result.updateId).toBe('upd-0001');
+    expect(result.before).toEqual({
+      publicAccess: true,
+      privateAccess: false,
+      publicAccessCidrs: ['0.0.0.0/0'],
+    });
+    expect(result.after).toMatchObject({ publicAccess: false, privateAccess: true });
+    const input = mocks.eks.commandCalls(UpdateClusterConfigCommand)[0]?.args[0].input;
+    expect(input).toEqual({
+      name: 'prod-api',
+      clientRequestToken: expect.stringMatching(/^eks-endpoint-guard-[0-9a-f]{40}$/),
+      resourcesVpcConfig: { endpointPublicAccess: false, endpointPrivateAccess: true },
+    });
+  });
+
+  it('derives the same token for a duplicate delivery of the same event', async () => {
+    // Prepare
+    givenCluster({ name: 'prod-api' });
+
+    // Act
+    await check(request('prod-api'));
+    await check(request('prod-api'));
+
+    // Assess
+    const tokens = mocks.eks
+      .commandCalls(UpdateClusterConfigCommand)
+      .map((c) => c.args[0].input.clientRequestToken);
+    expect(tokens).toHaveLength(2);
+    expect(tokens[0]).toBe(tokens[1]);
+  });
+
+  it('alerts with who, what and the access consequence', async () => {
+    // Prepare
+    givenCluster({ name: 'prod-api' });
+
+    // Act
+    const result = await check(request('prod-api'));
+
+    // Assess
+    const alert = lastAlert();
+    expect(alert.subject).toBe(
+      '[eks-endpoint-guard] prod-api: public endpoint turned off (was open to 0.0.0.0/0)',
+    );
+    expect(alert.attributes).toEqual({ outcome: 'remediated', cluster: 'prod-api', severity: 'warning' });
+    expect(alert.text).toContain('arn:aws:sts::111122223333:assumed-role/PlatformAdmin/jdoe');
+    expect(alert.text).toContain('198.51.100.77');
+    expect(alert.text).toMatch(/VPN, Direct Connect or peering/);
+    expect(result.alertMessageId).toBe('msg-0001');
+  });
+
+  it('records the decision with policy digest and trigger, and queues the update follow-up', async () => {
+    // Prepare
+    givenCluster({ name: 'prod-api' });
+
+    // Act
+    await check(request('prod-api'));
+
+    // Assess
+    const [record] = auditWrites();
+    expect(record).toMatchObject({
+      outcome: 'remediated',
+      clusterArn: `arn:aws:eks:${REGION}:${ACCOUNT}:cluster/prod-api`,
+      account: ACCOUNT,
+      updateId: 'upd-0001',
+      updateStatus: 'InProgress',
+      alertMessageId: 'msg-0001',
+      trigger: { eventId: 'evt-0001', sourceIp: '198.51.100.77' },
+      policy: { version: 1, digest: expect.stringMatching(/^sha256:[0-9a-f]{64}$/), mode: 'enforce' },
+    });
+    const sent = mocks.sqs.commandCalls(SendMessageCommand)[0]?.args[0].input;
+    expect(sent?.DelaySeconds).toBe(30);
+    expect(JSON.parse(sent?.MessageBody ?? '{}').request.followUpdate).toMatchObject({
+      updateId: 'upd-0001',
+    });
+  });
+});
+
+describe('publicAccess "restricted"', () => {
+  it('narrows 0.0.0.0/0 to the allowed blocks and keeps public on', async () => {
+    // Prepare
+    givenPolicy({ version: 1, publicAccess: 'restricted', allowedPublicCidrs: ['203.0.113.0/24'] });
+    givenCluster({ name: 'analytics', publicAccess: true, privateAccess: true, cidrs: ['0.0.0.0/0'] });
+
+    // Act
+    const result = await check(request('analytics'));
+
+    // Assess
+    expect(result.outcome).toBe('remediated');
+    expect(mocks.eks).toHaveReceivedCommandWith(UpdateClusterConfigCommand, {
+      resourcesVpcConfig: {
+        endpointPublicAccess: true,
+        endpointPrivateAccess: true,
+        publicAccessCidrs: ['203.0.113.0/24'],
+      },
+    });
+    expect(mocks.ec2).not.toHaveReceivedAnyCommand();
+  });
+});
+
+describe('policy mode "notify"', () => {
+  it('reports would-remediate and alerts without changing the cluster', async () => {
+    // Prepare
+    givenPolicy({ version: 1, mode: 'notify', publicAccess: 'disabled' });
+    givenCluster({ name: 'prod-api' });
+
+    // Act
+    const result = await check(request('prod-api'));
+
+    // Assess
+    expect(result.outcome).toBe('would-remediate');
+    expect(result.after).toMatchObject({ publicAccess: false, privateAccess: true });
+    expect(mocks.eks).not.toHaveReceivedCommand(UpdateClusterConfigCommand);
+    expect(lastAlert().attributes.outcome).toBe('would-remediate');
+  });
+
+  it('does not alert again for the same situation', async () => {
+    // Prepare
+    givenPolicy({ version: 1, mode: 'notify', publicAccess: 'disabled' });
+    givenCluster({ name: 'prod-api' });
+    const first = await check(request('prod-api'));
+    mocks.sns.resetHistory();
+    givenHistory([first]);
+
+    // Act
+    const second = await check(request('prod-api', { correlationId: 'evt-0002' }));
+
+    // Assess
+    expect(second.outcome).toBe('would-remediate');
+    expect(mocks.sns).not.toHaveReceivedCommand(PublishCommand);
+  });
+});
+
+describe('report only (check without --fix)', () => {
+  it('decides without changing, alerting, recording or queueing', async () => {
+    // Prepare
+    givenCluster({ name: 'prod-api' });
+
+    // Act
+    const result = await check(request('prod-api'), NOW, { ...OPTIONS, act: false });
+
+    // Assess
+    expect(result.outcome).toBe('would-remediate');
+    expect(mocks.eks).not.toHaveReceivedCommand(UpdateClusterConfigCommand);
+    expect(mocks.sns).not.toHaveReceivedAnyCommand();
+    expect(mocks.dynamodb).not.toHaveReceivedAnyCommand();
+    expect(mocks.sqs).not.toHaveReceivedAnyCommand();
+  });
+});
+
+describe('exemptions', () => {
+  it('leaves a tagged cluster alone and alerts on the first sighting', async () => {
+    // Prepare
+    givenCluster({ name: 'legacy-batch', tags: { 'eks-endpoint-guard/exempt': 'OPS-123 migration' } });
+
+    // Act
+    const result = await check(request('legacy-batch'));
+
+    // Assess
+    expect(result.outcome).toBe('exempt');
+    expect(result.exemption).toEqual({ source: 'tag', reason: 'OPS-123 migration' });
+    expect(mocks.eks).not.toHaveReceivedCommand(UpdateClusterConfigCommand);
+    expect(lastAlert().attributes).toMatchObject({ outcome: 'exempt', severity: 'info' });
+  });
+
+  it('stays quiet when the same exempt violation was already reported', async () => {
+    // Prepare
+    givenCluster({ name: 'legacy-batch', tags: { 'eks-endpoint-guard/exempt': 'OPS-123' } });
+    const first = await check(request('legacy-batch'));
+    mocks.sns.resetHistory();
+    givenHistory([first]);
+
+    // Act
+    await check(request('legacy-batch', { correlationId: 'sweep-1/legacy-batch' }));
+
+    // Assess
+    expect(mocks.sns).not.toHaveReceivedCommand(PublishCommand);
+  });
+
+  it('no longer applies a policy exemption after its expiry day', async () => {
+    // Prepare
+    givenPolicy({
+      version: 1,
+      publicAccess: 'disabled',
+      exemptions: [{ cluster: 'legacy-*', reason: 'OPS-123', expires: '2026-06-02' }],
+    });
+    givenCluster({ name: 'legacy-batch' });
+
+    // Act
+    const result = await check(request('legacy-batch'));
+
+    // Assess
+    expect(result.outcome).toBe('remediated');
+  });
+});
+
+describe('lockout guard', () => {
+  it('blocks turning public off when the VPC has DNS hostnames off, and says what to fix', async () => {
+    // Prepare
+    givenVpcDns(true, false);
+    givenCluster({ name: 'edge-proxy' });
+
+    // Act
+    const result = await check(request('edge-proxy'));
+
+    // Assess
+    expect(result.outcome).toBe('blocked');
+    expect(result.fix).toContain('aws ec2 modify-vpc-attribute --vpc-id vpc-0abc --enable-dns-hostnames');
+    expect(result.fix).not.toContain('--enable-dns-support');
+    expect(mocks.eks).not.toHaveReceivedCommand(UpdateClusterConfigCommand);
+    expect(lastAlert().attributes).toMatchObject({ outcome: 'blocked', severity: 'critical' });
+  });
+
+  it('finds the VPC through the subnets when DescribeCluster leaves out vpcId', async () => {
+    // Prepare
+    givenVpcDns(false, false);
+    givenCluster({ name: 'edge-proxy' });
+
+    // Act
+    const result = await check(request('edge-proxy'));
+
+    // Assess
+    expect(mocks.ec2).toHaveReceivedCommandWith(DescribeSubnetsCommand, { SubnetIds: ['subnet-0a1'] });
+    expect(result.fix).toContain('DNS support and DNS hostnames');
+  });
+
+  it('uses the reported vpcId without looking at subnets', async () => {
+    // Prepare
+    givenCluster({ name: 'prod-api', vpcId: 'vpc-0fed' });
+
+    // Act
+    const result = await check(request('prod-api'));
+
+    // Assess
+    expect(result.outcome).toBe('remediated');
+    expect(mocks.ec2).not.toHaveReceivedCommand(DescribeSubnetsCommand);
+  });
+
+  it('does not look at DNS when public access stays on', async () => {
+    // Prepare
+    givenVpcDns(false, false);
+    givenPolicy({ version: 1, publicAccess: 'allowed', privateAccess: 'required' });
+    givenCluster({ name: 'prod-api' });
+
+    // Act
+    const result = await check(request('prod-api'));
+
+    // Assess
+    expect(result.outcome).toBe('remediated');
+    expect(result.after).toMatchObject({ publicAccess: true, privateAccess: true });
+    expect(mocks.ec2).not.toHaveReceivedAnyCommand();
+  });
+});
+
+describe('policy faults', () => {
+  it('fails without changing anything when the policy is invalid, naming the parameter', async () => {
+    // Prepare
+    givenPolicy({ version: 1, publicAccess: 'sometimes' });
+    givenCluster({ name: 'prod-api' });
+
+    // Act
+    const result = await check(request('prod-api'));
+
+    // Assess
+    expect(result.outcome).toBe('failed');
+    expect(result.reason).toBe(
+      'policy /eks-endpoint-guard/policy: publicAccess: expected "disabled" | "restricted" | "allowed", got "sometimes"; nothing changed',
+    );
+    expect(mocks.eks).not.toHaveReceivedCommand(UpdateClusterConfigCommand);
+    expect(lastAlert().text).toContain('/eks-endpoint-guard/policy');
+  });
+
+  it('fails when the parameter does not exist', async () => {
+    // Prepare
+    mocks.ssm.on(GetParameterCommand).rejects(new ParameterNotFound({ message: 'not found', $metadata: {} }));
+    givenCluster({ name: 'prod-api' });
+
+    // Act
+    const result = await check(request('prod-api'));
+
+    // Assess
+    expect(result.outcome).toBe('failed');
+    expect(result.reason).toContain('the parameter does not exist');
+    expect(mocks.eks).not.toHaveReceivedCommand(UpdateClusterConfigCommand);
+  });
+});
+
+describe('cluster gone', () => {
+  it('ignores a trigger for a cluster that no longer exists', async () => {
+    // Prepare
+    mocks.eks
+      .on(DescribeClusterCommand)
+      .rejects(new ResourceNotFoundException({ message: 'No cluster', $metadata: {} }));
+
+    // Act
+    const result = await check(request('deleted-one'));
+
+    // Assess
+    expect(result.outcome).toBe('ignored');
+    expect(result.reason).toMatch(/not found/);
+    expect(mocks.sns).not.toHaveReceivedAnyCommand();
+  });
+});
+
+describe('busy clusters', () => {
+  it('defers a CREATING cluster with back-off, a deadline and the original trigger', async () => {
+    // Prepare
+    givenCluster({ name: 'prod-api', status: 'CREATING' });
+
+    // Act
+    const result = await check(request('prod-api'));
+
+    // Assess
+    expect(result.outcome).toBe('deferred');
+    expect(result.deadline).toBe('2026-06-03T12:20:00.000Z');
+    expect(result.nextCheckAt).toBe('2026-06-03T10:20:30.000Z');
+    expect(mocks.eks).not.toHaveReceivedCommand(UpdateClusterConfigCommand);
+    expect(mocks.sns).not.toHaveReceivedCommand(PublishCommand);
+    const sent = mocks.sqs.commandCalls(SendMessageCommand)[0]?.args[0].input;
+    expect(sent?.DelaySeconds).toBe(30);
+    const queued = JSON.parse(sent?.MessageBody ?? '{}').request;
+    expect(queued).toMatchObject({
+      attempt: 1,
+      deadline: '2026-06-03T12:20:00.000Z',
+      correlationId: 'evt-0001',
+    });
+    expect(queued.trigger.actorArn).toBe('arn:aws:sts::111122223333:assumed-role/PlatformAdmin/jdoe');
+  });
+
+  it('doubles the delay on each attempt up to five minutes', async () => {
+    // Prepare
+    givenCluster({ name: 'prod-api', status: 'UPDATING' });
+
+    // Act
+    await check(request('prod-api', { attempt: 2, deadline: '2026-06-03T12:00:00.000Z' }));
+    await check(request('prod-api', { attempt: 6, deadline: '2026-06-03T12:00:00.000Z' }));
+
+    // Assess
+    const delays = mocks.sqs.commandCalls(SendMessageCommand).map((c) => c.args[0].input.DelaySeconds);
+    expect(delays).toEqual([120, 300]);
+  });
+
+  it('remediates on the re-check once the cluster is ACTIVE', async () => {
+    // Prepare
+    givenCluster({ name: 'prod-api', status: 'CREATING' });
+    await check(request('prod-api'));
+    const queued = JSON.parse(
+      mocks.sqs.commandCalls(SendMessageCommand)[0]?.args[0].input.MessageBody ?? '{}',
+    ).request;
+    givenCluster({ name: 'prod-api', status: 'ACTIVE' });
+
+    // Act
+    const result = await check(queued, new Date('2026-06-03T10:21:00Z'));
+
+    // Assess
+    expect(result.outcome).toBe('remediated');
+    expect(result.attempt).toBe(1);
+    expect(result.trigger.actorArn).toBe('arn:aws:sts::111122223333:assumed-role/PlatformAdmin/jdoe');
+  });
+
+  it('defers when EKS answers ResourceInUseException', async () => {
+    // Prepare
+    givenCluster({ name: 'prod-api' });
+    mocks.eks
+      .on(UpdateClusterConfigCommand)
+      .rejects(new ResourceInUseException({ message: 'update in progress', $metadata: {} }));
+
+    // Act
+    const result = await check(request('prod-api'));
+
+    // Assess
+    expect(result.outcome).toBe('deferred');
+    expect(result.reason).toMatch(/another update is in progress/);
+    expect(mocks.sqs).toHaveReceivedCommandTimes(SendMessageCommand, 1);
+  });
+
+  it('fails loudly when the deadline has passed', async () => {
+    // Prepare
+    givenCluster({ name: 'prod-api', status: 'UPDATING' });
+
+    // Act
+    const result = await check(request('prod-api', { attempt: 9, deadline: '2026-06-03T10:00:00.000Z' }));
+
+    // Assess
+    expect(result.outcome).toBe('failed');
+    expect(result.reason).toMatch(/deadline 2026-06-03T10:00:00.000Z passed/);
+    expect(mocks.sqs).not.toHaveReceivedCommand(SendMessageCommand);
+    expect(lastAlert().attributes).toMatchObject({ outcome: 'failed', severity: 'critical' });
+  });
+
+  it('treats "already at the desired configuration" as compliant', async () => {
+    // Prepare
+    givenCluster({ name: 'prod-api' });
+    mocks.eks.on(UpdateClusterConfigCommand).rejects(
+      new InvalidParameterException({
+        message: 'Cluster is already at the desired configuration with endpointPrivateAccess: true',
+        $metadata: {},
+      }),
+    );
+
+    // Act
+    const result = await check(request('prod-api'));
+
+    // Assess
+    expect(result.outcome).toBe('compliant');
+    expect(mocks.sns).not.toHaveReceivedCommand(PublishCommand);
+  });
+});
+
+describe('following the update', () => {
+  const follow = (status: string, errors: { errorCode: string; errorMessage: string }[] = []) => {
+    mocks.eks
+      .on(DescribeUpdateCommand)
+      .resolves({ update: { id: 'upd-0001', status: status as 'Failed', errors } });
+    return request('prod-api', {
+      deadline: '2026-06-03T12:00:00.000Z',
+      followUpdate: {
+        updateId: 'upd-0001',
+        issuedAt: '2026-06-03T10:18:00.000Z',
+        before: { publicAccess: true, privateAccess: false, publicAccessCidrs: ['0.0.0.0/0'] },
+        after: { publicAccess: false, privateAccess: true, publicAccessCidrs: ['0.0.0.0/0'] },
+      },
+    });
+  };
+
+  it('records a successful update without a second alert', async () => {
+    // Act
+    const result = await check(follow('Successful'));
+
+    // Assess
+    expect(result).toMatchObject({ outcome: 'remediated', updateStatus: 'Successful', updateId: 'upd-0001' });
+    expect(mocks.sns).not.toHaveReceivedCommand(PublishCommand);
+    expect(auditWrites()[0]).toMatchObject({ updateStatus: 'Successful' });
+  });
+
+  it('alerts with EKS error codes when the update failed', async () => {
+    // Act
+    const result = await check(
+      follow('Failed', [{ errorCode: 'InsufficientFreeAddresses', errorMessage: 'subnet full' }]),
+    );
+
+    // Assess
+    expect(result.outcome).toBe('failed');
+    expect(result.updateErrors).toEqual([{ code: 'InsufficientFreeAddresses', message: 'subnet full' }]);
+    expect(lastAlert().text).toContain('InsufficientFreeAddresses');
+  });
+
+  it('keeps following an update still in progress', async () => {
+    // Act
+    const result = await check(follow('InProgress'));
+
+    // Assess
+    expect(result.outcome).toBe('deferred');
+    const queued = JSON.parse(
+      mocks.sqs.commandCalls(SendMessageCommand)[0]?.args[0].input.MessageBody ?? '{}',
+    );
+    expect(queued.request.followUpdate.updateId).toBe('upd-0001');
+    expect(mocks.eks).not.toHaveReceivedCommand(DescribeClusterCommand);
+  });
+});
+
+describe('loop guard', () => {
+  const byGuard = () =>
+    request('prod-api', {
+      trigger: { source: 'event', eventName: 'UpdateClusterConfig', eventId: 'evt-0009', byGuard: true },
+    });
+
+  it('ends the guard own event as ignored while its update runs', async () => {
+    // Prepare
+    givenCluster({ name: 'prod-api', status: 'UPDATING' });
+
+    // Act
+    const result = await check(byGuard());
+
+    // Assess
+    expect(result.outcome).toBe('ignored');
+    expect(mocks.sqs).not.toHaveReceivedAnyCommand();
+    expect(mocks.sns).not.toHaveReceivedAnyCommand();
+  });
+
+  it('ends the guard own event as compliant once applied', async () => {
+    // Prepare
+    givenCluster({ name: 'prod-api', publicAccess: false, privateAccess: true });
+
+    // Act
+    const result = await check(byGuard());
+
+    // Assess
+    expect(result.outcome).toBe('compliant');
+  });
+
+  it('never changes the cluster a second time for its own event', async () => {
+    // Prepare
+    givenCluster({ name: 'prod-api' });
+
+    // Act
+    const result = await check(byGuard());
+
+    // Assess
+    expect(result.outcome).toBe('ignored');
+    expect(mocks.eks).not.toHaveReceivedCommand(UpdateClusterConfigCommand);
+    expect(mocks.sns).not.toHaveReceivedAnyCommand();
+  });
+});
+
+describe('flip-flop breaker', () => {
+  const remediatedAt = (time: string, id: string): Partial<CheckResult> => ({
+    cluster: 'prod-api',
+    region: REGION,
+    outcome: 'remediated',
+    time,
+    correlationId: id,
+    attempt: 0,
+    reason: 'x',
+    trigger: { source: 'event', actorArn: 'arn:aws:iam::111122223333:role/deploy-pipeline' },
+  });
+
+  it('escalates once on the third remediation within the hour, naming the actor', async () => {
+    // Prepare
+    givenCluster({ name: 'prod-api' });
+    givenHistory([remediatedAt('2026-06-03T10:05:00Z', 'e1'), remediatedAt('2026-06-03T09:40:00Z', 'e2')]);
+
+    // Act
+    const result = await check(
+      request('prod-api', {
+        trigger: { source: 'event', actorArn: 'arn:aws:iam::111122223333:role/deploy-pipeline' },
+      }),
+    );
+
+    // Assess
+    expect(result.outcome).toBe('remediated');
+    expect(result.escalation).toEqual({
+      actorArn: 'arn:aws:iam::111122223333:role/deploy-pipeline',
+      remediations: 3,
+      windowMinutes: 60,
+    });
+    expect(lastAlert().attributes.severity).toBe('critical');
+  });
+
+  it('does not count remediations older than the window', async () => {
+    // Prepare
+    givenCluster({ name: 'prod-api' });
+    givenHistory([remediatedAt('2026-06-03T10:05:00Z', 'e1'), remediatedAt('2026-06-03T09:00:00Z', 'e2')]);
+
+    // Act
+    const result = await check(request('prod-api'));
+
+    // Assess
+    expect(result.escalation).toBeUndefined();
+  });
+
+  it('keeps enforcing but stays quiet after the escalation', async () => {
+    // Prepare
+    givenCluster({ name: 'prod-api' });
+    givenHistory([
+      { ...remediatedAt('2026-06-03T10:10:00Z', 'e3'), escalation: { remediations: 3, windowMinutes: 60 } },
+      remediatedAt('2026-06-03T10:05:00Z', 'e1'),
+      remediatedAt('2026-06-03T09:40:00Z', 'e2'),
+    ]);
+
+    // Act
+    const result = await check(request('prod-api'));
+
+    // Assess
+    expect(result.outcome).toBe('remediated');
+    expect(mocks.eks).toHaveReceivedCommand(UpdateClusterConfigCommand);
+    expect(mocks.sns).not.toHaveReceivedCommand(PublishCommand);
+  });
+});
+
+describe('delivery', () => {
+  it('still writes the audit record when the alert cannot be published, then asks for a retry', async () => {
+    // Prepare
+    givenCluster({ name: 'prod-api' });
+    mocks.sns
+      .on(PublishCommand)
+      .rejects(Object.assign(new Error('SNS down'), { name: 'InternalErrorException' }));
+
+    // Act
+    const outcome = check(request('prod-api'));
+
+    // Assess
+    await expect(outcome).rejects.toBeInstanceOf(DeliveryError);
+    expect(auditWrites()[0]).toMatchObject({ outcome: 'remediated', alertFailed: true });
+  });
+
+  it('still publishes the alert when the audit record cannot be written', async () => {
+    // Prepare
+    givenCluster({ name: 'prod-api' });
+    mocks.dynamodb.on(QueryCommand).resolves({ Items: [] });
+    mocks.dynamodb.on(PutCommand).rejects(new Error('table gone'));
+
+    // Act
+    const outcome = check(request('prod-api'));
+
+    // Assess
+    await expect(outcome).rejects.toThrow(/could not deliver the audit record/);
+    expect(mocks.sns).toHaveReceivedCommand(PublishCommand);
+  });
+});

@@ -1,0 +1,156 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { DescribeSubnetsCommand, DescribeVpcAttributeCommand, EC2Client } from '@aws-sdk/client-ec2';
+import {
+  type Cluster,
+  DescribeClusterCommand,
+  DescribeUpdateCommand,
+  EKSClient,
+  ListClustersCommand,
+  UpdateClusterConfigCommand,
+} from '@aws-sdk/client-eks';
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import { createAwsClients } from '../../../functions/aws/clients';
+import { type GuardConfig, loadConfig } from '../../../functions/config';
+import type { GuardPorts } from '../../../functions/ports';
+import type { ProcessOptions } from '../../../functions/remediator/process-event';
+import { createPorts, guardOptions } from '../../../functions/wiring';
+
+/** AWS faked at the SDK boundary only: every adapter and the guard run for real. */
+export const REGION = 'us-east-1';
+export const ACCOUNT = '111122223333';
+export const TOPIC_ARN = `arn:aws:sns:${REGION}:${ACCOUNT}:eks-endpoint-guard-alerts`;
+export const GUARD_ROLE_ARN = `arn:aws:iam::${ACCOUNT}:role/eks-endpoint-guard-remediator`;
+
+export const TEST_ENV = {
+  POLICY_PARAMETER_NAME: '/eks-endpoint-guard/policy',
+  TOPIC_ARN,
+  RECHECK_QUEUE_URL: `https://sqs.${REGION}.amazonaws.com/${ACCOUNT}/eks-endpoint-guard-recheck`,
+  AUDIT_TABLE_NAME: 'eks-endpoint-guard-audit',
+  AWS_REGION: REGION,
+  GUARD_ROLE_ARN,
+};
+
+export const mocks = {
+  eks: mockClient(EKSClient),
+  ec2: mockClient(EC2Client),
+  ssm: mockClient(SSMClient),
+  sns: mockClient(SNSClient),
+  sqs: mockClient(SQSClient),
+  /** The audit store talks through the document client: mocked there, with plain items. */
+  dynamodb: mockClient(DynamoDBDocumentClient),
+};
+
+export const STRICT_POLICY = { version: 1, publicAccess: 'disabled', privateAccess: 'required' };
+
+/** Resets every mock to a healthy account: the policy given, SNS/SQS/DynamoDB accepting, VPC DNS on. */
+export function resetAws(policy: unknown = STRICT_POLICY): void {
+  for (const mock of Object.values(mocks)) mock.reset();
+  givenPolicy(policy);
+  mocks.sns.on(PublishCommand).resolves({ MessageId: 'msg-0001' });
+  mocks.sqs.on(SendMessageCommand).resolves({ MessageId: 'sqs-0001' });
+  mocks.dynamodb.on(PutCommand).resolves({});
+  mocks.dynamodb.on(QueryCommand).resolves({ Items: [] });
+  givenVpcDns(true, true);
+  mocks.eks.on(UpdateClusterConfigCommand).resolves({
+    update: { id: 'upd-0001', status: 'InProgress', type: 'EndpointAccessUpdate' },
+  });
+  mocks.eks.on(DescribeUpdateCommand).resolves({ update: { id: 'upd-0001', status: 'Successful' } });
+  mocks.eks.on(ListClustersCommand).resolves({ clusters: [] });
+}
+
+export function givenPolicy(policy: unknown): void {
+  const value = typeof policy === 'string' ? policy : JSON.stringify(policy);
+  mocks.ssm
+    .on(GetParameterCommand)
+    .resolves({ Parameter: { Name: TEST_ENV.POLICY_PARAMETER_NAME, Value: value } });
+}
+
+export function givenVpcDns(support: boolean, hostnames: boolean): void {
+  mocks.ec2
+    .on(DescribeVpcAttributeCommand, { Attribute: 'enableDnsSupport' })
+    .resolves({ EnableDnsSupport: { Value: support } });
+  mocks.ec2
+    .on(DescribeVpcAttributeCommand, { Attribute: 'enableDnsHostnames' })
+    .resolves({ EnableDnsHostnames: { Value: hostnames } });
+  mocks.ec2.on(DescribeSubnetsCommand).resolves({ Subnets: [{ SubnetId: 'subnet-0a1', VpcId: 'vpc-0abc' }] });
+}
+
+export interface ClusterSpec {
+  name: string;
+  status?: string;
+  publicAccess?: boolean;
+  privateAccess?: boolean;
+  cidrs?: string[];
+  tags?: Record<string, string>;
+  vpcId?: string;
+}
+
+export function clusterOf(spec: ClusterSpec): Cluster {
+  return {
+    name: spec.name,
+    arn: `arn:aws:eks:${REGION}:${ACCOUNT}:cluster/${spec.name}`,
+    status: (spec.status ?? 'ACTIVE') as Cluster['status'],
+    tags: spec.tags ?? {},
+    resourcesVpcConfig: {
+      subnetIds: ['subnet-0a1', 'subnet-0b2'],
+      vpcId: spec.vpcId,
+      endpointPublicAccess: spec.publicAccess,
+      endpointPrivateAccess: spec.privateAccess,
+      publicAccessCidrs: spec.cidrs,
+    },
+  };
+}
+
+/** The cluster as DescribeCluster returns it (one answer for every call). */
+export function givenCluster(spec: ClusterSpec): void {
+  mocks.eks.on(DescribeClusterCommand, { name: spec.name }).resolves({ cluster: clusterOf(spec) });
+}
+
+export function testConfig(overrides: Record<string, string> = {}): GuardConfig {
+  return loadConfig({ ...TEST_ENV, ...overrides });
+}
+
+export function testPorts(now: Date = new Date('2026-06-03T10:20:00Z'), config = testConfig()): GuardPorts {
+  return createPorts(config, createAwsClients(REGION), () => now);
+}
+
+export function processOptions(config = testConfig(), act = true): ProcessOptions {
+  return {
+    region: REGION,
+    account: ACCOUNT,
+    guardRoleArn: config.GUARD_ROLE_ARN,
+    sweepConcurrency: config.SWEEP_CONCURRENCY,
+    guard: guardOptions(config, act),
+  };
+}
+
+export function loadEvent(name: string): Record<string, unknown> {
+  return JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'events', name), 'utf8'));
+}
+
+/** The alert published last, decoded from its MessageStructure json form. */
+export function lastAlert(): {
+  subject: string;
+  text: string;
+  json: Record<string, unknown>;
+  attributes: Record<string, string>;
+} {
+  const calls = mocks.sns.commandCalls(PublishCommand);
+  const input = calls.at(-1)?.args[0].input;
+  if (!input) throw new Error('no alert was published');
+  const message = JSON.parse(input.Message ?? '{}');
+  const attributes = Object.fromEntries(
+    Object.entries(input.MessageAttributes ?? {}).map(([k, v]) => [k, v.StringValue ?? '']),
+  );
+  return { subject: input.Subject ?? '', text: message.default, json: JSON.parse(message.sqs), attributes };
+}
+
+/** The audit items written, as plain objects. */
+export function auditWrites(): Record<string, unknown>[] {
+  return mocks.dynamodb.commandCalls(PutCommand).map((call) => call.args[0].input.Item ?? {});
+}
