@@ -1,0 +1,54 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { Template } from 'aws-cdk-lib/assertions';
+import { EndpointGuardStack } from '../../infra/stack';
+import { newApp } from './helpers';
+
+let outdir: string;
+let bundle: string;
+
+beforeAll(() => {
+  // Prepare: real bundling with the local esbuild, as `cdk synth` does it.
+  outdir = mkdtempSync(path.join(tmpdir(), 'guard-bundle-'));
+  const app = newApp({ bundle: true, outdir });
+  const stack = new EndpointGuardStack(app, 'Bundled');
+  // Act
+  const assembly = app.synth();
+  const fn = Object.values(Template.fromStack(stack).findResources('AWS::Lambda::Function'))[0];
+  const key = String(fn?.Properties.Code.S3Key);
+  bundle = path.join(assembly.directory, `asset.${key.replace(/\.zip$/, '')}`);
+}, 120_000);
+
+afterAll(() => rmSync(outdir, { recursive: true, force: true }));
+
+test('the function bundle is minified JavaScript with a source map', () => {
+  // Prepare
+  const files = ['index.js', 'index.js.map'].map((file) => path.join(bundle, file));
+  // Act
+  const present = files.map((file) => existsSync(file));
+  // Assess
+  expect(present).toEqual([true, true]);
+});
+
+test('the function bundle loads and exports the handler', () => {
+  // Prepare: only what the function's configuration needs; no credentials, nothing is called.
+  const env = {
+    PATH: process.env.PATH,
+    AWS_REGION: 'eu-west-1',
+    POLICY_PARAMETER_NAME: '/eks-endpoint-guard/policy',
+    TOPIC_ARN: 'arn:aws:sns:eu-west-1:111122223333:alerts',
+    RECHECK_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/111122223333/recheck',
+    AUDIT_TABLE_NAME: 'audit',
+    POWERTOOLS_SERVICE_NAME: 'eks-endpoint-guard',
+    POWERTOOLS_METRICS_NAMESPACE: 'EksEndpointGuard',
+    POWERTOOLS_LOG_LEVEL: 'SILENT',
+  };
+  const script = `process.stdout.write(typeof require(${JSON.stringify(path.join(bundle, 'index.js'))}).handler)`;
+  // Act
+  const run = spawnSync(process.execPath, ['--enable-source-maps', '-e', script], { env, encoding: 'utf8' });
+  // Assess
+  expect(run.stdout).toBe('function');
+  expect(run.status).toBe(0);
+}, 60_000);
