@@ -1,0 +1,59 @@
+import { ConfigError, loadConfig } from '../../functions/config';
+import { TEST_ENV } from './support/aws';
+
+describe('loadConfig', () => {
+  it('reads the DESIGN §5 names and fills in defaults', () => {
+    // Act
+    const config = loadConfig({ ...TEST_ENV });
+
+    // Assess
+    expect(config).toMatchObject({
+      ...TEST_ENV,
+      POLICY_CACHE_SECONDS: 60,
+      RECHECK_DEADLINE_MINUTES: 120,
+      FLIP_FLOP_THRESHOLD: 3,
+      FLIP_FLOP_WINDOW_MINUTES: 60,
+      AUDIT_RETENTION_DAYS: 0,
+      SWEEP_CONCURRENCY: 8,
+    });
+  });
+
+  it('defaults the policy parameter name', () => {
+    // Prepare
+    const { POLICY_PARAMETER_NAME: _omitted, ...env } = TEST_ENV;
+
+    // Act
+    const config = loadConfig(env);
+
+    // Assess
+    expect(config.POLICY_PARAMETER_NAME).toBe('/eks-endpoint-guard/policy');
+  });
+
+  it('names a missing variable in one line', () => {
+    // Prepare
+    const { TOPIC_ARN: _omitted, ...env } = TEST_ENV;
+
+    // Act
+    const load = () => loadConfig(env);
+
+    // Assess
+    expect(load).toThrow(ConfigError);
+    expect(load).toThrow('environment variable TOPIC_ARN is not set');
+  });
+
+  it('names an invalid value and why', () => {
+    // Act
+    const load = () => loadConfig({ ...TEST_ENV, RECHECK_QUEUE_URL: 'not a url' });
+
+    // Assess
+    expect(load).toThrow(/^environment variable RECHECK_QUEUE_URL is invalid \(.+\)$/);
+  });
+
+  it('rejects an out-of-range number', () => {
+    // Act
+    const load = () => loadConfig({ ...TEST_ENV, SWEEP_CONCURRENCY: '0' });
+
+    // Assess
+    expect(load).toThrow(/SWEEP_CONCURRENCY is invalid/);
+  });
+});
