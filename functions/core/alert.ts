@@ -180,8 +180,8 @@ function blockedCause(result: CheckResult): string {
 }
 
 /**
- * One line of printable ASCII (and the ellipsis) under the SNS limit. A long cluster name is shortened first, so that
- * what happened stays readable; only then is the line itself cut.
+ * One line of printable ASCII (and the ellipsis) under the SNS limit. A long cluster name is
+ * shortened first, so that what happened stays readable; only then is the line itself cut.
  */
 function subjectLine(cluster: string | undefined, phrase: (cluster: string) => string): string {
   const line = (name: string) => oneLine(`${PREFIX} ${phrase(name)}`);
