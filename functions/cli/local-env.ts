@@ -1,0 +1,212 @@
+import {
+  CreateTableCommand,
+  DescribeTableCommand,
+  type DynamoDBClient,
+  UpdateTimeToLiveCommand,
+  waitUntilTableExists,
+} from '@aws-sdk/client-dynamodb';
+import { CreateTopicCommand } from '@aws-sdk/client-sns';
+import { CreateQueueCommand } from '@aws-sdk/client-sqs';
+import { PutParameterCommand } from '@aws-sdk/client-ssm';
+import defaultPolicy from '../../infra/default-policy.json';
+import { AUDIT_KEYS } from '../aws/audit-store';
+import type { AwsClients } from '../aws/clients';
+import { awsErrorName } from '../aws/errors';
+import { DEFAULT_POLICY_PARAMETER_NAME } from '../core/policy';
+import { awsClients } from './context';
+import { CliError } from './errors';
+import type { CliIo } from './io';
+
+/** The four values the Lambda (and the CLI) read from the environment. */
+export interface LocalEnv {
+  POLICY_PARAMETER_NAME: string;
+  TOPIC_ARN: string;
+  RECHECK_QUEUE_URL: string;
+  AUDIT_TABLE_NAME: string;
+}
+
+export const LOCAL_ENV_NAMES = {
+  policyParameter: DEFAULT_POLICY_PARAMETER_NAME,
+  topic: 'eks-endpoint-guard-alerts',
+  queue: 'eks-endpoint-guard-recheck',
+  table: 'eks-endpoint-guard-audit',
+} as const;
+
+export interface ProvisionOptions {
+  /** Resource names; the defaults above unless given (tests give each file its own). */
+  names?: Partial<Record<keyof typeof LOCAL_ENV_NAMES, string>>;
+  /** The policy text for a parameter that does not exist yet; the default policy unless given. */
+  policyText?: string;
+}
+
+export interface Provisioned {
+  env: LocalEnv;
+  /** What did not exist before, e.g. `topic eks-endpoint-guard-alerts`. */
+  created: string[];
+}
+
+export const DEFAULT_POLICY_TEXT = `${JSON.stringify(defaultPolicy, null, 2)}\n`;
+
+/**
+ * Creates, where missing, what the Lambda needs: the policy parameter (never overwritten),
+ * the alert topic, the re-check queue and the audit table with the key schema of audit-store.ts.
+ * Idempotent: a second run finds everything and changes nothing.
+ */
+export async function provisionLocalEnv(
+  clients: AwsClients,
+  options: ProvisionOptions = {},
+): Promise<Provisioned> {
+  const names = { ...LOCAL_ENV_NAMES, ...options.names };
+  const created: string[] = [];
+  const [parameterCreated, topic, queue, tableCreated] = await Promise.all([
+    putParameterIfMissing(clients, names.policyParameter, options.policyText ?? DEFAULT_POLICY_TEXT),
+    clients.sns.send(new CreateTopicCommand({ Name: names.topic })),
+    clients.sqs.send(new CreateQueueCommand({ QueueName: names.queue })),
+    createAuditTableIfMissing(clients.dynamodb, names.table),
+  ]);
+  if (parameterCreated) created.push(`policy parameter ${names.policyParameter}`);
+  if (tableCreated) created.push(`table ${names.table}`);
+  if (!topic.TopicArn) throw new Error(`CreateTopic ${names.topic} returned no topic ARN`);
+  if (!queue.QueueUrl) throw new Error(`CreateQueue ${names.queue} returned no queue URL`);
+  return {
+    env: {
+      POLICY_PARAMETER_NAME: names.policyParameter,
+      TOPIC_ARN: topic.TopicArn,
+      RECHECK_QUEUE_URL: queue.QueueUrl,
+      AUDIT_TABLE_NAME: names.table,
+    },
+    created,
+  };
+}
+
+async function putParameterIfMissing(clients: AwsClients, name: string, value: string): Promise<boolean> {
+  try {
+    await clients.ssm.send(
+      new PutParameterCommand({
+        Name: name,
+        Type: 'String',
+        Value: value,
+        Overwrite: false,
+        Description: 'eks-endpoint-guard policy',
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (awsErrorName(error) === 'ParameterAlreadyExists') return false;
+    throw error;
+  }
+}
+
+async function createAuditTableIfMissing(client: DynamoDBClient, tableName: string): Promise<boolean> {
+  try {
+    await client.send(new DescribeTableCommand({ TableName: tableName }));
+    return false;
+  } catch (error) {
+    if (awsErrorName(error) !== 'ResourceNotFoundException') throw error;
+  }
+  const { partitionKey, sortKey, byDayIndex, byOutcomeIndex, ttlAttribute } = AUDIT_KEYS;
+  const index = (IndexName: string, hashKey: string) => ({
+    IndexName,
+    KeySchema: [
+      { AttributeName: hashKey, KeyType: 'HASH' as const },
+      { AttributeName: sortKey, KeyType: 'RANGE' as const },
+    ],
+    Projection: { ProjectionType: 'ALL' as const },
+  });
+  try {
+    await client.send(
+      new CreateTableCommand({
+        TableName: tableName,
+        BillingMode: 'PAY_PER_REQUEST',
+        AttributeDefinitions: [
+          { AttributeName: partitionKey, AttributeType: 'S' },
+          { AttributeName: sortKey, AttributeType: 'S' },
+          { AttributeName: 'day', AttributeType: 'S' },
+          { AttributeName: 'outcome', AttributeType: 'S' },
+        ],
+        KeySchema: [
+          { AttributeName: partitionKey, KeyType: 'HASH' },
+          { AttributeName: sortKey, KeyType: 'RANGE' },
+        ],
+        GlobalSecondaryIndexes: [index(byDayIndex, 'day'), index(byOutcomeIndex, 'outcome')],
+      }),
+    );
+  } catch (error) {
+    // Created by a concurrent run in the meantime.
+    if (awsErrorName(error) === 'ResourceInUseException') return false;
+    throw error;
+  }
+  await waitUntilTableExists({ client, maxWaitTime: 60, minDelay: 1, maxDelay: 2 }, { TableName: tableName });
+  await client.send(
+    new UpdateTimeToLiveCommand({
+      TableName: tableName,
+      TimeToLiveSpecification: { AttributeName: ttlAttribute, Enabled: true },
+    }),
+  );
+  return true;
+}
+
+const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
+
+/** True for `http(s)://localhost`, `127.x.x.x` and `[::1]` URLs. */
+export function isLoopbackUrl(text: string): boolean {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    return false;
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return false;
+  return LOOPBACK_HOSTS.has(url.hostname) || /^127(\.\d{1,3}){3}$/.test(url.hostname);
+}
+
+/** local-env creates resources: it must only ever talk to an emulator on this machine. */
+export function assertEmulatorEndpoint(env: NodeJS.ProcessEnv): string {
+  const endpoint = env.AWS_ENDPOINT_URL;
+  if (!endpoint) {
+    throw new CliError(
+      'AWS_ENDPOINT_URL is not set: local-env only provisions a local emulator (e.g. AWS_ENDPOINT_URL=http://127.0.0.1:5000)',
+    );
+  }
+  if (!isLoopbackUrl(endpoint)) {
+    throw new CliError(
+      `AWS_ENDPOINT_URL=${endpoint} is not a loopback address: local-env only provisions a local emulator`,
+    );
+  }
+  for (const [name, value] of Object.entries(env)) {
+    if (/^AWS_ENDPOINT_URL_/.test(name) && value && !isLoopbackUrl(value)) {
+      throw new CliError(
+        `${name}=${value} is not a loopback address: local-env only provisions a local emulator`,
+      );
+    }
+  }
+  return endpoint;
+}
+
+export async function localEnvCommand(
+  options: { json?: boolean },
+  io: CliIo,
+  env = process.env,
+): Promise<void> {
+  const endpoint = assertEmulatorEndpoint(env);
+  // An emulator accepts any credentials; dummy ones keep the SDK from looking for real ones.
+  env.AWS_REGION ||= 'us-east-1';
+  env.AWS_ACCESS_KEY_ID ||= 'testing';
+  env.AWS_SECRET_ACCESS_KEY ||= 'testing';
+  const names = env.POLICY_PARAMETER_NAME ? { policyParameter: env.POLICY_PARAMETER_NAME } : {};
+  const { env: values, created } = await provisionLocalEnv(awsClients(env.AWS_REGION), { names });
+  if (options.json) {
+    io.out(`${JSON.stringify(values, null, 2)}\n`);
+    return;
+  }
+  for (const [name, value] of Object.entries(values)) io.out(`export ${name}=${shellQuote(value)}\n`);
+  io.err(
+    `# ${endpoint}: ${created.length > 0 ? `created ${created.join(', ')}` : 'everything already existed'}\n` +
+      `# the CLI also needs: export AWS_ENDPOINT_URL=${endpoint} AWS_REGION=${env.AWS_REGION} AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing\n`,
+  );
+}
+
+/** Quotes a value for a POSIX shell only when it needs it. */
+export function shellQuote(value: string): string {
+  return /^[A-Za-z0-9_@%+=:,./-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`;
+}
