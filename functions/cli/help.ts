@@ -1,0 +1,101 @@
+/**
+ * Descriptions and examples for `--help`. Kept apart from the commands so that printing help
+ * loads no AWS SDK code.
+ */
+export interface CommandHelp {
+  summary: string;
+  description: string;
+  examples: string[];
+}
+
+export const PROGRAM_HELP: CommandHelp = {
+  summary: 'Keeps the Kubernetes API server endpoint of every EKS cluster compliant with the policy',
+  description: `Keeps the Kubernetes API server endpoint of every Amazon EKS cluster compliant with the
+organisation policy kept in SSM Parameter Store. The commands run the same code as the
+Lambda against whatever AWS the environment points to: POLICY_PARAMETER_NAME, TOPIC_ARN,
+RECHECK_QUEUE_URL, AUDIT_TABLE_NAME, AWS_REGION and, for a local emulator, AWS_ENDPOINT_URL.`,
+  examples: [
+    'npm run demo',
+    'npm run cli -- check',
+    'npm run cli -- invoke events/update-config-open-world.json',
+    'npm run cli -- audit --since 7d --outcome remediated',
+  ],
+};
+
+export const INVOKE_HELP: CommandHelp = {
+  summary: 'run the remediator once on a saved event',
+  description: `Runs the remediator once on a saved event, exactly as the Lambda would: the same event
+normalisation and the same guard, against whatever AWS the environment points to (set
+AWS_ENDPOINT_URL for an emulator). The event may be an EventBridge CloudTrail event, the sweep
+schedule or an SQS batch of re-check messages; "-" reads it from standard input. Decisions
+that failed are reported in the output; the exit code is 1 only when the run itself could not
+complete. --dry-run decides and reports without changing, alerting or recording anything.`,
+  examples: [
+    'npm run cli -- invoke events/update-config-open-world.json',
+    'npm run cli -- invoke events/scheduled-sweep.json --json',
+    'cat saved-event.json | npm run cli -- invoke - --dry-run',
+  ],
+};
+
+export const CHECK_HELP: CommandHelp = {
+  summary: 'check every cluster of the account and region (a sweep)',
+  description: `Evaluates every EKS cluster of the account and region against the policy (a sweep) and
+prints one result per cluster as soon as it is decided, then a summary. Without --fix nothing
+changes: a non-compliant cluster is reported as "would-remediate", and no alert, audit record
+or re-check is produced. With --fix the guard acts as the Lambda would: it updates the endpoint
+configuration, alerts and records its decisions. --cluster limits the check to the named
+clusters (repeat it or list several names).`,
+  examples: [
+    'npm run cli -- check',
+    'npm run cli -- check --cluster prod-api payments',
+    'npm run cli -- check --fix --concurrency 4',
+    'npm run cli -- check --json > report.json',
+  ],
+};
+
+export const AUDIT_HELP: CommandHelp = {
+  summary: 'read the audit trail, newest first',
+  description: `Reads the audit trail: one record per decision the guard took and recorded (remediated,
+would-remediate, exempt, blocked, failed, ...), newest first. Filter by cluster, outcome and
+age: --since takes a duration back from now (30m, 12h, 7d, 2w) or an ISO date or date-time
+(default 7d). The table shows time, cluster, outcome, what triggered the check (event and
+actor), the endpoint change and the reason; --json prints the full records, --csv a header row
+and one quoted row per record. Needs only AUDIT_TABLE_NAME and AWS_REGION.`,
+  examples: [
+    'npm run cli -- audit',
+    'npm run cli -- audit --cluster prod-api --since 30d',
+    'npm run cli -- audit --outcome remediated --since 2025-06-01 --csv > remediations.csv',
+    'npm run cli -- audit --outcome failed --since 12h --json',
+  ],
+};
+
+export const LOCAL_ENV_HELP: CommandHelp = {
+  summary: 'create what the guard needs in a local emulator and print its environment',
+  description: `Sets up a local AWS emulator for the guard: creates, where missing, the policy parameter
+(holding the default policy unless the parameter exists), the alert topic
+eks-endpoint-guard-alerts, the re-check queue eks-endpoint-guard-recheck and the audit table
+eks-endpoint-guard-audit, then prints the four environment values the guard reads as
+"export NAME=value" lines, or one JSON object with --json. Refuses to run unless
+AWS_ENDPOINT_URL points to a loopback address: this command is for emulators only.`,
+  examples: [
+    'moto_server -H 127.0.0.1 -p 5000 &',
+    'export AWS_ENDPOINT_URL=http://127.0.0.1:5000 AWS_REGION=us-east-1',
+    'eval "$(npm run --silent cli -- local-env)"',
+    'npm run cli -- local-env --json',
+  ],
+};
+
+export const DEMO_HELP: CommandHelp = {
+  summary: 'play the whole story against a local emulator',
+  description: `Starts a local AWS emulator (moto_server) on a free loopback port, sets it up with local-env,
+creates five clusters in two VPCs (one of them without DNS hostnames) and a demo policy, then
+plays the sample events through the same code the Lambda runs and tells what happened: each
+decision with the endpoint change, the alert as a subscriber receives it, a sweep report and
+the audit trail. Stops the emulator at the end (also on Ctrl-C). Needs moto_server on PATH;
+touches no real AWS account.`,
+  examples: ['npm run demo', 'npm run cli -- demo --verbose'],
+};
+
+export function examplesText(help: CommandHelp): string {
+  return `\nExamples:\n${help.examples.map((e) => `  $ ${e}`).join('\n')}\n`;
+}

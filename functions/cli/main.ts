@@ -1,0 +1,149 @@
+// First: stdout is reserved for command output before any logger exists.
+import './preamble';
+import { Command, CommanderError, Option } from 'commander';
+import type { Outcome } from '../core/outcome';
+import { oneLine, PROGRAM } from './cli-error';
+import {
+  AUDIT_HELP,
+  CHECK_HELP,
+  type CommandHelp,
+  DEMO_HELP,
+  examplesText,
+  INVOKE_HELP,
+  LOCAL_ENV_HELP,
+  PROGRAM_HELP,
+} from './help';
+import type { CliIo } from './io';
+import { parseClusterName, parseOutcome, parsePositiveInt } from './options';
+
+// Commands are loaded when they run, so that `--help` pays for no AWS SDK code.
+
+interface GlobalOptions {
+  verbose?: boolean;
+}
+
+export function buildProgram(io: () => CliIo): Command {
+  const program = new Command(PROGRAM)
+    .description(paragraph(PROGRAM_HELP.description))
+    .summary(PROGRAM_HELP.summary)
+    .option('--verbose', 'log each decision (Powertools logs, on stderr)')
+    .addHelpText('after', examplesText(PROGRAM_HELP))
+    .showSuggestionAfterError(true)
+    .exitOverride()
+    .configureOutput({
+      outputError: (text, write) => write(`${PROGRAM}: ${oneLine(text.replace(/^error: /, ''))}\n`),
+    })
+    .hook('preAction', (_program, action) => {
+      if ((action.optsWithGlobals() as GlobalOptions).verbose) process.env.POWERTOOLS_LOG_LEVEL = 'INFO';
+    });
+
+  command(program, 'invoke', INVOKE_HELP)
+    .argument('<event>', 'a JSON event file, or - for standard input')
+    .option('--json', 'print the results as a JSON array')
+    .option('--dry-run', 'decide and report only: change, alert and record nothing')
+    .action(async (event: string, options: { json?: boolean; dryRun?: boolean }) => {
+      const { invokeCommand } = await import('./invoke');
+      await invokeCommand(event, options, io());
+    });
+
+  command(program, 'check', CHECK_HELP)
+    .option('--cluster <names...>', 'check only these clusters', collectClusters)
+    .option('--fix', 'act as the Lambda would: remediate, alert and record')
+    .option(
+      '--concurrency <n>',
+      'clusters checked at once (default: SWEEP_CONCURRENCY, 8)',
+      parsePositiveInt('--concurrency', 64),
+    )
+    .option('--json', 'print the results as a JSON array, element by element')
+    .action(async (options: { cluster?: string[]; fix?: boolean; concurrency?: number; json?: boolean }) => {
+      const { checkCommand } = await import('./check');
+      await checkCommand(options, io());
+    });
+
+  command(program, 'audit', AUDIT_HELP)
+    .option('--cluster <name>', 'only this cluster', parseClusterName)
+    .option('--since <when>', 'a duration (30m, 12h, 7d) or an ISO date/time', '7d')
+    .option(
+      '--outcome <outcome>',
+      'only this outcome (compliant, remediated, would-remediate, ...)',
+      parseOutcome,
+    )
+    .option('--limit <n>', 'at most this many records', parsePositiveInt('--limit', 10_000), 100)
+    .addOption(new Option('--json', 'print the records as a JSON array').conflicts('csv'))
+    .addOption(new Option('--csv', 'print the records as CSV with a header row').conflicts('json'))
+    .action(
+      async (options: {
+        cluster?: string;
+        since: string;
+        outcome?: Outcome;
+        limit: number;
+        json?: boolean;
+        csv?: boolean;
+      }) => {
+        const { auditCommand } = await import('./audit');
+        await auditCommand(options, io());
+      },
+    );
+
+  command(program, 'local-env', LOCAL_ENV_HELP)
+    .option('--json', 'print one JSON object instead of export lines')
+    .action(async (options: { json?: boolean }) => {
+      const { localEnvCommand } = await import('./local-env');
+      await localEnvCommand(options, io());
+    });
+
+  command(program, 'demo', DEMO_HELP).action(async (_options: unknown, cmd: Command) => {
+    const { demoCommand } = await import('./demo');
+    await demoCommand({ verbose: (cmd.optsWithGlobals() as GlobalOptions).verbose ?? false }, io());
+  });
+
+  return program;
+}
+
+function command(program: Command, name: string, help: CommandHelp): Command {
+  return program
+    .command(name)
+    .summary(help.summary)
+    .description(paragraph(help.description))
+    .option('--verbose', 'log each decision (Powertools logs, on stderr)')
+    .addHelpText('after', examplesText(help));
+}
+
+/** Commander wraps descriptions to the terminal: hand it one line. */
+function paragraph(text: string): string {
+  return text.replace(/\s*\n\s*/g, ' ');
+}
+
+function collectClusters(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), parseClusterName(value)];
+}
+
+/** Runs the command line; resolves to the exit code. Errors become one line on stderr. */
+export async function main(argv: string[] = process.argv): Promise<number> {
+  const { processIo } = await import('./io');
+  const program = buildProgram(processIo);
+  try {
+    await program.parseAsync(argv);
+    return 0;
+  } catch (error) {
+    // Commander has already printed its own message (or the help).
+    if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 1;
+    const { errorLine } = await import('./errors');
+    process.stderr.write(`${errorLine(error)}\n`);
+    if (process.env.EKS_ENDPOINT_GUARD_DEBUG && error instanceof Error)
+      process.stderr.write(`${error.stack}\n`);
+    return 1;
+  }
+}
+
+if (require.main === module) {
+  main().then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      process.stderr.write(`${PROGRAM}: ${oneLine(String((error as Error)?.message ?? error))}\n`);
+      process.exitCode = 1;
+    },
+  );
+}
