@@ -1,0 +1,82 @@
+// The CLI bundle: where it lives, when it is stale and how to build it. Shared by
+// bin/eks-endpoint-guard.js (rebuilds a stale bundle before running it) and scripts/build-cli.mjs.
+const fs = require('node:fs');
+const path = require('node:path');
+
+const root = path.resolve(__dirname, '..');
+const bundle = path.join(root, 'dist', 'cli.cjs');
+const entry = path.join(root, 'functions', 'cli', 'main.ts');
+/** Besides every file under functions/: what the bundle embeds or depends on. */
+const extraInputs = ['infra/default-policy.json', 'package-lock.json', 'scripts/cli-bundle.cjs'].map((p) =>
+  path.join(root, p),
+);
+
+function newestInput(dir = path.join(root, 'functions'), newest = 0) {
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) newest = newestInput(full, newest);
+    else if (entry.isFile()) newest = Math.max(newest, fs.statSync(full).mtimeMs);
+  }
+  return newest;
+}
+
+/** True when the bundle is missing or older than a source under functions/ or an extra input. */
+function isStale() {
+  let built;
+  try {
+    built = fs.statSync(bundle).mtimeMs;
+  } catch {
+    return true;
+  }
+  let newest = newestInput();
+  for (const file of extraInputs) {
+    try {
+      newest = Math.max(newest, fs.statSync(file).mtimeMs);
+    } catch {
+      // An optional input that does not exist cannot make the bundle stale.
+    }
+  }
+  return newest > built;
+}
+
+const buildOptions = {
+  entryPoints: [entry],
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  // Everything is bundled (middy is ESM-only, esbuild converts it); only node builtins stay external.
+  packages: 'bundle',
+  sourcemap: 'linked',
+  legalComments: 'none',
+  logLevel: 'warning',
+  write: false,
+  outfile: bundle,
+};
+
+/** Builds with esbuild's synchronous API and replaces the bundle atomically (parallel runs are safe). */
+function build(esbuild = require('esbuild')) {
+  const result = esbuild.buildSync(buildOptions);
+  fs.mkdirSync(path.dirname(bundle), { recursive: true });
+  for (const file of result.outputFiles) {
+    const temporary = `${file.path}.${process.pid}.tmp`;
+    fs.writeFileSync(temporary, file.contents);
+    fs.renameSync(temporary, file.path);
+  }
+  return bundle;
+}
+
+/** Rebuilds a stale bundle when esbuild is installed; returns false when it cannot. */
+function ensureFresh() {
+  if (!isStale()) return true;
+  let esbuild;
+  try {
+    esbuild = require('esbuild');
+  } catch {
+    return fs.existsSync(bundle);
+  }
+  build(esbuild);
+  return true;
+}
+
+module.exports = { root, bundle, entry, buildOptions, isStale, build, ensureFresh };
