@@ -1,0 +1,327 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { PutParameterCommand } from '@aws-sdk/client-ssm';
+import { auditStore } from '../aws/audit-store';
+import type { CheckResult } from '../core/result';
+import { GUARD_TOKEN_PREFIX } from '../core/triggers';
+import { processEvent } from '../remediator/process-event';
+import { sweep } from '../sweep';
+import { awsClients, guardRuntime } from './context';
+import { startEmulator } from './emulator';
+import { AUDIT_HEADERS, auditCells, changeOf, renderTable, shortArn } from './format';
+import type { CliIo } from './io';
+import { provisionLocalEnv } from './local-env';
+import { ResultPrinter } from './results';
+import {
+  createCluster,
+  createVpc,
+  type DeliveredAlert,
+  retarget,
+  type SandboxVpc,
+  setEndpoint,
+  subscribeInbox,
+} from './sandbox';
+
+/** The policy the story runs under: strict, with one restricted override. */
+export const DEMO_POLICY = {
+  version: 1,
+  mode: 'enforce',
+  publicAccess: 'disabled',
+  privateAccess: 'required',
+  exemptionTag: 'eks-endpoint-guard/exempt',
+  overrides: [
+    {
+      clusters: ['analytics'],
+      publicAccess: 'restricted',
+      allowedPublicCidrs: ['203.0.113.0/24'],
+      privateAccess: 'optional',
+    },
+  ],
+};
+
+const REGION = 'us-east-1';
+
+interface Scene {
+  file: string;
+  cluster: string;
+  /** What happened, in words. */
+  story: string;
+  /** What the person did to the cluster before their CloudTrail event arrives. */
+  before?: (world: World) => Promise<void>;
+  token?: string;
+}
+
+interface World {
+  clients: ReturnType<typeof awsClients>;
+  vpcs: { withDns: SandboxVpc; withoutDns: SandboxVpc };
+}
+
+const SCENES: Scene[] = [
+  {
+    file: 'create-cluster-public.json',
+    cluster: 'prod-api',
+    story:
+      'platform-ci creates prod-api with the EKS defaults: its API server is open to the whole internet.',
+  },
+  {
+    file: 'create-cluster-private.json',
+    cluster: 'payments',
+    story: 'maria.lopez creates payments with a private endpoint only.',
+  },
+  {
+    file: 'update-config-cidrs.json',
+    cluster: 'analytics',
+    story:
+      'A pipeline opens analytics to 203.0.113.0/24 and 192.0.2.0/24; the policy allows 203.0.113.0/24 only.',
+  },
+  {
+    file: 'create-cluster-legacy-2018.json',
+    cluster: 'legacy-batch',
+    story:
+      'An old CLI creates legacy-batch (the 2018 event shape names it "clusterName"); it carries an exemption tag.',
+  },
+  {
+    file: 'update-config-open-world.json',
+    cluster: 'prod-api',
+    story: 'jdoe opens prod-api to the world again from the console.',
+    before: async ({ clients, vpcs }) =>
+      setEndpoint(
+        clients.eks,
+        'prod-api',
+        { publicAccess: true, privateAccess: false, publicAccessCidrs: ['0.0.0.0/0'] },
+        vpcs.withDns,
+      ),
+  },
+  {
+    file: 'update-config-open-world.json',
+    cluster: 'prod-api',
+    story:
+      "The guard's own UpdateClusterConfig comes back as a CloudTrail event: no second change, no second alert.",
+    token: `${GUARD_TOKEN_PREFIX}demo`,
+  },
+  {
+    file: 'update-config-open-world.json',
+    cluster: 'edge-proxy',
+    story:
+      'The same change on edge-proxy, whose VPC has DNS hostnames off: private clients could not resolve it.',
+  },
+  {
+    file: 'update-config-logging.json',
+    cluster: 'prod-api',
+    story:
+      'platform-ci turns on control plane logging for prod-api: not an endpoint change, but a cheap re-check.',
+  },
+  {
+    file: 'update-config-failed.json',
+    cluster: 'prod-api',
+    story: 'sam.okafor tries to open prod-api but is not allowed: the call failed, nothing changed.',
+  },
+];
+
+export async function demoCommand(options: { verbose: boolean }, io: CliIo): Promise<void> {
+  const started = Date.now();
+  const { style } = io;
+  const say = (text = '') => io.out(`${text}\n`);
+  const heading = (text: string) => say(`\n${style.bold(text)}\n${style.dim('─'.repeat(text.length))}`);
+  const eventsDir = findEventsDir();
+
+  say(style.bold('eks-endpoint-guard demo'));
+  say(style.dim('A guarded account played locally: nothing here touches a real AWS account.'));
+
+  const emulator = await startEmulator({ stopOnExit: true });
+  try {
+    // Everything below talks to the emulator only, with dummy credentials.
+    for (const name of Object.keys(process.env)) {
+      if (name.startsWith('AWS_ENDPOINT_URL_') || name === 'AWS_PROFILE' || name === 'AWS_SESSION_TOKEN') {
+        delete process.env[name];
+      }
+    }
+    Object.assign(process.env, {
+      AWS_ENDPOINT_URL: emulator.endpoint,
+      AWS_REGION: REGION,
+      AWS_ACCESS_KEY_ID: 'testing',
+      AWS_SECRET_ACCESS_KEY: 'testing',
+      POWERTOOLS_LOG_LEVEL: options.verbose ? 'INFO' : 'SILENT',
+    });
+    say(`\nEmulator: moto_server at ${emulator.endpoint} (ready in ${seconds(Date.now() - started)})`);
+
+    const clients = awsClients(REGION);
+    const { env } = await provisionLocalEnv(clients);
+    Object.assign(process.env, env);
+    heading('The guard, set up with local-env');
+    for (const [name, value] of Object.entries(env)) say(`  ${name}=${value}`);
+    await clients.ssm.send(
+      new PutParameterCommand({
+        Name: env.POLICY_PARAMETER_NAME,
+        Type: 'String',
+        Overwrite: true,
+        Value: JSON.stringify(DEMO_POLICY, null, 2),
+      }),
+    );
+    say(`\n  The policy in ${env.POLICY_PARAMETER_NAME}:`);
+    say('    public endpoint disabled, private endpoint required, for every cluster but');
+    say('    analytics: public allowed from 203.0.113.0/24 only, private optional.');
+    say('    A cluster tagged eks-endpoint-guard/exempt=<reason> is exempt.');
+    const inbox = await subscribeInbox(clients, env.TOPIC_ARN, 'demo-team-inbox');
+    say(`\n  The team's inbox: an SQS queue subscribed to the alert topic stands in for their email.`);
+
+    heading('The clusters');
+    const withDns = await createVpc(clients.ec2, '10.10', true);
+    const withoutDns = await createVpc(clients.ec2, '10.20', false);
+    const clusters = [
+      { name: 'prod-api', vpc: withDns, what: 'public to the world (EKS defaults)' },
+      {
+        name: 'payments',
+        vpc: withDns,
+        what: 'private only',
+        endpoint: { publicAccess: false, privateAccess: true },
+      },
+      {
+        name: 'analytics',
+        vpc: withDns,
+        what: 'public from 203.0.113.0/24 and 192.0.2.0/24',
+        endpoint: {
+          publicAccess: true,
+          privateAccess: false,
+          publicAccessCidrs: ['203.0.113.0/24', '192.0.2.0/24'],
+        },
+      },
+      {
+        name: 'legacy-batch',
+        vpc: withDns,
+        what: 'public to the world, tagged eks-endpoint-guard/exempt=OPS-123 migration',
+        tags: { 'eks-endpoint-guard/exempt': 'OPS-123 migration' },
+      },
+      { name: 'edge-proxy', vpc: withoutDns, what: 'public to the world' },
+    ];
+    for (const cluster of clusters) await createCluster(clients.eks, cluster);
+    const rows = clusters.map((c) => [
+      c.name,
+      `${c.vpc.vpcId} (DNS hostnames ${c.vpc.dnsHostnames ? 'on' : 'off'})`,
+      c.what,
+    ]);
+    io.out(indent(renderTable(['CLUSTER', 'VPC', 'ENDPOINT'], rows), '  '));
+
+    const runtime = guardRuntime(process.env);
+    const lambda = runtime.processOptions(true);
+    const seen = new Set<string>();
+
+    heading('The events, as the Lambda receives them');
+    for (const [index, scene] of SCENES.entries()) {
+      const event = retarget(JSON.parse(readFileSync(join(eventsDir, scene.file), 'utf8')), {
+        cluster: scene.cluster,
+        account: '123456789012',
+        region: REGION,
+        ...(scene.token ? { token: scene.token } : {}),
+      });
+      if (scene.before) await scene.before({ clients, vpcs: { withDns, withoutDns } });
+      const { results } = await processEvent(event, runtime.ports, lambda);
+      say(
+        `\n${style.bold(`${String(index + 1).padStart(2)}. ${describeEvent(event)}`)}  ${style.dim(`events/${scene.file}`)}`,
+      );
+      say(`    ${scene.story}`);
+      for (const result of results) printDecision(result, io);
+      for (const alert of await inbox.drain()) printAlert(alert, io, seen);
+    }
+
+    heading('A sweep over every cluster (check, report only)');
+    const printer = new ResultPrinter({ ...io, out: (text) => io.out(indent(text, '  ')) }, false);
+    const report = sweep(runtime.ports, runtime.processOptions(false).guard, {
+      region: REGION,
+      sweepId: `demo-check-${Date.now()}`,
+      trigger: { source: 'sweep' },
+      concurrency: runtime.config.SWEEP_CONCURRENCY,
+    });
+    for await (const result of report) printer.add(result);
+    printer.finish();
+    const leftover = await inbox.drain();
+    if (leftover.length > 0) say(`  (${leftover.length} alert(s) from the sweep)`);
+
+    heading('The audit trail (audit), newest first');
+    const store = auditStore(clients.dynamodb, env.AUDIT_TABLE_NAME, REGION, 0);
+    const records = await store.query({ since: new Date(started - 60_000) });
+    io.out(indent(renderTable(AUDIT_HEADERS, records.map(auditCells)), '  '));
+
+    say(
+      `\nDone in ${seconds(Date.now() - started)}. Try it yourself: start moto_server, then "npm run cli -- local-env", "check", "invoke <event>" and "audit".`,
+    );
+  } finally {
+    await emulator.stop();
+  }
+}
+
+function printDecision(result: CheckResult, io: CliIo): void {
+  const change = changeOf(result);
+  io.out(
+    `    → ${io.style.outcome(result.outcome, result.outcome.padEnd(15))} ${change === '-' ? '' : change}\n`,
+  );
+  io.out(`${io.style.dim(wrap(result.reason, 90, '      '))}\n`);
+  if (result.fix) io.out(`      fix: ${result.fix}\n`);
+}
+
+function printAlert(alert: DeliveredAlert, io: CliIo, seen: Set<string>): void {
+  const attributes = Object.entries(alert.attributes)
+    .map(([key, value]) => `${key}=${value}`)
+    .join(' ');
+  io.out(`\n    ✉ ${io.style.bold(alert.subject)}\n`);
+  io.out(`      ${io.style.dim(`attributes: ${attributes}`)}\n`);
+  const kind = alert.attributes.outcome ?? '';
+  if (seen.has(kind)) {
+    io.out(`      ${io.style.dim('(body laid out like the one above)')}\n`);
+    return;
+  }
+  seen.add(kind);
+  io.out(`${indent(alert.text.trimEnd(), '      │ ')}\n`);
+}
+
+/** `CreateCluster prod-api by user/platform-ci`, from the event itself. */
+function describeEvent(event: unknown): string {
+  const detail = (event as { detail?: Record<string, unknown> }).detail ?? {};
+  const params = (detail.requestParameters ?? {}) as Record<string, unknown>;
+  const identity = (detail.userIdentity ?? {}) as Record<string, unknown>;
+  const actor = shortArn(typeof identity.arn === 'string' ? identity.arn : undefined);
+  const failed = typeof detail.errorCode === 'string' ? ` (${detail.errorCode})` : '';
+  const token = typeof params.clientRequestToken === 'string' ? params.clientRequestToken : '';
+  const who = token.startsWith(GUARD_TOKEN_PREFIX) ? 'the guard' : (actor ?? 'someone');
+  return `${String(detail.eventName)} ${String(params.name ?? params.clusterName)} by ${who}${failed}`;
+}
+
+/** events/ next to the repository root, whether running from source or from the bundle in dist/. */
+function findEventsDir(): string {
+  for (const start of [__dirname, process.cwd()]) {
+    let dir = resolve(start);
+    for (let depth = 0; depth < 5; depth++) {
+      if (existsSync(join(dir, 'events', 'create-cluster-public.json'))) return join(dir, 'events');
+      dir = resolve(dir, '..');
+    }
+  }
+  throw new Error('cannot find the sample events (events/create-cluster-public.json) from here');
+}
+
+function indent(text: string, prefix: string): string {
+  return text
+    .split('\n')
+    .map((line, index, lines) =>
+      index === lines.length - 1 && line === '' ? line : `${prefix}${line}`.trimEnd(),
+    )
+    .join('\n');
+}
+
+function wrap(text: string, width: number, prefix: string): string {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(/\s+/)) {
+    if (line && line.length + word.length + 1 > width) {
+      lines.push(line);
+      line = word;
+    } else {
+      line = line ? `${line} ${word}` : word;
+    }
+  }
+  if (line) lines.push(line);
+  return lines.map((l) => `${prefix}${l}`).join('\n');
+}
+
+function seconds(ms: number): string {
+  return `${(ms / 1000).toFixed(1)} s`;
+}
