@@ -2,12 +2,7 @@ import { App, Tags, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import type { Node } from 'constructs';
 import { PolicyError } from '../functions/core/policy';
-import { EndpointGuardStack, type EndpointGuardStackProps } from './stack';
-
-/** A wrong `-c` value: reported as one line, like a policy error. */
-export class ContextError extends Error {
-  override readonly name = 'ContextError';
-}
+import { EndpointGuardStack, type EndpointGuardStackProps, GuardConfigError } from './stack';
 
 /** Reads the `-c key=value` / cdk.json context into typed stack props. */
 export function propsFromContext(node: Node): EndpointGuardStackProps {
@@ -21,7 +16,7 @@ export function propsFromContext(node: Node): EndpointGuardStackProps {
     if (value === undefined) return undefined;
     const number = Number(value);
     if (!Number.isInteger(number) || number < min) {
-      throw new ContextError(`context ${key}: expected an integer >= ${min}, got "${value}"`);
+      throw new GuardConfigError(`context ${key}: expected an integer >= ${min}, got "${value}"`);
     }
     return number;
   };
@@ -29,14 +24,14 @@ export function propsFromContext(node: Node): EndpointGuardStackProps {
     const value = text(key)?.toLowerCase();
     if (value === undefined) return undefined;
     if (value !== 'true' && value !== 'false') {
-      throw new ContextError(`context ${key}: expected true or false, got "${value}"`);
+      throw new GuardConfigError(`context ${key}: expected true or false, got "${value}"`);
     }
     return value === 'true';
   };
 
   const schedule = text('sweepSchedule');
   if (schedule !== undefined && !/^(rate|cron)\(.+\)$/.test(schedule)) {
-    throw new ContextError(`context sweepSchedule: expected rate(...) or cron(...), got "${schedule}"`);
+    throw new GuardConfigError(`context sweepSchedule: expected rate(...) or cron(...), got "${schedule}"`);
   }
   return {
     policyFile: text('policyFile'),
@@ -59,14 +54,14 @@ function emailList(value: unknown): string[] {
     try {
       items = JSON.parse(value);
     } catch {
-      throw new ContextError('context notificationEmails: not a valid JSON array');
+      throw new GuardConfigError('context notificationEmails: not a valid JSON array');
     }
   }
   const list = Array.isArray(items) ? items : String(items).split(',');
   const emails = list.map((item) => String(item).trim()).filter(Boolean);
   const invalid = emails.find((email) => !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email));
   if (invalid !== undefined)
-    throw new ContextError(`context notificationEmails: "${invalid}" is not an e-mail address`);
+    throw new GuardConfigError(`context notificationEmails: "${invalid}" is not an e-mail address`);
   return [...new Set(emails)];
 }
 
@@ -80,7 +75,7 @@ function main(): void {
         'eks-endpoint-guard: keeps EKS API server endpoints compliant with the organisation policy',
     });
   } catch (error) {
-    if (error instanceof PolicyError || error instanceof ContextError) {
+    if (error instanceof PolicyError || error instanceof GuardConfigError) {
       console.error(error.message);
       process.exit(1);
     }

@@ -44,10 +44,18 @@ export const BUNDLE_AWS_SDK = true;
 /** Pinned on purpose (middy 7 needs >= 22); a runtime upgrade is a tested change. */
 export const REMEDIATOR_RUNTIME = lambda.Runtime.NODEJS_22_X;
 
+/** Parallel batches from the recheck queue: bounds EKS calls however deep the queue gets. */
+export const RECHECK_MAX_CONCURRENCY = 5;
+
 /** A sweep of ~100 clusters at concurrency 8 plus following the updates it starts. */
 const FUNCTION_TIMEOUT = Duration.minutes(5);
 /** The oldest trigger worth acting on; the hourly sweep covers anything dropped. */
 const MAX_EVENT_AGE = Duration.hours(2);
+
+/** A stack property or context value that cannot work: the message is one line. */
+export class GuardConfigError extends Error {
+  override readonly name = 'GuardConfigError';
+}
 
 export interface EndpointGuardStackProps extends StackProps {
   /** JSON policy file installed as the policy parameter; validated at synth time. */
@@ -60,7 +68,7 @@ export interface EndpointGuardStackProps extends StackProps {
   readonly logRetentionDays?: number;
   /** Create a multi-region CloudTrail trail (EventBridge only sees API calls a trail logs). */
   readonly createTrail?: boolean;
-  /** Reserved concurrency for the function; unset means none is reserved. */
+  /** Reserved concurrency for the function; unset means none is reserved. Must leave room for rechecks. */
   readonly reservedConcurrency?: number;
   /** 0 keeps audit records forever. */
   readonly auditRetentionDays?: number;
@@ -71,8 +79,9 @@ export class EndpointGuardStack extends Stack {
   constructor(scope: Construct, id: string, props: EndpointGuardStackProps = {}) {
     super(scope, id, props);
 
+    validate(props);
     const policy = this.policyParameter(props);
-    const logRetention = retentionDays(props.logRetentionDays ?? DEFAULT_LOG_RETENTION_DAYS);
+    const logRetention = (props.logRetentionDays ?? DEFAULT_LOG_RETENTION_DAYS) as logs.RetentionDays;
 
     // Alerts: a customer managed key, because CloudWatch alarms cannot use the AWS managed SNS key.
     const topicKey = new kms.Key(this, 'AlertsKey', {
@@ -251,8 +260,7 @@ export class EndpointGuardStack extends Stack {
       new SqsEventSource(recheckQueue, {
         batchSize: 10,
         reportBatchItemFailures: true,
-        // Bounds parallel re-checks (and EKS API calls) however deep the queue gets.
-        maxConcurrency: 5,
+        maxConcurrency: RECHECK_MAX_CONCURRENCY,
       }),
     );
     for (const child of fn.node.children.filter((c) => c instanceof lambda.EventSourceMapping)) {
@@ -314,7 +322,7 @@ export class EndpointGuardStack extends Stack {
         // A shared parameter (e.g. through RAM) is read by its full ARN.
         const { service, resource } = Arn.split(existing, ArnFormat.SLASH_RESOURCE_NAME);
         if (service !== 'ssm' || resource !== 'parameter') {
-          throw new Error(`policyParameter ${existing}: expected an SSM parameter ARN`);
+          throw new GuardConfigError(`policyParameter ${existing}: expected an SSM parameter ARN`);
         }
         return { name: existing, arn: existing };
       }
@@ -497,9 +505,21 @@ function readPolicyFile(file: string): string {
   }
 }
 
-function retentionDays(days: number): logs.RetentionDays {
-  if (!(Object.values(logs.RetentionDays) as unknown[]).includes(days)) {
-    throw new Error(`logRetentionDays ${days}: not a CloudWatch Logs retention period (e.g. 30, 90, 365)`);
+function validate(props: EndpointGuardStackProps): void {
+  if (props.policyFile && props.policyParameter) {
+    throw new GuardConfigError('policyFile and policyParameter exclude each other: give one');
   }
-  return days as logs.RetentionDays;
+  const retention = props.logRetentionDays;
+  if (retention !== undefined && !(Object.values(logs.RetentionDays) as unknown[]).includes(retention)) {
+    throw new GuardConfigError(
+      `logRetentionDays ${retention}: not a CloudWatch Logs retention period (e.g. 30, 90, 365)`,
+    );
+  }
+  // Below this the recheck poller would be throttled and healthy messages would end in the DLQ.
+  const reserved = props.reservedConcurrency;
+  if (reserved !== undefined && reserved <= RECHECK_MAX_CONCURRENCY) {
+    throw new GuardConfigError(
+      `reservedConcurrency ${reserved}: must be above ${RECHECK_MAX_CONCURRENCY}, the recheck queue's own concurrency`,
+    );
+  }
 }

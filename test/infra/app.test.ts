@@ -1,5 +1,6 @@
 import { App } from 'aws-cdk-lib';
-import { ContextError, propsFromContext } from '../../infra/app';
+import { propsFromContext } from '../../infra/app';
+import { GuardConfigError } from '../../infra/stack';
 
 /** Context as `cdk synth -c key=value` passes it: every value a string. */
 const read = (context: Record<string, unknown>) => propsFromContext(new App({ context }).node);
@@ -78,7 +79,7 @@ describe('context to stack props', () => {
     // Prepare
     const act = () => read(context);
     // Act + Assess
-    expect(act).toThrow(ContextError);
+    expect(act).toThrow(GuardConfigError);
     expect(act).toThrow(message);
   });
 });

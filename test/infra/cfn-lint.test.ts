@@ -17,7 +17,7 @@ beforeAll(() => {
     new EndpointGuardStack(app, 'Everything', {
       createTrail: true,
       notificationEmails: ['ops@example.com'],
-      reservedConcurrency: 2,
+      reservedConcurrency: 10,
       policyParameter: 'arn:aws:ssm:eu-west-1:111122223333:parameter/central/eks-endpoint-guard',
     }),
   ];

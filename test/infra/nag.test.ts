@@ -16,7 +16,7 @@ function buildApp(): App {
   new EndpointGuardStack(app, 'Everything', {
     createTrail: true,
     notificationEmails: ['ops@example.com'],
-    reservedConcurrency: 2,
+    reservedConcurrency: 10,
   });
   app.synth();
   return app;

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { Template } from 'aws-cdk-lib/assertions';
 import { PolicyError } from '../../functions/core/policy';
-import { EndpointGuardStack } from '../../infra/stack';
+import { EndpointGuardStack, GuardConfigError } from '../../infra/stack';
 import { allStatements, logicalId, newApp, roleGrants, show } from './helpers';
 
 // biome-ignore lint/suspicious/noExplicitAny: CloudFormation JSON
@@ -37,7 +37,7 @@ beforeAll(() => {
       createTrail: true,
       sweepSchedule: 'cron(0/15 * * * ? *)',
       notificationEmails: ['ops@example.com', 'security@example.com'],
-      reservedConcurrency: 4,
+      reservedConcurrency: 12,
       logRetentionDays: 90,
       auditRetentionDays: 400,
       recheckDeadlineMinutes: 45,
@@ -118,7 +118,7 @@ describe('context values', () => {
     // Act
     const env = props.Environment.Variables;
     // Assess
-    expect(props.ReservedConcurrentExecutions).toBe(4);
+    expect(props.ReservedConcurrentExecutions).toBe(12);
     expect(env).toMatchObject({ AUDIT_RETENTION_DAYS: '400', RECHECK_DEADLINE_MINUTES: '45' });
     custom.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 90 });
   });
@@ -226,5 +226,32 @@ describe('least privilege with every option on', () => {
     // Assess
     expect(denies.length).toBeGreaterThanOrEqual(6);
     for (const s of denies) expect(s.Condition).toEqual({ Bool: { 'aws:SecureTransport': 'false' } });
+  });
+});
+
+describe('props that cannot work', () => {
+  test.each([
+    [
+      { reservedConcurrency: 5 },
+      "reservedConcurrency 5: must be above 5, the recheck queue's own concurrency",
+    ],
+    [
+      { logRetentionDays: 100 },
+      'logRetentionDays 100: not a CloudWatch Logs retention period (e.g. 30, 90, 365)',
+    ],
+    [
+      { policyFile: 'a.json', policyParameter: '/p' },
+      'policyFile and policyParameter exclude each other: give one',
+    ],
+    [
+      { policyParameter: 'arn:aws:sns:eu-west-1:111122223333:topic' },
+      'policyParameter arn:aws:sns:eu-west-1:111122223333:topic: expected an SSM parameter ARN',
+    ],
+  ])('%j is refused with one line', (props, message) => {
+    // Prepare
+    const build = () => new EndpointGuardStack(newApp(), 'Refused', props);
+    // Act + Assess
+    expect(build).toThrow(GuardConfigError);
+    expect(build).toThrow(message);
   });
 });
