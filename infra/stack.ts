@@ -510,7 +510,9 @@ function validate(props: EndpointGuardStackProps): void {
     throw new GuardConfigError('policyFile and policyParameter exclude each other: give one');
   }
   const retention = props.logRetentionDays;
-  if (retention !== undefined && !(Object.values(logs.RetentionDays) as unknown[]).includes(retention)) {
+  // Any CloudWatch Logs period except "never expire": logs are kept bounded.
+  const periods = Object.values(logs.RetentionDays).filter((days) => days !== logs.RetentionDays.INFINITE);
+  if (retention !== undefined && !(periods as unknown[]).includes(retention)) {
     throw new GuardConfigError(
       `logRetentionDays ${retention}: not a CloudWatch Logs retention period (e.g. 30, 90, 365)`,
     );

@@ -240,6 +240,10 @@ describe('props that cannot work', () => {
       'logRetentionDays 100: not a CloudWatch Logs retention period (e.g. 30, 90, 365)',
     ],
     [
+      { logRetentionDays: 9999 },
+      'logRetentionDays 9999: not a CloudWatch Logs retention period (e.g. 30, 90, 365)',
+    ],
+    [
       { policyFile: 'a.json', policyParameter: '/p' },
       'policyFile and policyParameter exclude each other: give one',
     ],
