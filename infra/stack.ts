@@ -49,7 +49,7 @@ export const RECHECK_MAX_CONCURRENCY = 5;
 
 /** A sweep of ~100 clusters at concurrency 8 plus following the updates it starts. */
 const FUNCTION_TIMEOUT = Duration.minutes(5);
-/** The oldest trigger worth acting on; the hourly sweep covers anything dropped. */
+/** The oldest trigger worth acting on; the next sweep covers anything dropped. */
 const MAX_EVENT_AGE = Duration.hours(2);
 
 /** A stack property or context value that cannot work: the message is one line. */
@@ -334,12 +334,14 @@ export class EndpointGuardStack extends Stack {
     const file = props.policyFile ?? DEFAULT_POLICY_FILE;
     const text = readPolicyFile(file);
     parsePolicy(text, file);
+    const bytes = Buffer.byteLength(text);
+    if (bytes > 8192) throw new PolicyError(file, `is ${bytes} bytes; a parameter holds at most 8192`);
     const parameter = new ssm.StringParameter(this, 'PolicyParameter', {
       parameterName: DEFAULT_POLICY_PARAMETER_NAME,
       description: 'eks-endpoint-guard policy (JSON)',
       stringValue: text,
       // Standard parameters hold 4 KB; larger policies need the advanced tier.
-      tier: Buffer.byteLength(text) > 4096 ? ssm.ParameterTier.ADVANCED : ssm.ParameterTier.STANDARD,
+      tier: bytes > 4096 ? ssm.ParameterTier.ADVANCED : ssm.ParameterTier.STANDARD,
     });
     return { name: parameter.parameterName, arn: parameter.parameterArn };
   }
@@ -517,11 +519,20 @@ function validate(props: EndpointGuardStackProps): void {
       `logRetentionDays ${retention}: not a CloudWatch Logs retention period (e.g. 30, 90, 365)`,
     );
   }
+  // The function refuses to start outside the ranges of its configuration schema.
+  inRange('recheckDeadlineMinutes', props.recheckDeadlineMinutes, 1, 24 * 60);
+  inRange('auditRetentionDays', props.auditRetentionDays, 0, 3650);
   // Below this the recheck poller would be throttled and healthy messages would end in the DLQ.
   const reserved = props.reservedConcurrency;
   if (reserved !== undefined && reserved <= RECHECK_MAX_CONCURRENCY) {
     throw new GuardConfigError(
       `reservedConcurrency ${reserved}: must be above ${RECHECK_MAX_CONCURRENCY}, the recheck queue's own concurrency`,
     );
+  }
+}
+
+function inRange(name: string, value: number | undefined, min: number, max: number): void {
+  if (value !== undefined && !(Number.isInteger(value) && value >= min && value <= max)) {
+    throw new GuardConfigError(`${name} ${value}: expected an integer from ${min} to ${max}`);
   }
 }

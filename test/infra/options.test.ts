@@ -197,6 +197,21 @@ describe('policy parameter', () => {
     expect(message).not.toContain('\n');
   });
 
+  test('a policy file above the parameter size limit stops synthesis', () => {
+    // Prepare
+    const file = path.join(dir, 'huge.json');
+    const exemptions = Array.from({ length: 200 }, (_, i) => ({
+      cluster: `legacy-${i}-*`,
+      reason: 'OPS-1 migration',
+    }));
+    writeFileSync(file, JSON.stringify({ version: 1, publicAccess: 'disabled', exemptions }));
+    // Act
+    const build = () => new EndpointGuardStack(newApp(), 'Huge', { policyFile: file });
+    // Assess
+    expect(build).toThrow(PolicyError);
+    expect(build).toThrow(/bytes; a parameter holds at most 8192$/);
+  });
+
   test('a missing policy file stops synthesis naming the file', () => {
     // Prepare
     const file = path.join(dir, 'missing.json');
@@ -239,6 +254,8 @@ describe('props that cannot work', () => {
       { logRetentionDays: 100 },
       'logRetentionDays 100: not a CloudWatch Logs retention period (e.g. 30, 90, 365)',
     ],
+    [{ recheckDeadlineMinutes: 0 }, 'recheckDeadlineMinutes 0: expected an integer from 1 to 1440'],
+    [{ auditRetentionDays: 4000 }, 'auditRetentionDays 4000: expected an integer from 0 to 3650'],
     [
       { logRetentionDays: 9999 },
       'logRetentionDays 9999: not a CloudWatch Logs retention period (e.g. 30, 90, 365)',
