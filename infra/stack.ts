@@ -30,6 +30,45 @@ import * as ssm from 'aws-cdk-lib/aws-ssm';
 import type { Construct } from 'constructs';
 import { DEFAULT_POLICY_PARAMETER_NAME, PolicyError, parsePolicy } from '../functions/core/policy';
 
+/**
+ * What the account may do with the alert key through IAM: administration (including changing
+ * the policy, so nobody is locked out) and the data-key calls SNS makes for publishers.
+ */
+const KEY_ACCOUNT_ACTIONS = [
+  'kms:CancelKeyDeletion',
+  'kms:CreateAlias',
+  'kms:CreateGrant',
+  'kms:Decrypt',
+  'kms:DeleteAlias',
+  'kms:DescribeKey',
+  'kms:DisableKey',
+  'kms:DisableKeyRotation',
+  'kms:EnableKey',
+  'kms:EnableKeyRotation',
+  'kms:Encrypt',
+  'kms:GenerateDataKey',
+  'kms:GenerateDataKeyWithoutPlaintext',
+  'kms:GetKeyPolicy',
+  'kms:GetKeyRotationStatus',
+  'kms:ListAliases',
+  'kms:ListGrants',
+  'kms:ListKeyPolicies',
+  'kms:ListKeyRotations',
+  'kms:ListResourceTags',
+  'kms:ListRetirableGrants',
+  'kms:PutKeyPolicy',
+  'kms:ReEncryptFrom',
+  'kms:ReEncryptTo',
+  'kms:RetireGrant',
+  'kms:RevokeGrant',
+  'kms:RotateKeyOnDemand',
+  'kms:ScheduleKeyDeletion',
+  'kms:TagResource',
+  'kms:UntagResource',
+  'kms:UpdateAlias',
+  'kms:UpdateKeyDescription',
+];
+
 export const DEFAULT_POLICY_FILE = path.join(__dirname, 'default-policy.json');
 export const DEFAULT_SWEEP_SCHEDULE = 'rate(1 hour)';
 export const DEFAULT_LOG_RETENTION_DAYS = 365;
@@ -41,8 +80,8 @@ export const DEFAULT_RECHECK_DEADLINE_MINUTES = 120;
  */
 export const BUNDLE_AWS_SDK = true;
 
-/** Pinned on purpose (middy 7 needs >= 22); a runtime upgrade is a tested change. */
-export const REMEDIATOR_RUNTIME = lambda.Runtime.NODEJS_22_X;
+/** The newest Node.js runtime Lambda offers (middy 7 needs >= 22); explicit, never a default. */
+export const REMEDIATOR_RUNTIME = lambda.Runtime.NODEJS_24_X;
 
 /** Parallel batches from the recheck queue: bounds EKS calls however deep the queue gets. */
 export const RECHECK_MAX_CONCURRENCY = 5;
@@ -84,10 +123,22 @@ export class EndpointGuardStack extends Stack {
     const logRetention = (props.logRetentionDays ?? DEFAULT_LOG_RETENTION_DAYS) as logs.RetentionDays;
 
     // Alerts: a customer managed key, because CloudWatch alarms cannot use the AWS managed SNS key.
+    // The key policy names every action it hands to the account (no `kms:*`): IAM policies of the
+    // account can then grant use and administration of the key, as with the default policy.
     const topicKey = new kms.Key(this, 'AlertsKey', {
       description: 'eks-endpoint-guard alert topic',
       enableKeyRotation: true,
       removalPolicy: RemovalPolicy.DESTROY,
+      policy: new iam.PolicyDocument({
+        statements: [
+          new iam.PolicyStatement({
+            sid: 'EnableIamPoliciesOfThisAccount',
+            principals: [new iam.AccountRootPrincipal()],
+            actions: KEY_ACCOUNT_ACTIONS,
+            resources: ['*'],
+          }),
+        ],
+      }),
     });
     topicKey.addToResourcePolicy(
       new iam.PolicyStatement({
@@ -248,14 +299,6 @@ export class EndpointGuardStack extends Stack {
       reason:
         'Async failures go to the on-failure destination (the same DLQ) with the error attached; a DeadLetterConfig as well would deliver every failure twice.',
     });
-    for (const id of ['AwsSolutions-L1', 'Serverless-LambdaLatestVersion']) {
-      Validations.of(fn).acknowledge({
-        id,
-        reason:
-          'nodejs22.x is pinned on purpose (LTS, middy 7 needs >= 22); a runtime upgrade is a tested change.',
-      });
-    }
-
     fn.addEventSource(
       new SqsEventSource(recheckQueue, {
         batchSize: 10,
