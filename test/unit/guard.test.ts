@@ -3,6 +3,7 @@ import { DescribeSubnetsCommand } from '@aws-sdk/client-ec2';
 import {
   DescribeClusterCommand,
   DescribeUpdateCommand,
+  type ErrorCode,
   InvalidParameterException,
   ResourceInUseException,
   ResourceNotFoundException,
@@ -508,7 +509,7 @@ describe('busy clusters', () => {
 });
 
 describe('following the update', () => {
-  const follow = (status: string, errors: { errorCode: string; errorMessage: string }[] = []) => {
+  const follow = (status: string, errors: { errorCode: ErrorCode; errorMessage: string }[] = []) => {
     mocks.eks
       .on(DescribeUpdateCommand)
       .resolves({ update: { id: 'upd-0001', status: status as 'Failed', errors } });
