@@ -1,8 +1,8 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { auditStore } from '../aws/audit-store';
 import { ConfigError } from '../config';
 import type { Outcome } from '../core/outcome';
-import { awsClients } from './context';
-import { CliError } from './errors';
+import { CliError, nameFailedCalls } from './errors';
 import {
   AUDIT_CSV_HEADERS,
   AUDIT_HEADERS,
@@ -31,8 +31,10 @@ export async function auditCommand(options: AuditOptions, io: CliIo, env = proce
   if (options.json && options.csv) throw new CliError('--json and --csv cannot be used together');
   const since = parseSince(options.since ?? DEFAULT_SINCE, new Date());
   const { tableName, region } = auditConfig(env);
-  const clients = awsClients(region);
-  const store = auditStore(clients.dynamodb, tableName, region, 0);
+  // The table is all the audit trail needs: no other SDK client is loaded.
+  const dynamodb = new DynamoDBClient({ region, maxAttempts: 5, retryMode: 'adaptive' });
+  nameFailedCalls({ dynamodb });
+  const store = auditStore(dynamodb, tableName, region, 0);
   const records = await store.query({
     since,
     limit: options.limit ?? DEFAULT_LIMIT,

@@ -40,7 +40,7 @@ const RESOURCE_FIELDS = [
  * Tags every error an AWS client raises with the operation and the resource it was about, so that
  * the one-line message can say "DescribeCluster on prod-api failed" instead of a bare exception name.
  */
-export function nameFailedCalls(clients: AwsClients): void {
+export function nameFailedCalls(clients: Partial<AwsClients>): void {
   for (const client of Object.values(clients) as unknown as { middlewareStack: CallStack }[]) {
     client.middlewareStack.add(
       (next, context) => async (args) => {
@@ -75,31 +75,25 @@ export function errorLine(error: unknown, env: NodeJS.ProcessEnv = process.env):
 export function describeError(error: unknown, env: NodeJS.ProcessEnv = process.env): string {
   if (error instanceof ConfigError) return `${error.message}; ${CONFIG_HINT}`;
   if (!(error instanceof Error)) return `unexpected failure: ${String(error)}`;
-  const call = findCallInfo(error);
-  if (call) {
-    const where = call.resource ? `${call.call} on ${call.resource}` : call.call;
-    const network = networkFault(error);
-    if (network) {
-      const endpoint = env.AWS_ENDPOINT_URL ? ` at ${env.AWS_ENDPOINT_URL}` : '';
-      return `${where} failed: cannot reach the AWS endpoint${endpoint} (${network})`;
-    }
-    return `${where} failed: ${awsMessage(error)}`;
-  }
   // Errors of the guard's own kinds (PolicyError, SweepIncompleteError, ...) already read as one line.
-  const cause =
-    error.cause instanceof Error && findCallInfo(error.cause) ? `: ${describeError(error.cause, env)}` : '';
   if (error instanceof CliError || error.name === 'EmulatorError') return error.message;
-  return `${error.message || error.name}${cause}`;
+  const failed = findFailedCall(error);
+  if (!failed) return error.message || error.name;
+  const { call, cause } = failed;
+  const where = call.resource ? `${call.call} on ${call.resource}` : call.call;
+  const network = networkFault(cause);
+  if (network) {
+    const endpoint = env.AWS_ENDPOINT_URL ? ` at ${env.AWS_ENDPOINT_URL}` : '';
+    return `${where} failed: cannot reach the AWS endpoint${endpoint} (${network})`;
+  }
+  return `${where} failed: ${awsMessage(cause)}`;
 }
 
-function findCallInfo(error: unknown): CallInfo | undefined {
-  for (
-    let e: unknown = error, depth = 0;
-    e && typeof e === 'object' && depth < 5;
-    e = (e as Error).cause, depth++
-  ) {
-    const info = (e as { [CALL_INFO]?: CallInfo })[CALL_INFO];
-    if (info) return info;
+/** The AWS call behind an error, following causes (Powertools and the guard wrap SDK errors). */
+function findFailedCall(error: Error): { call: CallInfo; cause: Error } | undefined {
+  for (let e: unknown = error, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
+    const call = (e as { [CALL_INFO]?: CallInfo })[CALL_INFO];
+    if (call) return { call, cause: e };
   }
   return undefined;
 }

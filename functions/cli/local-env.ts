@@ -1,20 +1,19 @@
 import {
   CreateTableCommand,
   DescribeTableCommand,
-  type DynamoDBClient,
+  DynamoDBClient,
   UpdateTimeToLiveCommand,
   waitUntilTableExists,
 } from '@aws-sdk/client-dynamodb';
-import { CreateTopicCommand } from '@aws-sdk/client-sns';
-import { CreateQueueCommand } from '@aws-sdk/client-sqs';
-import { PutParameterCommand } from '@aws-sdk/client-ssm';
+import { CreateTopicCommand, SNSClient } from '@aws-sdk/client-sns';
+import { CreateQueueCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import defaultPolicy from '../../infra/default-policy.json';
 import { AUDIT_KEYS } from '../aws/audit-store';
 import type { AwsClients } from '../aws/clients';
 import { awsErrorName } from '../aws/errors';
 import { DEFAULT_POLICY_PARAMETER_NAME } from '../core/policy';
-import { awsClients } from './context';
-import { CliError } from './errors';
+import { CliError, nameFailedCalls } from './errors';
 import type { CliIo } from './io';
 
 /** The four values the Lambda (and the CLI) read from the environment. */
@@ -52,8 +51,10 @@ export const DEFAULT_POLICY_TEXT = `${JSON.stringify(defaultPolicy, null, 2)}\n`
  * the alert topic, the re-check queue and the audit table with the key schema of audit-store.ts.
  * Idempotent: a second run finds everything and changes nothing.
  */
+export type ProvisioningClients = Pick<AwsClients, 'ssm' | 'sns' | 'sqs' | 'dynamodb'>;
+
 export async function provisionLocalEnv(
-  clients: AwsClients,
+  clients: ProvisioningClients,
   options: ProvisionOptions = {},
 ): Promise<Provisioned> {
   const names = { ...LOCAL_ENV_NAMES, ...options.names };
@@ -79,7 +80,11 @@ export async function provisionLocalEnv(
   };
 }
 
-async function putParameterIfMissing(clients: AwsClients, name: string, value: string): Promise<boolean> {
+async function putParameterIfMissing(
+  clients: ProvisioningClients,
+  name: string,
+  value: string,
+): Promise<boolean> {
   try {
     await clients.ssm.send(
       new PutParameterCommand({
@@ -194,7 +199,16 @@ export async function localEnvCommand(
   env.AWS_ACCESS_KEY_ID ||= 'testing';
   env.AWS_SECRET_ACCESS_KEY ||= 'testing';
   const names = env.POLICY_PARAMETER_NAME ? { policyParameter: env.POLICY_PARAMETER_NAME } : {};
-  const { env: values, created } = await provisionLocalEnv(awsClients(env.AWS_REGION), { names });
+  // Only the four services it provisions: the command stays quick to start.
+  const config = { region: env.AWS_REGION, maxAttempts: 3 };
+  const clients = {
+    ssm: new SSMClient(config),
+    sns: new SNSClient(config),
+    sqs: new SQSClient(config),
+    dynamodb: new DynamoDBClient(config),
+  };
+  nameFailedCalls(clients);
+  const { env: values, created } = await provisionLocalEnv(clients, { names });
   if (options.json) {
     io.out(`${JSON.stringify(values, null, 2)}\n`);
     return;

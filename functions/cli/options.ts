@@ -20,13 +20,20 @@ export function parseSince(text: string, now: Date): Date {
   }
   if (ISO_DATE.test(value) || ISO_DATE_TIME.test(value)) {
     const time = Date.parse(ISO_DATE.test(value) ? `${value}T00:00:00Z` : value);
-    if (Number.isNaN(time)) throw new CliError(`--since "${text}": not a real date`);
+    if (Number.isNaN(time) || !isRealDate(value)) throw new CliError(`--since "${text}": not a real date`);
     if (time > now.getTime()) throw new CliError(`--since "${text}": is in the future`);
     return new Date(time);
   }
   throw new CliError(
     `--since "${text}": expected a duration such as 30m, 12h or 7d, or an ISO date or time such as 2025-06-01 or 2025-06-01T12:00:00Z`,
   );
+}
+
+/** Date.parse rolls 2025-02-30 over to March: check the calendar date itself. */
+function isRealDate(value: string): boolean {
+  const [year = 0, month = 0, day = 0] = value.slice(0, 10).split('-').map(Number);
+  const date = new Date(Date.UTC(year, month - 1, day));
+  return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
 }
 
 export function parseOutcome(text: string): Outcome {
