@@ -1,0 +1,262 @@
+import {
+  auditCells,
+  auditCsvFields,
+  changeOf,
+  csvField,
+  csvRecord,
+  JsonArrayWriter,
+  OutcomeCounter,
+  renderTable,
+  shortArn,
+  shortTime,
+  summaryLine,
+  tableRow,
+  triggerOf,
+} from '../../../functions/cli/format';
+import type { CheckResult } from '../../../functions/core/result';
+
+const OPEN = { publicAccess: true, privateAccess: false, publicAccessCidrs: ['0.0.0.0/0'] };
+const PRIVATE = { publicAccess: false, privateAccess: true, publicAccessCidrs: ['0.0.0.0/0'] };
+
+function result(overrides: Partial<CheckResult> = {}): CheckResult {
+  return {
+    cluster: 'prod-api',
+    region: 'us-east-1',
+    outcome: 'remediated',
+    reason: 'public endpoint is enabled; changed public (0.0.0.0/0) → private',
+    time: '2025-06-03T10:17:05.123Z',
+    correlationId: 'f4b6d8e0',
+    trigger: {
+      source: 'event',
+      eventName: 'UpdateClusterConfig',
+      actorArn: 'arn:aws:sts::111122223333:assumed-role/PlatformAdmin/jdoe',
+    },
+    attempt: 0,
+    before: OPEN,
+    after: PRIVATE,
+    ...overrides,
+  };
+}
+
+describe('renderTable', () => {
+  it('aligns every column to its widest cell and leaves the last unpadded', () => {
+    // Prepare
+    const rows = [
+      ['prod-api', 'remediated', 'changed'],
+      ['payments-eu-west', 'compliant', 'ok'],
+    ];
+
+    // Act
+    const table = renderTable(['CLUSTER', 'OUTCOME', 'REASON'], rows);
+
+    // Assess
+    expect(table).toBe(
+      [
+        'CLUSTER           OUTCOME     REASON',
+        'prod-api          remediated  changed',
+        'payments-eu-west  compliant   ok',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('prints only the header for no rows', () => {
+    // Act
+    const table = renderTable(['A', 'B'], []);
+
+    // Assess
+    expect(table).toBe('A  B\n');
+  });
+});
+
+describe('tableRow', () => {
+  it('pads to the given widths and lets a longer cell push the rest right', () => {
+    // Act
+    const row = tableRow(['a-very-long-cluster', 'ok', 'why'], [5, 4, 0]);
+
+    // Assess
+    expect(row).toBe('a-very-long-cluster  ok    why');
+  });
+
+  it('styles padded cells without counting the styling towards the width', () => {
+    // Act
+    const row = tableRow(['x', 'y', 'z'], [3, 3, 0], (index, padded) =>
+      index === 1 ? `<${padded}>` : padded,
+    );
+
+    // Assess
+    expect(row).toBe('x    <y  >  z');
+  });
+});
+
+describe('CSV', () => {
+  it.each([
+    ['a plain value', 'prod-api', 'prod-api'],
+    ['a comma', 'a, b', '"a, b"'],
+    ['a quote', 'say "hi"', '"say ""hi"""'],
+    ['a line break', 'one\ntwo', '"one\ntwo"'],
+    ['a leading space', ' padded', '" padded"'],
+    ['an empty value', '', ''],
+  ])('quotes %s only when needed', (_name, value, expected) => {
+    // Act
+    const field = csvField(value);
+
+    // Assess
+    expect(field).toBe(expected);
+  });
+
+  it('ends a record with CRLF', () => {
+    // Act
+    const record = csvRecord(['a', 'b,c', '']);
+
+    // Assess
+    expect(record).toBe('a,"b,c",\r\n');
+  });
+
+  it('writes an audit record as one row of the header columns', () => {
+    // Act
+    const fields = auditCsvFields(result({ account: '111122223333', updateId: 'u-1' }));
+
+    // Assess
+    expect(fields).toEqual([
+      '2025-06-03T10:17:05.123Z',
+      'prod-api',
+      'us-east-1',
+      '111122223333',
+      'remediated',
+      'UpdateClusterConfig',
+      '',
+      'arn:aws:sts::111122223333:assumed-role/PlatformAdmin/jdoe',
+      'public (0.0.0.0/0)',
+      'private',
+      'u-1',
+      'public endpoint is enabled; changed public (0.0.0.0/0) → private',
+    ]);
+  });
+});
+
+describe('changeOf', () => {
+  it('shows before → after when the target differs', () => {
+    // Act
+    const change = changeOf({ before: OPEN, after: PRIVATE });
+
+    // Assess
+    expect(change).toBe('public (0.0.0.0/0) → private');
+  });
+
+  it('shows only what was seen when nothing would change', () => {
+    // Act
+    const change = changeOf({ before: PRIVATE, after: { ...PRIVATE, publicAccessCidrs: ['10.0.0.0/8'] } });
+
+    // Assess
+    expect(change).toBe('private');
+  });
+
+  it('shows a dash when the cluster was never read', () => {
+    // Act
+    const change = changeOf({});
+
+    // Assess
+    expect(change).toBe('-');
+  });
+});
+
+describe('triggerOf and shortArn', () => {
+  it('names the event and the actor without the ARN prefix', () => {
+    // Act
+    const trigger = triggerOf(result().trigger);
+
+    // Assess
+    expect(trigger).toBe('UpdateClusterConfig by assumed-role/PlatformAdmin/jdoe');
+  });
+
+  it.each([
+    [{ source: 'sweep' as const }, 'sweep'],
+    [{ source: 'cli' as const }, 'check'],
+    [{ source: 'recheck' as const, eventName: 'CreateCluster' }, 'CreateCluster'],
+  ])('names a trigger without an actor by its source (%j)', (trigger, expected) => {
+    // Act
+    const text = triggerOf(trigger);
+
+    // Assess
+    expect(text).toBe(expected);
+  });
+
+  it('keeps a value that is not an ARN', () => {
+    // Act
+    const short = shortArn('eks.amazonaws.com');
+
+    // Assess
+    expect(short).toBe('eks.amazonaws.com');
+  });
+});
+
+describe('audit table cells', () => {
+  it('show time, cluster, outcome, trigger, change and reason', () => {
+    // Act
+    const cells = auditCells(result());
+
+    // Assess
+    expect(cells).toEqual([
+      '2025-06-03 10:17:05Z',
+      'prod-api',
+      'remediated',
+      'UpdateClusterConfig by assumed-role/PlatformAdmin/jdoe',
+      'public (0.0.0.0/0) → private',
+      'public endpoint is enabled; changed public (0.0.0.0/0) → private',
+    ]);
+    expect(shortTime('2025-06-03T10:17:05Z')).toBe('2025-06-03 10:17:05Z');
+  });
+});
+
+describe('summaryLine', () => {
+  it('counts outcomes in their canonical order', () => {
+    // Prepare
+    const counter = new OutcomeCounter();
+    for (const outcome of ['blocked', 'compliant', 'remediated', 'compliant'] as const)
+      counter.add({ outcome });
+
+    // Act
+    const line = summaryLine(counter.counts);
+
+    // Assess
+    expect(line).toBe('4 clusters: 2 compliant, 1 remediated, 1 blocked');
+  });
+
+  it('uses the singular for one', () => {
+    // Act
+    const line = summaryLine(new Map([['failed', 1]]), 'result');
+
+    // Assess
+    expect(line).toBe('1 result: 1 failed');
+  });
+});
+
+describe('JsonArrayWriter', () => {
+  function written(values: unknown[]): string {
+    let text = '';
+    const writer = new JsonArrayWriter((chunk) => {
+      text += chunk;
+    });
+    for (const value of values) writer.push(value);
+    writer.close();
+    writer.close();
+    return text;
+  }
+
+  it('streams elements into one valid JSON array', () => {
+    // Act
+    const text = written([{ a: 1 }, { b: [2, 3] }, 'x']);
+
+    // Assess
+    expect(JSON.parse(text)).toEqual([{ a: 1 }, { b: [2, 3] }, 'x']);
+  });
+
+  it('writes an empty array when nothing came, and closes only once', () => {
+    // Act
+    const text = written([]);
+
+    // Assess
+    expect(text).toBe('[]\n');
+  });
+});

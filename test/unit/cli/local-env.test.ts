@@ -1,0 +1,86 @@
+import { assertEmulatorEndpoint, isLoopbackUrl, shellQuote } from '../../../functions/cli/local-env';
+
+describe('isLoopbackUrl', () => {
+  it.each([
+    'http://127.0.0.1:5000',
+    'http://127.10.0.1:4566',
+    'http://localhost:5000',
+    'https://localhost',
+    'http://[::1]:5000',
+  ])('accepts %s', (url) => {
+    // Act
+    const loopback = isLoopbackUrl(url);
+
+    // Assess
+    expect(loopback).toBe(true);
+  });
+
+  it.each([
+    'https://eks.us-east-1.amazonaws.com',
+    'http://10.0.0.5:5000',
+    'http://127.0.0.1.example.com:5000',
+    'http://localhost.example.com',
+    'ftp://127.0.0.1',
+    'not a url',
+  ])('refuses %s', (url) => {
+    // Act
+    const loopback = isLoopbackUrl(url);
+
+    // Assess
+    expect(loopback).toBe(false);
+  });
+});
+
+describe('assertEmulatorEndpoint', () => {
+  it('returns a loopback endpoint', () => {
+    // Act
+    const endpoint = assertEmulatorEndpoint({ AWS_ENDPOINT_URL: 'http://127.0.0.1:5000' });
+
+    // Assess
+    expect(endpoint).toBe('http://127.0.0.1:5000');
+  });
+
+  it('refuses to run without an endpoint', () => {
+    // Act
+    const act = () => assertEmulatorEndpoint({});
+
+    // Assess
+    expect(act).toThrow(/^AWS_ENDPOINT_URL is not set: local-env only provisions a local emulator/);
+  });
+
+  it('refuses a real AWS endpoint', () => {
+    // Act
+    const act = () => assertEmulatorEndpoint({ AWS_ENDPOINT_URL: 'https://sqs.us-east-1.amazonaws.com' });
+
+    // Assess
+    expect(act).toThrow('AWS_ENDPOINT_URL=https://sqs.us-east-1.amazonaws.com is not a loopback address');
+  });
+
+  it('refuses a service endpoint that escapes the emulator', () => {
+    // Act
+    const act = () =>
+      assertEmulatorEndpoint({
+        AWS_ENDPOINT_URL: 'http://127.0.0.1:5000',
+        AWS_ENDPOINT_URL_DYNAMODB: 'https://dynamodb.us-east-1.amazonaws.com',
+      });
+
+    // Assess
+    expect(act).toThrow(/^AWS_ENDPOINT_URL_DYNAMODB=.* is not a loopback address/);
+  });
+});
+
+describe('shellQuote', () => {
+  it.each([
+    ['/eks-endpoint-guard/policy', '/eks-endpoint-guard/policy'],
+    ['arn:aws:sns:us-east-1:123456789012:alerts', 'arn:aws:sns:us-east-1:123456789012:alerts'],
+    ["it's", "'it'\\''s'"],
+    ['a b', "'a b'"],
+    ['$HOME', "'$HOME'"],
+  ])('quotes %j only when the shell needs it', (value, expected) => {
+    // Act
+    const quoted = shellQuote(value);
+
+    // Assess
+    expect(quoted).toBe(expected);
+  });
+});
