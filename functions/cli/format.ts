@@ -60,6 +60,7 @@ export function changeOf(result: Pick<CheckResult, 'before' | 'after'>): string 
 export function triggerOf(trigger: Trigger | undefined): string {
   if (!trigger) return '-';
   const what = trigger.eventName ?? (trigger.source === 'cli' ? 'check' : trigger.source);
+  if (trigger.byGuard) return `${what} by the guard`;
   const actor = shortArn(trigger.actorArn);
   return actor ? `${what} by ${actor}` : what;
 }

@@ -182,6 +182,14 @@ describe('triggerOf and shortArn', () => {
     expect(text).toBe(expected);
   });
 
+  it("names the guard for its own change, whoever's session made it", () => {
+    // Act
+    const text = triggerOf({ ...result().trigger, byGuard: true });
+
+    // Assess
+    expect(text).toBe('UpdateClusterConfig by the guard');
+  });
+
   it('keeps a value that is not an ARN', () => {
     // Act
     const short = shortArn('eks.amazonaws.com');
