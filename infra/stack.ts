@@ -29,6 +29,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import type { Construct } from 'constructs';
 import { DEFAULT_POLICY_PARAMETER_NAME, PolicyError, parsePolicy } from '../functions/core/policy';
+import { GuardObservability, guardMetrics, METRICS_NAMESPACE, SERVICE_NAME } from './observability';
 
 /**
  * What the account may do with the alert key through IAM: administration (including changing
@@ -274,8 +275,8 @@ export class EndpointGuardStack extends Stack {
         FLIP_FLOP_WINDOW_MINUTES: '60',
         AUDIT_RETENTION_DAYS: String(props.auditRetentionDays ?? 0),
         SWEEP_CONCURRENCY: '8',
-        POWERTOOLS_SERVICE_NAME: 'eks-endpoint-guard',
-        POWERTOOLS_METRICS_NAMESPACE: 'EksEndpointGuard',
+        POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
+        POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
         POWERTOOLS_LOG_LEVEL: 'INFO',
         NODE_OPTIONS: '--enable-source-maps',
       },
@@ -347,7 +348,15 @@ export class EndpointGuardStack extends Stack {
       ],
     });
 
-    this.addAlarms({ fn, topic, queues: { deadLetters, recheckDeadLetters } });
+    const alarms = this.addAlarms({ fn, topic, queues: { deadLetters, recheckDeadLetters } });
+    const observability = new GuardObservability(this, 'Observability', {
+      fn,
+      logGroup,
+      deadLetters,
+      recheckDeadLetters,
+      alarms,
+      functionTimeout: FUNCTION_TIMEOUT,
+    });
     if (props.createTrail) this.addTrail();
 
     new CfnOutput(this, 'TopicArn', { value: topic.topicArn });
@@ -355,6 +364,7 @@ export class EndpointGuardStack extends Stack {
     new CfnOutput(this, 'AuditTableName', { value: table.tableName });
     new CfnOutput(this, 'PolicyParameterName', { value: policy.name });
     new CfnOutput(this, 'FunctionName', { value: fn.functionName });
+    new CfnOutput(this, 'DashboardName', { value: observability.dashboard.dashboardName });
   }
 
   /** The policy parameter: created from a validated file, or an existing one given by name or ARN. */
@@ -468,48 +478,40 @@ export class EndpointGuardStack extends Stack {
     fn: lambda.IFunction;
     topic: sns.ITopic;
     queues: { deadLetters: sqs.IQueue; recheckDeadLetters: sqs.IQueue };
-  }): void {
+  }): cloudwatch.Alarm[] {
     const action = new SnsAction(res.topic);
-    const period = Duration.minutes(5);
+    const alarms: cloudwatch.Alarm[] = [];
+    // The dashboard graphs the same metric definitions.
     const alarm = (id: string, description: string, metric: cloudwatch.IMetric) => {
-      new cloudwatch.Alarm(this, id, {
+      const created = new cloudwatch.Alarm(this, id, {
         alarmDescription: description,
         metric,
         threshold: 1,
         evaluationPeriods: 1,
         comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-      }).addAlarmAction(action);
+      });
+      created.addAlarmAction(action);
+      alarms.push(created);
     };
 
-    const depth = (queue: sqs.IQueue) =>
-      queue.metricApproximateNumberOfMessagesVisible({ statistic: 'Maximum', period });
     alarm(
       'DeadLettersAlarm',
       'Events, sweeps or invocations failed after all retries: see the dead-letter queue',
-      depth(res.queues.deadLetters),
+      guardMetrics.queueDepth(res.queues.deadLetters),
     );
     alarm(
       'RecheckDeadLettersAlarm',
       'Deferred re-checks failed after all receives: see the recheck dead-letter queue',
-      depth(res.queues.recheckDeadLetters),
+      guardMetrics.queueDepth(res.queues.recheckDeadLetters),
     );
-    alarm(
-      'FunctionErrorsAlarm',
-      'The remediator function failed',
-      res.fn.metricErrors({ statistic: 'Sum', period }),
-    );
+    alarm('FunctionErrorsAlarm', 'The remediator function failed', guardMetrics.functionErrors(res.fn));
     alarm(
       'FailedDecisionsAlarm',
       'The guard could not decide or act on a cluster (outcome "failed")',
-      new cloudwatch.Metric({
-        namespace: 'EksEndpointGuard',
-        metricName: 'Decisions',
-        dimensionsMap: { service: 'eks-endpoint-guard', outcome: 'failed' },
-        statistic: 'Sum',
-        period,
-      }),
+      guardMetrics.decisions('failed'),
     );
+    return alarms;
   }
 
   /** A multi-region management-events trail, for accounts that have none logging. */
