@@ -16,9 +16,9 @@ export default async function globalSetup(): Promise<void> {
   try {
     emulator = await startEmulator();
   } catch (error) {
-    throw new Error(
-      `integration tests need moto_server (${(error as Error).message}); install it with ${EMULATOR_INSTALL_HINT}`,
-    );
+    const message = (error as Error).message;
+    const hint = message.includes(EMULATOR_INSTALL_HINT) ? '' : `; install it with ${EMULATOR_INSTALL_HINT}`;
+    throw new Error(`the integration tests need a running moto_server: ${message}${hint}`);
   }
   globalThis.integrationEmulator = emulator;
   // A crash before the teardown must not leave the emulator running.
