@@ -102,9 +102,11 @@ async function launch(
   failed.catch(() => undefined);
 
   const endpoint = `http://127.0.0.1:${port}`;
+  const probing = { cancelled: false };
   try {
-    await Promise.race([failed, waitUntilAnswering(endpoint, timeoutMs, command)]);
+    await Promise.race([failed, waitUntilAnswering(endpoint, timeoutMs, command, probing)]);
   } catch (error) {
+    probing.cancelled = true;
     child.kill('SIGKILL');
     throw error;
   }
@@ -117,10 +119,16 @@ async function launch(
   return emulator;
 }
 
-function waitUntilAnswering(endpoint: string, timeoutMs: number, command: string): Promise<void> {
+function waitUntilAnswering(
+  endpoint: string,
+  timeoutMs: number,
+  command: string,
+  probing: { cancelled: boolean },
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   return new Promise((resolve, reject) => {
     const probe = () => {
+      if (probing.cancelled) return;
       const req = request(`${endpoint}/moto-api/`, { method: 'GET', timeout: 1000 }, (res) => {
         res.resume();
         resolve();
