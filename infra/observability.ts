@@ -155,7 +155,7 @@ export class GuardObservability extends Construct {
       }),
       new cloudwatch.GraphWidget({
         ...half,
-        title: 'Remediation latency (from the API call)',
+        title: 'Remediation latency and time to compliance',
         left: (['RemediationLatency', 'TimeToCompliance'] as const).flatMap((name) =>
           ['p50', 'p95'].map((stat) =>
             service(name, stat, { period: LATENCY_PERIOD, label: `${name} ${stat}` }),

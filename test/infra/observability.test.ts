@@ -90,7 +90,7 @@ describe('dashboard', () => {
       { label: `${name} ${stat}`, period: 3600, stat },
     ];
     // Act
-    const lines = metricsOf('Remediation latency (from the API call)');
+    const lines = metricsOf('Remediation latency and time to compliance');
     // Assess
     expect(lines).toEqual([
       line('RemediationLatency', 'p50'),
