@@ -5,7 +5,10 @@ const path = require('node:path');
 
 const root = path.resolve(__dirname, '..');
 const bundle = path.join(root, 'dist', 'cli.cjs');
+/** The commands live in a second file, loaded only when a command runs: `--help` stays quick. */
+const commandsBundle = path.join(root, 'dist', 'cli-commands.cjs');
 const entry = path.join(root, 'functions', 'cli', 'main.ts');
+const COMMANDS_IMPORT = './cli-commands.cjs';
 /** Besides every file under functions/: what the bundle embeds or depends on. */
 const extraInputs = ['infra/default-policy.json', 'package-lock.json', 'scripts/cli-bundle.cjs'].map((p) =>
   path.join(root, p),
@@ -24,7 +27,7 @@ function newestInput(dir = path.join(root, 'functions'), newest = 0) {
 function isStale() {
   let built;
   try {
-    built = fs.statSync(bundle).mtimeMs;
+    built = Math.min(fs.statSync(bundle).mtimeMs, fs.statSync(commandsBundle).mtimeMs);
   } catch {
     return true;
   }
@@ -39,8 +42,7 @@ function isStale() {
   return newest > built;
 }
 
-const buildOptions = {
-  entryPoints: [entry],
+const common = {
   bundle: true,
   platform: 'node',
   target: 'node20',
@@ -51,17 +53,32 @@ const buildOptions = {
   legalComments: 'none',
   logLevel: 'warning',
   write: false,
-  outfile: bundle,
 };
 
-/** Builds with esbuild's synchronous API and replaces the bundle atomically (parallel runs are safe). */
+/** The commands first, then the entry that loads them: a concurrent run never finds the entry alone. */
+const buildOptions = [
+  { ...common, entryPoints: [path.join(root, 'functions', 'cli', 'commands.ts')], outfile: commandsBundle },
+  {
+    ...common,
+    entryPoints: [entry],
+    outfile: bundle,
+    define: { 'globalThis.CLI_COMMANDS_BUNDLE': JSON.stringify(COMMANDS_IMPORT) },
+    // Folds the constant above, so that the import of the commands from source is dropped.
+    minifySyntax: true,
+    external: [COMMANDS_IMPORT],
+  },
+];
+
+/** Builds with esbuild's synchronous API and replaces each file atomically (parallel runs are safe). */
 function build(esbuild = require('esbuild')) {
-  const result = esbuild.buildSync(buildOptions);
   fs.mkdirSync(path.dirname(bundle), { recursive: true });
-  for (const file of result.outputFiles) {
-    const temporary = `${file.path}.${process.pid}.tmp`;
-    fs.writeFileSync(temporary, file.contents);
-    fs.renameSync(temporary, file.path);
+  for (const options of buildOptions) {
+    const result = esbuild.buildSync(options);
+    for (const file of result.outputFiles) {
+      const temporary = `${file.path}.${process.pid}.tmp`;
+      fs.writeFileSync(temporary, file.contents);
+      fs.renameSync(temporary, file.path);
+    }
   }
   return bundle;
 }
@@ -79,4 +96,4 @@ function ensureFresh() {
   return true;
 }
 
-module.exports = { root, bundle, entry, buildOptions, isStale, build, ensureFresh };
+module.exports = { root, bundle, commandsBundle, entry, buildOptions, isStale, build, ensureFresh };

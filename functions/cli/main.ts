@@ -3,6 +3,7 @@ import './preamble';
 import { Command, CommanderError, Option } from 'commander';
 import type { Outcome } from '../core/outcome';
 import { oneLine, PROGRAM } from './cli-error';
+import type { Commands } from './commands';
 import {
   AUDIT_HELP,
   CHECK_HELP,
@@ -13,10 +14,24 @@ import {
   LOCAL_ENV_HELP,
   PROGRAM_HELP,
 } from './help';
-import type { CliIo } from './io';
+import { type CliIo, processIo } from './io';
 import { parseClusterName, parseOutcome, parsePositiveInt } from './options';
 
 // Commands are loaded when they run, so that `--help` pays for no AWS SDK code.
+declare global {
+  /** Set by the CLI build: the file beside the bundle that holds the commands. */
+  var CLI_COMMANDS_BUNDLE: string | undefined;
+}
+
+/** From the bundle, the commands are a second file beside it; from source, the module itself. */
+async function load(): Promise<Commands> {
+  // An if/else on the build-time constant: the bundle keeps only the first branch.
+  if (globalThis.CLI_COMMANDS_BUNDLE) {
+    return (require(globalThis.CLI_COMMANDS_BUNDLE) as typeof import('./commands')).commands;
+  } else {
+    return (await import('./commands')).commands;
+  }
+}
 
 interface GlobalOptions {
   verbose?: boolean;
@@ -42,7 +57,7 @@ export function buildProgram(io: () => CliIo): Command {
     .option('--json', 'print the results as a JSON array')
     .option('--dry-run', 'decide and report only: change, alert and record nothing')
     .action(async (event: string, options: { json?: boolean; dryRun?: boolean }) => {
-      const { invokeCommand } = await import('./invoke');
+      const { invokeCommand } = await (await load()).invoke();
       await invokeCommand(event, options, io());
     });
 
@@ -56,7 +71,7 @@ export function buildProgram(io: () => CliIo): Command {
     )
     .option('--json', 'print the results as a JSON array, element by element')
     .action(async (options: { cluster?: string[]; fix?: boolean; concurrency?: number; json?: boolean }) => {
-      const { checkCommand } = await import('./check');
+      const { checkCommand } = await (await load()).check();
       await checkCommand(options, io());
     });
 
@@ -80,7 +95,7 @@ export function buildProgram(io: () => CliIo): Command {
         json?: boolean;
         csv?: boolean;
       }) => {
-        const { auditCommand } = await import('./audit');
+        const { auditCommand } = await (await load()).audit();
         await auditCommand(options, io());
       },
     );
@@ -88,12 +103,12 @@ export function buildProgram(io: () => CliIo): Command {
   command(program, 'local-env', LOCAL_ENV_HELP)
     .option('--json', 'print one JSON object instead of export lines')
     .action(async (options: { json?: boolean }) => {
-      const { localEnvCommand } = await import('./local-env');
+      const { localEnvCommand } = await (await load()).localEnv();
       await localEnvCommand(options, io());
     });
 
   command(program, 'demo', DEMO_HELP).action(async (_options: unknown, cmd: Command) => {
-    const { demoCommand } = await import('./demo');
+    const { demoCommand } = await (await load()).demo();
     await demoCommand({ verbose: (cmd.optsWithGlobals() as GlobalOptions).verbose ?? false }, io());
   });
 
@@ -120,7 +135,6 @@ function collectClusters(value: string, previous: string[] | undefined): string[
 
 /** Runs the command line; resolves to the exit code. Errors become one line on stderr. */
 export async function main(argv: string[] = process.argv): Promise<number> {
-  const { processIo } = await import('./io');
   const program = buildProgram(processIo);
   try {
     await program.parseAsync(argv);
@@ -128,7 +142,7 @@ export async function main(argv: string[] = process.argv): Promise<number> {
   } catch (error) {
     // Commander has already printed its own message (or the help).
     if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 1;
-    const { errorLine } = await import('./errors');
+    const { errorLine } = await (await load()).errors();
     process.stderr.write(`${errorLine(error)}\n`);
     if (process.env.EKS_ENDPOINT_GUARD_DEBUG && error instanceof Error)
       process.stderr.write(`${error.stack}\n`);

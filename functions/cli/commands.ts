@@ -1,0 +1,14 @@
+/**
+ * What the commands run, each loaded on first use. The CLI bundle keeps this behind a second file
+ * (dist/cli-commands.cjs), so that `--help` and argument errors never load the AWS SDK.
+ */
+export const commands = {
+  invoke: () => import('./invoke'),
+  check: () => import('./check'),
+  audit: () => import('./audit'),
+  localEnv: () => import('./local-env'),
+  demo: () => import('./demo'),
+  errors: () => import('./errors'),
+};
+
+export type Commands = typeof commands;
