@@ -123,7 +123,7 @@ describe('check through the CLI', () => {
 });
 
 describe('CLI errors are one line on stderr with exit code 1', () => {
-  test.each([
+  test.concurrent.each([
     [
       'a missing event file',
       ['invoke', 'events/no-such-event.json'],
@@ -156,7 +156,7 @@ describe('CLI errors are one line on stderr with exit code 1', () => {
     expect(run.stderr.trimEnd()).toMatch(message);
   });
 
-  test('invalid JSON on standard input names the line and column', async () => {
+  test.concurrent('invalid JSON on standard input names the line and column', async () => {
     // Prepare
     const event = '{\n  "detail-type": "Scheduled Event",\n  "source": aws.events\n}';
     // Act
@@ -168,7 +168,7 @@ describe('CLI errors are one line on stderr with exit code 1', () => {
     );
   });
 
-  test('a missing environment variable names it and says how to get one', async () => {
+  test.concurrent('a missing environment variable names it and says how to get one', async () => {
     // Prepare
     const { TOPIC_ARN: _, ...env } = world.processEnv;
     // Act
@@ -180,7 +180,7 @@ describe('CLI errors are one line on stderr with exit code 1', () => {
     );
   });
 
-  test('a failed AWS call names the call and the resource', async () => {
+  test.concurrent('a failed AWS call names the call and the resource', async () => {
     // Prepare
     const env = { ...world.processEnv, AUDIT_TABLE_NAME: 'chk-no-such-table' };
     // Act
@@ -193,7 +193,7 @@ describe('CLI errors are one line on stderr with exit code 1', () => {
     expect(run.stderr.trimEnd().split('\n')).toHaveLength(1);
   });
 
-  test('local-env refuses an endpoint that is not a loopback address', async () => {
+  test.concurrent('local-env refuses an endpoint that is not a loopback address', async () => {
     // Prepare
     const env = { ...world.processEnv, AWS_ENDPOINT_URL: 'https://eks.us-east-1.amazonaws.com' };
     // Act
