@@ -105,13 +105,18 @@ async function handleItem(
   }
 }
 
+/**
+ * A queued request that hit an AWS error after the SDK's retries: SQS delivers it again after the
+ * visibility timeout (the dead-letter queue and its alarm take it after the last receive), so the
+ * decision is put off, not lost, and is reported as deferred rather than paging as a failure.
+ */
 function retryResult(item: NormalisedItem, now: Date, error: unknown): CheckResult {
   const request = item.kind === 'check' ? item.request : undefined;
   return {
     cluster: request?.cluster ?? '-',
     region: request?.region ?? '-',
-    outcome: 'failed',
-    reason: `${(error as Error).name}: ${(error as Error).message}; left on the queue for retry`,
+    outcome: 'deferred',
+    reason: `${(error as Error).name}: ${(error as Error).message}; the message stays on the queue and is retried`,
     time: now.toISOString(),
     correlationId: request?.correlationId ?? ('correlationId' in item ? item.correlationId : '-'),
     trigger: request?.trigger ?? { source: 'recheck' },

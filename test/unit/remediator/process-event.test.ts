@@ -199,7 +199,8 @@ describe('recheck queue', () => {
 
     // Assess
     expect(batchItemFailures).toEqual([{ itemIdentifier: event.Records[0]?.messageId }]);
-    expect(results[0]?.outcome).toBe('failed');
+    expect(results[0]?.outcome).toBe('deferred');
+    expect(results[0]?.reason).toMatch(/ThrottlingException: Rate exceeded; the message stays on the queue/);
     expect(mocks.eks).not.toHaveReceivedCommand(UpdateClusterConfigCommand);
   }, 30_000);
 
