@@ -150,7 +150,8 @@ function waitUntilAnswering(
 function stopChild(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => {
-    const timer = setTimeout(() => child.kill('SIGKILL'), 3000);
+    // The emulator keeps nothing worth a graceful shutdown: do not wait long for it.
+    const timer = setTimeout(() => child.kill('SIGKILL'), 500);
     child.once('exit', () => {
       clearTimeout(timer);
       resolve();
