@@ -13,6 +13,8 @@ import type { CheckResult, PolicyRef } from './core/result';
 import type { ClusterState, GuardPorts } from './ports';
 
 export interface GuardOptions {
+  /** The region the adapters' clients talk to: a request for another region is not this guard's. */
+  region: string;
   /** false: decide and report only (the CLI's `check` without --fix): no change, alert, record or queue. */
   act: boolean;
   recheckDeadlineMinutes: number;
@@ -62,9 +64,12 @@ export async function checkCluster(
   options: GuardOptions,
   telemetry?: GuardTelemetry,
 ): Promise<CheckResult> {
-  const decision = request.followUpdate
-    ? await followUpdate(request, ports, options)
-    : await decide(request, ports, options);
+  const decision =
+    request.region !== options.region
+      ? otherRegion(request, ports, options)
+      : request.followUpdate
+        ? await followUpdate(request, ports, options)
+        : await decide(request, ports, options);
   return options.act ? deliver(decision, ports, telemetry) : decision.result;
 }
 
@@ -75,6 +80,15 @@ export async function recordDecision(
   telemetry?: GuardTelemetry,
 ): Promise<CheckResult> {
   return deliver({ result, notify: true }, ports, telemetry);
+}
+
+/** Never act on a same-named cluster of this region for an event that happened in another one. */
+function otherRegion(request: CheckRequest, ports: GuardPorts, options: GuardOptions): Decision {
+  return quiet({
+    ...baseResult(request, ports.clock()),
+    outcome: 'ignored',
+    reason: `the cluster is in ${request.region}; this guard runs in ${options.region} (deploy it in each region)`,
+  });
 }
 
 async function decide(request: CheckRequest, ports: GuardPorts, options: GuardOptions): Promise<Decision> {

@@ -34,6 +34,7 @@ export function createPorts(
 
 export function guardOptions(config: GuardConfig, act: boolean): GuardOptions {
   return {
+    region: config.AWS_REGION,
     act,
     recheckDeadlineMinutes: config.RECHECK_DEADLINE_MINUTES,
     flipFlop: { threshold: config.FLIP_FLOP_THRESHOLD, windowMinutes: config.FLIP_FLOP_WINDOW_MINUTES },

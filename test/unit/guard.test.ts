@@ -31,6 +31,7 @@ import {
 
 const NOW = new Date('2026-06-03T10:20:00Z');
 const OPTIONS: GuardOptions = {
+  region: REGION,
   act: true,
   recheckDeadlineMinutes: 120,
   flipFlop: { threshold: 3, windowMinutes: 60 },
@@ -383,6 +384,24 @@ describe('policy faults', () => {
     expect(result.outcome).toBe('failed');
     expect(result.reason).toContain('the parameter does not exist');
     expect(mocks.eks).not.toHaveReceivedCommand(UpdateClusterConfigCommand);
+  });
+});
+
+describe('region', () => {
+  it('ignores a request for a cluster of another region without touching this region', async () => {
+    // Prepare
+    givenCluster({ name: 'prod-api' });
+
+    // Act
+    const result = await check(request('prod-api', { region: 'eu-west-1' }));
+
+    // Assess
+    expect(result.outcome).toBe('ignored');
+    expect(result.reason).toBe(
+      'the cluster is in eu-west-1; this guard runs in us-east-1 (deploy it in each region)',
+    );
+    expect(mocks.eks).not.toHaveReceivedAnyCommand();
+    expect(mocks.sns).not.toHaveReceivedAnyCommand();
   });
 });
 
