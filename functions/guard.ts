@@ -165,29 +165,32 @@ async function decide(request: CheckRequest, ports: GuardPorts, options: GuardOp
 
   const target = planTarget(state.config, effective);
   const planned: CheckResult = { ...checked, violations, after: target };
-  if (effective.mode === 'notify' || !options.act) {
-    const mode = effective.mode === 'notify' ? 'policy mode notify' : 'report only';
+  // The lockout check only reads the VPC, so report-only and notify runs say what would block too.
+  const fix = turnsPublicOff(state.config, target) ? await lockoutFix(state, ports) : undefined;
+  if (effective.mode === 'notify') {
+    const wouldRemediate: CheckResult = {
+      ...planned,
+      outcome: 'would-remediate',
+      reason: `${why} (policy mode notify)`,
+      ...(fix ? { fix } : {}),
+    };
+    return firstSighting(wouldRemediate, ports, options);
+  }
+  if (fix) {
+    const blocked: CheckResult = {
+      ...planned,
+      outcome: 'blocked',
+      fix,
+      reason: `${why}; turning the public endpoint off now would lock clients out`,
+    };
+    return firstSighting(blocked, ports, options);
+  }
+  if (!options.act) {
     return firstSighting(
-      { ...planned, outcome: 'would-remediate', reason: `${why} (${mode})` },
+      { ...planned, outcome: 'would-remediate', reason: `${why} (report only)` },
       ports,
       options,
     );
-  }
-
-  if (turnsPublicOff(state.config, target)) {
-    const fix = await lockoutFix(state, ports);
-    if (fix) {
-      return firstSighting(
-        {
-          ...planned,
-          outcome: 'blocked',
-          fix,
-          reason: `${why}; turning the public endpoint off now would lock clients out`,
-        },
-        ports,
-        options,
-      );
-    }
   }
 
   return remediate(request, state, planned, target, ports, options, now);

@@ -250,6 +250,38 @@ describe('report only (check without --fix)', () => {
   });
 });
 
+describe('lockout guard in report-only and notify runs', () => {
+  it('reports blocked without changing anything when check runs without --fix', async () => {
+    // Prepare
+    givenVpcDns(true, false);
+    givenCluster({ name: 'edge-proxy' });
+
+    // Act
+    const result = await check(request('edge-proxy'), NOW, { ...OPTIONS, act: false });
+
+    // Assess
+    expect(result.outcome).toBe('blocked');
+    expect(result.fix).toContain('--enable-dns-hostnames');
+    expect(mocks.sns).not.toHaveReceivedAnyCommand();
+    expect(mocks.dynamodb).not.toHaveReceivedAnyCommand();
+  });
+
+  it('keeps would-remediate in notify mode and says what would block enforcement', async () => {
+    // Prepare
+    givenPolicy({ version: 1, mode: 'notify', publicAccess: 'disabled' });
+    givenVpcDns(true, false);
+    givenCluster({ name: 'edge-proxy' });
+
+    // Act
+    const result = await check(request('edge-proxy'));
+
+    // Assess
+    expect(result.outcome).toBe('would-remediate');
+    expect(result.fix).toContain('--enable-dns-hostnames');
+    expect(mocks.eks).not.toHaveReceivedCommand(UpdateClusterConfigCommand);
+  });
+});
+
 describe('exemptions', () => {
   it('leaves a tagged cluster alone and alerts on the first sighting', async () => {
     // Prepare
