@@ -1,0 +1,221 @@
+// One warm process handling a stream of CloudTrail events with the Lambda's own wiring:
+// processEvent over real ports and real SDK clients, against the emulator the environment names.
+// Usage: node per-event.cjs <resultFile> <configFile>
+import { randomUUID } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import { DescribeClusterCommand, EKSClient } from '@aws-sdk/client-eks';
+import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { createAwsClients } from '../../functions/aws/clients';
+import { retarget, type SandboxVpc, setEndpoint } from '../../functions/cli/sandbox';
+import { loadConfig } from '../../functions/config';
+import { observer } from '../../functions/remediator/observe';
+import { processEvent } from '../../functions/remediator/process-event';
+import { createPorts, guardOptions } from '../../functions/wiring';
+import { SdkTiming } from '../lib/sdk-timing';
+
+export interface PerEventConfig {
+  root: string;
+  account: string;
+  clusters: string[];
+  /** Re-opened to the world before each round (the guard closed them in the previous one). */
+  nonCompliant: string[];
+  warmupCluster: string;
+  vpc: SandboxVpc;
+  rounds: number;
+  warmupEvents: number;
+  floorCalls: number;
+  seed: number;
+  motoPid: number;
+}
+
+export interface EventSample {
+  ms: number;
+  outcome: string;
+  calls: number;
+  sdkMs: number;
+}
+
+const [resultFile, configFile] = process.argv.slice(2);
+
+function motoCpuSeconds(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+/** A small deterministic generator, so that every run plays the events in the same order. */
+function shuffled<T>(items: T[], seed: number): T[] {
+  let state = seed >>> 0 || 1;
+  const next = () => {
+    state ^= state << 13;
+    state ^= state >>> 17;
+    state ^= state << 5;
+    return (state >>> 0) / 2 ** 32;
+  };
+  const copy = [...items];
+  for (let i = copy.length - 1; i > 0; i--) {
+    const j = Math.floor(next() * (i + 1));
+    [copy[i], copy[j]] = [copy[j] as T, copy[i] as T];
+  }
+  return copy;
+}
+
+async function main(): Promise<void> {
+  if (!resultFile || !configFile) throw new Error('usage: per-event <resultFile> <configFile>');
+  const config = JSON.parse(readFileSync(configFile, 'utf8')) as PerEventConfig;
+  const template = JSON.parse(
+    readFileSync(join(config.root, 'events', 'update-config-open-world.json'), 'utf8'),
+  ) as unknown;
+  let sequence = 0;
+  const eventFor = (cluster: string, round: number): unknown => {
+    const event = retarget(template, {
+      cluster,
+      account: config.account,
+      region: process.env.AWS_REGION,
+    }) as {
+      id: string;
+      detail: { eventID: string; userIdentity: { arn: string } };
+    };
+    // Each event is a distinct API call (its own id); a different person each round.
+    event.id = randomUUID();
+    event.detail.eventID = randomUUID();
+    event.detail.userIdentity.arn = `arn:aws:sts::${config.account}:assumed-role/PlatformAdmin/user-${round}`;
+    sequence += 1;
+    return event;
+  };
+
+  // The handler's module-level wiring (functions/remediator/handler.ts), minus middy and the tracer.
+  const appConfig = loadConfig();
+  const clients = createAwsClients(appConfig.AWS_REGION);
+  const timing = new SdkTiming();
+  timing.instrument(clients);
+  const ports = createPorts(appConfig, clients);
+  const logger = new Logger({ serviceName: 'eks-endpoint-guard' });
+  const metrics = new Metrics({ namespace: 'EksEndpointGuard', serviceName: 'eks-endpoint-guard' });
+  const { telemetry, observe } = observer(logger, metrics);
+  const options = {
+    region: appConfig.AWS_REGION,
+    guardRoleArn: appConfig.GUARD_ROLE_ARN,
+    sweepConcurrency: appConfig.SWEEP_CONCURRENCY,
+    guard: guardOptions(appConfig, true),
+    telemetry,
+    observe,
+  };
+  const handle = async (event: unknown) => {
+    const response = await processEvent(event, ports, options);
+    // What the logMetrics middleware does at the end of each invocation.
+    metrics.publishStoredMetrics();
+    return response;
+  };
+  // Re-opening clusters is set-up, not measured: its own client, not instrumented.
+  const setup = new EKSClient({ region: appConfig.AWS_REGION });
+
+  for (let i = 0; i < config.warmupEvents; i++) await handle(eventFor(config.warmupCluster, 0));
+  timing.byCommand.clear();
+
+  const samples: EventSample[] = [];
+  let cpuUs = 0;
+  let wallMs = 0;
+  let motoCpuMs = 0;
+  for (let round = 1; round <= config.rounds; round++) {
+    await Promise.all(
+      config.nonCompliant.map((name) =>
+        setEndpoint(
+          setup,
+          name,
+          { publicAccess: true, privateAccess: false, publicAccessCidrs: ['0.0.0.0/0'] },
+          config.vpc,
+        ),
+      ),
+    );
+    const events = shuffled(config.clusters, config.seed + round).map((cluster) => eventFor(cluster, round));
+    const cpuBefore = process.cpuUsage();
+    const motoBefore = motoCpuSeconds(config.motoPid);
+    const roundStarted = performance.now();
+    for (const event of events) {
+      timing.reset();
+      const started = performance.now();
+      const { results } = await handle(event);
+      const elapsed = performance.now() - started;
+      samples.push({
+        ms: elapsed,
+        outcome: results.map((r) => r.outcome).join(','),
+        calls: timing.calls,
+        sdkMs: timing.callMs,
+      });
+    }
+    wallMs += performance.now() - roundStarted;
+    motoCpuMs += (motoCpuSeconds(config.motoPid) - motoBefore) * 1000;
+    const cpu = process.cpuUsage(cpuBefore);
+    cpuUs += cpu.user + cpu.system;
+  }
+  const byCommand = timing.toJSON();
+
+  // The emulator's floor: the cheapest call, alone, with the same client.
+  const floor: number[] = [];
+  for (let i = 0; i < config.floorCalls; i++) {
+    const name = config.clusters[i % config.clusters.length] as string;
+    const started = performance.now();
+    await clients.eks.send(new DescribeClusterCommand({ name }));
+    floor.push(performance.now() - started);
+  }
+
+  // The audit query of the first-sighting check (limit 1) as the store sends it (no Limit: the whole
+  // 7-day window of the cluster comes back and all but one record are dropped), and with Limit 1.
+  const documents = DynamoDBDocumentClient.from(clients.dynamodb);
+  const since = new Date(Date.now() - 7 * 86_400_000).toISOString();
+  const auditQuery: { withoutLimit: number[]; withLimit: number[]; items: number[] } = {
+    withoutLimit: [],
+    withLimit: [],
+    items: [],
+  };
+  for (const name of config.clusters) {
+    for (const limit of [undefined, 1]) {
+      const started = performance.now();
+      const page = await documents.send(
+        new QueryCommand({
+          TableName: appConfig.AUDIT_TABLE_NAME,
+          KeyConditionExpression: 'pk = :pk AND sk >= :since',
+          ExpressionAttributeValues: { ':pk': `${appConfig.AWS_REGION}#${name}`, ':since': since },
+          ScanIndexForward: false,
+          ...(limit ? { Limit: limit } : {}),
+        }),
+      );
+      const elapsed = performance.now() - started;
+      if (limit) auditQuery.withLimit.push(elapsed);
+      else {
+        auditQuery.withoutLimit.push(elapsed);
+        auditQuery.items.push(page.Count ?? 0);
+      }
+    }
+  }
+
+  writeFileSync(
+    resultFile,
+    JSON.stringify({
+      samples,
+      byCommand,
+      floor,
+      auditQuery,
+      cpuMs: cpuUs / 1000,
+      wallMs,
+      motoCpuMs,
+      events: sequence,
+    }),
+  );
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    process.stderr.write(`${(error as Error).stack ?? String(error)}\n`);
+    process.exit(1);
+  },
+);

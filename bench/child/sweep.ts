@@ -1,0 +1,110 @@
+// A fresh process per run. `check`: the CLI's check command (report only), which drives sweep(),
+// with its output counted and discarded. `floor`: the emulator alone, through a bare EKS client.
+// Usage: node sweep.cjs <resultFile> check <concurrency> <motoPid>
+//        node sweep.cjs <resultFile> floor <describeCalls> <motoPid>
+import '../../functions/cli/preamble';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { DescribeClusterCommand, EKSClient, paginateListClusters } from '@aws-sdk/client-eks';
+import { checkCommand } from '../../functions/cli/check';
+import type { CliIo } from '../../functions/cli/io';
+
+const [resultFile, mode, countText, motoPidText] = process.argv.slice(2);
+const motoPid = Number(motoPidText);
+
+function motoCpuSeconds(): number {
+  try {
+    const stat = readFileSync(`/proc/${motoPid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+const plain = { bold: (t: string) => t, dim: (t: string) => t, outcome: (o: string, t?: string) => t ?? o };
+
+async function check(concurrency: number) {
+  let outputBytes = 0;
+  let results = 0;
+  const io: CliIo = {
+    out: (text) => {
+      outputBytes += Buffer.byteLength(text);
+      // One "outcome" key per result element of the JSON array.
+      results += text.split('"outcome":').length - 1;
+    },
+    err: () => undefined,
+    errIsTty: false,
+    style: plain,
+  };
+  const rssBeforeKib = Math.round(process.memoryUsage().rss / 1024);
+  const cpuBefore = process.cpuUsage();
+  const motoBefore = motoCpuSeconds();
+  const started = performance.now();
+  await checkCommand({ concurrency, json: true }, io);
+  const wallMs = performance.now() - started;
+  const cpu = process.cpuUsage(cpuBefore);
+  return {
+    wallMs,
+    results,
+    outputBytes,
+    rssBeforeKib,
+    maxRssKib: process.resourceUsage().maxRSS,
+    heapUsedKib: Math.round(process.memoryUsage().heapUsed / 1024),
+    cpuMs: (cpu.user + cpu.system) / 1000,
+    motoCpuMs: (motoCpuSeconds() - motoBefore) * 1000,
+  };
+}
+
+async function floor(describeCalls: number) {
+  const client = new EKSClient({ region: process.env.AWS_REGION, maxAttempts: 5, retryMode: 'adaptive' });
+  const names: string[] = [];
+  const pages: number[] = [];
+  let started = performance.now();
+  for await (const page of paginateListClusters({ client, pageSize: 100 }, {})) {
+    pages.push(performance.now() - started);
+    names.push(...(page.clusters ?? []));
+    started = performance.now();
+  }
+  const sample = names.slice(0, describeCalls);
+  const sequential: number[] = [];
+  for (const name of sample) {
+    const t = performance.now();
+    await client.send(new DescribeClusterCommand({ name }));
+    sequential.push(performance.now() - t);
+  }
+  // Eight in flight: the sweep's default concurrency, without the guard around the calls.
+  let next = 0;
+  const motoBefore = motoCpuSeconds();
+  const t8 = performance.now();
+  await Promise.all(
+    Array.from({ length: 8 }, async () => {
+      while (next < sample.length) {
+        const name = sample[next++] as string;
+        await client.send(new DescribeClusterCommand({ name }));
+      }
+    }),
+  );
+  const concurrentMs = performance.now() - t8;
+  return {
+    clusters: names.length,
+    pages,
+    sequential,
+    concurrentMs,
+    concurrentCalls: sample.length,
+    concurrentMotoCpuMs: (motoCpuSeconds() - motoBefore) * 1000,
+  };
+}
+
+async function main(): Promise<void> {
+  if (!resultFile || !countText) throw new Error('usage: sweep <resultFile> check|floor <n> <motoPid>');
+  const result = mode === 'floor' ? await floor(Number(countText)) : await check(Number(countText));
+  writeFileSync(resultFile, JSON.stringify(result));
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    process.stderr.write(`${(error as Error).stack ?? String(error)}\n`);
+    process.exit(1);
+  },
+);
