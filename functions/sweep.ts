@@ -1,6 +1,7 @@
 import type { Trigger } from './core/check-request';
+import { PolicyError } from './core/policy';
 import type { CheckResult } from './core/result';
-import { checkCluster, type GuardOptions, type GuardTelemetry } from './guard';
+import { checkCluster, type GuardOptions, type GuardTelemetry, recordDecision } from './guard';
 import type { GuardPorts } from './ports';
 
 export interface SweepOptions {
@@ -31,6 +32,23 @@ export async function* sweep(
   options: SweepOptions,
   telemetry?: GuardTelemetry,
 ): AsyncGenerator<CheckResult> {
+  // An unusable policy is one problem, not one per cluster: report it once and stop.
+  const policyFault = await unusablePolicy(ports);
+  if (policyFault) {
+    const result: CheckResult = {
+      cluster: '-',
+      region: options.region,
+      outcome: 'failed',
+      reason: `${policyFault}; sweep skipped, nothing changed`,
+      time: ports.clock().toISOString(),
+      correlationId: options.sweepId,
+      trigger: options.trigger,
+      attempt: 0,
+    };
+    yield guard.act ? await recordDecision(result, ports, telemetry) : result;
+    return;
+  }
+
   const names = options.clusters ?? ports.eks.listClusters();
   let unfinished = 0;
 
@@ -66,6 +84,16 @@ export async function* sweep(
     throw new SweepIncompleteError(
       `${unfinished} cluster(s) could be neither checked nor queued for a re-check`,
     );
+  }
+}
+
+async function unusablePolicy(ports: GuardPorts): Promise<string | undefined> {
+  try {
+    await ports.policy.load();
+    return undefined;
+  } catch (error) {
+    if (error instanceof PolicyError) return error.message;
+    throw error;
   }
 }
 

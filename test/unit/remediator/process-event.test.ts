@@ -154,6 +154,24 @@ describe('scheduled sweep', () => {
     expect(results.every((r) => r.trigger.source === 'sweep')).toBe(true);
   });
 
+  it('reports an invalid policy once for the whole sweep, not once per cluster', async () => {
+    // Prepare
+    givenPolicy({ version: 1, publicAccess: 'sometimes' });
+    mocks.eks.on(ListClustersCommand).resolves({ clusters: ['prod-api', 'payments'] });
+
+    // Act
+    const { results } = await run(loadEvent('scheduled-sweep.json'));
+
+    // Assess
+    expect(results).toHaveLength(1);
+    expect(results[0]).toMatchObject({ cluster: '-', outcome: 'failed' });
+    expect(results[0]?.reason).toMatch(
+      /^policy \/eks-endpoint-guard\/policy: publicAccess: .*; sweep skipped, nothing changed$/,
+    );
+    expect(mocks.eks).not.toHaveReceivedAnyCommand();
+    expect(mocks.sns).toHaveReceivedCommandTimes(PublishCommand, 1);
+  });
+
   it('queues a re-check for a cluster that fails with an AWS error and goes on', async () => {
     // Prepare
     mocks.eks.on(ListClustersCommand).resolves({ clusters: ['prod-api', 'payments'] });
