@@ -11,7 +11,7 @@ export interface InvokeOptions {
 }
 
 export async function invokeCommand(source: string, options: InvokeOptions, io: CliIo): Promise<void> {
-  const event = await readJsonInput(source);
+  const event = await readJsonInput(source, io.stdin);
   const runtime = guardRuntime();
   const response = await processEvent(event, runtime.ports, runtime.processOptions(!options.dryRun));
   const printer = new ResultPrinter(io, options.json ?? false, 'result');

@@ -5,6 +5,8 @@ export interface CliIo {
   /** Progress lines are drawn only on an interactive stderr. */
   readonly errIsTty: boolean;
   readonly style: Style;
+  /** What `invoke -` reads: the process's standard input unless given. */
+  readonly stdin?: NodeJS.ReadableStream;
 }
 
 export interface Style {

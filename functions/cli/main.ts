@@ -46,6 +46,9 @@ export function buildProgram(io: () => CliIo): Command {
     .showSuggestionAfterError(true)
     .exitOverride()
     .configureOutput({
+      // Help and parse errors go where command output goes (the process's streams unless given).
+      writeOut: (text) => io().out(text),
+      writeErr: (text) => io().err(text),
       outputError: (text, write) => write(`${PROGRAM}: ${oneLine(text.replace(/^error: /, ''))}\n`),
     })
     .hook('preAction', (_program, action) => {
@@ -133,9 +136,13 @@ function collectClusters(value: string, previous: string[] | undefined): string[
   return [...(previous ?? []), parseClusterName(value)];
 }
 
-/** Runs the command line; resolves to the exit code. Errors become one line on stderr. */
-export async function main(argv: string[] = process.argv): Promise<number> {
-  const program = buildProgram(processIo);
+/**
+ * Runs the command line (`argv` as in process.argv); resolves to the exit code and never exits the
+ * process. Errors become one line on stderr. `io` is where everything is written: the process's
+ * streams unless given.
+ */
+export async function main(argv: string[] = process.argv, io: () => CliIo = processIo): Promise<number> {
+  const program = buildProgram(io);
   try {
     await program.parseAsync(argv);
     return 0;
@@ -143,9 +150,8 @@ export async function main(argv: string[] = process.argv): Promise<number> {
     // Commander has already printed its own message (or the help).
     if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 1;
     const { errorLine } = await (await load()).errors();
-    process.stderr.write(`${errorLine(error)}\n`);
-    if (process.env.EKS_ENDPOINT_GUARD_DEBUG && error instanceof Error)
-      process.stderr.write(`${error.stack}\n`);
+    io().err(`${errorLine(error)}\n`);
+    if (process.env.EKS_ENDPOINT_GUARD_DEBUG && error instanceof Error) io().err(`${error.stack}\n`);
     return 1;
   }
 }
