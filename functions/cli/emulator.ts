@@ -89,7 +89,8 @@ async function launch(
           : new EmulatorError(`could not start ${command}: ${error.message}`),
       );
     });
-    child.once('exit', (code, signal) => {
+    // 'close', not 'exit': only then has all of stderr been read (it says whether the port was taken).
+    child.once('close', (code, signal) => {
       const last = lastLine(stderr);
       const Kind = /address already in use/i.test(stderr) ? PortTakenError : EmulatorError;
       reject(
@@ -110,7 +111,7 @@ async function launch(
     child.kill('SIGKILL');
     throw error;
   }
-  child.removeAllListeners('exit');
+  child.removeAllListeners('close');
   child.stderr?.removeAllListeners('data');
   child.stderr?.resume();
 
@@ -166,13 +167,17 @@ function stopWithProcess(child: ChildProcess): void {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
   };
   process.once('exit', killNow);
-  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
-    process.once(signal, () => {
-      killNow();
-      process.exit(128 + (signal === 'SIGINT' ? 2 : signal === 'SIGTERM' ? 15 : 1));
-    });
-  }
-  child.once('exit', () => process.removeListener('exit', killNow));
+  const onSignal = (signal: NodeJS.Signals) => {
+    killNow();
+    process.exit(128 + (signal === 'SIGINT' ? 2 : signal === 'SIGTERM' ? 15 : 1));
+  };
+  const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+  for (const signal of signals) process.once(signal, onSignal);
+  // Once the emulator is gone, this process keeps no handler of ours (a caller may live on).
+  child.once('exit', () => {
+    process.removeListener('exit', killNow);
+    for (const signal of signals) process.removeListener(signal, onSignal);
+  });
 }
 
 function lastLine(text: string): string {
