@@ -1,32 +1,38 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { DEFAULT_POLICY_PARAMETER_NAME } from './core/policy';
+
+/** An integer setting within bounds, with a default when unset. */
+function count(min: number, max: number, fallback: number) {
+  const message = `expected an integer from ${min} to ${max}`;
+  return z._default(
+    z.coerce
+      .number({ error: message })
+      .check(z.int({ error: message }), z.minimum(min, message), z.maximum(max, message)),
+    fallback,
+  );
+}
 
 /** The environment the Lambda, the CLI and the tests share (DESIGN §5). */
 const EnvSchema = z.object({
-  POLICY_PARAMETER_NAME: z.string().min(1).default(DEFAULT_POLICY_PARAMETER_NAME),
-  TOPIC_ARN: z.string().regex(/^arn:aws[a-z-]*:sns:/, 'expected an SNS topic ARN'),
-  RECHECK_QUEUE_URL: z.url({ protocol: /^https?$/ }),
-  AUDIT_TABLE_NAME: z.string().min(3).max(255),
-  AWS_REGION: z.string().min(1),
+  POLICY_PARAMETER_NAME: z._default(z.string().check(z.minLength(1)), DEFAULT_POLICY_PARAMETER_NAME),
+  TOPIC_ARN: z.string().check(z.regex(/^arn:aws[a-z-]*:sns:/, 'expected an SNS topic ARN')),
+  RECHECK_QUEUE_URL: z.url({ protocol: /^https?$/, error: 'expected an http(s) SQS queue URL' }),
+  AUDIT_TABLE_NAME: z
+    .string()
+    .check(
+      z.minLength(3, 'expected a DynamoDB table name'),
+      z.maxLength(255, 'expected a DynamoDB table name'),
+    ),
+  AWS_REGION: z.string().check(z.minLength(1)),
   /** The guard's own IAM role: its CloudTrail events are recognised and never re-remediated. */
-  GUARD_ROLE_ARN: z.string().optional(),
-  POLICY_CACHE_SECONDS: z.coerce.number().int().min(0).max(3600).default(60),
-  RECHECK_DEADLINE_MINUTES: z.coerce
-    .number()
-    .int()
-    .min(1)
-    .max(24 * 60)
-    .default(120),
-  FLIP_FLOP_THRESHOLD: z.coerce.number().int().min(2).max(100).default(3),
-  FLIP_FLOP_WINDOW_MINUTES: z.coerce
-    .number()
-    .int()
-    .min(1)
-    .max(24 * 60)
-    .default(60),
+  GUARD_ROLE_ARN: z.optional(z.string()),
+  POLICY_CACHE_SECONDS: count(0, 3600, 60),
+  RECHECK_DEADLINE_MINUTES: count(1, 24 * 60, 120),
+  FLIP_FLOP_THRESHOLD: count(2, 100, 3),
+  FLIP_FLOP_WINDOW_MINUTES: count(1, 24 * 60, 60),
   /** 0 keeps audit records forever; otherwise they expire through the table's TTL. */
-  AUDIT_RETENTION_DAYS: z.coerce.number().int().min(0).max(3650).default(0),
-  SWEEP_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(8),
+  AUDIT_RETENTION_DAYS: count(0, 3650, 0),
+  SWEEP_CONCURRENCY: count(1, 64, 8),
 });
 
 export type GuardConfig = z.output<typeof EnvSchema>;

@@ -16,18 +16,19 @@ export function createPorts(
   clock: () => Date = () => new Date(),
 ): GuardPorts {
   return {
-    eks: eksAdapter(clients.eks),
-    ec2: ec2Adapter(clients.ec2),
-    policy: policyStore(clients.ssm, config.POLICY_PARAMETER_NAME, config.POLICY_CACHE_SECONDS),
-    notifier: notifier(clients.sns, config.TOPIC_ARN),
+    // Thunks: each client (and its SDK package) is created on first use, not at start.
+    eks: eksAdapter(() => clients.eks),
+    ec2: ec2Adapter(() => clients.ec2),
+    policy: policyStore(() => clients.ssm, config.POLICY_PARAMETER_NAME, config.POLICY_CACHE_SECONDS),
+    notifier: notifier(() => clients.sns, config.TOPIC_ARN),
     audit: auditStore(
-      clients.dynamodb,
+      () => clients.dynamodb,
       config.AUDIT_TABLE_NAME,
       config.AWS_REGION,
       config.AUDIT_RETENTION_DAYS,
       clock,
     ),
-    recheck: recheckQueue(clients.sqs, config.RECHECK_QUEUE_URL),
+    recheck: recheckQueue(() => clients.sqs, config.RECHECK_QUEUE_URL),
     clock,
   };
 }

@@ -76,10 +76,11 @@ export const DEFAULT_LOG_RETENTION_DAYS = 365;
 export const DEFAULT_RECHECK_DEADLINE_MINUTES = 120;
 
 /**
- * Bundle the AWS SDK into the function instead of using the runtime's copy: pins the exact
- * client versions that were tested. Flip after measuring cold start both ways.
+ * The function uses the Lambda runtime's AWS SDK instead of bundling it: measured (docs/BENCHMARKS.md),
+ * the SDK is ~90 % of a bundled function and every byte of it is parsed at cold start, while the
+ * runtime's copy is loaded client by client, only when a decision first needs it.
  */
-export const BUNDLE_AWS_SDK = true;
+export const BUNDLE_AWS_SDK = false;
 
 /** The newest Node.js runtime Lambda offers (middy 7 needs >= 22); explicit, never a default. */
 export const REMEDIATOR_RUNTIME = lambda.Runtime.NODEJS_24_X;

@@ -1,12 +1,8 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import {
-  DynamoDBDocumentClient,
-  PutCommand,
-  QueryCommand,
-  type QueryCommandInput,
-} from '@aws-sdk/lib-dynamodb';
+import type { QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { CheckResult } from '../core/result';
 import type { AuditPort, AuditQuery } from '../ports';
+import { type ClientSource, lazy, resolveClient, sdk } from './clients';
 
 /** Table layout (the stack creates it): one item per decision. */
 export const AUDIT_KEYS = {
@@ -46,21 +42,27 @@ export function resultOfItem(item: Record<string, unknown>): CheckResult {
 }
 
 export function auditStore(
-  client: DynamoDBClient,
+  client: ClientSource<DynamoDBClient>,
   tableName: string,
   region: string,
   retentionDays: number,
   now: () => Date = () => new Date(),
 ): AuditPort {
-  const documents = DynamoDBDocumentClient.from(client, {
-    marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: true },
-  });
+  const documents = lazy(() =>
+    sdk.dynamodbDocuments().DynamoDBDocumentClient.from(resolveClient(client), {
+      marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: true },
+    }),
+  );
 
   async function collect(input: QueryCommandInput, limit: number, into: CheckResult[]): Promise<void> {
     let start: Record<string, unknown> | undefined;
     do {
-      const page = await documents.send(
-        new QueryCommand({ ...input, ExclusiveStartKey: start, ScanIndexForward: false }),
+      const page = await documents().send(
+        new (sdk.dynamodbDocuments().QueryCommand)({
+          ...input,
+          ExclusiveStartKey: start,
+          ScanIndexForward: false,
+        }),
       );
       for (const item of page.Items ?? []) {
         if (into.length >= limit) return;
@@ -72,7 +74,10 @@ export function auditStore(
 
   return {
     async write(result: CheckResult): Promise<void> {
-      await documents.send(new PutCommand({ TableName: tableName, Item: auditItem(result, retentionDays) }));
+      const { PutCommand } = sdk.dynamodbDocuments();
+      await documents().send(
+        new PutCommand({ TableName: tableName, Item: auditItem(result, retentionDays) }),
+      );
     },
 
     async query(query: AuditQuery): Promise<CheckResult[]> {

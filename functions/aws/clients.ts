@@ -1,33 +1,78 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { EC2Client } from '@aws-sdk/client-ec2';
-import { EKSClient } from '@aws-sdk/client-eks';
-import { SNSClient } from '@aws-sdk/client-sns';
-import { SQSClient } from '@aws-sdk/client-sqs';
-import { SSMClient } from '@aws-sdk/client-ssm';
+import type * as DynamoDb from '@aws-sdk/client-dynamodb';
+import type * as Ec2 from '@aws-sdk/client-ec2';
+import type * as Eks from '@aws-sdk/client-eks';
+import type * as Sns from '@aws-sdk/client-sns';
+import type * as Sqs from '@aws-sdk/client-sqs';
+import type * as Ssm from '@aws-sdk/client-ssm';
+import type * as DynamoDbDocuments from '@aws-sdk/lib-dynamodb';
 
-/** One client per service, created once and reused (the SDK keeps connections alive). */
-export interface AwsClients {
-  eks: EKSClient;
-  ec2: EC2Client;
-  ssm: SSMClient;
-  sns: SNSClient;
-  sqs: SQSClient;
-  dynamodb: DynamoDBClient;
+/** Returns `load()`, computed on the first call only. */
+export function lazy<T>(load: () => T): () => T {
+  let loaded: { value: T } | undefined;
+  return () => {
+    loaded ??= { value: load() };
+    return loaded.value;
+  };
 }
+
+/**
+ * The SDK packages, each loaded on first use: a decision needs only some of them (EC2, the
+ * largest by far, only for the lockout check), and an ignored event needs none, so none of them
+ * is paid for at cold start.
+ */
+export const sdk = {
+  eks: lazy((): typeof Eks => require('@aws-sdk/client-eks')),
+  ec2: lazy((): typeof Ec2 => require('@aws-sdk/client-ec2')),
+  ssm: lazy((): typeof Ssm => require('@aws-sdk/client-ssm')),
+  sns: lazy((): typeof Sns => require('@aws-sdk/client-sns')),
+  sqs: lazy((): typeof Sqs => require('@aws-sdk/client-sqs')),
+  dynamodb: lazy((): typeof DynamoDb => require('@aws-sdk/client-dynamodb')),
+  dynamodbDocuments: lazy((): typeof DynamoDbDocuments => require('@aws-sdk/lib-dynamodb')),
+};
+
+/** One client per service, created on first use and then reused (the SDK keeps connections alive). */
+export interface AwsClients {
+  readonly eks: Eks.EKSClient;
+  readonly ec2: Ec2.EC2Client;
+  readonly ssm: Ssm.SSMClient;
+  readonly sns: Sns.SNSClient;
+  readonly sqs: Sqs.SQSClient;
+  readonly dynamodb: DynamoDb.DynamoDBClient;
+}
+
+/** A client, or a function that returns it when first needed. */
+export type ClientSource<T> = T | (() => T);
+
+export function resolveClient<T>(source: ClientSource<T>): T {
+  return typeof source === 'function' ? (source as () => T)() : source;
+}
+
+export type AnyAwsClient = AwsClients[keyof AwsClients];
 
 /**
  * Adaptive retry backs off under throttling across all calls of a client; 5 attempts ride out
  * short faults, after which the request itself is retried from its queue or event source.
- * AWS_ENDPOINT_URL (a local emulator) is honoured by the SDK itself.
+ * AWS_ENDPOINT_URL (a local emulator) is honoured by the SDK itself. `onCreate` sees each client
+ * once, when it is first used (for tracing, say).
  */
-export function createAwsClients(region: string): AwsClients {
+export function createAwsClients(region: string, onCreate?: (client: AnyAwsClient) => void): AwsClients {
   const options = { region, maxAttempts: 5, retryMode: 'adaptive' as const };
-  return {
-    eks: new EKSClient(options),
-    ec2: new EC2Client(options),
-    ssm: new SSMClient(options),
-    sns: new SNSClient(options),
-    sqs: new SQSClient(options),
-    dynamodb: new DynamoDBClient(options),
+  const factories: { [K in keyof AwsClients]: () => AwsClients[K] } = {
+    eks: () => new (sdk.eks().EKSClient)(options),
+    ec2: () => new (sdk.ec2().EC2Client)(options),
+    ssm: () => new (sdk.ssm().SSMClient)(options),
+    sns: () => new (sdk.sns().SNSClient)(options),
+    sqs: () => new (sdk.sqs().SQSClient)(options),
+    dynamodb: () => new (sdk.dynamodb().DynamoDBClient)(options),
   };
+  const clients = {} as AwsClients;
+  for (const [name, create] of Object.entries(factories)) {
+    const client = lazy(() => {
+      const made = create();
+      onCreate?.(made);
+      return made;
+    });
+    Object.defineProperty(clients, name, { enumerable: true, get: client });
+  }
+  return clients;
 }

@@ -1,19 +1,15 @@
-import {
-  DescribeClusterCommand,
-  DescribeUpdateCommand,
-  type EKSClient,
-  paginateListClusters,
-  UpdateClusterConfigCommand,
-} from '@aws-sdk/client-eks';
+import type { EKSClient } from '@aws-sdk/client-eks';
 import { type EndpointConfig, endpointConfigOf } from '../core/endpoint';
 import type { ClusterState, EksPort, IssuedUpdate, UpdateState } from '../ports';
+import { type ClientSource, resolveClient, sdk } from './clients';
 import { AlreadyAtTargetError, awsErrorName, ClusterBusyError } from './errors';
 
-export function eksAdapter(client: EKSClient): EksPort {
+export function eksAdapter(source: ClientSource<EKSClient>): EksPort {
+  const client = () => resolveClient(source);
   return {
     async describeCluster(name: string): Promise<ClusterState | undefined> {
       try {
-        const { cluster } = await client.send(new DescribeClusterCommand({ name }));
+        const { cluster } = await client().send(new (sdk.eks().DescribeClusterCommand)({ name }));
         if (!cluster) return undefined;
         const vpc = cluster.resourcesVpcConfig;
         return {
@@ -33,8 +29,8 @@ export function eksAdapter(client: EKSClient): EksPort {
 
     async updateEndpointAccess(name: string, target: EndpointConfig, token: string): Promise<IssuedUpdate> {
       try {
-        const { update } = await client.send(
-          new UpdateClusterConfigCommand({
+        const { update } = await client().send(
+          new (sdk.eks().UpdateClusterConfigCommand)({
             name,
             clientRequestToken: token,
             // Endpoint fields only, both booleans always: EKS takes one kind of update per call.
@@ -62,7 +58,7 @@ export function eksAdapter(client: EKSClient): EksPort {
     },
 
     async describeUpdate(name: string, updateId: string): Promise<UpdateState> {
-      const { update } = await client.send(new DescribeUpdateCommand({ name, updateId }));
+      const { update } = await client().send(new (sdk.eks().DescribeUpdateCommand)({ name, updateId }));
       return {
         status: update?.status ?? 'InProgress',
         errors: (update?.errors ?? []).map((e) => ({
@@ -73,7 +69,7 @@ export function eksAdapter(client: EKSClient): EksPort {
     },
 
     async *listClusters(): AsyncIterable<string> {
-      for await (const page of paginateListClusters({ client, pageSize: 100 }, {})) {
+      for await (const page of sdk.eks().paginateListClusters({ client: client(), pageSize: 100 }, {})) {
         yield* page.clusters ?? [];
       }
     },

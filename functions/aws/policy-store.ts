@@ -1,7 +1,11 @@
-import { SSMProvider } from '@aws-lambda-powertools/parameters/ssm';
+import type * as Parameters from '@aws-lambda-powertools/parameters/ssm';
 import type { SSMClient } from '@aws-sdk/client-ssm';
 import { type LoadedPolicy, PolicyError, parsePolicy } from '../core/policy';
 import type { PolicyPort } from '../ports';
+import { type ClientSource, lazy, resolveClient } from './clients';
+
+/** Loads the SSM SDK with it: only on the first policy read. */
+const parameters = lazy((): typeof Parameters => require('@aws-lambda-powertools/parameters/ssm'));
 
 /** SSM faults that retrying will not fix: they make the policy unreadable, not unavailable. */
 const PERMANENT_FAULTS: Record<string, string> = {
@@ -12,15 +16,19 @@ const PERMANENT_FAULTS: Record<string, string> = {
 };
 
 /** Reads the policy through Powertools Parameters, which caches the raw text for `cacheSeconds`. */
-export function policyStore(client: SSMClient, parameterName: string, cacheSeconds: number): PolicyPort {
-  const provider = new SSMProvider({ awsSdkV3Client: client });
+export function policyStore(
+  client: ClientSource<SSMClient>,
+  parameterName: string,
+  cacheSeconds: number,
+): PolicyPort {
+  const provider = lazy(() => new (parameters().SSMProvider)({ awsSdkV3Client: resolveClient(client) }));
   let cached: { text: string; policy: LoadedPolicy } | undefined;
   return {
     parameterName,
     async load(): Promise<LoadedPolicy> {
       let text: string | undefined;
       try {
-        text = await provider.get(parameterName, { maxAge: cacheSeconds });
+        text = await provider().get(parameterName, { maxAge: cacheSeconds });
       } catch (error) {
         const fault = permanentFault(error);
         if (fault) throw new PolicyError(parameterName, fault, { cause: error });

@@ -1,15 +1,17 @@
-import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { CheckRequest } from '../core/check-request';
 import { checkRequestMessage } from '../core/triggers';
 import type { RecheckPort } from '../ports';
+import { type ClientSource, resolveClient, sdk } from './clients';
 
 /** SQS caps message delay at 15 minutes. */
 export const MAX_DELAY_SECONDS = 900;
 
-export function recheckQueue(client: SQSClient, queueUrl: string): RecheckPort {
+export function recheckQueue(client: ClientSource<SQSClient>, queueUrl: string): RecheckPort {
   return {
     async send(request: CheckRequest, delaySeconds: number): Promise<void> {
-      await client.send(
+      const { SendMessageCommand } = sdk.sqs();
+      await resolveClient(client).send(
         new SendMessageCommand({
           QueueUrl: queueUrl,
           MessageBody: checkRequestMessage(request),

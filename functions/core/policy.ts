@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { cidrProblem } from './cidr';
 
 export const DEFAULT_POLICY_PARAMETER_NAME = '/eks-endpoint-guard/policy';
@@ -7,93 +7,113 @@ export const DEFAULT_EXEMPTION_TAG = 'eks-endpoint-guard/exempt';
 /** EKS accepts at most 40 public access CIDRs per cluster. */
 export const MAX_PUBLIC_CIDRS = 40;
 
-const Cidr = z
-  .string()
-  .superRefine((value, ctx) => {
+const Cidr = z.string().check(
+  z.superRefine((value, ctx) => {
     const problem = cidrProblem(value);
     if (problem) ctx.addIssue({ code: 'custom', message: problem });
-  })
-  .describe('An IPv4 or IPv6 CIDR block with host bits zero, e.g. 203.0.113.0/24 or 2001:db8::/32');
+  }),
+  z.describe('An IPv4 or IPv6 CIDR block with host bits zero, e.g. 203.0.113.0/24 or 2001:db8::/32'),
+);
 const CidrList = z
   .array(Cidr)
-  .min(1)
-  .max(MAX_PUBLIC_CIDRS)
-  .describe(
-    'Networks the public endpoint may be open to (1-40 blocks); required when publicAccess is "restricted"',
+  .check(
+    z.minLength(1),
+    z.maxLength(MAX_PUBLIC_CIDRS),
+    z.describe(
+      'Networks the public endpoint may be open to (1-40 blocks); required when publicAccess is "restricted"',
+    ),
   );
 const PublicAccess = z
   .enum(['disabled', 'restricted', 'allowed'])
-  .describe(
-    'disabled: the public endpoint must be off; restricted: on only for CIDRs inside allowedPublicCidrs; allowed: anything',
+  .check(
+    z.describe(
+      'disabled: the public endpoint must be off; restricted: on only for CIDRs inside allowedPublicCidrs; allowed: anything',
+    ),
   );
 const PrivateAccess = z
   .enum(['required', 'optional'])
-  .describe('Whether the private (in-VPC) endpoint must be on');
+  .check(z.describe('Whether the private (in-VPC) endpoint must be on'));
 /** Cluster name glob: letters, digits, `-`, `_`, with `*` and `?` wildcards. */
 const ClusterGlob = z
   .string()
-  .regex(/^[A-Za-z0-9*?][A-Za-z0-9_*?-]{0,99}$/, 'expected a cluster name or glob such as "dev-*"');
-const IsoDate = z.iso.date();
+  .check(z.regex(/^[A-Za-z0-9*?][A-Za-z0-9_*?-]{0,99}$/, 'expected a cluster name or glob such as "dev-*"'));
 
 const Exemption = z
   .strictObject({
     cluster: ClusterGlob,
-    reason: z.string().min(1).describe('Why, e.g. a ticket reference; shown in alerts and audit records'),
+    reason: z
+      .string()
+      .check(z.minLength(1), z.describe('Why, e.g. a ticket reference; shown in alerts and audit records')),
     /** Last day (UTC) on which the exemption applies. */
-    expires: IsoDate.optional().describe('Last day (UTC, YYYY-MM-DD) on which the exemption applies'),
+    expires: z.optional(
+      z.iso.date().check(z.describe('Last day (UTC, YYYY-MM-DD) on which the exemption applies')),
+    ),
   })
-  .describe('Clusters whose name matches the glob are left alone and reported as exempt');
+  .check(z.describe('Clusters whose name matches the glob are left alone and reported as exempt'));
 
 const Override = z
   .strictObject({
-    clusters: z.array(ClusterGlob).min(1),
-    publicAccess: PublicAccess.optional(),
-    allowedPublicCidrs: CidrList.optional(),
-    privateAccess: PrivateAccess.optional(),
+    clusters: z.array(ClusterGlob).check(z.minLength(1)),
+    publicAccess: z.optional(PublicAccess),
+    allowedPublicCidrs: z.optional(CidrList),
+    privateAccess: z.optional(PrivateAccess),
   })
-  .describe('The first override whose globs match a cluster replaces the rules it sets for that cluster');
+  .check(
+    z.describe('The first override whose globs match a cluster replaces the rules it sets for that cluster'),
+  );
 
+// zod/mini: the same validation as the classic API in a fraction of the Lambda bundle.
 export const PolicySchema = z
   .strictObject({
-    version: z.literal(1).describe('Schema version; only 1 exists'),
-    mode: z
-      .enum(['enforce', 'notify'])
-      .default('enforce')
-      .describe('enforce: revert non-compliant changes; notify: alert only, never change a cluster'),
+    version: z.literal(1).check(z.describe('Schema version; only 1 exists')),
+    mode: z._default(
+      z
+        .enum(['enforce', 'notify'])
+        .check(
+          z.describe('enforce: revert non-compliant changes; notify: alert only, never change a cluster'),
+        ),
+      'enforce',
+    ),
     publicAccess: PublicAccess,
-    allowedPublicCidrs: CidrList.optional(),
-    privateAccess: PrivateAccess.default('required'),
-    exemptionTag: z
-      .string()
-      .min(1)
-      .max(128)
-      .default(DEFAULT_EXEMPTION_TAG)
-      .describe('A cluster carrying this tag key is exempt; the tag value is the reason'),
-    exemptions: z.array(Exemption).default([]),
-    overrides: z.array(Override).default([]),
+    allowedPublicCidrs: z.optional(CidrList),
+    privateAccess: z._default(PrivateAccess, 'required'),
+    exemptionTag: z._default(
+      z
+        .string()
+        .check(
+          z.minLength(1),
+          z.maxLength(128),
+          z.describe('A cluster carrying this tag key is exempt; the tag value is the reason'),
+        ),
+      DEFAULT_EXEMPTION_TAG,
+    ),
+    exemptions: z._default(z.array(Exemption), []),
+    overrides: z._default(z.array(Override), []),
   })
-  .superRefine((policy, ctx) => {
-    if (policy.publicAccess === 'restricted' && !policy.allowedPublicCidrs) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['allowedPublicCidrs'],
-        message: 'required when publicAccess is "restricted"',
-      });
-    }
-    policy.overrides.forEach((override, index) => {
-      if (
-        override.publicAccess === 'restricted' &&
-        !override.allowedPublicCidrs &&
-        !policy.allowedPublicCidrs
-      ) {
+  .check(
+    z.superRefine((policy, ctx) => {
+      if (policy.publicAccess === 'restricted' && !policy.allowedPublicCidrs) {
         ctx.addIssue({
           code: 'custom',
-          path: ['overrides', index, 'allowedPublicCidrs'],
-          message: 'required when the override sets publicAccess "restricted" and the policy has none',
+          path: ['allowedPublicCidrs'],
+          message: 'required when publicAccess is "restricted"',
         });
       }
-    });
-  });
+      policy.overrides.forEach((override, index) => {
+        if (
+          override.publicAccess === 'restricted' &&
+          !override.allowedPublicCidrs &&
+          !policy.allowedPublicCidrs
+        ) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['overrides', index, 'allowedPublicCidrs'],
+            message: 'required when the override sets publicAccess "restricted" and the policy has none',
+          });
+        }
+      });
+    }),
+  );
 
 export type Policy = z.output<typeof PolicySchema>;
 export type PolicyInput = z.input<typeof PolicySchema>;

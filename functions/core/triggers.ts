@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import type { CheckRequest, Trigger } from './check-request';
 
 /** Marks the guard's own SQS bodies, so that a stray message on the queue is told apart. */
@@ -274,7 +274,7 @@ function unreadableEvent(event: unknown, reason: string): NormalisedEvent {
 
 const expected = (what: string) => ({ error: `expected ${what}` });
 const isoTime = z.iso.datetime({ offset: true, ...expected('an ISO 8601 time') });
-const optionalText = z.string(expected('a string')).optional();
+const optionalText = z.optional(z.string(expected('a string')));
 
 const EndpointConfigSchema = z.object(
   {
@@ -285,11 +285,13 @@ const EndpointConfigSchema = z.object(
   expected('an endpoint configuration'),
 );
 
-const CheckRequestSchema: z.ZodType<CheckRequest> = z.object(
+const CheckRequestSchema: z.ZodMiniType<CheckRequest> = z.object(
   {
-    cluster: z.string(expected('a cluster name')).regex(CLUSTER_NAME, expected('a cluster name')),
-    region: z.string(expected('a region')).regex(REGION, expected('a region such as eu-west-1')),
-    account: z.string(expected('an account id')).regex(ACCOUNT, expected('a 12-digit account id')).optional(),
+    cluster: z.string(expected('a cluster name')).check(z.regex(CLUSTER_NAME, expected('a cluster name'))),
+    region: z.string(expected('a region')).check(z.regex(REGION, expected('a region such as eu-west-1'))),
+    account: z.optional(
+      z.string(expected('an account id')).check(z.regex(ACCOUNT, expected('a 12-digit account id'))),
+    ),
     trigger: z.object(
       {
         source: z.enum(
@@ -302,27 +304,26 @@ const CheckRequestSchema: z.ZodType<CheckRequest> = z.object(
         actorArn: optionalText,
         sourceIp: optionalText,
         userAgent: optionalText,
-        byGuard: z.boolean(expected('true or false')).optional(),
+        byGuard: z.optional(z.boolean(expected('true or false'))),
       },
       expected('a trigger object'),
     ),
-    correlationId: z.string(expected('a correlation id')).regex(ID, expected('a correlation id')),
+    correlationId: z.string(expected('a correlation id')).check(z.regex(ID, expected('a correlation id'))),
     attempt: z
       .number(expected('a whole number'))
-      .int(expected('a whole number'))
-      .min(0, expected('0 or more')),
-    deadline: isoTime.optional(),
-    followUpdate: z
-      .object(
+      .check(z.int(expected('a whole number')), z.minimum(0, expected('0 or more'))),
+    deadline: z.optional(isoTime),
+    followUpdate: z.optional(
+      z.object(
         {
-          updateId: z.string(expected('an update id')).min(1, expected('an update id')),
+          updateId: z.string(expected('an update id')).check(z.minLength(1, expected('an update id'))),
           issuedAt: isoTime,
           before: EndpointConfigSchema,
           after: EndpointConfigSchema,
         },
         expected('a followUpdate object'),
-      )
-      .optional(),
+      ),
+    ),
   },
   expected('a check request object'),
 );

@@ -16,8 +16,8 @@ const config = loadConfig();
 const logger = new Logger({ serviceName: 'eks-endpoint-guard' });
 const metrics = new Metrics({ namespace: 'EksEndpointGuard', serviceName: 'eks-endpoint-guard' });
 const tracer = new Tracer({ serviceName: 'eks-endpoint-guard' });
-const clients = createAwsClients(config.AWS_REGION);
-for (const client of Object.values(clients)) tracer.captureAWSv3Client(client);
+// Each client is traced when it is first created; none is created before it is needed.
+const clients = createAwsClients(config.AWS_REGION, (client) => tracer.captureAWSv3Client(client));
 const ports = createPorts(config, clients);
 const { telemetry, observe } = observer(logger, metrics);
 const options = {

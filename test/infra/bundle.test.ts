@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { Template } from 'aws-cdk-lib/assertions';
@@ -44,6 +44,8 @@ test('the function bundle loads and exports the handler', () => {
     POWERTOOLS_SERVICE_NAME: 'eks-endpoint-guard',
     POWERTOOLS_METRICS_NAMESPACE: 'EksEndpointGuard',
     POWERTOOLS_LOG_LEVEL: 'SILENT',
+    // The Lambda runtime provides the AWS SDK; here the project's copy stands in for it.
+    NODE_PATH: path.join(__dirname, '..', '..', 'node_modules'),
   };
   const script = `process.stdout.write(typeof require(${JSON.stringify(path.join(bundle, 'index.js'))}).handler)`;
   // Act
@@ -52,3 +54,23 @@ test('the function bundle loads and exports the handler', () => {
   expect(run.stdout).toBe('function');
   expect(run.status).toBe(0);
 }, 60_000);
+
+test('the function bundle leaves the AWS SDK to the runtime and stays small', () => {
+  // Prepare
+  const file = path.join(bundle, 'index.js');
+  // Act
+  const code = readFileSync(file, 'utf8');
+  // Assess: each client is required by name (from the runtime) on first use, never inlined.
+  for (const client of [
+    'client-eks',
+    'client-ec2',
+    'client-ssm',
+    'client-sns',
+    'client-sqs',
+    'lib-dynamodb',
+  ]) {
+    expect(code).toContain(`require("@aws-sdk/${client}")`);
+  }
+  // The EC2 client alone is over 1 MB minified: the bound proves no client was inlined.
+  expect(statSync(file).size).toBeLessThan(300_000);
+});

@@ -95,6 +95,8 @@ function invokeBundle(event: unknown): Promise<Invocation> {
     AWS_ACCESS_KEY_ID: 'testing',
     AWS_SECRET_ACCESS_KEY: 'testing',
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    // The Lambda runtime provides the AWS SDK; here the project's copy stands in for it.
+    NODE_PATH: join(__dirname, '..', '..', 'node_modules'),
   };
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['-e', script], { env, stdio: ['ignore', 'ignore', 'pipe'] });
