@@ -52,6 +52,8 @@ interface Variant {
   sdkExternal: boolean;
   plugins?: Plugin[];
   mainFields?: string[];
+  /** NodejsFunction's `sourcesContent` (default true: the sources are copied into the map). */
+  sourcesContent?: boolean;
 }
 
 interface Built {
@@ -82,6 +84,7 @@ function stackOptions(stack: StackBundling, variant: Variant, outfile: string): 
     metafile: true,
     logLevel: 'error',
     ...(variant.mainFields ? { mainFields: variant.mainFields } : {}),
+    ...(variant.sourcesContent === false ? { sourcesContent: false } : {}),
     ...(variant.plugins ? { plugins: variant.plugins } : {}),
   };
 }
@@ -131,7 +134,7 @@ const noTracerPlugin: Plugin = {
     }));
     pluginBuild.onLoad({ filter: /.*/, namespace: 'no-tracer' }, () => ({
       contents:
-        'export class Tracer { captureAWSv3Client(client) { return client; } }\nexport const captureLambdaHandler = () => ({});\n',
+        'export class Tracer { captureAWSv3Client(client) { return client; } }\nexport const captureLambdaHandler = () => ({ before: () => undefined });\n',
       loader: 'js',
     }));
   },
@@ -199,6 +202,13 @@ const WHAT_IF: Variant[] = [
     sdkExternal: false,
     mainFields: ['module', 'main'],
     plugins: [zodNamespacePlugin, noTracerPlugin],
+  },
+  {
+    key: 'no-sources-content',
+    label: 'SDK bundled, source map without sources',
+    change: 'bundling `sourcesContent: false` (the map keeps the mappings, not a copy of every source)',
+    sdkExternal: false,
+    sourcesContent: false,
   },
   {
     key: 'deferred-clients',
@@ -482,7 +492,7 @@ export async function coldStart(ctx: BenchContext): Promise<void> {
   }
 
   let whatIf: { built: Built; m: Measured }[] = [];
-  let attribution: { label: string; bytes: number; load: Summary }[] = [];
+  let attribution: { label: string; bytes: number; load: Summary; cpu: Summary }[] = [];
   let synthCheck = 'not compared in a quick run';
   if (!ctx.quick) {
     synthCheck = compareWithSynth(deployed, ctx.log);
@@ -593,16 +603,34 @@ export async function coldStart(ctx: BenchContext): Promise<void> {
       '### What-if bundles (measured, not applied)',
       `The stack's options with one change each, made at bundle time by the benchmark (an esbuild plugin rewrites the import or stubs the module); production code is unchanged. Initialisation with \`--enable-source-maps\`, ${whatIf[0]?.m.total.n} fresh processes each; every variant still ends the no-op event \`ignored\`.`,
       table(
-        ['variant', 'change', 'index.js', 'gzip', 'load, ms', 'first invocation, ms', 'load + first, ms'],
-        whatIf.map(({ built: b, m }) => [
-          b.variant.label,
-          b.variant.change ?? '',
-          kb(b.bytes),
-          kb(b.gzipBytes),
-          msRange(m.load),
-          msRange(m.invoke),
-          ms(m.total.median),
-        ]),
+        [
+          'variant',
+          'change',
+          'index.js',
+          'gzip',
+          'index.js.map',
+          'load, ms',
+          'first invocation, ms',
+          'load + first, ms',
+          'CPU time, ms',
+        ],
+        [deployed, ...whatIf.map((w) => w.built)].map((b) => {
+          const m =
+            b === deployed
+              ? (measured.get(`${deployed.variant.key}+maps`) as Measured)
+              : (whatIf.find((w) => w.built === b)?.m as Measured);
+          return [
+            b.variant.label,
+            b.variant.change ?? 'none (the stack as it is; from the table above)',
+            kb(b.bytes),
+            kb(b.gzipBytes),
+            kb(b.mapBytes),
+            msRange(m.load),
+            msRange(m.invoke),
+            ms(m.total.median),
+            ms(m.cpu.median),
+          ];
+        }),
       ),
     );
   }
@@ -611,8 +639,8 @@ export async function coldStart(ctx: BenchContext): Promise<void> {
       '### Load time by dependency',
       `Each dependency bundled alone with the same options (no source map) and loaded by ${attribution[0]?.load.n} fresh processes; the rows overlap (every SDK client row includes the shared SDK core), so they do not add up to the whole.`,
       table(
-        ['module', 'index.js', 'load (require), ms'],
-        attribution.map((a) => [a.label, kb(a.bytes), msRange(a.load)]),
+        ['module', 'index.js', 'load (require), ms', 'CPU time, ms'],
+        attribution.map((a) => [a.label, kb(a.bytes), msRange(a.load), ms(a.cpu.median)]),
       ),
     );
   }
@@ -624,7 +652,7 @@ async function attribute(
   probe: string,
   runs: number,
   log: (text: string) => void,
-): Promise<{ label: string; bytes: number; load: Summary }[]> {
+): Promise<{ label: string; bytes: number; load: Summary; cpu: Summary }[]> {
   const bundles: { label: string; file: string; bytes: number }[] = [];
   for (const [index, item] of ATTRIBUTION.entries()) {
     const file = join(tmpDir('cold-start', 'attribution'), `${index}.js`);
@@ -651,5 +679,6 @@ async function attribute(
     label: b.label,
     bytes: b.bytes,
     load: (measured.get(String(index)) as Measured).load,
+    cpu: (measured.get(String(index)) as Measured).cpu,
   }));
 }

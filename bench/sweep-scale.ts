@@ -1,6 +1,6 @@
 import { cpus } from 'node:os';
 import { createCluster } from '../functions/cli/sandbox';
-import { type CheckRun, CLI_ENV } from './lib/check-run';
+import { CHECK_NODE_ARGS, type CheckRun, CLI_ENV } from './lib/check-run';
 import { bundleChild, runChild } from './lib/child';
 import { startMoto } from './lib/moto';
 import { type BenchContext, environmentTable, publish, table } from './lib/report';
@@ -26,7 +26,8 @@ const FLAT_TOLERANCE = 0.2;
 
 export async function sweepScale(ctx: BenchContext): Promise<void> {
   const scales = ctx.quick ? [100, 500] : [100, 1000, 5000];
-  const runs = ctx.quick ? 2 : 3;
+  // Runs per point: fewer for the largest size, whose runs take minutes each at concurrency 1.
+  const runsFor = (scale: number) => (ctx.quick || scale >= 5000 ? 2 : 3);
   const concurrencies = [DEFAULT_CONCURRENCY, 1];
   const script = bundleChild('sweep');
   const moto = await startMoto({ fastCreateCluster: true });
@@ -56,12 +57,13 @@ export async function sweepScale(ctx: BenchContext): Promise<void> {
         throw new Error(`ListClusters found ${floor.clusters} clusters, expected ${scale}`);
       for (const concurrency of concurrencies) {
         const list: CheckRun[] = [];
-        for (let run = 0; run < runs; run++) {
+        for (let run = 0; run < runsFor(scale); run++) {
           const { result } = await runChild<CheckRun>(
             script,
             ['check', String(concurrency), String(moto.pid)],
             {
               env,
+              nodeArgs: CHECK_NODE_ARGS,
               timeoutMs: 900_000,
             },
           );
@@ -84,7 +86,7 @@ export async function sweepScale(ctx: BenchContext): Promise<void> {
     publish(
       ctx,
       'sweep-scale',
-      render(ctx, scales, runs, points, floors, moto.fastCreateCluster, plainCreate),
+      render(ctx, scales, scales.map(runsFor), points, floors, moto.fastCreateCluster, plainCreate),
     );
   } finally {
     await moto.stop();
@@ -113,7 +115,7 @@ async function plainCreateClusterMs(ctx: BenchContext): Promise<Summary> {
 function render(
   ctx: BenchContext,
   scales: number[],
-  runs: number,
+  runs: number[],
   points: { scale: number; concurrency: number; runs: CheckRun[] }[],
   floors: { scale: number; floor: FloorRun; createRate: number; motoRssKib: number }[],
   fastCreate: boolean,
@@ -133,7 +135,8 @@ function render(
       ? (wall.median - summarize(previous.runs.map((r) => r.wallMs)).median) / (p.scale - previous.scale)
       : Number.NaN;
     const rss = summarize(p.runs.map((r) => r.maxRssKib));
-    const before = summarize(p.runs.map((r) => r.rssBeforeKib));
+    const growth = summarize(p.runs.map((r) => r.peakDuringKib - r.rssBeforeKib));
+    const retained = summarize(p.runs.map((r) => r.retainedHeapKib - r.heapBeforeKib));
     const guardCpu = summarize(p.runs.map((r) => r.cpuMs / r.wallMs));
     const motoCpu = summarize(p.runs.map((r) => r.motoCpuMs / r.wallMs));
     return [
@@ -144,7 +147,8 @@ function render(
       p === first ? '—' : pct(drift),
       previous ? ms(marginal) : '—',
       `${mbFromKib(rss.median)} (${mbFromKib(rss.min)}–${mbFromKib(rss.max)})`,
-      mbFromKib(rss.median - before.median),
+      mbFromKib(growth.median),
+      mbFromKib(retained.median),
       `${(guardCpu.median * 100).toFixed(0)} % / ${(motoCpu.median * 100).toFixed(0)} %`,
     ];
   });
@@ -177,7 +181,7 @@ function render(
   return [
     '## Sweep scale',
     environmentTable(ctx.run),
-    `**Method.** Clusters are created in the emulator with 16 parallel \`CreateCluster\` calls${fastCreate ? ` (the emulator is started with one lookup memoised: moto's \`CreateCluster\` builds a new boto3 Session on every call to validate the role ARN${plainCreate ? `, ${ms(plainCreate.median)} ms per call sequentially in an unmodified emulator here` : ''}, which would make 5,000 clusters take many minutes; no measured call goes through that code)` : ''}, half with a private-only endpoint and half with the EKS defaults (public, 0.0.0.0/0), growing the same emulator from ${scales.map((s) => s.toLocaleString('en-US')).join(' to ')} clusters. Each run is a fresh Node process (the sweep script bundled like the CLI) that calls the CLI's \`check\` command function in process: report only (no \`--fix\`), \`--json\`, the given \`--concurrency\`, with the CLI's environment defaults (warnings only, metrics off); \`check\` drives \`sweep()\` (\`ListClusters\` page by page, one \`DescribeCluster\` per cluster, the policy read once). Its output is counted (every run reported every cluster) and discarded. Wall time is measured around the command; peak memory is the process's \`resourceUsage().maxRSS\` (module loading included; *growth* subtracts the RSS before the command). ${runs} runs per point, median (min–max). *Per added cluster* is the difference in wall time from the previous size over the clusters added: the marginal cost, without the fixed start. *CPU / wall* is the CPU time of the guard process and of the emulator process (/proc) over the run's wall time: the emulator is single-threaded (near 100 % means it sets the pace), and the two together cannot exceed the machine's ${cpus().length} CPUs.`,
+    `**Method.** Clusters are created in the emulator with 16 parallel \`CreateCluster\` calls${fastCreate ? ` (the emulator is started with one lookup memoised: moto's \`CreateCluster\` builds a new boto3 Session on every call to validate the role ARN${plainCreate ? `, ${ms(plainCreate.median)} ms per call sequentially in an unmodified emulator here` : ''}, which would make 5,000 clusters take many minutes; no measured call goes through that code)` : ''}, half with a private-only endpoint and half with the EKS defaults (public, 0.0.0.0/0), growing the same emulator from ${scales.map((s) => s.toLocaleString('en-US')).join(' to ')} clusters. Each run is a fresh Node process (the sweep script bundled like the CLI) that calls the CLI's \`check\` command function in process: report only (no \`--fix\`), \`--json\`, the given \`--concurrency\`, with the CLI's environment defaults (warnings only, metrics off); \`check\` drives \`sweep()\`: \`ListClusters\` page by page, the policy read once, one \`DescribeCluster\` per cluster and, for each non-compliant cluster (half of them), the read-only lockout check (\`DescribeVpcAttribute\` twice, and \`DescribeSubnets\` to find the VPC, which the emulator leaves out of \`DescribeCluster\` and real EKS does not): 2.5 AWS calls per cluster on average (counted in *Realistic latency*). Its output is counted (every run reported every cluster) and discarded. Wall time is measured around the command; peak memory is the process's \`resourceUsage().maxRSS\` (module loading included); *RSS growth* is the highest RSS sampled every 20 ms during the command minus the RSS just before it. ${[...new Set(runs)].join(' or ')} runs per point (${runs.map((r, i) => `${r} at ${scales[i]?.toLocaleString('en-US')}`).join(', ')}), median (min–max). *Heap retained* is the heap in use after the command and a full garbage collection minus the same before it: what the command keeps, as opposed to garbage not yet collected (which is what RSS growth mostly is). *Per added cluster* is the difference in wall time from the previous size over the clusters added: the marginal cost, without the fixed start. *CPU / wall* is the CPU time of the guard process and of the emulator process (/proc) over the run's wall time: the emulator is single-threaded (near 100 % means it sets the pace), and the two together cannot exceed the machine's ${cpus().length} CPUs.`,
     '### check over N clusters (target: time per cluster flat within 20 %, memory bounded)',
     table(
       [
@@ -188,7 +192,8 @@ function render(
         'per cluster vs smallest',
         'per added cluster, ms',
         'peak RSS',
-        'growth during check',
+        'RSS growth during check',
+        'heap retained after check',
         'CPU / wall: guard / emulator',
       ],
       rows,

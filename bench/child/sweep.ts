@@ -36,20 +36,36 @@ async function check(concurrency: number) {
     errIsTty: false,
     style: plain,
   };
+  const gc = (globalThis as { gc?: () => void }).gc;
+  gc?.();
   const rssBeforeKib = Math.round(process.memoryUsage().rss / 1024);
+  const heapBeforeKib = Math.round(process.memoryUsage().heapUsed / 1024);
+  // maxRSS is the high-water mark since the process started (loading included): sample during the command too.
+  let peakDuringKib = rssBeforeKib;
+  const sampler = setInterval(() => {
+    peakDuringKib = Math.max(peakDuringKib, Math.round(process.memoryUsage().rss / 1024));
+  }, 20);
   const cpuBefore = process.cpuUsage();
   const motoBefore = motoCpuSeconds();
   const started = performance.now();
   await checkCommand({ concurrency, json: true }, io);
   const wallMs = performance.now() - started;
   const cpu = process.cpuUsage(cpuBefore);
+  clearInterval(sampler);
+  peakDuringKib = Math.max(peakDuringKib, Math.round(process.memoryUsage().rss / 1024));
+  const heapUsedKib = Math.round(process.memoryUsage().heapUsed / 1024);
+  // What the command still holds once garbage is collected (run with --expose-gc): flat if bounded.
+  gc?.();
   return {
     wallMs,
     results,
     outputBytes,
     rssBeforeKib,
+    peakDuringKib,
     maxRssKib: process.resourceUsage().maxRSS,
-    heapUsedKib: Math.round(process.memoryUsage().heapUsed / 1024),
+    heapUsedKib,
+    retainedHeapKib: gc ? Math.round(process.memoryUsage().heapUsed / 1024) : Number.NaN,
+    heapBeforeKib,
     cpuMs: (cpu.user + cpu.system) / 1000,
     motoCpuMs: (motoCpuSeconds() - motoBefore) * 1000,
   };

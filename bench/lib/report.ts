@@ -11,11 +11,16 @@ export type SectionName = (typeof SECTIONS)[number];
 
 const HEADER = `# Benchmarks
 
-Figures written by \`npm run bench\` (each benchmark rewrites its own section; \`npm run bench -- --only <name>\`
-runs one, \`--quick\` a shorter version for CI). Every figure is the median of several runs with its spread.
-AWS is the local emulator (moto_server) on a loopback port, with dummy credentials: absolute numbers
-say more about this machine and the emulator than about AWS, and the method under each table says what is
-real and what is faked. kB = 1,000 bytes, MB = 1,000,000 bytes.
+Written by \`npm run bench\` (the code is in \`bench/\`): each benchmark prints its figures and rewrites its own
+section below. \`npm run bench -- --only cold-start,per-event\` runs some of them, \`--quick\` a shorter version
+(what CI runs, under 3 minutes), \`--no-docs\` leaves this file alone, and \`--profile\` makes every measured process
+write a V8 CPU profile to \`.bench-tmp/profiles\`.
+
+Every figure is a median with its spread (min–max, or p95 where said) over several runs; each section names
+the machine, the Node version and the load average, because other work on the machine shows in the timings.
+AWS is the local emulator (moto_server) on a loopback port with dummy credentials, nothing else: absolute
+latencies say more about this machine and the emulator than about AWS, and the method under each table says
+what is real and what is faked. kB = 1,000 bytes, MB = 1,000,000 bytes.
 `;
 
 export interface RunInfo {
@@ -51,9 +56,12 @@ export function table(headers: string[], rows: string[][]): string {
 const begin = (name: string) => `<!-- bench:${name}:begin -->`;
 const end = (name: string) => `<!-- bench:${name}:end -->`;
 
-/** Replaces (or inserts, in section order) the marked section `name` of docs/BENCHMARKS.md. */
+/** Replaces (or inserts, in section order) the marked section `name` of docs/BENCHMARKS.md, and the header. */
 export function writeSection(name: SectionName, markdown: string): void {
   let doc = existsSync(DOC) ? readFileSync(DOC, 'utf8') : HEADER;
+  // The text before the first section is this file's header: kept in step with the code.
+  const firstSection = Math.min(...SECTIONS.map((s) => doc.indexOf(begin(s))).filter((i) => i >= 0));
+  doc = Number.isFinite(firstSection) ? `${HEADER}\n${doc.slice(firstSection)}` : HEADER;
   const block = `${begin(name)}\n${markdown.trim()}\n${end(name)}`;
   const start = doc.indexOf(begin(name));
   const stop = doc.indexOf(end(name));
