@@ -24,6 +24,8 @@ export interface GuardOptions {
 /** Where telemetry about delivery problems goes; the handler wires it to Logger and Metrics. */
 export interface GuardTelemetry {
   deliveryFailed(part: 'alert' | 'audit' | 'recheck', result: CheckResult, error: unknown): void;
+  /** A queued alert failed to publish again; the queue will redeliver it. */
+  alertRetry?(correlationId: string, error: unknown): void;
 }
 
 /** A decision whose alert, record or follow-up could not be delivered: the request must be retried. */
@@ -278,6 +280,13 @@ async function followUpdate(
     updateId: follow.updateId,
   };
   const update = await ports.eks.describeUpdate(request.cluster, follow.updateId);
+  if (!update) {
+    return quiet({
+      ...base,
+      outcome: 'ignored',
+      reason: `cluster not found in ${request.region} (deleted?); update ${follow.updateId} no longer followed`,
+    });
+  }
   const result: CheckResult = { ...base, updateStatus: update.status, updateErrors: update.errors };
 
   if (update.status === 'Successful') {
@@ -376,14 +385,22 @@ async function deliver(
     try {
       result = { ...result, alertMessageId: await ports.notifier.publish(alert) };
     } catch (error) {
-      failed.push('alert');
-      cause = error;
       telemetry?.deliveryFailed('alert', result, error);
+      // Retrying the request would decide afresh on a changed cluster and never re-send this
+      // alert: the alert itself goes through the queue, which redelivers it until it is out.
+      try {
+        await ports.recheck.sendAlert(alert, result.correlationId);
+        result = { ...result, alertQueued: true };
+      } catch {
+        failed.push('alert');
+        cause = error;
+        result = { ...result, alertFailed: true };
+      }
     }
   }
   // The record is written even when the alert failed, and says so.
   try {
-    await ports.audit.write(failed.includes('alert') ? { ...result, alertFailed: true } : result);
+    await ports.audit.write(result);
   } catch (error) {
     failed.push('audit record');
     cause = error;

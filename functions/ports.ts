@@ -38,7 +38,8 @@ export interface EksPort {
     target: EndpointConfig,
     clientRequestToken: string,
   ): Promise<IssuedUpdate>;
-  describeUpdate(name: string, updateId: string): Promise<UpdateState>;
+  /** undefined when the cluster (and so the update) no longer exists. */
+  describeUpdate(name: string, updateId: string): Promise<UpdateState | undefined>;
   listClusters(): AsyncIterable<string>;
 }
 
@@ -80,6 +81,8 @@ export interface AuditPort {
 
 export interface RecheckPort {
   send(request: CheckRequest, delaySeconds: number): Promise<void>;
+  /** Queues an alert whose publish failed, to be published from the queue. */
+  sendAlert(alert: Alert, correlationId: string): Promise<void>;
 }
 
 export interface GuardPorts {

@@ -45,6 +45,17 @@ export const guardMetrics = {
     });
   },
 
+  /** Alerts that could not be published (each is queued and retried; the count says SNS is failing). */
+  alertFailures(): cloudwatch.Metric {
+    return new cloudwatch.Metric({
+      namespace: METRICS_NAMESPACE,
+      metricName: 'AlertFailures',
+      dimensionsMap: { service: SERVICE_NAME },
+      statistic: 'Sum',
+      period: ALARM_PERIOD,
+    });
+  },
+
   /** Messages waiting in a dead-letter queue: the highest count in the period. */
   queueDepth(queue: sqs.IQueue): cloudwatch.Metric {
     return queue.metricApproximateNumberOfMessagesVisible({ statistic: 'Maximum', period: ALARM_PERIOD });

@@ -512,6 +512,11 @@ export class EndpointGuardStack extends Stack {
       'The guard could not decide or act on a cluster (outcome "failed")',
       guardMetrics.decisions('failed'),
     );
+    alarm(
+      'AlertFailuresAlarm',
+      'Alerts could not be published to the topic; they are queued and retried, but e-mail may lag',
+      guardMetrics.alertFailures(),
+    );
     return alarms;
   }
 

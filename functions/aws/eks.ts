@@ -57,15 +57,21 @@ export function eksAdapter(source: ClientSource<EKSClient>): EksPort {
       }
     },
 
-    async describeUpdate(name: string, updateId: string): Promise<UpdateState> {
-      const { update } = await client().send(new (sdk.eks().DescribeUpdateCommand)({ name, updateId }));
-      return {
-        status: update?.status ?? 'InProgress',
-        errors: (update?.errors ?? []).map((e) => ({
-          code: e.errorCode ?? 'Unknown',
-          message: e.errorMessage ?? '',
-        })),
-      };
+    async describeUpdate(name: string, updateId: string): Promise<UpdateState | undefined> {
+      try {
+        const { update } = await client().send(new (sdk.eks().DescribeUpdateCommand)({ name, updateId }));
+        return {
+          status: update?.status ?? 'InProgress',
+          errors: (update?.errors ?? []).map((e) => ({
+            code: e.errorCode ?? 'Unknown',
+            message: e.errorMessage ?? '',
+          })),
+        };
+      } catch (error) {
+        // The cluster (and so its update) is gone: nothing left to follow.
+        if (awsErrorName(error) === 'ResourceNotFoundException') return undefined;
+        throw error;
+      }
     },
 
     async *listClusters(): AsyncIterable<string> {

@@ -1,4 +1,6 @@
 import type { SQSClient } from '@aws-sdk/client-sqs';
+import type { Alert } from '../core/alert';
+import { alertMessage } from '../core/alert-message';
 import type { CheckRequest } from '../core/check-request';
 import { checkRequestMessage } from '../core/triggers';
 import type { RecheckPort } from '../ports';
@@ -16,6 +18,18 @@ export function recheckQueue(client: ClientSource<SQSClient>, queueUrl: string):
           QueueUrl: queueUrl,
           MessageBody: checkRequestMessage(request),
           DelaySeconds: Math.max(0, Math.min(MAX_DELAY_SECONDS, Math.round(delaySeconds))),
+        }),
+      );
+    },
+
+    async sendAlert(alert: Alert, correlationId: string): Promise<void> {
+      const { SendMessageCommand } = sdk.sqs();
+      // A short delay gives a throttled or briefly failing SNS a moment before the next try.
+      await resolveClient(client).send(
+        new SendMessageCommand({
+          QueueUrl: queueUrl,
+          MessageBody: alertMessage(alert, correlationId),
+          DelaySeconds: 10,
         }),
       );
     },

@@ -1,4 +1,5 @@
 import ipaddr from 'ipaddr.js';
+import { quote } from './quote';
 
 /** A parsed CIDR block: the address and prefix length, as ipaddr.js returns them. */
 type Block = [ipaddr.IPv4 | ipaddr.IPv6, number];
@@ -9,10 +10,10 @@ type Block = [ipaddr.IPv4 | ipaddr.IPv6, number];
  */
 export function cidrProblem(cidr: string): string | undefined {
   const block = parse(cidr);
-  if (!block) return `"${cidr}" is not a CIDR block (expected e.g. 203.0.113.0/24 or 2001:db8::/32)`;
+  if (!block) return `${quote(cidr)} is not a CIDR block (expected e.g. 203.0.113.0/24 or 2001:db8::/32)`;
   const network = networkAddress(block);
   if (network !== block[0].toString()) {
-    return `"${cidr}" has host bits set (did you mean ${network}/${block[1]}?)`;
+    return `${quote(cidr)} has host bits set (did you mean ${network}/${block[1]}?)`;
   }
   return undefined;
 }

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import * as z from 'zod/mini';
 import { cidrProblem } from './cidr';
+import { quote as show } from './quote';
 
 export const DEFAULT_POLICY_PARAMETER_NAME = '/eks-endpoint-guard/policy';
 export const DEFAULT_EXEMPTION_TAG = 'eks-endpoint-guard/exempt';
@@ -146,7 +147,7 @@ export function parsePolicy(text: string, source: string): LoadedPolicy {
   try {
     data = JSON.parse(text);
   } catch (error) {
-    throw new PolicyError(source, `not valid JSON (${(error as Error).message})`, { cause: error });
+    throw new PolicyError(source, `not valid JSON (${oneLine((error as Error).message)})`, { cause: error });
   }
   return { policy: validatePolicy(data, source), source, digest: policyDigest(text) };
 }
@@ -193,7 +194,7 @@ function describeIssue(issue: z.core.$ZodIssue): string {
         ? 'is required'
         : `expected ${issue.expected}, got ${show(issue.input)}`;
     case 'unrecognized_keys':
-      return `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => JSON.stringify(k)).join(', ')}`;
+      return `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => show(k)).join(', ')}`;
     case 'too_small':
       return issue.origin === 'array'
         ? `needs at least ${issue.minimum} entr${issue.minimum === 1 ? 'y' : 'ies'}`
@@ -216,10 +217,8 @@ function formatPath(path: PropertyKey[]): string {
   }, '');
 }
 
-function show(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  if (typeof value === 'object') return 'an object';
-  const text = JSON.stringify(value) ?? String(value);
-  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+/** Node quotes the text around a JSON syntax error, line breaks included: keep the error one line. */
+function oneLine(text: string): string {
+  const flat = text.replace(/[\s\u0085]+/g, ' ').trim();
+  return flat.length > 160 ? `${flat.slice(0, 157)}...` : flat;
 }

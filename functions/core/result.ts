@@ -64,6 +64,8 @@ export interface CheckResult {
   escalation?: Escalation;
   /** Set once the alert is published. */
   alertMessageId?: string;
-  /** The alert could not be published after retries; the request is retried. */
+  /** The alert could not be published; it was queued and is published from the queue. */
+  alertQueued?: boolean;
+  /** The alert could be neither published nor queued; the request is retried. */
   alertFailed?: boolean;
 }

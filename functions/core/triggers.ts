@@ -1,6 +1,9 @@
 import { createHash } from 'node:crypto';
 import * as z from 'zod/mini';
+import type { Alert } from './alert';
+import { ALERT_MESSAGE_KIND, alertOfMessage } from './alert-message';
 import type { CheckRequest, Trigger } from './check-request';
+import { quote as show } from './quote';
 
 /** Marks the guard's own SQS bodies, so that a stray message on the queue is told apart. */
 export const CHECK_REQUEST_KIND = 'eks-endpoint-guard/check-request';
@@ -18,6 +21,8 @@ export interface TriggerContext {
 
 export type NormalisedItem =
   | { kind: 'check'; request: CheckRequest; messageId?: string }
+  /** An alert whose first publish failed, queued for another try. */
+  | { kind: 'alert'; alert: Alert; messageId?: string; correlationId: string }
   | {
       kind: 'ignored';
       cluster?: string;
@@ -243,6 +248,12 @@ function fromSqsRecord(sqsRecord: unknown, index: number): NormalisedItem {
       problem = 'body is not JSON';
     }
   }
+  if (!problem && field(message, 'kind') === ALERT_MESSAGE_KIND) {
+    const alert = alertOfMessage(message);
+    const correlationId = identifier(field(message, 'correlationId')) ?? messageId ?? fingerprint(sqsRecord);
+    if (typeof alert !== 'string') return compact({ kind: 'alert', alert, messageId, correlationId });
+    problem = alert;
+  }
   if (!problem) problem = checkRequestProblem(message);
   if (!problem) {
     const parsed = CheckRequestSchema.safeParse(field(message, 'request'), { reportInput: true });
@@ -374,15 +385,6 @@ function compact<T extends object>(value: T): T {
 function clip(value: string, max = 60): string {
   const line = value.replace(/[\p{Cc}\u2028\u2029]+/gu, ' ');
   return line.length > max ? `${line.slice(0, max - 3)}...` : line;
-}
-
-function show(value: unknown): string {
-  if (value === undefined) return 'nothing';
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  if (typeof value === 'object') return 'an object';
-  if (typeof value === 'string') return JSON.stringify(clip(value));
-  return clip(String(value));
 }
 
 /** A short stable id for input that carries none of its own. */

@@ -19,6 +19,13 @@ export function observer(logger: Logger, metrics: Metrics) {
       const name = { alert: 'AlertFailures', audit: 'AuditFailures', recheck: 'RecheckFailures' }[part];
       metrics.addMetric(name, MetricUnit.Count, 1);
     },
+    alertRetry(correlationId, error) {
+      logger.error('could not publish a queued alert; the queue redelivers it', {
+        correlationId,
+        error: error as Error,
+      });
+      metrics.addMetric('AlertFailures', MetricUnit.Count, 1);
+    },
   };
 
   function observe(result: CheckResult): void {

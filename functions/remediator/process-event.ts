@@ -57,18 +57,24 @@ export async function processEvent(
 
   for (const item of normalised.items) {
     try {
+      if (item.kind === 'alert') {
+        // Not a decision: the delivery of one made earlier, so it adds no result.
+        await ports.notifier.publish(item.alert);
+        continue;
+      }
       add(await handleItem(item, ports, options));
     } catch (error) {
       if (item.messageId === undefined) throw error;
       response.batchItemFailures.push({ itemIdentifier: item.messageId });
-      add(retryResult(item, ports.clock(), error));
+      if (item.kind !== 'alert') add(retryResult(item, ports.clock(), error));
+      else options.telemetry?.alertRetry?.(item.correlationId, error);
     }
   }
   return response;
 }
 
 async function handleItem(
-  item: NormalisedItem,
+  item: Exclude<NormalisedItem, { kind: 'alert' }>,
   ports: GuardPorts,
   options: ProcessOptions,
 ): Promise<CheckResult> {

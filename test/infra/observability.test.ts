@@ -185,7 +185,7 @@ describe('dashboard', () => {
     // Act
     const shown = widget('Alarms').properties.alarms;
     // Assess
-    expect(alarms).toHaveLength(4);
+    expect(alarms).toHaveLength(5);
     expect([...shown].sort()).toEqual(alarms.sort());
   });
 
@@ -210,7 +210,7 @@ describe('dashboard', () => {
       return `${p.Namespace} ${p.MetricName} ${dimensions.join(',')} ${p.Statistic}/${p.Period}`;
     });
     // Assess
-    expect(alarmed).toHaveLength(4);
+    expect(alarmed).toHaveLength(5);
     for (const metric of alarmed) expect(graphed).toContain(metric);
   });
 

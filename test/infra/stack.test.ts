@@ -448,6 +448,20 @@ describe('alarms', () => {
     });
   });
 
+  test('an alert that could not be published raises an alarm', () => {
+    // Act
+    const alarm = alarmOn({ Namespace: 'EksEndpointGuard', MetricName: 'AlertFailures' });
+    // Assess
+    expect(alarm.Properties).toMatchObject({
+      Dimensions: [{ Name: 'service', Value: 'eks-endpoint-guard' }],
+      Statistic: 'Sum',
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      TreatMissingData: 'notBreaching',
+      AlarmActions: topicAction(),
+    });
+  });
+
   test('a failed decision alerts the topic', () => {
     // Prepare
     const metric = { Namespace: 'EksEndpointGuard', MetricName: 'Decisions' };

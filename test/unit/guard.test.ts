@@ -721,12 +721,38 @@ describe('flip-flop breaker', () => {
 });
 
 describe('delivery', () => {
-  it('still writes the audit record when the alert cannot be published, then asks for a retry', async () => {
+  it('queues the alert when it cannot be published, and records that it did', async () => {
     // Prepare
     givenCluster({ name: 'prod-api' });
     mocks.sns
       .on(PublishCommand)
       .rejects(Object.assign(new Error('SNS down'), { name: 'InternalErrorException' }));
+
+    // Act
+    const result = await check(request('prod-api'));
+
+    // Assess
+    expect(result).toMatchObject({ outcome: 'remediated', alertQueued: true });
+    expect(auditWrites()[0]).toMatchObject({ outcome: 'remediated', alertQueued: true });
+    const bodies = mocks.sqs
+      .commandCalls(SendMessageCommand)
+      .map((c) => JSON.parse(c.args[0].input.MessageBody ?? '{}'));
+    expect(bodies.map((b) => b.kind)).toEqual([
+      'eks-endpoint-guard/alert',
+      'eks-endpoint-guard/check-request',
+    ]);
+    expect(bodies[0].alert.subject).toBe(
+      '[eks-endpoint-guard] prod-api: public endpoint turned off (was open to 0.0.0.0/0)',
+    );
+  });
+
+  it('asks for a retry when the alert can be neither published nor queued, and records that', async () => {
+    // Prepare
+    givenCluster({ name: 'prod-api' });
+    mocks.sns
+      .on(PublishCommand)
+      .rejects(Object.assign(new Error('SNS down'), { name: 'InternalErrorException' }));
+    mocks.sqs.on(SendMessageCommand).rejects(Object.assign(new Error('SQS down'), { name: 'InternalError' }));
 
     // Act
     const outcome = check(request('prod-api'));

@@ -159,11 +159,12 @@ interface Row {
   /** Cells that differ from `expected`. */
   except?: Partial<Record<FaultName, Expected & { recordedAs?: { outcome: string; reason: RegExp } }>>;
   /** Deliveries that must still happen when this call fails. */
-  stillDelivered?: ('alert' | 'audit' | 'audit marked alertFailed')[];
+  stillDelivered?: ('alert' | 'audit' | 'audit marked alertQueued' | 'alert queued')[];
 }
 
 const RETRIED_BEFORE_UPDATE: Expected = { sqs: 'retried', eventbridge: 'retried', updateCalls: 0 };
 const RETRIED_AFTER_UPDATE: Expected = { sqs: 'retried', eventbridge: 'retried', updateCalls: 1 };
+const RECORDED_AFTER_UPDATE: Expected = { sqs: 'recorded', eventbridge: 'recorded', updateCalls: 1 };
 
 const MATRIX: Row[] = [
   {
@@ -224,8 +225,9 @@ const MATRIX: Row[] = [
     command: PublishCommand,
     mockFault: (e) => mocks.sns.on(PublishCommand).rejects(e),
     names: { throttling: 'ThrottledException', server: 'InternalErrorException' },
-    expected: RETRIED_AFTER_UPDATE,
-    stillDelivered: ['audit marked alertFailed'],
+    // The decision stands; the alert goes through the recheck queue, which redelivers it.
+    expected: RECORDED_AFTER_UPDATE,
+    stillDelivered: ['audit marked alertQueued', 'alert queued'],
   },
   {
     call: 'DynamoDB Put (audit record)',
@@ -342,8 +344,21 @@ describe.each(MATRIX.map((row) => [row.call, row] as const))('%s fails', (_call,
     for (const delivery of row.stillDelivered ?? []) {
       if (delivery === 'alert') expect(lastAlert().attributes.cluster).toBe(CLUSTER);
       if (delivery === 'audit') expect(accepted).toHaveLength(1);
-      if (delivery === 'audit marked alertFailed') {
-        expect(accepted).toEqual([expect.objectContaining({ outcome: 'remediated', alertFailed: true })]);
+      if (delivery === 'audit marked alertQueued') {
+        expect(accepted).toEqual([expect.objectContaining({ outcome: 'remediated', alertQueued: true })]);
+      }
+      if (delivery === 'alert queued') {
+        const bodies = mocks.sqs
+          .commandCalls(SendMessageCommand)
+          .map((c) => JSON.parse(c.args[0].input.MessageBody ?? '{}'));
+        expect(bodies).toContainEqual(
+          expect.objectContaining({
+            kind: 'eks-endpoint-guard/alert',
+            alert: expect.objectContaining({
+              attributes: expect.objectContaining({ outcome: 'remediated' }),
+            }),
+          }),
+        );
       }
     }
   });
@@ -436,11 +451,8 @@ describe.each(FAULTS)('sweep, DescribeCluster for one of two clusters fails with
 });
 
 describe('faults the guard should turn into decisions', () => {
-  // BUG: functions/aws/eks.ts describeUpdate does not map ResourceNotFoundException (cluster deleted
-  // while its update was followed, or the update id gone) the way describeCluster does, so guard.ts
-  // followUpdate throws, the message is retried on every receive and ends in the recheck DLQ with an
-  // alarm, instead of ending as `ignored` (cluster gone, DESIGN §2 step 2). Flips when it is mapped.
-  it.failing('ends a follow-up of a cluster deleted meanwhile as ignored, not retried', async () => {
+  // A cluster deleted while its update was followed: nothing is left to follow (DESIGN §2 step 2).
+  it('ends a follow-up of a cluster deleted meanwhile as ignored, not retried', async () => {
     // Prepare
     mocks.eks.on(DescribeUpdateCommand).rejects(awsError('ResourceNotFoundException', 'client', 404));
     mocks.eks.on(DescribeClusterCommand).rejects(awsError('ResourceNotFoundException', 'client', 404));
@@ -453,43 +465,80 @@ describe('faults the guard should turn into decisions', () => {
     expect(accepted).toEqual([expect.objectContaining({ outcome: 'ignored' })]);
   });
 
-  // BUG: guard.ts deliver + the retry contract. When SNS Publish fails after UpdateClusterConfig was
-  // accepted, the audit record says alertFailed and the request is retried; but the retry decides
-  // afresh from the cluster's new state (UPDATING → deferred, later compliant) and the follow-up of the
-  // update is quiet ("already alerted when issued"), so the remediation alert is never published.
-  // Expected: the retry (or the follow-up) publishes the alert the first attempt could not.
-  it.failing.each(PATHS)(
-    '%s: still gets the remediation alert out after the first publish failed',
+  // When SNS Publish fails after UpdateClusterConfig was accepted, retrying the request would decide
+  // afresh on the changed cluster and never re-send the alert: the alert itself is queued instead.
+  it.each(PATHS)('%s: still gets the remediation alert out after the first publish failed', async (path) => {
+    // Prepare
+    givenCluster({ name: CLUSTER, publicAccess: true, privateAccess: false, vpcId: 'vpc-0abc' });
+    mocks.sns
+      .on(PublishCommand)
+      .rejectsOnce(faultError('5xx', { throttling: '', server: 'InternalErrorException' }))
+      .resolves({ MessageId: 'msg-0002' });
+    const event = path === 'sqs' ? sqsEvent() : loadEvent('update-config-open-world.json');
+    const first = await run(event);
+    const queuedAlert = mocks.sqs
+      .commandCalls(SendMessageCommand)
+      .map((call) => call.args[0].input.MessageBody ?? '')
+      .find((body) => body.includes('"kind":"eks-endpoint-guard/alert"'));
+
+    // Act
+    const redelivery = await run({
+      Records: [{ messageId: 'm-alert', eventSource: 'aws:sqs', body: queuedAlert }],
+    });
+
+    // Assess
+    expect(fate(first, path === 'sqs' ? MESSAGE_ID : undefined)).toBe('recorded');
+    expect(redelivery.response?.batchItemFailures).toEqual([]);
+    const published = mocks.sns
+      .commandCalls(PublishCommand)
+      .slice(1)
+      .map((call) => call.args[0].input.MessageAttributes?.outcome?.StringValue);
+    expect(published).toEqual(['remediated']);
+  });
+
+  it.each(PATHS)(
+    '%s: retries the whole request when the alert can be neither published nor queued',
     async (path) => {
       // Prepare
       givenCluster({ name: CLUSTER, publicAccess: true, privateAccess: false, vpcId: 'vpc-0abc' });
       mocks.sns
         .on(PublishCommand)
-        .rejectsOnce(faultError('5xx', { throttling: '', server: 'InternalErrorException' }))
-        .resolves({ MessageId: 'msg-0002' });
-      const event = path === 'sqs' ? sqsEvent() : loadEvent('update-config-open-world.json');
-      const first = await run(event);
-      const followUp = mocks.sqs.commandCalls(SendMessageCommand)[0]?.args[0].input.MessageBody;
-      // EKS took the change: the cluster is updating, then the update succeeds.
-      givenCluster({
-        name: CLUSTER,
-        status: 'UPDATING',
-        publicAccess: true,
-        privateAccess: false,
-        vpcId: 'vpc-0abc',
-      });
+        .rejects(faultError('5xx', { throttling: '', server: 'InternalErrorException' }));
+      mocks.sqs
+        .on(SendMessageCommand)
+        .rejects(faultError('5xx', { throttling: '', server: 'InternalError' }));
 
       // Act
-      await run(event);
-      await run({ Records: [{ messageId: 'm-follow-up', eventSource: 'aws:sqs', body: followUp }] });
+      const outcome = await run(path === 'sqs' ? sqsEvent() : loadEvent('update-config-open-world.json'));
 
       // Assess
-      expect(fate(first, path === 'sqs' ? MESSAGE_ID : undefined)).toBe('retried');
-      const published = mocks.sns
-        .commandCalls(PublishCommand)
-        .slice(1)
-        .map((call) => call.args[0].input.MessageAttributes?.outcome?.StringValue);
-      expect(published).toContain('remediated');
+      expect(fate(outcome, path === 'sqs' ? MESSAGE_ID : undefined)).toBe('retried');
+      expect(accepted).toEqual([expect.objectContaining({ outcome: 'remediated', alertFailed: true })]);
     },
   );
+
+  it('leaves a queued alert on the queue while SNS still fails', async () => {
+    // Prepare
+    mocks.sns
+      .on(PublishCommand)
+      .rejects(faultError('5xx', { throttling: '', server: 'InternalErrorException' }));
+    const body = JSON.stringify({
+      kind: 'eks-endpoint-guard/alert',
+      version: 1,
+      correlationId: 'evt-1',
+      alert: {
+        subject: 's',
+        text: 't',
+        json: {},
+        attributes: { outcome: 'remediated', cluster: CLUSTER, severity: 'warning' },
+      },
+    });
+
+    // Act
+    const outcome = await run({ Records: [{ messageId: 'm-alert', eventSource: 'aws:sqs', body }] });
+
+    // Assess
+    expect(outcome.response?.batchItemFailures).toEqual([{ itemIdentifier: 'm-alert' }]);
+    expect(outcome.response?.results).toEqual([]);
+  });
 });

@@ -451,11 +451,8 @@ describe('any policy parameter, non-compliant cluster, the open-world event', ()
     );
   }, 120_000);
 
-  // BUG: an invalid policy's reason is not one line. functions/core/policy.ts parsePolicy quotes the
-  // JSON.parse message, which repeats the raw text around the error (line breaks included), and
-  // functions/core/cidr.ts cidrProblem quotes the CIDR string as it is ("a\nb"); policy.ts
-  // describeIssue passes that message through. Flips when both are escaped or clipped to one line.
-  it.failing('gives an invalid policy a one-line reason', async () => {
+  // Reasons end up in alert subjects and one-line logs: quoted text is escaped and clipped.
+  it('gives an invalid policy a one-line reason', async () => {
     // Act + Assess
     await fc.assert(
       fc.asyncProperty(anyPolicyArb, async (policy) => {
@@ -466,9 +463,8 @@ describe('any policy parameter, non-compliant cluster, the open-world event', ()
     );
   }, 120_000);
 
-  // BUG (policy.ts parsePolicy): the most common broken policy, pretty-printed JSON with a typo,
-  // gives a reason spanning two lines.
-  it.failing('gives pretty-printed JSON with a syntax error a one-line reason', async () => {
+  // The most common broken policy: pretty-printed JSON with a typo.
+  it('gives pretty-printed JSON with a syntax error a one-line reason', async () => {
     // Act
     const result = await decideUnder('{\n  "version": 1,\n  "publicAccess": disabled\n}');
 
@@ -477,8 +473,7 @@ describe('any policy parameter, non-compliant cluster, the open-world event', ()
     expect(result.reason).not.toContain('\n');
   });
 
-  // BUG (cidr.ts cidrProblem): a CIDR with a trailing line break gives a reason spanning two lines.
-  it.failing('gives a CIDR with a trailing line break a one-line reason', async () => {
+  it('gives a CIDR with a trailing line break a one-line reason', async () => {
     // Act
     const result = await decideUnder({
       version: 1,

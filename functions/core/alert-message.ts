@@ -1,0 +1,33 @@
+import * as z from 'zod/mini';
+import type { Alert } from './alert';
+import { OUTCOMES } from './outcome';
+
+/**
+ * An alert that could not be published when its decision was made travels through the recheck
+ * queue instead, so that a failing SNS publish delays it but never loses it: the queue redelivers
+ * it until it is published or reaches the dead-letter queue, whose alarm someone sees.
+ */
+export const ALERT_MESSAGE_KIND = 'eks-endpoint-guard/alert';
+
+const AlertSchema: z.ZodMiniType<Alert> = z.object({
+  subject: z.string().check(z.minLength(1), z.maxLength(100)),
+  text: z.string(),
+  json: z.record(z.string(), z.unknown()),
+  attributes: z.object({
+    outcome: z.enum(OUTCOMES),
+    cluster: z.string(),
+    severity: z.enum(['info', 'warning', 'critical']),
+  }),
+});
+
+export function alertMessage(alert: Alert, correlationId: string): string {
+  return JSON.stringify({ kind: ALERT_MESSAGE_KIND, version: 1, correlationId, alert });
+}
+
+/** The alert a queue message carries, or why it cannot be read (one line). */
+export function alertOfMessage(message: unknown): Alert | string {
+  const parsed = AlertSchema.safeParse((message as { alert?: unknown } | null)?.alert);
+  if (parsed.success) return parsed.data;
+  const [issue] = parsed.error.issues;
+  return `alert.${issue?.path.join('.') ?? ''}: not a valid alert`;
+}
