@@ -1,24 +1,38 @@
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { type BuildOptions, build, type Metafile, type Plugin } from 'esbuild';
+import { retarget } from '../functions/cli/sandbox';
 import { bundleChild, runChild } from './lib/child';
-import { awsEnv, NOWHERE, REGION, ROOT, tmpDir } from './lib/env';
+import { awsEnv, EMULATOR_ACCOUNT, NOWHERE, REGION, ROOT, tmpDir } from './lib/env';
+import { startMoto } from './lib/moto';
 import { type BenchContext, environmentTable, publish, table } from './lib/report';
 import { kb, ms, msRange, type Summary, summarize } from './lib/stats';
+import {
+  COMPLIANT,
+  clusterNames,
+  createClusters,
+  createWorld,
+  OPEN_TO_THE_WORLD,
+  POLICY_ENFORCE,
+  type World,
+} from './lib/world';
 
 /**
  * Cold start of the remediator Lambda: its bundle built exactly as the stack's NodejsFunction
- * builds it (verified against `cdk synth` in a full run), its size, and the time a fresh Node
- * process takes to load it and to handle one event that needs no AWS call.
+ * builds it (compared with `cdk synth` in a full run), its size, what it is made of, and the time a
+ * fresh Node process takes to load it and handle a first event: one that needs no AWS call, and
+ * real ones against the emulator (the SDK clients are loaded on first use).
  */
 
 const ENTRY = join(ROOT, 'functions', 'remediator', 'handler.ts');
 const NO_OP_EVENT = join(ROOT, 'events', 'update-config-failed.json');
+const CHANGE_EVENT = join(ROOT, 'events', 'update-config-open-world.json');
 const INIT_TARGET_MS = 100;
 const SIZE_TARGET_BYTES = 250_000;
+const MAPS = '--enable-source-maps';
 
 interface StackBundling {
   runtime: string;
@@ -47,7 +61,7 @@ async function stackBundling(): Promise<StackBundling> {
 interface Variant {
   key: string;
   label: string;
-  /** Changes to the stack's options, for the what-if variants. */
+  /** What differs from the stack's options (what-if variants only). */
   change?: string;
   sdkExternal: boolean;
   plugins?: Plugin[];
@@ -58,7 +72,6 @@ interface Variant {
 
 interface Built {
   variant: Variant;
-  dir: string;
   file: string;
   bytes: number;
   gzipBytes: number;
@@ -68,7 +81,7 @@ interface Built {
   sha256: string;
 }
 
-/** The esbuild options NodejsFunction passes (`--bundle --target --platform=node --format=cjs --minify --sourcemap --external:…`). */
+/** The options NodejsFunction passes to esbuild (`--bundle --target --platform=node --format=cjs --minify --sourcemap --external:…`). */
 function stackOptions(stack: StackBundling, variant: Variant, outfile: string): BuildOptions {
   return {
     entryPoints: [ENTRY],
@@ -91,15 +104,13 @@ function stackOptions(stack: StackBundling, variant: Variant, outfile: string): 
 
 async function buildVariant(stack: StackBundling, variant: Variant): Promise<Built> {
   // Under the repository root, so that an external @aws-sdk resolves from node_modules.
-  const dir = tmpDir('cold-start', variant.key);
-  const file = join(dir, 'index.js');
+  const file = join(tmpDir('cold-start', variant.key), 'index.js');
   const result = await build(stackOptions(stack, variant, file));
   if (!result.metafile) throw new Error('esbuild returned no metafile');
   const code = readFileSync(file);
   const map = readFileSync(`${file}.map`);
   return {
     variant,
-    dir,
     file,
     bytes: code.length,
     gzipBytes: gzipSync(code).length,
@@ -110,7 +121,9 @@ async function buildVariant(stack: StackBundling, variant: Variant): Promise<Bui
   };
 }
 
-/** What-if: `import * as z from 'zod'` instead of `import { z } from 'zod'` (lets esbuild drop unused zod). */
+// ---- What-if variants: the stack's options with one change, made at bundle time. ----
+
+/** `import * as z from 'zod'` instead of `import { z } from 'zod'` (lets esbuild drop the unused parts). */
 const zodNamespacePlugin: Plugin = {
   name: 'what-if-zod-namespace',
   setup(pluginBuild) {
@@ -124,7 +137,7 @@ const zodNamespacePlugin: Plugin = {
   },
 };
 
-/** What-if: no X-Ray tracing (Powertools Tracer and its middleware replaced by no-ops). */
+/** No X-Ray tracing: Powertools Tracer and its middleware replaced by no-ops. */
 const noTracerPlugin: Plugin = {
   name: 'what-if-no-tracer',
   setup(pluginBuild) {
@@ -133,8 +146,10 @@ const noTracerPlugin: Plugin = {
       namespace: 'no-tracer',
     }));
     pluginBuild.onLoad({ filter: /.*/, namespace: 'no-tracer' }, () => ({
-      contents:
-        'export class Tracer { captureAWSv3Client(client) { return client; } }\nexport const captureLambdaHandler = () => ({ before: () => undefined });\n',
+      contents: [
+        'export class Tracer { captureAWSv3Client(client) { return client; } }',
+        'export const captureLambdaHandler = () => ({ before: () => undefined });',
+      ].join('\n'),
       loader: 'js',
     }));
   },
@@ -147,23 +162,19 @@ const DEFERRABLE_CLIENTS: Record<string, string[]> = {
   '@aws-sdk/client-sqs': ['SQSClient', 'SendMessageCommand'],
 };
 
-/**
- * What-if: EC2, SNS and SQS not loaded at initialisation (they are used only to check a VPC before
- * turning the public endpoint off, to alert and to defer). Replaced by inert classes, which is the
- * most a lazy `import()` of them could save; a no-op event never calls them.
- */
-const deferClientsPlugin: Plugin = {
-  name: 'what-if-deferred-clients',
+/** EC2, SNS and SQS left out of the bundle (inert classes): the most a separate lazy chunk could save. */
+const noRareClientsPlugin: Plugin = {
+  name: 'what-if-no-rare-clients',
   setup(pluginBuild) {
     const names = Object.keys(DEFERRABLE_CLIENTS).map((n) => n.replace(/[/-]/g, '\\$&'));
     pluginBuild.onResolve({ filter: new RegExp(`^(${names.join('|')})$`) }, (args) => ({
       path: args.path,
-      namespace: 'deferred-client',
+      namespace: 'no-rare-clients',
     }));
-    pluginBuild.onLoad({ filter: /.*/, namespace: 'deferred-client' }, (args) => ({
+    pluginBuild.onLoad({ filter: /.*/, namespace: 'no-rare-clients' }, (args) => ({
       contents: [
         'class Inert { constructor(input) { this.input = input; this.middlewareStack = { add() {}, use() {} }; }',
-        "  send() { return Promise.reject(new Error('not loaded in this what-if bundle')); } destroy() {} }",
+        "  send() { return Promise.reject(new Error('not in this what-if bundle')); } destroy() {} }",
         ...(DEFERRABLE_CLIENTS[args.path] ?? []).map((name) => `export class ${name} extends Inert {}`),
       ].join('\n'),
       loader: 'js',
@@ -171,150 +182,81 @@ const deferClientsPlugin: Plugin = {
   },
 };
 
-function mainVariants(stack: StackBundling): Variant[] {
-  const deployed = stack.bundleAwsSdk ? 'SDK bundled (as deployed)' : 'SDK bundled';
-  const runtime = stack.bundleAwsSdk ? 'runtime SDK (external)' : 'runtime SDK (external, as deployed)';
-  return [
-    { key: 'sdk-bundled', label: deployed, sdkExternal: false },
-    { key: 'sdk-external', label: runtime, sdkExternal: true },
-  ];
+interface WhatIf {
+  key: string;
+  label: string;
+  change: string;
+  /** Applied to the deployed configuration, or to the SDK-bundled one. */
+  base: 'deployed' | 'sdk-bundled';
+  plugins?: Plugin[];
+  mainFields?: string[];
+  sourcesContent?: boolean;
 }
 
-const WHAT_IF: Variant[] = [
+const WHAT_IF: WhatIf[] = [
   {
-    key: 'zod-ns',
-    label: 'SDK bundled, zod namespace import',
-    change: "`import * as z from 'zod'` in config.ts, core/policy.ts, core/triggers.ts",
-    sdkExternal: false,
+    key: 'no-tracer',
+    label: 'no Powertools Tracer',
+    change: 'Tracer and its middleware removed (no X-Ray subsegments; Lambda still traces the invocation)',
+    base: 'deployed',
+    plugins: [noTracerPlugin],
+  },
+  {
+    key: 'no-sources-content',
+    label: 'source map without sources',
+    change: 'bundling `sourcesContent: false` (the map keeps the mappings, not a copy of every source)',
+    base: 'deployed',
+    sourcesContent: false,
+  },
+  {
+    key: 'zod-namespace',
+    label: 'zod namespace import',
+    change: "`import * as z from 'zod'` instead of `import { z } from 'zod'`",
+    base: 'deployed',
     plugins: [zodNamespacePlugin],
   },
   {
     key: 'esm-sdk',
     label: 'SDK bundled from its ES modules',
-    change: "bundling `mainFields: ['module', 'main']` (tree-shakes the SDK clients)",
-    sdkExternal: false,
+    change:
+      "`bundleAwsSDK: true` with `mainFields: ['module', 'main']` (esbuild can then tree-shake the clients)",
+    base: 'sdk-bundled',
     mainFields: ['module', 'main'],
   },
   {
-    key: 'esm-sdk-zod-ns-no-tracer',
-    label: 'SDK bundled (ES modules), zod namespace, no tracer',
-    change: 'the two above, and no Powertools Tracer (X-Ray)',
-    sdkExternal: false,
+    key: 'esm-sdk-no-tracer',
+    label: 'SDK bundled from ES modules, no tracer',
+    change: 'the row above, and no Powertools Tracer',
+    base: 'sdk-bundled',
     mainFields: ['module', 'main'],
-    plugins: [zodNamespacePlugin, noTracerPlugin],
+    plugins: [noTracerPlugin],
   },
   {
-    key: 'no-sources-content',
-    label: 'SDK bundled, source map without sources',
-    change: 'bundling `sourcesContent: false` (the map keeps the mappings, not a copy of every source)',
-    sdkExternal: false,
-    sourcesContent: false,
-  },
-  {
-    key: 'deferred-clients',
-    label: 'SDK bundled, EC2/SNS/SQS not loaded at init',
-    change: 'EC2, SNS and SQS clients stubbed (upper bound of loading them lazily)',
-    sdkExternal: false,
-    plugins: [deferClientsPlugin],
-  },
-  {
-    key: 'esm-sdk-zod-ns-no-tracer-deferred',
-    label: 'all four bundled-SDK changes',
-    change: 'ES modules + zod namespace + no tracer + EC2/SNS/SQS not loaded at init',
-    sdkExternal: false,
-    mainFields: ['module', 'main'],
-    plugins: [zodNamespacePlugin, noTracerPlugin, deferClientsPlugin],
-  },
-  {
-    key: 'external-zod-ns',
-    label: 'runtime SDK, zod namespace import',
-    change: 'SDK external + zod namespace import',
-    sdkExternal: true,
-    plugins: [zodNamespacePlugin],
-  },
-  {
-    key: 'external-zod-ns-no-tracer',
-    label: 'runtime SDK, zod namespace, no tracer',
-    change: 'SDK external + zod namespace import + no Powertools Tracer',
-    sdkExternal: true,
-    plugins: [zodNamespacePlugin, noTracerPlugin],
+    key: 'sdk-no-rare-clients',
+    label: 'SDK bundled, without EC2/SNS/SQS',
+    change:
+      '`bundleAwsSDK: true`, EC2, SNS and SQS left out (the most loading them from a separate file could save)',
+    base: 'sdk-bundled',
+    plugins: [noRareClientsPlugin],
   },
 ];
 
-/** One dependency alone, to attribute load time (shared SDK code is counted in each SDK row). */
-const ATTRIBUTION: { label: string; source: string }[] = [
-  {
-    label: '@aws-sdk/client-ec2',
-    source: "import { EC2Client } from '@aws-sdk/client-ec2'; new EC2Client({});",
-  },
-  {
-    label: '@aws-sdk/client-ssm',
-    source: "import { SSMClient } from '@aws-sdk/client-ssm'; new SSMClient({});",
-  },
-  {
-    label: '@aws-sdk/client-eks',
-    source: "import { EKSClient } from '@aws-sdk/client-eks'; new EKSClient({});",
-  },
-  {
-    label: '@aws-sdk/client-dynamodb + lib-dynamodb',
-    source:
-      "import { DynamoDBClient } from '@aws-sdk/client-dynamodb'; import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'; DynamoDBDocumentClient.from(new DynamoDBClient({}));",
-  },
-  {
-    label: '@aws-sdk/client-sns',
-    source: "import { SNSClient } from '@aws-sdk/client-sns'; new SNSClient({});",
-  },
-  {
-    label: '@aws-sdk/client-sqs',
-    source: "import { SQSClient } from '@aws-sdk/client-sqs'; new SQSClient({});",
-  },
-  {
-    label: 'all six clients (functions/aws/clients.ts)',
-    source: "import { createAwsClients } from './functions/aws/clients'; createAwsClients('us-east-1');",
-  },
-  {
-    label: 'zod, `import { z }` (as in the code)',
-    source: "import { z } from 'zod'; z.object({ a: z.string().min(1) }).parse({ a: 'x' });",
-  },
-  {
-    label: 'zod, `import * as z`',
-    source: "import * as z from 'zod'; z.object({ a: z.string().min(1) }).parse({ a: 'x' });",
-  },
-  {
-    label: 'Powertools Logger + middleware',
-    source:
-      "import { Logger } from '@aws-lambda-powertools/logger'; import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware'; injectLambdaContext(new Logger());",
-  },
-  {
-    label: 'Powertools Metrics + middleware',
-    source:
-      "import { Metrics } from '@aws-lambda-powertools/metrics'; import { logMetrics } from '@aws-lambda-powertools/metrics/middleware'; logMetrics(new Metrics({ namespace: 'x' }));",
-  },
-  {
-    label: 'Powertools Tracer + middleware (X-Ray SDK)',
-    source:
-      "import { Tracer } from '@aws-lambda-powertools/tracer'; import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware'; captureLambdaHandler(new Tracer());",
-  },
-  {
-    label: 'Powertools Parameters (SSMProvider, with its SSM client)',
-    source: "import { SSMProvider } from '@aws-lambda-powertools/parameters/ssm'; new SSMProvider();",
-  },
-  { label: '@middy/core', source: "import middy from '@middy/core'; middy(() => undefined);" },
-];
+// ---- Measurement ----
 
 interface ProbeResult {
   bootMs: number;
   loadMs: number;
-  invokeMs: number;
   loadCpuMs: number;
-  invokeCpuMs: number;
+  invokeMs?: number;
+  invokeCpuMs?: number;
   outcome: string;
-  rssKib?: number;
+  secondMs?: number;
+  secondOutcome?: string;
 }
 
-/** The function's environment as the stack sets it, with AWS pointed at a dead loopback port. */
-function lambdaEnv(nodeOptions: string | undefined): NodeJS.ProcessEnv {
-  const base = awsEnv(NOWHERE);
+/** The function's environment as the stack sets it, with AWS pointed at the emulator or a dead loopback port. */
+function lambdaEnv(nodeOptions: string | undefined, world?: World): NodeJS.ProcessEnv {
+  const base = awsEnv(world?.endpoint ?? NOWHERE);
   const env: NodeJS.ProcessEnv = {
     PATH: base.PATH,
     HOME: base.HOME,
@@ -324,6 +266,7 @@ function lambdaEnv(nodeOptions: string | undefined): NodeJS.ProcessEnv {
     TOPIC_ARN: 'arn:aws:sns:us-east-1:123456789012:eks-endpoint-guard-alerts',
     RECHECK_QUEUE_URL: 'http://127.0.0.1:9/123456789012/eks-endpoint-guard-recheck',
     AUDIT_TABLE_NAME: 'eks-endpoint-guard-audit',
+    ...(world ? world.env : {}),
     GUARD_ROLE_ARN: 'arn:aws:iam::123456789012:role/eks-endpoint-guard-remediator',
     POLICY_CACHE_SECONDS: '60',
     RECHECK_DEADLINE_MINUTES: '120',
@@ -339,34 +282,44 @@ function lambdaEnv(nodeOptions: string | undefined): NodeJS.ProcessEnv {
   return env;
 }
 
+interface Case {
+  key: string;
+  bundle: string;
+  nodeOptions?: string;
+  world?: World;
+  /** The event files of run `run` (the second one is handled warm, by the same process). */
+  events(run: number): string[];
+  expect: string[];
+}
+
 interface Measured {
   /** From process start to the probe's first line: Node's own start, not the bundle's. */
   boot: Summary;
   load: Summary;
   invoke: Summary;
   total: Summary;
-  /** CPU time of load + first invocation. */
+  /** CPU time (all threads) of load + first invocation. */
   cpu: Summary;
+  second: Summary;
   outcomes: Set<string>;
 }
 
 /**
  * Runs each case `runs` times, interleaved (case A, B, C, A, B, C, …) so that a busy moment on the
- * machine hits every case alike. One fresh process per run.
+ * machine hits every case alike. One fresh process per run; every outcome is checked.
  */
-async function measure(
-  probe: string,
-  cases: { key: string; bundle: string; nodeOptions?: string }[],
-  runs: number,
-  log: (text: string) => void,
-): Promise<Map<string, Measured>> {
+async function measure(probe: string, cases: Case[], runs: number, log: (text: string) => void) {
   const samples = new Map(cases.map((c) => [c.key, [] as ProbeResult[]]));
   for (let run = 0; run < runs; run++) {
     for (const c of cases) {
-      const { result } = await runChild<ProbeResult>(probe, [c.bundle, NO_OP_EVENT], {
-        env: lambdaEnv(c.nodeOptions),
+      const { result } = await runChild<ProbeResult>(probe, [c.bundle, ...c.events(run)], {
+        env: lambdaEnv(c.nodeOptions, c.world),
         timeoutMs: 60_000,
       });
+      const outcomes = [result.outcome, ...(result.secondOutcome ? [result.secondOutcome] : [])];
+      if (c.expect.length > 0 && outcomes.join() !== c.expect.join()) {
+        throw new Error(`${c.key}: the events ended ${outcomes.join(', ')}, expected ${c.expect.join(', ')}`);
+      }
       samples.get(c.key)?.push(result);
     }
     if ((run + 1) % 5 === 0 || run + 1 === runs)
@@ -377,20 +330,25 @@ async function measure(
     measured.set(key, {
       boot: summarize(results.map((r) => r.bootMs)),
       load: summarize(results.map((r) => r.loadMs)),
-      invoke: summarize(results.map((r) => r.invokeMs)),
-      total: summarize(results.map((r) => r.loadMs + r.invokeMs)),
-      cpu: summarize(results.map((r) => r.loadCpuMs + r.invokeCpuMs)),
+      invoke: summarize(results.map((r) => r.invokeMs ?? 0)),
+      total: summarize(results.map((r) => r.loadMs + (r.invokeMs ?? 0))),
+      cpu: summarize(results.map((r) => r.loadCpuMs + (r.invokeCpuMs ?? 0))),
+      second: summarize(results.map((r) => r.secondMs ?? Number.NaN).filter((v) => !Number.isNaN(v))),
       outcomes: new Set(results.map((r) => r.outcome)),
     });
   }
   return measured;
 }
 
+// ---- What the bundle is made of ----
+
+function entryOutput(built: Built) {
+  return Object.values(built.metafile.outputs).find((o) => o.entryPoint !== undefined);
+}
+
 /** Bytes in the output per input file, largest first. */
 function topInputs(built: Built, count: number): { path: string; bytes: number }[] {
-  const output = Object.values(built.metafile.outputs).find((o) => o.entryPoint !== undefined);
-  if (!output) return [];
-  return Object.entries(output.inputs)
+  return Object.entries(entryOutput(built)?.inputs ?? {})
     .map(([path, info]) => ({ path, bytes: info.bytesInOutput }))
     .sort((a, b) => b.bytes - a.bytes)
     .slice(0, count);
@@ -403,10 +361,8 @@ function packageOf(path: string): string {
 
 /** Output bytes per package, largest first, with the import chain that first pulls the package in. */
 function topPackages(built: Built, count: number): { name: string; bytes: number; via: string }[] {
-  const output = Object.values(built.metafile.outputs).find((o) => o.entryPoint !== undefined);
-  if (!output) return [];
   const bytes = new Map<string, number>();
-  for (const [path, info] of Object.entries(output.inputs)) {
+  for (const [path, info] of Object.entries(entryOutput(built)?.inputs ?? {})) {
     const name = packageOf(path);
     bytes.set(name, (bytes.get(name) ?? 0) + info.bytesInOutput);
   }
@@ -438,6 +394,18 @@ function topPackages(built: Built, count: number): { name: string; bytes: number
     .map(([name, size]) => ({ name, bytes: size, via: via(name) }));
 }
 
+function packageTable(built: Built, count: number): string {
+  return table(
+    ['package', 'bytes in output', 'share', 'pulled in by'],
+    topPackages(built, count).map((p) => [
+      `\`${p.name}\``,
+      kb(p.bytes),
+      `${((p.bytes / built.bytes) * 100).toFixed(1)} %`,
+      p.via || '(the entry itself)',
+    ]),
+  );
+}
+
 /** Full run: `cdk synth` and compare the function asset with our bundle, byte for byte. */
 function compareWithSynth(ours: Built, log: (text: string) => void): string {
   const outdir = tmpDir('cold-start', 'synth');
@@ -449,14 +417,16 @@ function compareWithSynth(ours: Built, log: (text: string) => void): string {
     encoding: 'utf8',
     timeout: 300_000,
   });
-  if (synth.status !== 0)
+  if (synth.status !== 0) {
     return `could not compare: cdk synth failed (${synth.stderr.trim().split('\n').pop()})`;
+  }
   const assets = readdirSync(outdir)
     .filter((name) => name.startsWith('asset.'))
     .map((name) => join(outdir, name, 'index.js'))
     .filter((file) => existsSync(file));
-  const hashes = assets.map((file) => createHash('sha256').update(readFileSync(file)).digest('hex'));
-  const same = hashes.includes(ours.sha256);
+  const same = assets.some(
+    (file) => createHash('sha256').update(readFileSync(file)).digest('hex') === ours.sha256,
+  );
   const size = assets.map((file) => statSync(file).size).sort((a, b) => b - a)[0] ?? 0;
   rmSync(outdir, { recursive: true, force: true });
   return same
@@ -464,91 +434,234 @@ function compareWithSynth(ours: Built, log: (text: string) => void): string {
     : `differs from the \`cdk synth\` asset (largest asset ${kb(size)}): the options here no longer match the stack`;
 }
 
+// ---- First real events ----
+
+interface RealEvents {
+  world: World;
+  /** Per run: two events for compliant clusters, two for clusters open to the world. */
+  check(run: number): string[];
+  remediate(run: number): string[];
+}
+
+/** Fresh clusters for every run, so that no run sees the audit history of another. */
+async function realEvents(endpoint: string, runs: number, variants: number): Promise<RealEvents> {
+  const world = await createWorld(endpoint, POLICY_ENFORCE);
+  const count = runs * variants * 2;
+  const compliant = clusterNames('cold-ok', 0, count);
+  const open = clusterNames('cold-open', 0, count);
+  await createClusters(world, [...compliant, ...open], (index) =>
+    index < count ? COMPLIANT : OPEN_TO_THE_WORLD,
+  );
+  const template = JSON.parse(readFileSync(CHANGE_EVENT, 'utf8')) as unknown;
+  const dir = tmpDir('cold-start', 'events');
+  const used = new Map<string, number>();
+  const eventFiles = (names: string[], key: string) => {
+    const next = used.get(key) ?? 0;
+    used.set(key, next + 2);
+    return names.slice(next, next + 2).map((cluster) => {
+      const file = join(dir, `${cluster}.json`);
+      writeFileSync(
+        file,
+        JSON.stringify(retarget(template, { cluster, account: EMULATOR_ACCOUNT, region: REGION })),
+      );
+      return file;
+    });
+  };
+  return {
+    world,
+    check: () => eventFiles(compliant, 'check'),
+    remediate: () => eventFiles(open, 'remediate'),
+  };
+}
+
+// ---- The benchmark ----
+
 export async function coldStart(ctx: BenchContext): Promise<void> {
   const runs = ctx.quick ? 10 : 20;
   const stack = await stackBundling();
   ctx.log(`runtime ${stack.runtime} → esbuild target ${stack.target}; BUNDLE_AWS_SDK=${stack.bundleAwsSdk}`);
   const probe = bundleChild('cold-start');
 
-  const variants = mainVariants(stack);
-  const built: Built[] = [];
-  for (const variant of variants) built.push(await buildVariant(stack, variant));
-  const deployed = built.find((b) => b.variant.sdkExternal !== stack.bundleAwsSdk) ?? (built[0] as Built);
+  const deployedVariant: Variant = {
+    key: stack.bundleAwsSdk ? 'sdk-bundled' : 'sdk-external',
+    label: stack.bundleAwsSdk ? 'SDK bundled (as deployed)' : 'runtime SDK (as deployed)',
+    sdkExternal: !stack.bundleAwsSdk,
+  };
+  const otherVariant: Variant = {
+    key: stack.bundleAwsSdk ? 'sdk-external' : 'sdk-bundled',
+    label: stack.bundleAwsSdk
+      ? 'runtime SDK (`BUNDLE_AWS_SDK = false`)'
+      : 'SDK bundled (`BUNDLE_AWS_SDK = true`)',
+    sdkExternal: stack.bundleAwsSdk,
+  };
+  const deployed = await buildVariant(stack, deployedVariant);
+  const other = await buildVariant(stack, otherVariant);
+  const built = [deployed, other];
 
-  ctx.log(`initialisation: ${runs} fresh processes per case`);
-  const cases = [
-    { key: 'baseline', bundle: '-' },
-    ...built.flatMap((b) => [
-      { key: `${b.variant.key}+maps`, bundle: b.file, nodeOptions: '--enable-source-maps' },
-      // Without the flag the stack sets: a full run only (keeps the quick run short).
-      ...(ctx.quick ? [] : [{ key: b.variant.key, bundle: b.file }]),
-    ]),
-  ];
-  const measured = await measure(probe, cases, runs, ctx.log);
-  for (const [key, m] of measured) {
-    if (key !== 'baseline' && (m.outcomes.size !== 1 || !m.outcomes.has('ignored'))) {
-      throw new Error(`${key}: the no-op event ended ${[...m.outcomes].join(', ')}, expected ignored`);
-    }
-  }
-
-  let whatIf: { built: Built; m: Measured }[] = [];
-  let attribution: { label: string; bytes: number; load: Summary; cpu: Summary }[] = [];
+  const moto = await startMoto({ fastCreateCluster: true });
   let synthCheck = 'not compared in a quick run';
-  if (!ctx.quick) {
-    synthCheck = compareWithSynth(deployed, ctx.log);
-    ctx.log(`  ${synthCheck}`);
-    ctx.log('what-if variants (the stack options with one change each)');
-    const whatIfBuilt: Built[] = [];
-    for (const variant of WHAT_IF) whatIfBuilt.push(await buildVariant(stack, variant));
-    const whatIfMeasured = await measure(
-      probe,
-      whatIfBuilt.map((b) => ({ key: b.variant.key, bundle: b.file, nodeOptions: '--enable-source-maps' })),
-      Math.max(10, runs / 2),
-      ctx.log,
+  let initRows: string[][] = [];
+  let realRows: string[][] = [];
+  let bootTime = 'n/a';
+  let whatIfRows: string[][] = [];
+  const noEffect: string[] = [];
+  let attribution: { label: string; bytes: number; load: Summary; cpu: Summary }[] = [];
+  try {
+    // A quick run measures real events on the deployed bundle only.
+    const realVariants = ctx.quick ? [deployed] : built;
+    const real = await realEvents(moto.endpoint, runs, realVariants.length);
+    ctx.log(`initialisation: ${runs} fresh processes per case`);
+    const cases: Case[] = [
+      { key: 'baseline', bundle: '-', events: () => [NO_OP_EVENT], expect: [] },
+      ...built.flatMap((b) => [
+        {
+          key: `${b.variant.key}+maps`,
+          bundle: b.file,
+          nodeOptions: MAPS,
+          events: () => [NO_OP_EVENT],
+          expect: ['ignored'],
+        },
+        // Without the flag the stack sets: a full run only (keeps the quick run short).
+        ...(ctx.quick
+          ? []
+          : [{ key: b.variant.key, bundle: b.file, events: () => [NO_OP_EVENT], expect: ['ignored'] }]),
+      ]),
+      ...realVariants.flatMap((b) => [
+        {
+          key: `${b.variant.key}+check`,
+          bundle: b.file,
+          nodeOptions: MAPS,
+          world: real.world,
+          events: real.check,
+          expect: ['compliant', 'compliant'],
+        },
+        {
+          key: `${b.variant.key}+remediate`,
+          bundle: b.file,
+          nodeOptions: MAPS,
+          world: real.world,
+          events: real.remediate,
+          expect: ['remediated', 'remediated'],
+        },
+      ]),
+    ];
+    const measured = await measure(probe, cases, runs, ctx.log);
+    bootTime = msRange((measured.get('baseline') as Measured).boot);
+    initRows = built.flatMap((b) =>
+      (ctx.quick ? [true] : [true, false]).map((maps) => {
+        const m = measured.get(maps ? `${b.variant.key}+maps` : b.variant.key) as Measured;
+        return [
+          b.variant.label,
+          maps ? `\`${MAPS}\` (as the stack sets)` : 'none',
+          msRange(m.load),
+          msRange(m.invoke),
+          `${ms(m.total.median)} (p95 ${ms(m.total.p95)})`,
+          ms(m.cpu.median),
+          m.total.median <= INIT_TARGET_MS
+            ? `yes, ${ms(INIT_TARGET_MS - m.total.median)} ms to spare`
+            : `no, +${ms(m.total.median - INIT_TARGET_MS)} ms (${(m.total.median / INIT_TARGET_MS).toFixed(1)}×)`,
+        ];
+      }),
     );
-    whatIf = whatIfBuilt.map((b) => ({ built: b, m: whatIfMeasured.get(b.variant.key) as Measured }));
-    for (const { built: b, m } of whatIf) {
-      if (!m.outcomes.has('ignored') || m.outcomes.size !== 1) {
-        throw new Error(`${b.variant.key}: the no-op event ended ${[...m.outcomes].join(', ')}`);
+    realRows = realVariants.flatMap((b) =>
+      (['check', 'remediate'] as const).map((kind) => {
+        const m = measured.get(`${b.variant.key}+${kind}`) as Measured;
+        return [
+          b.variant.label,
+          kind === 'check' ? 'compliant cluster → `compliant`' : 'open cluster → `remediated`',
+          msRange(m.load),
+          msRange(m.invoke),
+          msRange(m.second),
+          ms(m.invoke.median - m.second.median),
+          ms(m.load.median + m.invoke.median),
+        ];
+      }),
+    );
+
+    if (!ctx.quick) {
+      synthCheck = compareWithSynth(deployed, ctx.log);
+      ctx.log(`  ${synthCheck}`);
+      ctx.log('what-if variants');
+      const whatIf: Built[] = [];
+      for (const w of WHAT_IF) {
+        const base = w.base === 'deployed' ? deployedVariant : { ...deployedVariant, sdkExternal: false };
+        const b = await buildVariant(stack, {
+          key: `what-if-${w.key}`,
+          label: w.label,
+          change: w.change,
+          sdkExternal: base.sdkExternal,
+          plugins: w.plugins ?? [],
+          ...(w.mainFields ? { mainFields: w.mainFields } : {}),
+          ...(w.sourcesContent === false ? { sourcesContent: false } : {}),
+        });
+        const reference = w.base === 'deployed' ? deployed : built.find((x) => !x.variant.sdkExternal);
+        // A change the code already has builds the same bytes: listed, not measured.
+        if (reference && b.sha256 === reference.sha256 && b.mapBytes === reference.mapBytes)
+          noEffect.push(`${w.label} (${w.change})`);
+        else whatIf.push(b);
       }
+      const whatIfMeasured = await measure(
+        probe,
+        whatIf.map((b) => ({
+          key: b.variant.key,
+          bundle: b.file,
+          nodeOptions: MAPS,
+          events: () => [NO_OP_EVENT],
+          expect: ['ignored'],
+        })),
+        Math.max(10, runs / 2),
+        ctx.log,
+      );
+      const sdkBundled = built.find((x) => !x.variant.sdkExternal) as Built;
+      const referenceRow = (b: Built, note: string) => {
+        const m = measured.get(`${b.variant.key}+maps`) as Measured;
+        return [
+          b.variant.label,
+          note,
+          kb(b.bytes),
+          kb(b.gzipBytes),
+          kb(b.mapBytes),
+          msRange(m.load),
+          ms(m.total.median),
+          ms(m.cpu.median),
+        ];
+      };
+      whatIfRows = [
+        referenceRow(deployed, 'none: the stack as it is (from the tables above)'),
+        ...whatIf
+          .filter((b) => WHAT_IF.find((w) => `what-if-${w.key}` === b.variant.key)?.base === 'deployed')
+          .map((b) => whatIfRow(b, whatIfMeasured)),
+        ...(sdkBundled === deployed
+          ? []
+          : [referenceRow(sdkBundled, '`bundleAwsSDK: true` (from the tables above)')]),
+        ...whatIf
+          .filter((b) => WHAT_IF.find((w) => `what-if-${w.key}` === b.variant.key)?.base === 'sdk-bundled')
+          .map((b) => whatIfRow(b, whatIfMeasured)),
+      ];
+      ctx.log('attribution: each dependency bundled alone');
+      attribution = await attribute(stack, probe, Math.max(10, runs / 2), ctx.log);
     }
-    ctx.log('attribution: each dependency bundled alone');
-    attribution = await attribute(stack, probe, Math.max(10, runs / 2), ctx.log);
+  } finally {
+    await moto.stop();
   }
 
-  const row = (b: Built) => [
+  const sizeRows = built.map((b) => [
     b.variant.label,
     kb(b.bytes),
     kb(b.gzipBytes),
     kb(b.mapBytes),
     kb(b.mapGzipBytes),
-    b.bytes <= SIZE_TARGET_BYTES ? 'yes' : `no, ${(b.bytes / SIZE_TARGET_BYTES).toFixed(1)}× the target`,
-  ];
-  const baseline = measured.get('baseline') as Measured;
-  const initRows = built.flatMap((b) =>
-    (ctx.quick ? [true] : [true, false]).map((maps) => {
-      const m = measured.get(maps ? `${b.variant.key}+maps` : b.variant.key) as Measured;
-      return [
-        b.variant.label,
-        maps ? '`--enable-source-maps` (as the stack sets)' : 'none',
-        msRange(m.load),
-        msRange(m.invoke),
-        `${ms(m.total.median)} (p95 ${ms(m.total.p95)})`,
-        ms(m.cpu.median),
-        m.total.median <= INIT_TARGET_MS
-          ? 'yes'
-          : `no, +${ms(m.total.median - INIT_TARGET_MS)} ms (${(m.total.median / INIT_TARGET_MS).toFixed(1)}×)`,
-      ];
-    }),
-  );
-
+    b.bytes <= SIZE_TARGET_BYTES
+      ? `yes, ${kb(SIZE_TARGET_BYTES - b.bytes)} to spare`
+      : `no, +${kb(b.bytes - SIZE_TARGET_BYTES)} (${(b.bytes / SIZE_TARGET_BYTES).toFixed(1)}×)`,
+  ]);
   const sections: string[] = [
     '## Cold start',
     environmentTable(ctx.run, { Runtime: `${stack.runtime} (esbuild target ${stack.target})` }),
-    `**Method.** The handler (\`functions/remediator/handler.ts\`) is bundled with esbuild using the options the stack's NodejsFunction passes: platform node, target ${stack.target} (from \`REMEDIATOR_RUNTIME\`), CJS, minify, linked source map, and \`${stack.sdkExternals.join('`, `')}\` external when the SDK is not bundled (the \`sdkV3ExcludeSmithyPackages\` flag in cdk.json); \`BUNDLE_AWS_SDK\` is \`${stack.bundleAwsSdk}\` in the stack, both ways are measured. Bundle check: ${synthCheck}. Each initialisation figure is the median (min–max) of ${runs} fresh Node processes per case, cases interleaved. In each process: *load* is the \`require\` of the bundle (all module-level code: configuration parsing, six SDK clients, Logger, Metrics, Tracer, middy); *first invocation* is one call of the handler with \`events/update-config-failed.json\` (a failed CloudTrail call → \`ignored\`, no AWS call; every run checked that outcome), with the stack's environment variables and AWS pointed at a closed loopback port. The runtime-SDK variant resolves \`@aws-sdk/*\` and \`@smithy/*\` from node_modules, as Lambda resolves them from the runtime's copy. Not included: the Lambda runtime's own start and the download of the code; Node here is ${process.version}, not the ${stack.runtime} runtime; the tracer is inactive outside Lambda (no X-Ray segments are sent), so its per-call cost is not in *first invocation*. Node itself takes ${msRange(baseline.boot)} ms to start here before any of this (not included in the figures).`,
+    `**Method.** The handler (\`functions/remediator/handler.ts\`) is bundled with esbuild using the options the stack's NodejsFunction passes: platform node, target ${stack.target} (from \`REMEDIATOR_RUNTIME\`), CJS, minify, linked source map with the sources in it, and \`${stack.sdkExternals.join('`, `')}\` external when the SDK is not bundled (the \`sdkV3ExcludeSmithyPackages\` flag in cdk.json). \`BUNDLE_AWS_SDK\` is \`${stack.bundleAwsSdk}\` in the stack; both ways are measured. Bundle check: ${synthCheck}. Each initialisation figure is the median (min–max) of ${runs} fresh Node processes per case, the cases interleaved. In each process *load* is the \`require\` of the bundle (all module-level code) and *first invocation* one call of the handler with \`events/update-config-failed.json\` (a failed CloudTrail call → \`ignored\`, no AWS call; every run checked the outcome), with the stack's environment variables and AWS pointed at a closed loopback port. The runtime-SDK variant resolves \`@aws-sdk/*\` and \`@smithy/*\` from node_modules, as Lambda resolves them from the runtime's copy. *CPU time* (load + first invocation, all threads) is less disturbed by other work on the machine than wall time. Not included: the Lambda runtime's own start and the download of the code (Node alone takes ${bootTime} ms to start here); Node here is ${process.version}, not the ${stack.runtime} runtime; the tracer is inactive outside Lambda (no X-Ray segments are sent).`,
     '### Bundle size (target: index.js ≤ 250 kB minified)',
-    table(['variant', 'index.js', 'gzip', 'index.js.map', 'map gzip', 'within target'], built.map(row)),
-    '### Initialisation (target: ≤ 100 ms, load + first invocation)',
+    table(['variant', 'index.js', 'gzip', 'index.js.map', 'map gzip', 'within target'], sizeRows),
+    '### Initialisation with a no-op event (target: ≤ 100 ms, load + first invocation)',
     table(
       [
         'variant',
@@ -560,6 +673,20 @@ export async function coldStart(ctx: BenchContext): Promise<void> {
         'within target',
       ],
       initRows,
+    ),
+    '### First real event after a cold start',
+    `The SDK clients are loaded when first used, so their cost moves from initialisation to the first event that needs them. Same processes and environment (\`${MAPS}\`), AWS pointed at the emulator (policy \`disabled\`/\`required\`, enforce; the VPC has DNS hostnames on); every run has its own fresh clusters. Each process loads the bundle, handles one \`UpdateClusterConfig\` event, then a second one of the same kind for another cluster (*warm*). *One-time cost* is first minus warm: loading the SDK clients, first connections, JIT. A compliant check makes 2 AWS calls (\`DescribeCluster\`, the audit \`PutItem\`) plus the policy read on the first; a remediation 8 (adding the audit \`Query\`, \`DescribeSubnets\` and two \`DescribeVpcAttribute\` for the lockout check, \`UpdateClusterConfig\`, \`Publish\`). ${runs} runs${ctx.quick ? ', deployed variant only (quick run)' : ''}.`,
+    table(
+      [
+        'variant',
+        'event',
+        'load, ms',
+        'first event, ms',
+        'warm event, ms',
+        'one-time cost, ms',
+        'load + first event, ms',
+      ],
+      realRows,
     ),
     `### What the deployed bundle is made of (${deployed.variant.label})`,
     'Top 10 inputs by bytes in the minified output (esbuild metafile):',
@@ -573,35 +700,14 @@ export async function coldStart(ctx: BenchContext): Promise<void> {
       ]),
     ),
     'By package, with the import chain that first pulls each one in:',
-    table(
-      ['package', 'bytes in output', 'share', 'pulled in by'],
-      topPackages(deployed, 12).map((p) => [
-        `\`${p.name}\``,
-        kb(p.bytes),
-        `${((p.bytes / deployed.bytes) * 100).toFixed(1)} %`,
-        p.via || '(the entry itself)',
-      ]),
-    ),
+    packageTable(deployed, 12),
+    `The other way (${other.variant.label}), by package:`,
+    packageTable(other, 10),
   ];
-  const external = built.find((b) => b.variant.sdkExternal);
-  if (external) {
-    sections.push(
-      `Without the SDK (${external.variant.label}), by package:`,
-      table(
-        ['package', 'bytes in output', 'share', 'pulled in by'],
-        topPackages(external, 8).map((p) => [
-          `\`${p.name}\``,
-          kb(p.bytes),
-          `${((p.bytes / external.bytes) * 100).toFixed(1)} %`,
-          p.via || '(the entry itself)',
-        ]),
-      ),
-    );
-  }
-  if (whatIf.length > 0) {
+  if (whatIfRows.length > 0) {
     sections.push(
       '### What-if bundles (measured, not applied)',
-      `The stack's options with one change each, made at bundle time by the benchmark (an esbuild plugin rewrites the import or stubs the module); production code is unchanged. Initialisation with \`--enable-source-maps\`, ${whatIf[0]?.m.total.n} fresh processes each; every variant still ends the no-op event \`ignored\`.`,
+      `The stack's options with one change each, made at bundle time by the benchmark (an esbuild plugin rewrites an import or stubs a module); production code is unchanged. No-op event, \`${MAPS}\`, ${Math.max(10, runs / 2)} fresh processes each; every variant still ends the event \`ignored\`.${noEffect.length > 0 ? ` Already in the code (the change builds the same bytes): ${noEffect.join('; ')}.` : ''}`,
       table(
         [
           'variant',
@@ -610,34 +716,17 @@ export async function coldStart(ctx: BenchContext): Promise<void> {
           'gzip',
           'index.js.map',
           'load, ms',
-          'first invocation, ms',
           'load + first, ms',
           'CPU time, ms',
         ],
-        [deployed, ...whatIf.map((w) => w.built)].map((b) => {
-          const m =
-            b === deployed
-              ? (measured.get(`${deployed.variant.key}+maps`) as Measured)
-              : (whatIf.find((w) => w.built === b)?.m as Measured);
-          return [
-            b.variant.label,
-            b.variant.change ?? 'none (the stack as it is; from the table above)',
-            kb(b.bytes),
-            kb(b.gzipBytes),
-            kb(b.mapBytes),
-            msRange(m.load),
-            msRange(m.invoke),
-            ms(m.total.median),
-            ms(m.cpu.median),
-          ];
-        }),
+        whatIfRows,
       ),
     );
   }
   if (attribution.length > 0) {
     sections.push(
       '### Load time by dependency',
-      `Each dependency bundled alone with the same options (no source map) and loaded by ${attribution[0]?.load.n} fresh processes; the rows overlap (every SDK client row includes the shared SDK core), so they do not add up to the whole.`,
+      `Each dependency bundled alone with the same options (no source map) and loaded by ${attribution[0]?.load.n} fresh processes: what loading it costs wherever it happens (at initialisation, or on first use for the SDK clients). The rows overlap (every SDK client row includes the shared SDK core), so they do not add up.`,
       table(
         ['module', 'index.js', 'load (require), ms', 'CPU time, ms'],
         attribution.map((a) => [a.label, kb(a.bytes), msRange(a.load), ms(a.cpu.median)]),
@@ -646,6 +735,74 @@ export async function coldStart(ctx: BenchContext): Promise<void> {
   }
   publish(ctx, 'cold-start', sections.join('\n\n'));
 }
+
+function whatIfRow(b: Built, measured: Map<string, Measured>): string[] {
+  const m = measured.get(b.variant.key) as Measured;
+  return [
+    b.variant.label,
+    b.variant.change ?? '',
+    kb(b.bytes),
+    kb(b.gzipBytes),
+    kb(b.mapBytes),
+    msRange(m.load),
+    ms(m.total.median),
+    ms(m.cpu.median),
+  ];
+}
+
+/** One dependency alone, to attribute load time (shared SDK code is counted in each SDK row). */
+const ATTRIBUTION: { label: string; source: string }[] = [
+  {
+    label: '@aws-sdk/client-ec2',
+    source: "import { EC2Client } from '@aws-sdk/client-ec2'; new EC2Client({});",
+  },
+  {
+    label: '@aws-sdk/client-ssm',
+    source: "import { SSMClient } from '@aws-sdk/client-ssm'; new SSMClient({});",
+  },
+  {
+    label: '@aws-sdk/client-eks',
+    source: "import { EKSClient } from '@aws-sdk/client-eks'; new EKSClient({});",
+  },
+  {
+    label: '@aws-sdk/client-dynamodb + lib-dynamodb',
+    source:
+      "import { DynamoDBClient } from '@aws-sdk/client-dynamodb'; import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'; DynamoDBDocumentClient.from(new DynamoDBClient({}));",
+  },
+  {
+    label: '@aws-sdk/client-sns',
+    source: "import { SNSClient } from '@aws-sdk/client-sns'; new SNSClient({});",
+  },
+  {
+    label: '@aws-sdk/client-sqs',
+    source: "import { SQSClient } from '@aws-sdk/client-sqs'; new SQSClient({});",
+  },
+  {
+    label: 'zod (classic), `import { z }`',
+    source: "import { z } from 'zod'; z.object({ a: z.string().min(1) }).parse({ a: 'x' });",
+  },
+  {
+    label: 'zod/mini',
+    source:
+      "import * as z from 'zod/mini'; z.object({ a: z.string().check(z.minLength(1)) }).parse({ a: 'x' });",
+  },
+  {
+    label: 'Powertools Logger + middleware',
+    source:
+      "import { Logger } from '@aws-lambda-powertools/logger'; import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware'; injectLambdaContext(new Logger());",
+  },
+  {
+    label: 'Powertools Metrics + middleware',
+    source:
+      "import { Metrics } from '@aws-lambda-powertools/metrics'; import { logMetrics } from '@aws-lambda-powertools/metrics/middleware'; logMetrics(new Metrics({ namespace: 'x' }));",
+  },
+  {
+    label: 'Powertools Tracer + middleware (X-Ray SDK)',
+    source:
+      "import { Tracer } from '@aws-lambda-powertools/tracer'; import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware'; captureLambdaHandler(new Tracer());",
+  },
+  { label: '@middy/core', source: "import middy from '@middy/core'; middy(() => undefined);" },
+];
 
 async function attribute(
   stack: StackBundling,
@@ -671,14 +828,17 @@ async function attribute(
   }
   const measured = await measure(
     probe,
-    bundles.map((b, index) => ({ key: String(index), bundle: b.file })),
+    bundles.map((b, index) => ({
+      key: String(index),
+      bundle: b.file,
+      events: () => [NO_OP_EVENT],
+      expect: [],
+    })),
     runs,
     log,
   );
-  return bundles.map((b, index) => ({
-    label: b.label,
-    bytes: b.bytes,
-    load: (measured.get(String(index)) as Measured).load,
-    cpu: (measured.get(String(index)) as Measured).cpu,
-  }));
+  return bundles.map((b, index) => {
+    const m = measured.get(String(index)) as Measured;
+    return { label: b.label, bytes: b.bytes, load: m.load, cpu: m.cpu };
+  });
 }
