@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { DescribeClusterCommand, EKSClient } from '@aws-sdk/client-eks';
-import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { createAwsClients } from '../../functions/aws/clients';
 import { retarget, type SandboxVpc, setEndpoint } from '../../functions/cli/sandbox';
 import { loadConfig } from '../../functions/config';
@@ -23,6 +23,8 @@ export interface PerEventConfig {
   /** Re-opened to the world before each round (the guard closed them in the previous one). */
   nonCompliant: string[];
   warmupCluster: string;
+  /** Records given to an extra cluster for the audit query measurement. */
+  historyRecords: number;
   vpc: SandboxVpc;
   rounds: number;
   warmupEvents: number;
@@ -170,30 +172,59 @@ async function main(): Promise<void> {
   // The audit query of the first-sighting check (limit 1) as the store sends it (no Limit: the whole
   // 7-day window of the cluster comes back and all but one record are dropped), and with Limit 1.
   const documents = DynamoDBDocumentClient.from(clients.dynamodb);
-  const since = new Date(Date.now() - 7 * 86_400_000).toISOString();
-  const auditQuery: { withoutLimit: number[]; withLimit: number[]; items: number[] } = {
-    withoutLimit: [],
-    withLimit: [],
-    items: [],
+  const since = () => new Date(Date.now() - 7 * 86_400_000).toISOString();
+  const query = async (name: string, limit?: number) => {
+    const started = performance.now();
+    const page = await documents.send(
+      new QueryCommand({
+        TableName: appConfig.AUDIT_TABLE_NAME,
+        KeyConditionExpression: 'pk = :pk AND sk >= :since',
+        ExpressionAttributeValues: { ':pk': `${appConfig.AWS_REGION}#${name}`, ':since': since() },
+        ScanIndexForward: false,
+        ...(limit ? { Limit: limit } : {}),
+      }),
+    );
+    return { ms: performance.now() - started, items: page.Items ?? [] };
   };
+  const auditQuery = {
+    withoutLimit: [] as number[],
+    withLimit: [] as number[],
+    items: [] as number[],
+    history: { withoutLimit: [] as number[], withLimit: [] as number[], items: 0 },
+  };
+  let sample: Record<string, unknown> | undefined;
   for (const name of config.clusters) {
-    for (const limit of [undefined, 1]) {
-      const started = performance.now();
-      const page = await documents.send(
-        new QueryCommand({
+    const full = await query(name);
+    auditQuery.withoutLimit.push(full.ms);
+    auditQuery.items.push(full.items.length);
+    auditQuery.withLimit.push((await query(name, 1)).ms);
+    if (config.nonCompliant.includes(name)) sample ??= full.items[0];
+  }
+  // A cluster with one record per hour for a week, each a copy of a real record of this run.
+  if (sample) {
+    const history = `${config.clusters[0]}-history`;
+    const pk = `${appConfig.AWS_REGION}#${history}`;
+    for (let hour = 0; hour < config.historyRecords; hour++) {
+      const time = new Date(Date.now() - hour * 3_600_000 - 60_000).toISOString();
+      await documents.send(
+        new PutCommand({
           TableName: appConfig.AUDIT_TABLE_NAME,
-          KeyConditionExpression: 'pk = :pk AND sk >= :since',
-          ExpressionAttributeValues: { ':pk': `${appConfig.AWS_REGION}#${name}`, ':since': since },
-          ScanIndexForward: false,
-          ...(limit ? { Limit: limit } : {}),
+          Item: {
+            ...sample,
+            pk,
+            sk: `${time}#sweep-${hour}/${history}#0#${String(sample.outcome)}`,
+            time,
+            day: time.slice(0, 10),
+            cluster: history,
+          },
         }),
       );
-      const elapsed = performance.now() - started;
-      if (limit) auditQuery.withLimit.push(elapsed);
-      else {
-        auditQuery.withoutLimit.push(elapsed);
-        auditQuery.items.push(page.Count ?? 0);
-      }
+    }
+    for (let i = 0; i < 10; i++) {
+      const full = await query(history);
+      auditQuery.history.withoutLimit.push(full.ms);
+      auditQuery.history.items = full.items.length;
+      auditQuery.history.withLimit.push((await query(history, 1)).ms);
     }
   }
 
