@@ -62,6 +62,8 @@ export function auditStore(
           ...input,
           ExclusiveStartKey: start,
           ScanIndexForward: false,
+          // Read no more than is asked for (one record, for the first-sighting check).
+          Limit: limit - into.length,
         }),
       );
       for (const item of page.Items ?? []) {
