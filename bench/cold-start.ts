@@ -38,6 +38,8 @@ interface StackBundling {
   runtime: string;
   target: string;
   bundleAwsSdk: boolean;
+  /** Whether the source map carries a copy of the sources (`sourcesContent`). */
+  sourcesInMap: boolean;
   /** What NodejsFunction leaves out when the SDK is not bundled (depends on a cdk.json feature flag). */
   sdkExternals: string[];
 }
@@ -54,6 +56,7 @@ async function stackBundling(): Promise<StackBundling> {
     runtime,
     target: `node${version}`,
     bundleAwsSdk: stack.BUNDLE_AWS_SDK,
+    sourcesInMap: stack.SOURCES_IN_MAP,
     sdkExternals: excludeSmithy ? ['@aws-sdk/*', '@smithy/*'] : ['@aws-sdk/*'],
   };
 }
@@ -97,7 +100,7 @@ function stackOptions(stack: StackBundling, variant: Variant, outfile: string): 
     metafile: true,
     logLevel: 'error',
     ...(variant.mainFields ? { mainFields: variant.mainFields } : {}),
-    ...(variant.sourcesContent === false ? { sourcesContent: false } : {}),
+    sourcesContent: variant.sourcesContent ?? stack.sourcesInMap,
     ...(variant.plugins ? { plugins: variant.plugins } : {}),
   };
 }
@@ -202,11 +205,11 @@ const WHAT_IF: WhatIf[] = [
     plugins: [noTracerPlugin],
   },
   {
-    key: 'no-sources-content',
-    label: 'source map without sources',
-    change: 'bundling `sourcesContent: false` (the map keeps the mappings, not a copy of every source)',
+    key: 'sources-content',
+    label: 'source map with sources',
+    change: 'bundling `sourcesContent: true` (a copy of every source in the map, the esbuild default)',
     base: 'deployed',
-    sourcesContent: false,
+    sourcesContent: true,
   },
   {
     key: 'zod-namespace',
