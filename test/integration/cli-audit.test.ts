@@ -1,7 +1,7 @@
 import { auditStore } from '../../functions/aws/audit-store';
 import type { Outcome } from '../../functions/core/outcome';
 import type { CheckResult } from '../../functions/core/result';
-import { createWorld, REGION, runCli, type World } from './support';
+import { auditRecordFixture, createWorld, REGION, runCli, type World } from './support';
 
 // Each CLI run is a fresh Node process; several run at once on a small machine.
 jest.setTimeout(30_000);
@@ -15,25 +15,8 @@ let world: World;
 let now: number;
 let ids: Record<string, string>;
 
-function record(id: string, cluster: string, outcome: Outcome, age: number): CheckResult {
-  return {
-    cluster,
-    region: REGION,
-    account: '123456789012',
-    outcome,
-    reason: `${outcome} for the audit test, with a comma`,
-    time: new Date(now - age).toISOString(),
-    correlationId: id,
-    trigger: {
-      source: 'event',
-      eventName: 'UpdateClusterConfig',
-      actorArn: 'arn:aws:sts::123456789012:assumed-role/PlatformAdmin/jdoe',
-    },
-    attempt: 0,
-    before: { publicAccess: true, privateAccess: false, publicAccessCidrs: ['0.0.0.0/0'] },
-    after: { publicAccess: false, privateAccess: true, publicAccessCidrs: ['0.0.0.0/0'] },
-  };
-}
+const record = (id: string, cluster: string, outcome: Outcome, age: number) =>
+  auditRecordFixture(id, cluster, outcome, age, now);
 
 beforeAll(async () => {
   world = await createWorld('aud', { version: 1, publicAccess: 'disabled' });

@@ -5,12 +5,12 @@ import { GetParameterCommand, PutParameterCommand, SSMClient } from '@aws-sdk/cl
 import { auditStore } from '../../functions/aws/audit-store';
 import { DEFAULT_POLICY_TEXT } from '../../functions/cli/local-env';
 import { createCluster } from '../../functions/cli/sandbox';
-import type { Outcome } from '../../functions/core/outcome';
 import type { CheckResult } from '../../functions/core/result';
 import { type InProcessRun, runInProcess, withEnv } from '../unit/cli/in-process';
 import {
   ACCOUNT,
   auditCount,
+  auditRecordFixture,
   auditRecords,
   createWorld,
   endpointOf,
@@ -313,25 +313,7 @@ describe('audit', () => {
   let a: string;
   let b: string;
 
-  function record(id: string, cluster: string, outcome: Outcome, age: number): CheckResult {
-    return {
-      cluster,
-      region: REGION,
-      account: ACCOUNT,
-      outcome,
-      reason: `${outcome} for the in-process audit test, with a comma`,
-      time: new Date(Date.now() - age).toISOString(),
-      correlationId: id,
-      trigger: {
-        source: 'event',
-        eventName: 'UpdateClusterConfig',
-        actorArn: 'arn:aws:sts::123456789012:assumed-role/PlatformAdmin/jdoe',
-      },
-      attempt: 0,
-      before: { publicAccess: true, privateAccess: false, publicAccessCidrs: ['0.0.0.0/0'] },
-      after: { publicAccess: false, privateAccess: true, publicAccessCidrs: ['0.0.0.0/0'] },
-    };
-  }
+  const record = auditRecordFixture;
 
   beforeAll(async () => {
     a = world.name('aud-a');
@@ -361,7 +343,7 @@ describe('audit', () => {
       [a, 'exempt'],
     ]);
     expect(rows[0]).toContain(
-      'UpdateClusterConfig by assumed-role/PlatformAdmin/jdoe  public (0.0.0.0/0) → private  remediated for the in-process audit test, with a comma',
+      'UpdateClusterConfig by assumed-role/PlatformAdmin/jdoe  public (0.0.0.0/0) → private  remediated for the audit test, with a comma',
     );
     expect(rows[3]).toBe('');
     expect(rows[4]).toMatch(/^3 records since \d{4}-\d\d-\d\dT[\d:.]+Z$/);
@@ -390,7 +372,7 @@ describe('audit', () => {
     );
     expect(rows[1]).toMatch(
       new RegExp(
-        `^\\S+Z,${b},us-east-1,123456789012,remediated,UpdateClusterConfig,,arn:aws:sts::123456789012:assumed-role/PlatformAdmin/jdoe,public \\(0\\.0\\.0\\.0/0\\),private,,"remediated for the in-process audit test, with a comma"$`,
+        `^\\S+Z,${b},us-east-1,123456789012,remediated,UpdateClusterConfig,,arn:aws:sts::123456789012:assumed-role/PlatformAdmin/jdoe,public \\(0\\.0\\.0\\.0/0\\),private,,"remediated for the audit test, with a comma"$`,
       ),
     );
     expect(rows.slice(2)).toEqual(['']);

@@ -18,6 +18,7 @@ import {
 import { loadConfig } from '../../functions/config';
 import type { EndpointConfig } from '../../functions/core/endpoint';
 import { endpointConfigOf } from '../../functions/core/endpoint';
+import type { Outcome } from '../../functions/core/outcome';
 import type { CheckResult } from '../../functions/core/result';
 import type { GuardPorts } from '../../functions/ports';
 import type { ProcessOptions } from '../../functions/remediator/process-event';
@@ -205,4 +206,31 @@ export function runCli(args: string[], env: NodeJS.ProcessEnv, stdin?: string): 
     child.once('close', (code) => resolve({ code, stdout, stderr }));
     child.stdin.end(stdin ?? '');
   });
+}
+
+/** An audit record as the guard writes it, for tests of reading the trail back. */
+export function auditRecordFixture(
+  id: string,
+  cluster: string,
+  outcome: Outcome,
+  ageMs: number,
+  now = Date.now(),
+): CheckResult {
+  return {
+    cluster,
+    region: REGION,
+    account: ACCOUNT,
+    outcome,
+    reason: `${outcome} for the audit test, with a comma`,
+    time: new Date(now - ageMs).toISOString(),
+    correlationId: id,
+    trigger: {
+      source: 'event',
+      eventName: 'UpdateClusterConfig',
+      actorArn: 'arn:aws:sts::123456789012:assumed-role/PlatformAdmin/jdoe',
+    },
+    attempt: 0,
+    before: { publicAccess: true, privateAccess: false, publicAccessCidrs: ['0.0.0.0/0'] },
+    after: { publicAccess: false, privateAccess: true, publicAccessCidrs: ['0.0.0.0/0'] },
+  };
 }
