@@ -418,6 +418,13 @@ function fixLines(result: CheckResult): string[] {
       '  Turning the public endpoint off while the VPC cannot resolve the private endpoint would cut nodes and kubectl off from the API server. The next sweep checks the cluster again.',
     ];
   }
+  if (result.outcome === 'would-remediate' && result.fix) {
+    return [
+      'Before enforcing',
+      `  ${result.fix}`,
+      '  Until then the guard would refuse this change (outcome blocked) to keep private clients able to reach the API server.',
+    ];
+  }
   return [];
 }
 

@@ -279,6 +279,19 @@ describe('alertFor: would-remediate (notify mode)', () => {
     );
     expect(made.text).toContain('Only clients from 203.0.113.0/24 would reach the public endpoint');
   });
+
+  it('says what must be fixed before the change could be enforced', () => {
+    // Prepare
+    const fix =
+      'turn on DNS hostnames in vpc-0abc (aws ec2 modify-vpc-attribute --vpc-id vpc-0abc --enable-dns-hostnames)';
+
+    // Act
+    const made = alert({ outcome: 'would-remediate', updateId: undefined, updateStatus: undefined, fix });
+
+    // Assess
+    expect(made.text).toContain(`Before enforcing\n  ${fix}`);
+    expect(made.text).toContain('the guard would refuse this change (outcome blocked)');
+  });
 });
 
 describe('alertFor: blocked', () => {
