@@ -14,6 +14,7 @@ import { loadConfig } from '../../functions/config';
 import { observer } from '../../functions/remediator/observe';
 import { processEvent } from '../../functions/remediator/process-event';
 import { createPorts, guardOptions } from '../../functions/wiring';
+import { cpuSecondsOf } from '../lib/proc';
 import { SdkTiming } from '../lib/sdk-timing';
 
 export interface PerEventConfig {
@@ -41,16 +42,6 @@ export interface EventSample {
 }
 
 const [resultFile, configFile] = process.argv.slice(2);
-
-function motoCpuSeconds(pid: number): number {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100;
-  } catch {
-    return Number.NaN;
-  }
-}
 
 /** A small deterministic generator, so that every run plays the events in the same order. */
 function shuffled<T>(items: T[], seed: number): T[] {
@@ -139,7 +130,7 @@ async function main(): Promise<void> {
     );
     const events = shuffled(config.clusters, config.seed + round).map((cluster) => eventFor(cluster, round));
     const cpuBefore = process.cpuUsage();
-    const motoBefore = motoCpuSeconds(config.motoPid);
+    const motoBefore = cpuSecondsOf(config.motoPid);
     const roundStarted = performance.now();
     for (const event of events) {
       timing.reset();
@@ -154,7 +145,7 @@ async function main(): Promise<void> {
       });
     }
     wallMs += performance.now() - roundStarted;
-    motoCpuMs += (motoCpuSeconds(config.motoPid) - motoBefore) * 1000;
+    motoCpuMs += (cpuSecondsOf(config.motoPid) - motoBefore) * 1000;
     const cpu = process.cpuUsage(cpuBefore);
     cpuUs += cpu.user + cpu.system;
   }

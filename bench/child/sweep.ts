@@ -3,23 +3,14 @@
 // Usage: node sweep.cjs <resultFile> check <concurrency> <motoPid>
 //        node sweep.cjs <resultFile> floor <describeCalls> <motoPid>
 import '../../functions/cli/preamble';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { DescribeClusterCommand, EKSClient, paginateListClusters } from '@aws-sdk/client-eks';
 import { checkCommand } from '../../functions/cli/check';
 import type { CliIo } from '../../functions/cli/io';
+import { cpuSecondsOf } from '../lib/proc';
 
 const [resultFile, mode, countText, motoPidText] = process.argv.slice(2);
 const motoPid = Number(motoPidText);
-
-function motoCpuSeconds(): number {
-  try {
-    const stat = readFileSync(`/proc/${motoPid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100;
-  } catch {
-    return Number.NaN;
-  }
-}
 
 const plain = { bold: (t: string) => t, dim: (t: string) => t, outcome: (o: string, t?: string) => t ?? o };
 
@@ -46,7 +37,7 @@ async function check(concurrency: number) {
     peakDuringKib = Math.max(peakDuringKib, Math.round(process.memoryUsage().rss / 1024));
   }, 20);
   const cpuBefore = process.cpuUsage();
-  const motoBefore = motoCpuSeconds();
+  const motoBefore = cpuSecondsOf(motoPid);
   const started = performance.now();
   await checkCommand({ concurrency, json: true }, io);
   const wallMs = performance.now() - started;
@@ -67,7 +58,7 @@ async function check(concurrency: number) {
     retainedHeapKib: gc ? Math.round(process.memoryUsage().heapUsed / 1024) : Number.NaN,
     heapBeforeKib,
     cpuMs: (cpu.user + cpu.system) / 1000,
-    motoCpuMs: (motoCpuSeconds() - motoBefore) * 1000,
+    motoCpuMs: (cpuSecondsOf(motoPid) - motoBefore) * 1000,
   };
 }
 
@@ -90,7 +81,7 @@ async function floor(describeCalls: number) {
   }
   // Eight in flight: the sweep's default concurrency, without the guard around the calls.
   let next = 0;
-  const motoBefore = motoCpuSeconds();
+  const motoBefore = cpuSecondsOf(motoPid);
   const t8 = performance.now();
   await Promise.all(
     Array.from({ length: 8 }, async () => {
@@ -107,7 +98,7 @@ async function floor(describeCalls: number) {
     sequential,
     concurrentMs,
     concurrentCalls: sample.length,
-    concurrentMotoCpuMs: (motoCpuSeconds() - motoBefore) * 1000,
+    concurrentMotoCpuMs: (cpuSecondsOf(motoPid) - motoBefore) * 1000,
   };
 }
 

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { type Emulator, startEmulator } from '../../functions/cli/emulator';
 import { onCleanup } from './cleanup';
 import { tmpDir } from './env';
+import { cpuSecondsOf } from './proc';
 
 export interface Moto extends Emulator {
   /** Whether CreateCluster's partition lookup is memoised (see MotoOptions). */
@@ -72,18 +73,6 @@ export async function startMoto(options: MotoOptions = {}): Promise<Moto> {
     cpuSeconds: () => cpuSecondsOf(emulator.pid),
     peakRssKib: () => statusField(emulator.pid, 'VmHWM'),
   };
-}
-
-/** utime + stime from /proc/<pid>/stat (Linux); NaN elsewhere. */
-function cpuSecondsOf(pid: number): number {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    // Fields after the command: state is index 0, utime 11, stime 12 (clock ticks, 100 per second).
-    return (Number(fields[11]) + Number(fields[12])) / 100;
-  } catch {
-    return Number.NaN;
-  }
 }
 
 function statusField(pid: number, field: string): number {
