@@ -249,7 +249,6 @@ async function remediate(
       delaySeconds: UPDATE_POLL_SECONDS,
       request: {
         ...request,
-        trigger: { ...request.trigger },
         attempt: 0,
         deadline: deadlineOf(undefined, now, options.recheckDeadlineMinutes),
         followUpdate: {
