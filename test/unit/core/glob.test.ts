@@ -3,17 +3,21 @@ import { matchesGlob } from '../../../functions/core/glob';
 
 /** The textbook dynamic-programming matcher: slow but obviously right, the reference. */
 function reference(name: string, glob: string): boolean {
-  // can[i][j]: name[i..] matches glob[j..]
-  const can = Array.from({ length: name.length + 1 }, () => new Array<boolean>(glob.length + 1).fill(false));
-  can[name.length]![glob.length] = true;
+  // at(i, j): name[i..] matches glob[j..]; one flat row-major table.
+  const width = glob.length + 1;
+  const can = new Array<boolean>((name.length + 1) * width).fill(false);
+  const at = (i: number, j: number) => can[i * width + j] === true;
+  can[name.length * width + glob.length] = true;
   for (let i = name.length; i >= 0; i--) {
     for (let j = glob.length - 1; j >= 0; j--) {
       const g = glob[j];
-      if (g === '*') can[i]![j] = can[i]![j + 1]! || (i < name.length && can[i + 1]![j]!);
-      else can[i]![j] = i < name.length && (g === '?' || g === name[i]) && can[i + 1]![j + 1]!;
+      can[i * width + j] =
+        g === '*'
+          ? at(i, j + 1) || (i < name.length && at(i + 1, j))
+          : i < name.length && (g === '?' || g === name[i]) && at(i + 1, j + 1);
     }
   }
-  return can[0]![0]!;
+  return at(0, 0);
 }
 
 describe('matchesGlob', () => {
