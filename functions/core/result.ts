@@ -26,6 +26,8 @@ export interface Escalation {
   actorArn?: string;
   remediations: number;
   windowMinutes: number;
+  /** Part of a loop already escalated to people within the window: this remediation raised no alert. */
+  silenced?: boolean;
 }
 
 /**

@@ -701,22 +701,59 @@ describe('flip-flop breaker', () => {
     expect(result.escalation).toBeUndefined();
   });
 
-  it('keeps enforcing but stays quiet after the escalation', async () => {
+  const PIPELINE = 'arn:aws:iam::111122223333:role/deploy-pipeline';
+  const escalated = () => [
+    {
+      ...remediatedAt('2026-06-03T10:10:00Z', 'e3'),
+      escalation: { actorArn: PIPELINE, remediations: 3, windowMinutes: 60 },
+    },
+    remediatedAt('2026-06-03T10:05:00Z', 'e1'),
+    remediatedAt('2026-06-03T09:40:00Z', 'e2'),
+  ];
+
+  it('keeps enforcing but stays quiet for the escalated actor within the window', async () => {
     // Prepare
     givenCluster({ name: 'prod-api' });
-    givenHistory([
-      { ...remediatedAt('2026-06-03T10:10:00Z', 'e3'), escalation: { remediations: 3, windowMinutes: 60 } },
-      remediatedAt('2026-06-03T10:05:00Z', 'e1'),
-      remediatedAt('2026-06-03T09:40:00Z', 'e2'),
-    ]);
+    givenHistory(escalated());
 
     // Act
-    const result = await check(request('prod-api'));
+    const result = await check(request('prod-api', { trigger: { source: 'event', actorArn: PIPELINE } }));
 
     // Assess
     expect(result.outcome).toBe('remediated');
+    expect(result.escalation).toMatchObject({ actorArn: PIPELINE, silenced: true });
     expect(mocks.eks).toHaveReceivedCommand(UpdateClusterConfigCommand);
     expect(mocks.sns).not.toHaveReceivedCommand(PublishCommand);
+  });
+
+  it('still alerts a change by another actor after the escalation', async () => {
+    // Prepare
+    givenCluster({ name: 'prod-api' });
+    givenHistory(escalated());
+
+    // Act
+    await check(request('prod-api'));
+
+    // Assess
+    expect(mocks.sns).toHaveReceivedCommand(PublishCommand);
+  });
+
+  it('escalates again once the escalation has left the window', async () => {
+    // Prepare: silenced remediations since an escalation 70 minutes ago
+    givenCluster({ name: 'prod-api' });
+    const silenced = { actorArn: PIPELINE, remediations: 4, windowMinutes: 60, silenced: true };
+    givenHistory([
+      { ...remediatedAt('2026-06-03T10:15:00Z', 'e6'), escalation: silenced },
+      { ...remediatedAt('2026-06-03T09:55:00Z', 'e5'), escalation: silenced },
+      { ...remediatedAt('2026-06-03T09:35:00Z', 'e4'), escalation: silenced },
+    ]);
+
+    // Act
+    const result = await check(request('prod-api', { trigger: { source: 'event', actorArn: PIPELINE } }));
+
+    // Assess
+    expect(result.escalation).toEqual({ actorArn: PIPELINE, remediations: 4, windowMinutes: 60 });
+    expect(lastAlert().attributes.severity).toBe('critical');
   });
 });
 
