@@ -219,7 +219,7 @@ async function remediate(
     issued = await ports.eks.updateEndpointAccess(
       state.name,
       target,
-      clientRequestToken(request.correlationId, state.name, target),
+      clientRequestToken(request.correlationId, state.name, state.config, target),
     );
   } catch (error) {
     if (error instanceof ClusterBusyError)

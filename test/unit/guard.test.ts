@@ -132,6 +132,23 @@ describe('public endpoint under publicAccess "disabled"', () => {
     expect(tokens[0]).toBe(tokens[1]);
   });
 
+  it('asks for a new update when a retry of the same request finds the cluster changed again', async () => {
+    // Prepare
+    givenCluster({ name: 'prod-api' });
+    await check(request('prod-api'));
+    givenCluster({ name: 'prod-api', cidrs: ['198.51.100.0/24'] });
+
+    // Act
+    await check(request('prod-api'));
+
+    // Assess
+    const tokens = mocks.eks
+      .commandCalls(UpdateClusterConfigCommand)
+      .map((c) => c.args[0].input.clientRequestToken);
+    expect(tokens).toHaveLength(2);
+    expect(tokens[1]).not.toBe(tokens[0]);
+  });
+
   it('alerts with who, what and the access consequence', async () => {
     // Prepare
     givenCluster({ name: 'prod-api' });
