@@ -1,4 +1,4 @@
-import { AlreadyAtTargetError, ClusterBusyError } from './aws/errors';
+import { AlreadyAtTargetError, ClusterBusyError, UpdateRejectedError } from './aws/errors';
 import { alertFor } from './core/alert';
 import type { CheckRequest } from './core/check-request';
 import { backoffSeconds, deadlineOf, isPastDeadline } from './core/deferral';
@@ -7,6 +7,7 @@ import { describeEndpointConfig, type EndpointConfig } from './core/endpoint';
 import { evaluateEndpoint } from './core/evaluate';
 import { planTarget, turnsPublicOff } from './core/plan';
 import { DEFAULT_EXEMPTION_TAG, type LoadedPolicy, PolicyError } from './core/policy';
+import { quote } from './core/quote';
 import { flipFlop, isRepeatSighting } from './core/repetition';
 import { clientRequestToken } from './core/request-token';
 import type { CheckResult, PolicyRef } from './core/result';
@@ -230,6 +231,17 @@ async function remediate(
         outcome: 'compliant',
         reason: 'EKS reports the target configuration is already applied',
       });
+    }
+    if (error instanceof UpdateRejectedError) {
+      // A permanent refusal: people must look at it, a retry would be refused the same way.
+      return {
+        result: {
+          ...planned,
+          outcome: 'failed',
+          reason: `EKS rejected the update: ${quote(error.eksMessage, 300)}; nothing changed`,
+        },
+        notify: true,
+      };
     }
     throw error;
   }

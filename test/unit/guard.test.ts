@@ -576,6 +576,50 @@ describe('busy clusters', () => {
   });
 });
 
+describe('EKS rejections', () => {
+  it('fails for good with EKS message and alerts, instead of retrying', async () => {
+    // Prepare
+    givenCluster({ name: 'prod-api' });
+    mocks.eks.on(UpdateClusterConfigCommand).rejects(
+      new InvalidParameterException({
+        message: 'IPv6 CIDR blocks are not supported for IPv4 clusters',
+        $metadata: {},
+      }),
+    );
+
+    // Act
+    const result = await check(request('prod-api'));
+
+    // Assess
+    expect(result.outcome).toBe('failed');
+    expect(result.reason).toBe(
+      'EKS rejected the update: "IPv6 CIDR blocks are not supported for IPv4 clusters"; nothing changed',
+    );
+    expect(lastAlert().attributes).toMatchObject({ outcome: 'failed', severity: 'critical' });
+    expect(auditWrites()[0]).toMatchObject({ outcome: 'failed' });
+    expect(mocks.sqs).not.toHaveReceivedCommand(SendMessageCommand);
+  });
+
+  it('sends CIDRs in canonical form however the policy spells them', async () => {
+    // Prepare
+    givenPolicy({
+      version: 1,
+      publicAccess: 'restricted',
+      allowedPublicCidrs: ['10.0.0.0/08', '2001:0db8::/32'],
+    });
+    givenCluster({ name: 'analytics', cidrs: ['0.0.0.0/0', '::/0'] });
+
+    // Act
+    const result = await check(request('analytics'));
+
+    // Assess
+    expect(result.after?.publicAccessCidrs).toEqual(['10.0.0.0/8', '2001:db8::/32']);
+    expect(mocks.eks).toHaveReceivedCommandWith(UpdateClusterConfigCommand, {
+      resourcesVpcConfig: expect.objectContaining({ publicAccessCidrs: ['10.0.0.0/8', '2001:db8::/32'] }),
+    });
+  });
+});
+
 describe('following the update', () => {
   const follow = (status: string, errors: { errorCode: ErrorCode; errorMessage: string }[] = []) => {
     mocks.eks
