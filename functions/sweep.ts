@@ -1,4 +1,5 @@
 import type { Trigger } from './core/check-request';
+import { boundedId, clusterCorrelationId } from './core/ids';
 import { PolicyError } from './core/policy';
 import type { CheckResult } from './core/result';
 import { checkCluster, type GuardOptions, type GuardTelemetry, recordDecision } from './guard';
@@ -41,7 +42,7 @@ export async function* sweep(
       outcome: 'failed',
       reason: `${policyFault}; sweep skipped, nothing changed`,
       time: ports.clock().toISOString(),
-      correlationId: options.sweepId,
+      correlationId: boundedId(options.sweepId),
       trigger: options.trigger,
       attempt: 0,
     };
@@ -58,7 +59,7 @@ export async function* sweep(
       region: options.region,
       ...(options.account ? { account: options.account } : {}),
       trigger: options.trigger,
-      correlationId: `${options.sweepId}/${cluster}`,
+      correlationId: clusterCorrelationId(options.sweepId, cluster),
       attempt: 0,
     };
     try {

@@ -1,4 +1,66 @@
-import { mapBounded } from '../../functions/sweep';
+import 'aws-sdk-client-mock-jest';
+import { SendMessageCommand } from '@aws-sdk/client-sqs';
+import { normaliseEvent } from '../../functions/core/triggers';
+import { mapBounded, sweep } from '../../functions/sweep';
+import { ACCOUNT, givenCluster, mocks, REGION, resetAws, testPorts } from './support/aws';
+
+const GUARD = {
+  region: REGION,
+  act: true,
+  recheckDeadlineMinutes: 120,
+  flipFlop: { threshold: 3, windowMinutes: 60 },
+};
+const SWEEP = {
+  region: REGION,
+  account: ACCOUNT,
+  sweepId: 'sweep-3f8a2b1c-4d5e-6f70-8192-a3b4c5d6e7f8',
+  trigger: { source: 'sweep' as const },
+  concurrency: 2,
+};
+
+/** Every message the sweep queued, read back the way the function reads the recheck queue. */
+function queuedItems() {
+  const Records = mocks.sqs.commandCalls(SendMessageCommand).map((call, i) => ({
+    eventSource: 'aws:sqs',
+    messageId: `m-${i}`,
+    body: call.args[0].input.MessageBody,
+  }));
+  return normaliseEvent({ Records }, { region: REGION, now: new Date() }).items;
+}
+
+describe('sweep of a cluster with the longest legal name', () => {
+  const name = `p${'-long-name'.repeat(9)}-12345678`;
+
+  beforeEach(() => resetAws());
+
+  it('queues an update follow-up the recheck queue can read back', async () => {
+    // Prepare
+    givenCluster({ name });
+
+    // Act
+    const results = [];
+    for await (const r of sweep(testPorts(), GUARD, { ...SWEEP, clusters: [name] })) results.push(r);
+
+    // Assess
+    expect(name).toHaveLength(100);
+    expect(results.map((r) => r.outcome)).toEqual(['remediated']);
+    expect(queuedItems()).toEqual([expect.objectContaining({ kind: 'check' })]);
+  });
+
+  it('queues a re-check the recheck queue can read back when the check fails', async () => {
+    // Prepare: no DescribeCluster answer configured, so the call fails
+    mocks.eks.onAnyCommand().rejects(Object.assign(new Error('throttled'), { name: 'ThrottlingException' }));
+
+    // Act
+    const results = [];
+    for await (const r of sweep(testPorts(), GUARD, { ...SWEEP, clusters: [name] })) results.push(r);
+
+    // Assess
+    expect(results.map((r) => r.outcome)).toEqual(['deferred']);
+    const [item] = queuedItems();
+    expect(item).toMatchObject({ kind: 'check', request: { cluster: name } });
+  });
+});
 
 describe('mapBounded', () => {
   it('never has more than the limit in flight and yields every result', async () => {
