@@ -47,10 +47,17 @@ export interface VpcDns {
   vpcId: string;
   dnsSupport: boolean;
   dnsHostnames: boolean;
+  /** The DHCP options set of the VPC: `default` (none associated) or its id; absent when not looked up. */
+  dhcpOptionsId?: string;
+  /** Its `domain-name-servers`: `AmazonProvidedDNS` and/or IP addresses; empty when the set names none. */
+  domainNameServers?: string[];
 }
 
 export interface Ec2Port {
-  /** Finds the VPC through the subnets when vpcId is absent. */
+  /**
+   * Finds the VPC through the subnets when vpcId is absent. Concurrent calls for one VPC share one
+   * look-up; a failed look-up is not remembered.
+   */
   vpcDns(vpcId: string | undefined, subnetIds: string[]): Promise<VpcDns>;
 }
 

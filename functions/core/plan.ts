@@ -1,6 +1,6 @@
 import { canonicalCidr, cidrWithin } from './cidr';
 import type { EffectivePolicy } from './effective';
-import type { EndpointConfig } from './endpoint';
+import { type EndpointConfig, sameEndpointConfig } from './endpoint';
 import { evaluateEndpoint, exposedCidrs } from './evaluate';
 import { MAX_PUBLIC_CIDRS } from './policy';
 
@@ -53,4 +53,15 @@ export function intersectCidrs(current: readonly string[], allowed: readonly str
     }
   }
   return kept.slice(0, MAX_PUBLIC_CIDRS);
+}
+
+/**
+ * What people must check before a change that narrows the public CIDRs of a cluster whose private
+ * endpoint stays off: its nodes reach the API server through the public endpoint, so the egress IPs
+ * of their NAT gateways must be in the allowed list, or the nodes lose the API server.
+ */
+export function accessNoteOf(before: EndpointConfig, after: EndpointConfig): string | undefined {
+  if (!before.publicAccess || !after.publicAccess || after.privateAccess) return undefined;
+  if (sameEndpointConfig(before, after)) return undefined;
+  return `private access stays off, so nodes reach the API server through the public endpoint: the egress IPs of their NAT gateways must be among ${after.publicAccessCidrs.join(', ')}, or turn private access on`;
 }

@@ -63,6 +63,8 @@ export interface CheckResult {
   deadline?: string;
   /** Blocked: what to fix before the guard can act. */
   fix?: string;
+  /** What people must check so the change does not cut clients off (NAT egress IPs when narrowing CIDRs). */
+  accessNote?: string;
   escalation?: Escalation;
   /** Set once the alert is published. */
   alertMessageId?: string;

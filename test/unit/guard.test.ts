@@ -20,6 +20,7 @@ import {
   ACCOUNT,
   auditWrites,
   givenCluster,
+  givenDhcpServers,
   givenPolicy,
   givenVpcDns,
   lastAlert,
@@ -400,6 +401,101 @@ describe('lockout guard', () => {
     expect(result.outcome).toBe('remediated');
     expect(result.after).toMatchObject({ publicAccess: true, privateAccess: true });
     expect(mocks.ec2).not.toHaveReceivedAnyCommand();
+  });
+});
+
+describe('lockout guard: DHCP options', () => {
+  it('blocks turning public off when the VPC DNS servers leave out AmazonProvidedDNS, with the commands to fix it', async () => {
+    // Prepare
+    givenDhcpServers(['10.0.0.53', '10.0.1.53']);
+    givenCluster({ name: 'edge-proxy' });
+
+    // Act
+    const result = await check(request('edge-proxy'));
+
+    // Assess
+    expect(result.outcome).toBe('blocked');
+    expect(result.fix).toBe(
+      'the DHCP options dopt-0c0ffee of vpc-0abc hand out only 10.0.0.53, 10.0.1.53, not AmazonProvidedDNS, so clients cannot resolve the private endpoint: forward us-east-1.eks.amazonaws.com from those DNS servers to the VPC resolver (a Route 53 Resolver inbound endpoint), or associate DHCP options that include it (aws ec2 create-dhcp-options --dhcp-configurations "Key=domain-name-servers,Values=AmazonProvidedDNS"; then aws ec2 associate-dhcp-options --dhcp-options-id <the new dopt- id> --vpc-id vpc-0abc)',
+    );
+    expect(mocks.eks).not.toHaveReceivedCommand(UpdateClusterConfigCommand);
+    expect(lastAlert().text).toContain('aws ec2 create-dhcp-options');
+  });
+
+  it('names every fault at once', async () => {
+    // Prepare
+    givenVpcDns(true, false);
+    givenDhcpServers([]);
+    givenCluster({ name: 'edge-proxy' });
+
+    // Act
+    const result = await check(request('edge-proxy'));
+
+    // Assess
+    expect(result.fix).toMatch(
+      /^turn on DNS hostnames in vpc-0abc .*; and the DHCP options dopt-0c0ffee of vpc-0abc name no DNS servers/,
+    );
+  });
+
+  it('remediates when the custom DNS servers include AmazonProvidedDNS', async () => {
+    // Prepare
+    givenDhcpServers(['10.0.0.53', 'AmazonProvidedDNS']);
+    givenCluster({ name: 'edge-proxy' });
+
+    // Act
+    const result = await check(request('edge-proxy'));
+
+    // Assess
+    expect(result.outcome).toBe('remediated');
+  });
+
+  it('looks at no VPC for a cluster that stays public', async () => {
+    // Prepare
+    givenPolicy({ version: 1, publicAccess: 'restricted', allowedPublicCidrs: ['203.0.113.0/24'] });
+    givenDhcpServers(['10.0.0.53']);
+    givenCluster({ name: 'analytics' });
+
+    // Act
+    const result = await check(request('analytics'));
+
+    // Assess
+    expect(result.outcome).toBe('remediated');
+    expect(mocks.ec2).not.toHaveReceivedAnyCommand();
+  });
+});
+
+describe('narrowing the CIDRs of a cluster without private access', () => {
+  it('says that nodes behind NAT need their egress IPs in the allowed list', async () => {
+    // Prepare
+    givenPolicy({
+      version: 1,
+      publicAccess: 'restricted',
+      allowedPublicCidrs: ['203.0.113.0/24'],
+      privateAccess: 'optional',
+    });
+    givenCluster({ name: 'analytics', privateAccess: false });
+
+    // Act
+    const result = await check(request('analytics'));
+
+    // Assess
+    expect(result.accessNote).toBe(
+      'private access stays off, so nodes reach the API server through the public endpoint: the egress IPs of their NAT gateways must be among 203.0.113.0/24, or turn private access on',
+    );
+    expect(auditWrites()[0]).toMatchObject({ accessNote: result.accessNote });
+    expect(lastAlert().json).toMatchObject({ accessNote: result.accessNote });
+  });
+
+  it('says nothing of NAT when private access is on', async () => {
+    // Prepare
+    givenPolicy({ version: 1, publicAccess: 'restricted', allowedPublicCidrs: ['203.0.113.0/24'] });
+    givenCluster({ name: 'analytics', privateAccess: true });
+
+    // Act
+    const result = await check(request('analytics'));
+
+    // Assess
+    expect(result.accessNote).toBeUndefined();
   });
 });
 

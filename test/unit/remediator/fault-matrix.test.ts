@@ -1,5 +1,9 @@
 import 'aws-sdk-client-mock-jest';
-import { DescribeVpcAttributeCommand } from '@aws-sdk/client-ec2';
+import {
+  DescribeDhcpOptionsCommand,
+  DescribeVpcAttributeCommand,
+  DescribeVpcsCommand,
+} from '@aws-sdk/client-ec2';
 import {
   DescribeClusterCommand,
   DescribeUpdateCommand,
@@ -17,6 +21,7 @@ import { type HandlerResponse, processEvent } from '../../../functions/remediato
 import { SweepIncompleteError } from '../../../functions/sweep';
 import {
   givenCluster,
+  givenDhcpServers,
   lastAlert,
   loadEvent,
   mocks,
@@ -194,6 +199,23 @@ const MATRIX: Row[] = [
     call: 'EC2 DescribeVpcAttribute (lockout check)',
     command: DescribeVpcAttributeCommand,
     mockFault: (e) => mocks.ec2.on(DescribeVpcAttributeCommand).rejects(e),
+    names: { throttling: 'RequestLimitExceeded', server: 'InternalError' },
+    expected: RETRIED_BEFORE_UPDATE,
+  },
+  {
+    call: 'EC2 DescribeVpcs (lockout check: DHCP options)',
+    command: DescribeVpcsCommand,
+    mockFault: (e) => mocks.ec2.on(DescribeVpcsCommand).rejects(e),
+    names: { throttling: 'RequestLimitExceeded', server: 'InternalError' },
+    expected: RETRIED_BEFORE_UPDATE,
+  },
+  {
+    call: 'EC2 DescribeDhcpOptions (lockout check)',
+    command: DescribeDhcpOptionsCommand,
+    mockFault: (e) => {
+      givenDhcpServers(['AmazonProvidedDNS']);
+      mocks.ec2.on(DescribeDhcpOptionsCommand).rejects(e);
+    },
     names: { throttling: 'RequestLimitExceeded', server: 'InternalError' },
     expected: RETRIED_BEFORE_UPDATE,
   },
