@@ -1,5 +1,6 @@
 import type { Alert } from './core/alert';
 import type { CheckRequest } from './core/check-request';
+import type { QueuedDecision } from './core/decision-message';
 import type { EndpointConfig } from './core/endpoint';
 import type { LoadedPolicy } from './core/policy';
 import type { CheckResult, UpdateError } from './core/result';
@@ -90,6 +91,8 @@ export interface RecheckPort {
   send(request: CheckRequest, delaySeconds: number): Promise<void>;
   /** Queues an alert whose publish failed, to be published from the queue. */
   sendAlert(alert: Alert, correlationId: string): Promise<void>;
+  /** Queues the rest of the delivery of a decision that issued an update, to be delivered from the queue. */
+  sendDecision(decision: QueuedDecision): Promise<void>;
 }
 
 export interface GuardPorts {

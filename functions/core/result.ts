@@ -72,4 +72,9 @@ export interface CheckResult {
   alertQueued?: boolean;
   /** The alert could be neither published nor queued; the request is retried. */
   alertFailed?: boolean;
+  /**
+   * Part of the delivery after an issued update failed: the rest went to the recheck queue as a
+   * decision message and is delivered from there, as decided (core/decision-message.ts).
+   */
+  deliveryQueued?: boolean;
 }

@@ -15,7 +15,7 @@ import { GetParameterCommand, ParameterNotFound } from '@aws-sdk/client-ssm';
 import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { CheckRequest } from '../../functions/core/check-request';
 import type { CheckResult } from '../../functions/core/result';
-import { checkCluster, DeliveryError, type GuardOptions } from '../../functions/guard';
+import { checkCluster, DeliveryError, deliverQueuedDecision, type GuardOptions } from '../../functions/guard';
 import {
   ACCOUNT,
   auditWrites,
@@ -956,17 +956,154 @@ describe('delivery', () => {
     expect(auditWrites()[0]).toMatchObject({ outcome: 'remediated', alertFailed: true });
   });
 
-  it('still publishes the alert when the audit record cannot be written', async () => {
+  it('still publishes the alert and queues the decision when the audit record cannot be written', async () => {
     // Prepare
     givenCluster({ name: 'prod-api' });
     mocks.dynamodb.on(QueryCommand).resolves({ Items: [] });
     mocks.dynamodb.on(PutCommand).rejects(new Error('table gone'));
 
     // Act
+    const result = await check(request('prod-api'));
+
+    // Assess
+    expect(result).toMatchObject({ outcome: 'remediated', alertMessageId: 'msg-0001', deliveryQueued: true });
+    expect(mocks.sns).toHaveReceivedCommand(PublishCommand);
+    const bodies = queuedBodies();
+    expect(bodies.map((b) => b.kind)).toEqual([
+      'eks-endpoint-guard/check-request',
+      'eks-endpoint-guard/decision',
+    ]);
+    expect(bodies[1].decision).toEqual({
+      result: expect.objectContaining({
+        outcome: 'remediated',
+        alertMessageId: 'msg-0001',
+        updateId: 'upd-0001',
+      }),
+      notify: false,
+      record: true,
+      followUp: false,
+    });
+  });
+});
+
+function queuedBodies() {
+  return mocks.sqs
+    .commandCalls(SendMessageCommand)
+    .map((c) => JSON.parse(c.args[0].input.MessageBody ?? '{}'));
+}
+
+describe('delivery after an update was issued', () => {
+  it('queues the decision with its follow-up when the follow-up cannot be queued alone', async () => {
+    // Prepare
+    givenCluster({ name: 'prod-api' });
+    mocks.sqs
+      .on(SendMessageCommand)
+      .rejectsOnce(Object.assign(new Error('SQS hiccup'), { name: 'InternalError' }))
+      .resolves({ MessageId: 'sqs-0002' });
+
+    // Act
+    const result = await check(request('prod-api'));
+
+    // Assess
+    expect(result).toMatchObject({ outcome: 'remediated', deliveryQueued: true });
+    expect(auditWrites()).toHaveLength(1);
+    expect(queuedBodies()[1].decision).toMatchObject({ notify: false, record: false, followUp: true });
+  });
+
+  it('fails with the decision it made when neither the record nor the queue can take it', async () => {
+    // Prepare
+    givenCluster({ name: 'prod-api' });
+    mocks.dynamodb.on(PutCommand).rejects(new Error('table gone'));
+    mocks.sqs.on(SendMessageCommand).rejects(Object.assign(new Error('SQS down'), { name: 'InternalError' }));
+
+    // Act
     const outcome = check(request('prod-api'));
 
     // Assess
-    await expect(outcome).rejects.toThrow(/could not deliver the audit record/);
-    expect(mocks.sns).toHaveReceivedCommand(PublishCommand);
+    await expect(outcome).rejects.toMatchObject({
+      name: 'DeliveryError',
+      changed: true,
+      result: { outcome: 'remediated', updateId: 'upd-0001' },
+    });
+  });
+
+  it('delivers a queued decision as made: record, alert and rebuilt follow-up, without reading the cluster', async () => {
+    // Prepare
+    givenCluster({ name: 'prod-api' });
+    mocks.dynamodb.on(PutCommand).rejectsOnce(new Error('table gone')).resolves({});
+    mocks.sns
+      .on(PublishCommand)
+      .rejects(Object.assign(new Error('SNS down'), { name: 'InternalErrorException' }));
+    // SQS takes only the decision message: the alert and the follow-up cannot be queued on their own.
+    mocks.sqs.on(SendMessageCommand).callsFake((input: { MessageBody?: string }) => {
+      if (input.MessageBody?.includes('"kind":"eks-endpoint-guard/decision"'))
+        return { MessageId: 'sqs-0003' };
+      throw Object.assign(new Error('SQS down'), { name: 'InternalError' });
+    });
+    await check(request('prod-api'));
+    const queued = queuedBodies().find((b) => b.kind === 'eks-endpoint-guard/decision');
+    resetAws();
+    const later = new Date('2026-06-03T10:25:00Z');
+
+    // Act
+    const result = await deliverQueuedDecision(queued.decision, testPorts(later), OPTIONS);
+
+    // Assess
+    expect(queued.decision).toMatchObject({ notify: true, record: true, followUp: true });
+    expect(result).toMatchObject({ outcome: 'remediated', alertMessageId: 'msg-0001', deliveryQueued: true });
+    expect(result.alertFailed).toBeUndefined();
+    expect(mocks.eks).not.toHaveReceivedAnyCommand();
+    expect(lastAlert().attributes.outcome).toBe('remediated');
+    expect(auditWrites()).toEqual([
+      expect.objectContaining({ outcome: 'remediated', time: '2026-06-03T10:20:00.000Z' }),
+    ]);
+    const followUp = queuedBodies()[0].request;
+    expect(followUp).toMatchObject({
+      cluster: 'prod-api',
+      correlationId: 'evt-0001',
+      attempt: 0,
+      deadline: '2026-06-03T12:25:00.000Z',
+      followUpdate: { updateId: 'upd-0001', issuedAt: '2026-06-03T10:20:00.000Z' },
+    });
+  });
+
+  it('writes no second record when the first one was written', async () => {
+    // Prepare
+    givenCluster({ name: 'prod-api' });
+    mocks.sqs
+      .on(SendMessageCommand)
+      .rejectsOnce(Object.assign(new Error('SQS hiccup'), { name: 'InternalError' }))
+      .resolves({ MessageId: 'sqs-0002' });
+    await check(request('prod-api'));
+    const queued = queuedBodies().find((b) => b.kind === 'eks-endpoint-guard/decision');
+    resetAws();
+
+    // Act
+    await deliverQueuedDecision(queued.decision, testPorts(), OPTIONS);
+
+    // Assess
+    expect(mocks.dynamodb).not.toHaveReceivedCommand(PutCommand);
+    expect(mocks.sns).not.toHaveReceivedCommand(PublishCommand);
+    expect(queuedBodies()[0].request.followUpdate).toMatchObject({ updateId: 'upd-0001' });
+  });
+
+  it('leaves a queued decision for another region alone', async () => {
+    // Prepare
+    givenCluster({ name: 'prod-api' });
+    const decision = {
+      result: { ...(await check(request('prod-api'), NOW, { ...OPTIONS, act: false })), region: 'eu-west-1' },
+      notify: true,
+      record: true,
+      followUp: false,
+    };
+    resetAws();
+
+    // Act
+    const result = await deliverQueuedDecision(decision, testPorts(), OPTIONS);
+
+    // Assess
+    expect(result.outcome).toBe('ignored');
+    expect(mocks.dynamodb).not.toHaveReceivedAnyCommand();
+    expect(mocks.sns).not.toHaveReceivedAnyCommand();
   });
 });

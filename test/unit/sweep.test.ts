@@ -1,7 +1,9 @@
 import 'aws-sdk-client-mock-jest';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import type { CheckResult } from '../../functions/core/result';
 import { normaliseEvent } from '../../functions/core/triggers';
-import { mapBounded, sweep } from '../../functions/sweep';
+import { mapBounded, SweepIncompleteError, sweep } from '../../functions/sweep';
 import { ACCOUNT, givenCluster, mocks, REGION, resetAws, testPorts } from './support/aws';
 
 const GUARD = {
@@ -27,6 +29,45 @@ function queuedItems() {
   }));
   return normaliseEvent({ Records }, { region: REGION, now: new Date() }).items;
 }
+
+describe('sweep of a cluster it changed when the record cannot be written', () => {
+  beforeEach(() => {
+    resetAws();
+    givenCluster({ name: 'prod-api' });
+    mocks.dynamodb.on(PutCommand).rejects(new Error('table gone'));
+  });
+
+  it('reports remediated, with the decision queued, rather than deferred', async () => {
+    // Act
+    const results: CheckResult[] = [];
+    for await (const r of sweep(testPorts(), GUARD, { ...SWEEP, clusters: ['prod-api'] })) results.push(r);
+
+    // Assess
+    expect(results).toEqual([expect.objectContaining({ outcome: 'remediated', deliveryQueued: true })]);
+    expect(queuedItems().map((item) => item.kind)).toEqual(['check', 'decision']);
+  });
+
+  it('reports remediated and fails the sweep when the queue cannot take the decision either', async () => {
+    // Prepare
+    mocks.sqs.on(SendMessageCommand).rejects(Object.assign(new Error('SQS down'), { name: 'InternalError' }));
+    const results: CheckResult[] = [];
+
+    // Act
+    const run = async () => {
+      for await (const r of sweep(testPorts(), GUARD, { ...SWEEP, clusters: ['prod-api'] })) results.push(r);
+    };
+
+    // Assess
+    await expect(run()).rejects.toBeInstanceOf(SweepIncompleteError);
+    expect(results).toEqual([
+      expect.objectContaining({
+        outcome: 'remediated',
+        updateId: 'upd-0001',
+        reason: expect.stringMatching(/could not deliver the audit record and re-check$/),
+      }),
+    ]);
+  });
+});
 
 describe('sweep of a cluster with the longest legal name', () => {
   const name = `p${'-long-name'.repeat(9)}-12345678`;
