@@ -3,6 +3,7 @@ import { auditItem } from '../../../functions/aws/audit-store';
 import { alertFor } from '../../../functions/core/alert';
 import { alertMessage } from '../../../functions/core/alert-message';
 import type { CheckRequest } from '../../../functions/core/check-request';
+import { decisionMessage } from '../../../functions/core/decision-message';
 import { boundedId, clusterCorrelationId, MAX_ID_LENGTH } from '../../../functions/core/ids';
 import { clientRequestToken } from '../../../functions/core/request-token';
 import type { CheckResult } from '../../../functions/core/result';
@@ -100,6 +101,8 @@ describe('clusterCorrelationId', () => {
         const check = throughQueue(checkRequestMessage(request));
         const follow = throughQueue(checkRequestMessage(followUp));
         const queuedAlert = alert && throughQueue(alertMessage(alert, id));
+        const decision = { result, notify: true, record: true, followUp: true };
+        const queuedDecision = throughQueue(decisionMessage(decision));
 
         // Assess
         expect(id.length).toBeLessThanOrEqual(MAX_ID_LENGTH);
@@ -110,6 +113,7 @@ describe('clusterCorrelationId', () => {
         expect(check).toEqual({ kind: 'check', request, messageId: 'm-1' });
         expect(follow).toEqual({ kind: 'check', request: followUp, messageId: 'm-1' });
         expect(queuedAlert).toMatchObject({ kind: 'alert', correlationId: id });
+        expect(queuedDecision).toEqual({ kind: 'decision', decision, messageId: 'm-1', correlationId: id });
       }),
       { numRuns: 300 },
     );
