@@ -1,4 +1,3 @@
-import { AMAZON_PROVIDED_DNS } from './aws/ec2';
 import { AlreadyAtTargetError, ClusterBusyError, UpdateRejectedError } from './aws/errors';
 import { alertFor } from './core/alert';
 import type { CheckRequest } from './core/check-request';
@@ -7,13 +6,14 @@ import { backoffSeconds, deadlineOf, isPastDeadline } from './core/deferral';
 import { type EffectivePolicy, effectivePolicyFor } from './core/effective';
 import { describeEndpointConfig, type EndpointConfig } from './core/endpoint';
 import { evaluateEndpoint } from './core/evaluate';
+import { lockoutFixOf } from './core/lockout';
 import { accessNoteOf, planTarget, turnsPublicOff } from './core/plan';
 import { DEFAULT_EXEMPTION_TAG, type LoadedPolicy, PolicyError } from './core/policy';
 import { quote } from './core/quote';
 import { flipFlop, isRepeatSighting } from './core/repetition';
 import { clientRequestToken } from './core/request-token';
 import type { CheckResult, PolicyRef } from './core/result';
-import type { ClusterState, GuardPorts, VpcDns } from './ports';
+import type { ClusterState, GuardPorts } from './ports';
 
 export interface GuardOptions {
   /** The region the adapters' clients talk to: a request for another region is not this guard's. */
@@ -442,44 +442,9 @@ async function firstSighting(
   return { result, notify: !isRepeatSighting(previous, result) };
 }
 
-/**
- * What to fix before the public endpoint can go off, or undefined when private clients can resolve it:
- * the VPC needs DNS support and DNS hostnames, and DHCP options whose DNS servers include the
- * Amazon-provided resolver (custom servers cannot resolve the EKS private zone unless they forward it).
- */
+/** What to fix before the public endpoint can go off, or undefined when private clients can resolve it. */
 async function lockoutFix(state: ClusterState, ports: GuardPorts): Promise<string | undefined> {
-  const dns = await ports.ec2.vpcDns(state.vpcId, state.subnetIds);
-  const fixes: string[] = [];
-  const commands = [
-    dns.dnsSupport ? '' : `aws ec2 modify-vpc-attribute --vpc-id ${dns.vpcId} --enable-dns-support`,
-    dns.dnsHostnames ? '' : `aws ec2 modify-vpc-attribute --vpc-id ${dns.vpcId} --enable-dns-hostnames`,
-  ].filter(Boolean);
-  if (commands.length > 0) {
-    const missing = [dns.dnsSupport ? '' : 'DNS support', dns.dnsHostnames ? '' : 'DNS hostnames'].filter(
-      Boolean,
-    );
-    fixes.push(`turn on ${missing.join(' and ')} in ${dns.vpcId} (${commands.join('; ')})`);
-  }
-  const dhcp = dhcpFix(dns, state.arn?.split(':')[3]);
-  if (dhcp) fixes.push(dhcp);
-  return fixes.length > 0 ? fixes.join('; and ') : undefined;
-}
-
-function dhcpFix(dns: VpcDns, region: string | undefined): string | undefined {
-  const servers = dns.domainNameServers;
-  if (!servers || servers.includes(AMAZON_PROVIDED_DNS)) return undefined;
-  // Names set by the account's admins, but still text from AWS: only address characters, at most four.
-  const shown = servers.slice(0, 4).map((s) => s.replace(/[^0-9A-Za-z.:-]/g, '?'));
-  const zone = region && /^[a-z0-9-]+$/.test(region) ? `${region}.eks.amazonaws.com` : 'eks.amazonaws.com';
-  const options = dns.dhcpOptionsId ?? 'of the VPC';
-  const handed = shown.length > 0 ? `hand out only ${shown.join(', ')}` : 'name no DNS servers';
-  return (
-    `the DHCP options ${options} of ${dns.vpcId} ${handed}, not AmazonProvidedDNS, so clients cannot resolve ` +
-    `the private endpoint: forward ${zone} from those DNS servers to the VPC resolver (a Route 53 Resolver ` +
-    'inbound endpoint), or associate DHCP options that include it (aws ec2 create-dhcp-options ' +
-    '--dhcp-configurations "Key=domain-name-servers,Values=AmazonProvidedDNS"; then ' +
-    `aws ec2 associate-dhcp-options --dhcp-options-id <the new dopt- id> --vpc-id ${dns.vpcId})`
-  );
+  return lockoutFixOf(await ports.ec2.vpcDns(state.vpcId, state.subnetIds), state.arn?.split(':')[3]);
 }
 
 async function deliver(

@@ -1,12 +1,10 @@
 import type { EC2Client } from '@aws-sdk/client-ec2';
+import { AMAZON_PROVIDED_DNS } from '../core/lockout';
 import type { Ec2Port, VpcDns } from '../ports';
 import { type ClientSource, resolveClient, sdk } from './clients';
 
 /** VPC DNS settings change rarely: a sweep asks once per VPC, not once per cluster. */
 export const VPC_DNS_CACHE_MS = 60_000;
-
-/** What a VPC without a DHCP options set of its own hands out (`DhcpOptionsId` is `default`). */
-export const AMAZON_PROVIDED_DNS = 'AmazonProvidedDNS';
 
 export function ec2Adapter(source: ClientSource<EC2Client>, now: () => number = Date.now): Ec2Port {
   // Promises, not values: a second check of the same VPC while the first look-up is in flight
