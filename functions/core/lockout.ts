@@ -37,8 +37,8 @@ export function lockoutFixOf(dns: VpcDnsFacts, region?: string): string | undefi
 function dhcpFix(dns: VpcDnsFacts, region: string | undefined): string | undefined {
   const servers = dns.domainNameServers;
   if (!servers || servers.includes(AMAZON_PROVIDED_DNS)) return undefined;
-  // Set by the account's admins, but still text from AWS: only address characters, at most four.
-  const shown = servers.slice(0, 4).map((s) => s.replace(/[^0-9A-Za-z.:-]/g, '?'));
+  // Set by the account's admins, but still text from AWS: address characters and lengths, at most four.
+  const shown = servers.slice(0, 4).map((s) => s.slice(0, 45).replace(/[^0-9A-Za-z.:-]/g, '?'));
   const zone = region && /^[a-z0-9-]+$/.test(region) ? `${region}.eks.amazonaws.com` : 'eks.amazonaws.com';
   const options = dns.dhcpOptionsId ?? 'of the VPC';
   const handed = shown.length > 0 ? `hand out only ${shown.join(', ')}` : 'name no DNS servers';

@@ -30,7 +30,7 @@ describe('lockoutFixOf', () => {
 
     // Assess
     expect(fix).toContain(
-      'hand out only 10.0.0.53?Injected??yes, 10.0.0.54, 10.0.0.55, 10.0.0.56, not AmazonProvidedDNS',
+      'hand out only 10.0.0.53?Injected:?yes, 10.0.0.54, 10.0.0.55, 10.0.0.56, not AmazonProvidedDNS',
     );
     expect(fix).not.toContain('\n');
   });
