@@ -1,4 +1,9 @@
 import 'aws-sdk-client-mock-jest';
+import {
+  DescribeSubnetsCommand,
+  DescribeVpcAttributeCommand,
+  DescribeVpcsCommand,
+} from '@aws-sdk/client-ec2';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { CheckResult } from '../../functions/core/result';
@@ -29,6 +34,43 @@ function queuedItems() {
   }));
   return normaliseEvent({ Records }, { region: REGION, now: new Date() }).items;
 }
+
+describe('sweep of several clusters in one VPC', () => {
+  beforeEach(() => resetAws());
+
+  it('looks the VPC up once, while the checks run at the same time, and only for clusters that would go private', async () => {
+    // Prepare: slow EC2 answers, so that the checks overlap
+    const names = ['edge-a', 'edge-b', 'edge-c'];
+    for (const name of names) givenCluster({ name });
+    givenCluster({ name: 'private-d', publicAccess: false, privateAccess: true });
+    const slowly = <T>(value: T) => new Promise<T>((resolve) => setTimeout(() => resolve(value), 20));
+    mocks.ec2
+      .on(DescribeVpcAttributeCommand, { Attribute: 'enableDnsSupport' })
+      .callsFake(() => slowly({ EnableDnsSupport: { Value: true } }));
+    mocks.ec2
+      .on(DescribeVpcAttributeCommand, { Attribute: 'enableDnsHostnames' })
+      .callsFake(() => slowly({ EnableDnsHostnames: { Value: true } }));
+    mocks.ec2
+      .on(DescribeSubnetsCommand)
+      .callsFake(() => slowly({ Subnets: [{ SubnetId: 'subnet-0a1', VpcId: 'vpc-0abc' }] }));
+
+    // Act
+    const results: CheckResult[] = [];
+    const clusters = [...names, 'private-d'];
+    for await (const r of sweep(testPorts(), GUARD, { ...SWEEP, concurrency: 4, clusters })) results.push(r);
+
+    // Assess
+    expect(results.map((r) => r.outcome).sort()).toEqual([
+      'compliant',
+      'remediated',
+      'remediated',
+      'remediated',
+    ]);
+    expect(mocks.ec2).toHaveReceivedCommandTimes(DescribeSubnetsCommand, 1);
+    expect(mocks.ec2).toHaveReceivedCommandTimes(DescribeVpcAttributeCommand, 2);
+    expect(mocks.ec2).toHaveReceivedCommandTimes(DescribeVpcsCommand, 1);
+  });
+});
 
 describe('sweep of a cluster it changed when the record cannot be written', () => {
   beforeEach(() => {
