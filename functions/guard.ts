@@ -1,12 +1,15 @@
-import { AlreadyAtTargetError, ClusterBusyError } from './aws/errors';
+import { AlreadyAtTargetError, ClusterBusyError, UpdateRejectedError } from './aws/errors';
 import { alertFor } from './core/alert';
 import type { CheckRequest } from './core/check-request';
+import type { QueuedDecision } from './core/decision-message';
 import { backoffSeconds, deadlineOf, isPastDeadline } from './core/deferral';
 import { type EffectivePolicy, effectivePolicyFor } from './core/effective';
 import { describeEndpointConfig, type EndpointConfig } from './core/endpoint';
 import { evaluateEndpoint } from './core/evaluate';
-import { planTarget, turnsPublicOff } from './core/plan';
+import { lockoutFixOf } from './core/lockout';
+import { accessNoteOf, planTarget, turnsPublicOff } from './core/plan';
 import { DEFAULT_EXEMPTION_TAG, type LoadedPolicy, PolicyError } from './core/policy';
+import { quote } from './core/quote';
 import { flipFlop, isRepeatSighting } from './core/repetition';
 import { clientRequestToken } from './core/request-token';
 import type { CheckResult, PolicyRef } from './core/result';
@@ -31,15 +34,18 @@ export interface GuardTelemetry {
 /** A decision whose alert, record or follow-up could not be delivered: the request must be retried. */
 export class DeliveryError extends Error {
   override readonly name = 'DeliveryError';
+  /** The decision issued an update: report `result` as it is, a retry would find the cluster changed. */
+  readonly changed: boolean;
   constructor(
     readonly result: CheckResult,
     readonly parts: string[],
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; changed?: boolean },
   ) {
     super(
       `${result.cluster}: decided ${result.outcome} but could not deliver the ${parts.join(' and ')}`,
       options,
     );
+    this.changed = options?.changed === true;
   }
 }
 
@@ -50,6 +56,8 @@ interface Decision {
   notify: boolean;
   /** A re-check to queue, with its delay. */
   next?: { request: CheckRequest; delaySeconds: number };
+  /** An update was issued: the decision must be delivered as made, never decided again. */
+  changed?: boolean;
 }
 
 const UPDATE_POLL_SECONDS = 30;
@@ -72,7 +80,87 @@ export async function checkCluster(
       : request.followUpdate
         ? await followUpdate(request, ports, options)
         : await decide(request, ports, options);
-  return options.act ? deliver(decision, ports, telemetry) : decision.result;
+  return options.act ? deliverDecision(decision, ports, telemetry) : decision.result;
+}
+
+/**
+ * Delivers a decision; when part of the delivery of one that issued an update fails, queues the
+ * rest as a decision message instead of failing the request. A retry of the request would decide
+ * again, find the cluster UPDATING or compliant, and lose the `remediated` record (violations,
+ * policy digest, alert id). Only if the queue fails too does the request fail, with a DeliveryError
+ * marked `changed` that carries the result (the sweep reports it as it is).
+ */
+async function deliverDecision(
+  decision: Decision,
+  ports: GuardPorts,
+  telemetry?: GuardTelemetry,
+): Promise<CheckResult> {
+  try {
+    return await deliver(decision, ports, telemetry);
+  } catch (error) {
+    if (!decision.changed || !(error instanceof DeliveryError)) throw error;
+    const { alertFailed: _retriedFromTheQueue, ...delivered } = error.result;
+    const result: CheckResult = { ...delivered, deliveryQueued: true };
+    const rest: QueuedDecision = {
+      result,
+      notify: error.parts.includes('alert'),
+      record: error.parts.includes('audit record'),
+      followUp: error.parts.includes('re-check'),
+    };
+    try {
+      await ports.recheck.sendDecision(rest);
+    } catch (queueError) {
+      telemetry?.deliveryFailed('recheck', error.result, queueError);
+      throw new DeliveryError(error.result, error.parts, { cause: queueError, changed: true });
+    }
+    return result;
+  }
+}
+
+/**
+ * Finishes the delivery of a decision message (see deliverDecision) as it was decided: no cluster
+ * is read and nothing decided again. A failure fails the message, which SQS redelivers.
+ */
+export async function deliverQueuedDecision(
+  queued: QueuedDecision,
+  ports: GuardPorts,
+  options: GuardOptions,
+  telemetry?: GuardTelemetry,
+): Promise<CheckResult> {
+  const { result } = queued;
+  if (result.region !== options.region) {
+    return otherRegion(result, ports, options).result;
+  }
+  const now = ports.clock();
+  const decision: Decision = { result, notify: queued.notify };
+  const next = queued.followUp ? followUpOf(result, now, options) : undefined;
+  if (next) decision.next = next;
+  // The record was written on the first try: never a second copy of it.
+  const target = queued.record ? ports : { ...ports, audit: { ...ports.audit, write: async () => {} } };
+  return deliver(decision, target, telemetry);
+}
+
+/** The re-check that follows an issued update until EKS reports it done, or undefined without an update id. */
+function followUpOf(result: CheckResult, now: Date, options: GuardOptions): Decision['next'] | undefined {
+  if (!result.updateId || !result.before || !result.after) return undefined;
+  return {
+    delaySeconds: UPDATE_POLL_SECONDS,
+    request: {
+      cluster: result.cluster,
+      region: result.region,
+      ...(result.account ? { account: result.account } : {}),
+      trigger: result.trigger,
+      correlationId: result.correlationId,
+      attempt: 0,
+      deadline: deadlineOf(undefined, now, options.recheckDeadlineMinutes),
+      followUpdate: {
+        updateId: result.updateId,
+        issuedAt: result.time,
+        before: result.before,
+        after: result.after,
+      },
+    },
+  };
 }
 
 /** Records and alerts a decision that did not come from a cluster (an unreadable trigger, say). */
@@ -166,7 +254,13 @@ async function decide(request: CheckRequest, ports: GuardPorts, options: GuardOp
   }
 
   const target = planTarget(state.config, effective);
-  const planned: CheckResult = { ...checked, violations, after: target };
+  const note = accessNoteOf(state.config, target);
+  const planned: CheckResult = {
+    ...checked,
+    violations,
+    after: target,
+    ...(note ? { accessNote: note } : {}),
+  };
   // The lockout check only reads the VPC, so report-only and notify runs say what would block too.
   const fix = turnsPublicOff(state.config, target) ? await lockoutFix(state, ports) : undefined;
   if (effective.mode === 'notify') {
@@ -219,7 +313,7 @@ async function remediate(
     issued = await ports.eks.updateEndpointAccess(
       state.name,
       target,
-      clientRequestToken(request.correlationId, state.name, target),
+      clientRequestToken(request.correlationId, state.name, state.config, target),
     );
   } catch (error) {
     if (error instanceof ClusterBusyError)
@@ -230,6 +324,17 @@ async function remediate(
         outcome: 'compliant',
         reason: 'EKS reports the target configuration is already applied',
       });
+    }
+    if (error instanceof UpdateRejectedError) {
+      // A permanent refusal: people must look at it, a retry would be refused the same way.
+      return {
+        result: {
+          ...planned,
+          outcome: 'failed',
+          reason: `EKS rejected the update: ${quote(error.eksMessage, 300)}; nothing changed`,
+        },
+        notify: true,
+      };
     }
     throw error;
   }
@@ -243,23 +348,9 @@ async function remediate(
     updateStatus: issued.status ?? (issued.updateId ? 'InProgress' : undefined),
     ...(loop.escalation ? { escalation: loop.escalation } : {}),
   };
-  const decision: Decision = { result, notify: !loop.alreadyEscalated };
-  if (issued.updateId) {
-    decision.next = {
-      delaySeconds: UPDATE_POLL_SECONDS,
-      request: {
-        ...request,
-        attempt: 0,
-        deadline: deadlineOf(undefined, now, options.recheckDeadlineMinutes),
-        followUpdate: {
-          updateId: issued.updateId,
-          issuedAt: result.time,
-          before: state.config,
-          after: target,
-        },
-      },
-    };
-  }
+  const decision: Decision = { result, notify: !loop.alreadyEscalated, changed: true };
+  const next = followUpOf(result, now, options);
+  if (next) decision.next = next;
   return decision;
 }
 
@@ -353,16 +444,7 @@ async function firstSighting(
 
 /** What to fix before the public endpoint can go off, or undefined when private clients can resolve it. */
 async function lockoutFix(state: ClusterState, ports: GuardPorts): Promise<string | undefined> {
-  const dns = await ports.ec2.vpcDns(state.vpcId, state.subnetIds);
-  const commands = [
-    dns.dnsSupport ? '' : `aws ec2 modify-vpc-attribute --vpc-id ${dns.vpcId} --enable-dns-support`,
-    dns.dnsHostnames ? '' : `aws ec2 modify-vpc-attribute --vpc-id ${dns.vpcId} --enable-dns-hostnames`,
-  ].filter(Boolean);
-  if (commands.length === 0) return undefined;
-  const missing = [dns.dnsSupport ? '' : 'DNS support', dns.dnsHostnames ? '' : 'DNS hostnames'].filter(
-    Boolean,
-  );
-  return `turn on ${missing.join(' and ')} in ${dns.vpcId} (${commands.join('; ')})`;
+  return lockoutFixOf(await ports.ec2.vpcDns(state.vpcId, state.subnetIds), state.arn?.split(':')[3]);
 }
 
 async function deliver(

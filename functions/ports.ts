@@ -1,5 +1,6 @@
 import type { Alert } from './core/alert';
 import type { CheckRequest } from './core/check-request';
+import type { QueuedDecision } from './core/decision-message';
 import type { EndpointConfig } from './core/endpoint';
 import type { LoadedPolicy } from './core/policy';
 import type { CheckResult, UpdateError } from './core/result';
@@ -47,10 +48,17 @@ export interface VpcDns {
   vpcId: string;
   dnsSupport: boolean;
   dnsHostnames: boolean;
+  /** The DHCP options set of the VPC: `default` (none associated) or its id; absent when not looked up. */
+  dhcpOptionsId?: string;
+  /** Its `domain-name-servers`: `AmazonProvidedDNS` and/or IP addresses; empty when the set names none. */
+  domainNameServers?: string[];
 }
 
 export interface Ec2Port {
-  /** Finds the VPC through the subnets when vpcId is absent. */
+  /**
+   * Finds the VPC through the subnets when vpcId is absent. Concurrent calls for one VPC share one
+   * look-up; a failed look-up is not remembered.
+   */
   vpcDns(vpcId: string | undefined, subnetIds: string[]): Promise<VpcDns>;
 }
 
@@ -83,6 +91,8 @@ export interface RecheckPort {
   send(request: CheckRequest, delaySeconds: number): Promise<void>;
   /** Queues an alert whose publish failed, to be published from the queue. */
   sendAlert(alert: Alert, correlationId: string): Promise<void>;
+  /** Queues the rest of the delivery of a decision that issued an update, to be delivered from the queue. */
+  sendDecision(decision: QueuedDecision): Promise<void>;
 }
 
 export interface GuardPorts {

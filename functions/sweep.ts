@@ -1,7 +1,8 @@
 import type { Trigger } from './core/check-request';
+import { boundedId, clusterCorrelationId } from './core/ids';
 import { PolicyError } from './core/policy';
 import type { CheckResult } from './core/result';
-import { checkCluster, type GuardOptions, type GuardTelemetry, recordDecision } from './guard';
+import { checkCluster, DeliveryError, type GuardOptions, type GuardTelemetry, recordDecision } from './guard';
 import type { GuardPorts } from './ports';
 
 export interface SweepOptions {
@@ -41,7 +42,7 @@ export async function* sweep(
       outcome: 'failed',
       reason: `${policyFault}; sweep skipped, nothing changed`,
       time: ports.clock().toISOString(),
-      correlationId: options.sweepId,
+      correlationId: boundedId(options.sweepId),
       trigger: options.trigger,
       attempt: 0,
     };
@@ -58,12 +59,18 @@ export async function* sweep(
       region: options.region,
       ...(options.account ? { account: options.account } : {}),
       trigger: options.trigger,
-      correlationId: `${options.sweepId}/${cluster}`,
+      correlationId: clusterCorrelationId(options.sweepId, cluster),
       attempt: 0,
     };
     try {
       return await checkCluster(request, ports, guard, telemetry);
     } catch (error) {
+      if (error instanceof DeliveryError && error.changed) {
+        // The cluster was changed: a plain re-check would decide again. Report what was done; the
+        // sweep fails at the end so the undelivered record is seen.
+        unfinished += 1;
+        return { ...error.result, reason: `${error.result.reason}; ${error.message}` };
+      }
       const reason = `${(error as Error).name}: ${(error as Error).message}`;
       const base = { ...request, time: ports.clock().toISOString() };
       if (guard.act) {

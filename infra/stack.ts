@@ -425,10 +425,15 @@ export class EndpointGuardStack extends Stack {
       }),
       // ListClusters supports no resource-level permissions: it has to be '*'.
       new iam.PolicyStatement({ sid: 'ListClusters', actions: ['eks:ListClusters'], resources: ['*'] }),
-      // EC2 describe calls support no resource-level permissions: lockout guard (VPC DNS settings).
+      // EC2 describe calls support no resource-level permissions: lockout guard (VPC DNS settings, DHCP options).
       new iam.PolicyStatement({
         sid: 'InspectClusterVpc',
-        actions: ['ec2:DescribeVpcAttribute', 'ec2:DescribeSubnets'],
+        actions: [
+          'ec2:DescribeVpcAttribute',
+          'ec2:DescribeSubnets',
+          'ec2:DescribeVpcs',
+          'ec2:DescribeDhcpOptions',
+        ],
         resources: ['*'],
       }),
       new iam.PolicyStatement({
@@ -469,7 +474,7 @@ export class EndpointGuardStack extends Stack {
     const policy = role.node.findChild('DefaultPolicy');
     const acknowledgements: Record<string, string> = {
       'AwsSolutions-IAM5[Resource::*]':
-        'Only actions without resource-level permissions use "*": eks:ListClusters, ec2:DescribeVpcAttribute, ec2:DescribeSubnets and the X-Ray trace upload.',
+        'Only actions without resource-level permissions use "*": eks:ListClusters, ec2:DescribeVpcAttribute, ec2:DescribeSubnets, ec2:DescribeVpcs, ec2:DescribeDhcpOptions and the X-Ray trace upload.',
       'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:eks:<AWS::Region>:<AWS::AccountId>:cluster/*]':
         'The guard must check and fix every cluster of the account and region, including clusters created later.',
       [`AwsSolutions-IAM5[Resource::<${this.getLogicalId(res.table.node.defaultChild as dynamodb.CfnTable)}.Arn>/index/*]`]:

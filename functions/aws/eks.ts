@@ -1,8 +1,9 @@
 import type { EKSClient } from '@aws-sdk/client-eks';
+import { canonicalCidr } from '../core/cidr';
 import { type EndpointConfig, endpointConfigOf } from '../core/endpoint';
 import type { ClusterState, EksPort, IssuedUpdate, UpdateState } from '../ports';
 import { type ClientSource, resolveClient, sdk } from './clients';
-import { AlreadyAtTargetError, awsErrorName, ClusterBusyError } from './errors';
+import { AlreadyAtTargetError, awsErrorName, ClusterBusyError, UpdateRejectedError } from './errors';
 
 export function eksAdapter(source: ClientSource<EKSClient>): EksPort {
   const client = () => resolveClient(source);
@@ -38,7 +39,9 @@ export function eksAdapter(source: ClientSource<EKSClient>): EksPort {
               endpointPublicAccess: target.publicAccess,
               endpointPrivateAccess: target.privateAccess,
               // CIDRs only matter while public access is on; sending stale ones would be refused.
-              ...(target.publicAccess ? { publicAccessCidrs: target.publicAccessCidrs } : {}),
+              ...(target.publicAccess
+                ? { publicAccessCidrs: target.publicAccessCidrs.map(canonicalCidr) }
+                : {}),
             },
           }),
         );
@@ -48,8 +51,14 @@ export function eksAdapter(source: ClientSource<EKSClient>): EksPort {
         if (errorName === 'ResourceInUseException') {
           throw new ClusterBusyError(`cluster ${name} has an update in progress`, { cause: error });
         }
-        if (errorName === 'InvalidParameterException' && /desired configuration/i.test(String(error))) {
-          throw new AlreadyAtTargetError(`cluster ${name} is already at the target configuration`, {
+        if (errorName === 'InvalidParameterException') {
+          if (/desired configuration/i.test(String(error))) {
+            throw new AlreadyAtTargetError(`cluster ${name} is already at the target configuration`, {
+              cause: error,
+            });
+          }
+          // Permanent: the same parameters would be refused on every retry until the dead-letter queue.
+          throw new UpdateRejectedError((error as Error).message || 'InvalidParameterException', {
             cause: error,
           });
         }

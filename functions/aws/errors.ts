@@ -10,6 +10,21 @@ export class AlreadyAtTargetError extends Error {
   override readonly name = 'AlreadyAtTargetError';
 }
 
+/**
+ * EKS refused the update's parameters for a reason other than "already at the desired
+ * configuration" (InvalidParameterException): asking again with the same parameters cannot help.
+ */
+export class UpdateRejectedError extends Error {
+  override readonly name = 'UpdateRejectedError';
+  constructor(
+    /** EKS's own message, as it gave it. */
+    readonly eksMessage: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`EKS rejected the update: ${eksMessage}`, options);
+  }
+}
+
 /** The name of an AWS SDK error, or undefined for anything else. */
 export function awsErrorName(error: unknown): string | undefined {
   if (error instanceof Error && typeof error.name === 'string') return error.name;

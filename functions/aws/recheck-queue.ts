@@ -2,6 +2,7 @@ import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { Alert } from '../core/alert';
 import { alertMessage } from '../core/alert-message';
 import type { CheckRequest } from '../core/check-request';
+import { decisionMessage, type QueuedDecision } from '../core/decision-message';
 import { checkRequestMessage } from '../core/triggers';
 import type { RecheckPort } from '../ports';
 import { type ClientSource, resolveClient, sdk } from './clients';
@@ -29,6 +30,18 @@ export function recheckQueue(client: ClientSource<SQSClient>, queueUrl: string):
         new SendMessageCommand({
           QueueUrl: queueUrl,
           MessageBody: alertMessage(alert, correlationId),
+          DelaySeconds: 10,
+        }),
+      );
+    },
+
+    async sendDecision(decision: QueuedDecision): Promise<void> {
+      const { SendMessageCommand } = sdk.sqs();
+      // The same short delay: whatever just failed (DynamoDB, SNS, SQS) gets a moment first.
+      await resolveClient(client).send(
+        new SendMessageCommand({
+          QueueUrl: queueUrl,
+          MessageBody: decisionMessage(decision),
           DelaySeconds: 10,
         }),
       );

@@ -477,6 +477,7 @@ function machineForm(result: CheckResult, severity: Severity): Record<string, un
     policy: result.policy,
     exemption: result.exemption,
     fix: result.fix,
+    accessNote: result.accessNote,
     updateId: result.updateId,
     updateStatus: result.updateStatus,
     updateErrors: result.updateErrors,

@@ -15,7 +15,25 @@ export function cidrProblem(cidr: string): string | undefined {
   if (network !== block[0].toString()) {
     return `${quote(cidr)} has host bits set (did you mean ${network}/${block[1]}?)`;
   }
+  const [address, prefix] = block;
+  // Clients reach EKS over IPv4 or IPv6, never as an IPv4-mapped IPv6 address (::ffff:a.b.c.d).
+  if (address.kind() === 'ipv6' && prefix >= 96 && (address as ipaddr.IPv6).isIPv4MappedAddress()) {
+    const v4 = (address as ipaddr.IPv6).toIPv4Address().toString();
+    return `${quote(cidr)} is an IPv4-mapped IPv6 block, which never matches a client (write it as ${v4}/${prefix - 96})`;
+  }
   return undefined;
+}
+
+/**
+ * The block as EKS writes it: no leading zeros in the prefix (`10.0.0.0/08` → `10.0.0.0/8`), IPv6
+ * in its RFC 5952 form (`2001:0DB8::/32` → `2001:db8::/32`). Unparseable text is returned unchanged.
+ */
+export function canonicalCidr(cidr: string): string {
+  const block = parse(cidr);
+  if (!block) return cidr;
+  const [address, prefix] = block;
+  const text = address.kind() === 'ipv6' ? (address as ipaddr.IPv6).toRFC5952String() : address.toString();
+  return `${text}/${prefix}`;
 }
 
 export function isCidr(cidr: string): boolean {

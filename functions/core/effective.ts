@@ -1,4 +1,7 @@
+import { matchesGlob } from './glob';
 import type { Policy, PrivateAccessRule, PublicAccessRule } from './policy';
+
+export { matchesGlob };
 
 /** What the policy needs to know about a cluster to pick its rules. */
 export interface ClusterIdentity {
@@ -44,14 +47,6 @@ export function effectivePolicyFor(policy: Policy, cluster: ClusterIdentity, now
       ? `overrides[${index}] (${override.clusters.map((glob) => JSON.stringify(glob)).join(', ')})`
       : 'policy',
   };
-}
-
-/** Anchored, case-sensitive glob: `*` matches any run of characters, `?` exactly one. */
-export function matchesGlob(name: string, glob: string): boolean {
-  const pattern = [...glob]
-    .map((char) => (char === '*' ? '.*' : char === '?' ? '.' : char.replace(/[.+^${}()|[\]\\]/, '\\$&')))
-    .join('');
-  return new RegExp(`^${pattern}$`, 's').test(name);
 }
 
 /** The tag wins: it is set on the cluster itself, closest to the people who own it. */

@@ -1,6 +1,6 @@
-import { cidrWithin } from './cidr';
+import { canonicalCidr, cidrWithin } from './cidr';
 import type { EffectivePolicy } from './effective';
-import type { EndpointConfig } from './endpoint';
+import { type EndpointConfig, sameEndpointConfig } from './endpoint';
 import { evaluateEndpoint, exposedCidrs } from './evaluate';
 import { MAX_PUBLIC_CIDRS } from './policy';
 
@@ -36,17 +36,32 @@ export function turnsPublicOff(before: EndpointConfig, after: EndpointConfig): b
 /**
  * The networks both exposed now and allowed: for each pair of blocks, the smaller one when they nest
  * (CIDR blocks either nest or are disjoint). Never wider than what was exposed, never another address
- * family than the cluster already uses. Blocks inside another kept block are dropped; at most the EKS limit.
+ * family than the cluster already uses, in canonical form. Blocks inside another kept block are dropped; at most
+ * the EKS limit.
  */
 export function intersectCidrs(current: readonly string[], allowed: readonly string[]): string[] {
   const kept: string[] = [];
   for (const c of current) {
     for (const a of allowed) {
-      const block = cidrWithin(c, a) ? c : cidrWithin(a, c) ? a : undefined;
-      if (block === undefined || kept.some((k) => cidrWithin(block, k))) continue;
+      const nested = cidrWithin(c, a) ? c : cidrWithin(a, c) ? a : undefined;
+      if (nested === undefined) continue;
+      // EKS is sent the canonical form, whichever way the policy or the cluster wrote the block.
+      const block = canonicalCidr(nested);
+      if (kept.some((k) => cidrWithin(block, k))) continue;
       const others = kept.filter((k) => !cidrWithin(k, block));
       kept.splice(0, kept.length, ...others, block);
     }
   }
   return kept.slice(0, MAX_PUBLIC_CIDRS);
+}
+
+/**
+ * What people must check before a change that narrows the public CIDRs of a cluster whose private
+ * endpoint stays off: its nodes reach the API server through the public endpoint, so the egress IPs
+ * of their NAT gateways must be in the allowed list, or the nodes lose the API server.
+ */
+export function accessNoteOf(before: EndpointConfig, after: EndpointConfig): string | undefined {
+  if (!before.publicAccess || !after.publicAccess || after.privateAccess) return undefined;
+  if (sameEndpointConfig(before, after)) return undefined;
+  return `private access stays off, so nodes reach the API server through the public endpoint: the egress IPs of their NAT gateways must be among ${after.publicAccessCidrs.join(', ')}, or turn private access on`;
 }

@@ -20,14 +20,17 @@ export interface FlipFlopRule {
 
 export interface FlipFlopFinding {
   escalation?: Escalation;
-  /** True when an escalation was already sent in the window: stay quiet. */
+  /** True when people were already told about this actor's loop within the window: stay quiet. */
   alreadyEscalated: boolean;
 }
 
 /**
  * The flip-flop breaker: counts the guard's remediations of a cluster in the window (history is
  * the cluster's recent audit records, any order), including the one about to happen. At the
- * threshold it escalates once, naming who keeps re-applying the setting.
+ * threshold it escalates, naming who keeps re-applying the setting. After an escalation alert, the
+ * same actor's further remediations stay quiet (`silenced` escalations) for one window only: once
+ * that alert is older than the window, a window that fills again escalates again. Only an alerted
+ * escalation silences, never a silenced copy of one, and never a change by another actor.
  */
 export function flipFlop(
   history: readonly CheckResult[],
@@ -37,17 +40,31 @@ export function flipFlop(
 ): FlipFlopFinding {
   const since = now.getTime() - rule.windowMinutes * 60_000;
   const recent = history.filter((r) => Date.parse(r.time) >= since);
-  const alreadyEscalated = recent.some((r) => r.escalation !== undefined);
   // One remediation can leave several records (issued, then followed): count decisions, not rows.
   const remediated = recent.filter((r) => r.outcome === 'remediated' && r.trigger.source !== 'recheck');
   const count = new Set(remediated.map((r) => r.correlationId)).size + 1;
-  if (count < rule.threshold) return { alreadyEscalated };
+  const told = recent.some(
+    (r) => r.escalation !== undefined && !r.escalation.silenced && r.escalation.actorArn === currentActor,
+  );
+  if (told) {
+    return {
+      alreadyEscalated: true,
+      escalation: {
+        ...(currentActor ? { actorArn: currentActor } : {}),
+        remediations: count,
+        windowMinutes: rule.windowMinutes,
+        silenced: true,
+      },
+    };
+  }
+  if (count < rule.threshold) return { alreadyEscalated: false };
   const actors = [currentActor, ...remediated.map((r) => r.trigger.actorArn)].filter(
     (a): a is string => a !== undefined,
   );
+  const actorArn = mostFrequent(actors);
   return {
-    alreadyEscalated,
-    escalation: { actorArn: mostFrequent(actors), remediations: count, windowMinutes: rule.windowMinutes },
+    alreadyEscalated: false,
+    escalation: { ...(actorArn ? { actorArn } : {}), remediations: count, windowMinutes: rule.windowMinutes },
   };
 }
 

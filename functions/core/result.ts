@@ -26,6 +26,8 @@ export interface Escalation {
   actorArn?: string;
   remediations: number;
   windowMinutes: number;
+  /** Part of a loop already escalated to people within the window: this remediation raised no alert. */
+  silenced?: boolean;
 }
 
 /**
@@ -61,6 +63,8 @@ export interface CheckResult {
   deadline?: string;
   /** Blocked: what to fix before the guard can act. */
   fix?: string;
+  /** What people must check so the change does not cut clients off (NAT egress IPs when narrowing CIDRs). */
+  accessNote?: string;
   escalation?: Escalation;
   /** Set once the alert is published. */
   alertMessageId?: string;
@@ -68,4 +72,9 @@ export interface CheckResult {
   alertQueued?: boolean;
   /** The alert could be neither published nor queued; the request is retried. */
   alertFailed?: boolean;
+  /**
+   * Part of the delivery after an issued update failed: the rest went to the recheck queue as a
+   * decision message and is delivered from there, as decided (core/decision-message.ts).
+   */
+  deliveryQueued?: boolean;
 }

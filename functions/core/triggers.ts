@@ -3,6 +3,7 @@ import * as z from 'zod/mini';
 import type { Alert } from './alert';
 import { ALERT_MESSAGE_KIND, alertOfMessage } from './alert-message';
 import type { CheckRequest, Trigger } from './check-request';
+import { DECISION_MESSAGE_KIND, decisionOfMessage, type QueuedDecision } from './decision-message';
 import { quote as show } from './quote';
 
 /** Marks the guard's own SQS bodies, so that a stray message on the queue is told apart. */
@@ -23,6 +24,8 @@ export type NormalisedItem =
   | { kind: 'check'; request: CheckRequest; messageId?: string }
   /** An alert whose first publish failed, queued for another try. */
   | { kind: 'alert'; alert: Alert; messageId?: string; correlationId: string }
+  /** A decision already made and acted on, whose delivery is finished from the queue. */
+  | { kind: 'decision'; decision: QueuedDecision; messageId?: string; correlationId: string }
   | {
       kind: 'ignored';
       cluster?: string;
@@ -253,6 +256,13 @@ function fromSqsRecord(sqsRecord: unknown, index: number): NormalisedItem {
     const correlationId = identifier(field(message, 'correlationId')) ?? messageId ?? fingerprint(sqsRecord);
     if (typeof alert !== 'string') return compact({ kind: 'alert', alert, messageId, correlationId });
     problem = alert;
+  }
+  if (!problem && field(message, 'kind') === DECISION_MESSAGE_KIND) {
+    const decision = decisionOfMessage(message);
+    if (typeof decision !== 'string') {
+      return compact({ kind: 'decision', decision, messageId, correlationId: decision.result.correlationId });
+    }
+    problem = decision;
   }
   if (!problem) problem = checkRequestProblem(message);
   if (!problem) {

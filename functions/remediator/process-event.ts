@@ -1,7 +1,13 @@
 import type { Trigger } from '../core/check-request';
 import type { CheckResult } from '../core/result';
 import { type NormalisedItem, normaliseEvent } from '../core/triggers';
-import { checkCluster, type GuardOptions, type GuardTelemetry, recordDecision } from '../guard';
+import {
+  checkCluster,
+  deliverQueuedDecision,
+  type GuardOptions,
+  type GuardTelemetry,
+  recordDecision,
+} from '../guard';
 import type { GuardPorts } from '../ports';
 import { sweep } from '../sweep';
 
@@ -82,6 +88,8 @@ async function handleItem(
   switch (item.kind) {
     case 'check':
       return checkCluster(item.request, ports, options.guard, options.telemetry);
+    case 'decision':
+      return deliverQueuedDecision(item.decision, ports, options.guard, options.telemetry);
     case 'ignored':
       // Irrelevant triggers are logged, not recorded: they are not decisions about a cluster.
       return {

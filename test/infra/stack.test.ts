@@ -200,8 +200,10 @@ describe('least privilege', () => {
     expect(grants).toEqual({
       'dynamodb:PutItem': [table],
       'dynamodb:Query': [table, `${table}/index/*`],
+      'ec2:DescribeDhcpOptions': ['*'],
       'ec2:DescribeSubnets': ['*'],
       'ec2:DescribeVpcAttribute': ['*'],
+      'ec2:DescribeVpcs': ['*'],
       'eks:DescribeCluster': [clusters],
       'eks:DescribeUpdate': [clusters],
       'eks:ListClusters': ['*'],

@@ -15,11 +15,12 @@ import { GetParameterCommand, ParameterNotFound } from '@aws-sdk/client-ssm';
 import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { CheckRequest } from '../../functions/core/check-request';
 import type { CheckResult } from '../../functions/core/result';
-import { checkCluster, DeliveryError, type GuardOptions } from '../../functions/guard';
+import { checkCluster, DeliveryError, deliverQueuedDecision, type GuardOptions } from '../../functions/guard';
 import {
   ACCOUNT,
   auditWrites,
   givenCluster,
+  givenDhcpServers,
   givenPolicy,
   givenVpcDns,
   lastAlert,
@@ -130,6 +131,23 @@ describe('public endpoint under publicAccess "disabled"', () => {
       .map((c) => c.args[0].input.clientRequestToken);
     expect(tokens).toHaveLength(2);
     expect(tokens[0]).toBe(tokens[1]);
+  });
+
+  it('asks for a new update when a retry of the same request finds the cluster changed again', async () => {
+    // Prepare
+    givenCluster({ name: 'prod-api' });
+    await check(request('prod-api'));
+    givenCluster({ name: 'prod-api', cidrs: ['198.51.100.0/24'] });
+
+    // Act
+    await check(request('prod-api'));
+
+    // Assess
+    const tokens = mocks.eks
+      .commandCalls(UpdateClusterConfigCommand)
+      .map((c) => c.args[0].input.clientRequestToken);
+    expect(tokens).toHaveLength(2);
+    expect(tokens[1]).not.toBe(tokens[0]);
   });
 
   it('alerts with who, what and the access consequence', async () => {
@@ -386,6 +404,101 @@ describe('lockout guard', () => {
   });
 });
 
+describe('lockout guard: DHCP options', () => {
+  it('blocks turning public off when the VPC DNS servers leave out AmazonProvidedDNS, with the commands to fix it', async () => {
+    // Prepare
+    givenDhcpServers(['10.0.0.53', '10.0.1.53']);
+    givenCluster({ name: 'edge-proxy' });
+
+    // Act
+    const result = await check(request('edge-proxy'));
+
+    // Assess
+    expect(result.outcome).toBe('blocked');
+    expect(result.fix).toBe(
+      'the DHCP options dopt-0c0ffee of vpc-0abc hand out only 10.0.0.53, 10.0.1.53, not AmazonProvidedDNS, so clients cannot resolve the private endpoint: forward us-east-1.eks.amazonaws.com from those DNS servers to the VPC resolver (a Route 53 Resolver inbound endpoint), or associate DHCP options that include it (aws ec2 create-dhcp-options --dhcp-configurations "Key=domain-name-servers,Values=AmazonProvidedDNS"; then aws ec2 associate-dhcp-options --dhcp-options-id <the new dopt- id> --vpc-id vpc-0abc)',
+    );
+    expect(mocks.eks).not.toHaveReceivedCommand(UpdateClusterConfigCommand);
+    expect(lastAlert().text).toContain('aws ec2 create-dhcp-options');
+  });
+
+  it('names every fault at once', async () => {
+    // Prepare
+    givenVpcDns(true, false);
+    givenDhcpServers([]);
+    givenCluster({ name: 'edge-proxy' });
+
+    // Act
+    const result = await check(request('edge-proxy'));
+
+    // Assess
+    expect(result.fix).toMatch(
+      /^turn on DNS hostnames in vpc-0abc .*; and the DHCP options dopt-0c0ffee of vpc-0abc name no DNS servers/,
+    );
+  });
+
+  it('remediates when the custom DNS servers include AmazonProvidedDNS', async () => {
+    // Prepare
+    givenDhcpServers(['10.0.0.53', 'AmazonProvidedDNS']);
+    givenCluster({ name: 'edge-proxy' });
+
+    // Act
+    const result = await check(request('edge-proxy'));
+
+    // Assess
+    expect(result.outcome).toBe('remediated');
+  });
+
+  it('looks at no VPC for a cluster that stays public', async () => {
+    // Prepare
+    givenPolicy({ version: 1, publicAccess: 'restricted', allowedPublicCidrs: ['203.0.113.0/24'] });
+    givenDhcpServers(['10.0.0.53']);
+    givenCluster({ name: 'analytics' });
+
+    // Act
+    const result = await check(request('analytics'));
+
+    // Assess
+    expect(result.outcome).toBe('remediated');
+    expect(mocks.ec2).not.toHaveReceivedAnyCommand();
+  });
+});
+
+describe('narrowing the CIDRs of a cluster without private access', () => {
+  it('says that nodes behind NAT need their egress IPs in the allowed list', async () => {
+    // Prepare
+    givenPolicy({
+      version: 1,
+      publicAccess: 'restricted',
+      allowedPublicCidrs: ['203.0.113.0/24'],
+      privateAccess: 'optional',
+    });
+    givenCluster({ name: 'analytics', privateAccess: false });
+
+    // Act
+    const result = await check(request('analytics'));
+
+    // Assess
+    expect(result.accessNote).toBe(
+      'private access stays off, so nodes reach the API server through the public endpoint: the egress IPs of their NAT gateways must be among 203.0.113.0/24, or turn private access on',
+    );
+    expect(auditWrites()[0]).toMatchObject({ accessNote: result.accessNote });
+    expect(lastAlert().json).toMatchObject({ accessNote: result.accessNote });
+  });
+
+  it('says nothing of NAT when private access is on', async () => {
+    // Prepare
+    givenPolicy({ version: 1, publicAccess: 'restricted', allowedPublicCidrs: ['203.0.113.0/24'] });
+    givenCluster({ name: 'analytics', privateAccess: true });
+
+    // Act
+    const result = await check(request('analytics'));
+
+    // Assess
+    expect(result.accessNote).toBeUndefined();
+  });
+});
+
 describe('policy faults', () => {
   it('fails without changing anything when the policy is invalid, naming the parameter', async () => {
     // Prepare
@@ -559,6 +672,50 @@ describe('busy clusters', () => {
   });
 });
 
+describe('EKS rejections', () => {
+  it('fails for good with EKS message and alerts, instead of retrying', async () => {
+    // Prepare
+    givenCluster({ name: 'prod-api' });
+    mocks.eks.on(UpdateClusterConfigCommand).rejects(
+      new InvalidParameterException({
+        message: 'IPv6 CIDR blocks are not supported for IPv4 clusters',
+        $metadata: {},
+      }),
+    );
+
+    // Act
+    const result = await check(request('prod-api'));
+
+    // Assess
+    expect(result.outcome).toBe('failed');
+    expect(result.reason).toBe(
+      'EKS rejected the update: "IPv6 CIDR blocks are not supported for IPv4 clusters"; nothing changed',
+    );
+    expect(lastAlert().attributes).toMatchObject({ outcome: 'failed', severity: 'critical' });
+    expect(auditWrites()[0]).toMatchObject({ outcome: 'failed' });
+    expect(mocks.sqs).not.toHaveReceivedCommand(SendMessageCommand);
+  });
+
+  it('sends CIDRs in canonical form however the policy spells them', async () => {
+    // Prepare
+    givenPolicy({
+      version: 1,
+      publicAccess: 'restricted',
+      allowedPublicCidrs: ['10.0.0.0/08', '2001:0db8::/32'],
+    });
+    givenCluster({ name: 'analytics', cidrs: ['0.0.0.0/0', '::/0'] });
+
+    // Act
+    const result = await check(request('analytics'));
+
+    // Assess
+    expect(result.after?.publicAccessCidrs).toEqual(['10.0.0.0/8', '2001:db8::/32']);
+    expect(mocks.eks).toHaveReceivedCommandWith(UpdateClusterConfigCommand, {
+      resourcesVpcConfig: expect.objectContaining({ publicAccessCidrs: ['10.0.0.0/8', '2001:db8::/32'] }),
+    });
+  });
+});
+
 describe('following the update', () => {
   const follow = (status: string, errors: { errorCode: ErrorCode; errorMessage: string }[] = []) => {
     mocks.eks
@@ -701,22 +858,59 @@ describe('flip-flop breaker', () => {
     expect(result.escalation).toBeUndefined();
   });
 
-  it('keeps enforcing but stays quiet after the escalation', async () => {
+  const PIPELINE = 'arn:aws:iam::111122223333:role/deploy-pipeline';
+  const escalated = () => [
+    {
+      ...remediatedAt('2026-06-03T10:10:00Z', 'e3'),
+      escalation: { actorArn: PIPELINE, remediations: 3, windowMinutes: 60 },
+    },
+    remediatedAt('2026-06-03T10:05:00Z', 'e1'),
+    remediatedAt('2026-06-03T09:40:00Z', 'e2'),
+  ];
+
+  it('keeps enforcing but stays quiet for the escalated actor within the window', async () => {
     // Prepare
     givenCluster({ name: 'prod-api' });
-    givenHistory([
-      { ...remediatedAt('2026-06-03T10:10:00Z', 'e3'), escalation: { remediations: 3, windowMinutes: 60 } },
-      remediatedAt('2026-06-03T10:05:00Z', 'e1'),
-      remediatedAt('2026-06-03T09:40:00Z', 'e2'),
-    ]);
+    givenHistory(escalated());
 
     // Act
-    const result = await check(request('prod-api'));
+    const result = await check(request('prod-api', { trigger: { source: 'event', actorArn: PIPELINE } }));
 
     // Assess
     expect(result.outcome).toBe('remediated');
+    expect(result.escalation).toMatchObject({ actorArn: PIPELINE, silenced: true });
     expect(mocks.eks).toHaveReceivedCommand(UpdateClusterConfigCommand);
     expect(mocks.sns).not.toHaveReceivedCommand(PublishCommand);
+  });
+
+  it('still alerts a change by another actor after the escalation', async () => {
+    // Prepare
+    givenCluster({ name: 'prod-api' });
+    givenHistory(escalated());
+
+    // Act
+    await check(request('prod-api'));
+
+    // Assess
+    expect(mocks.sns).toHaveReceivedCommand(PublishCommand);
+  });
+
+  it('escalates again once the escalation has left the window', async () => {
+    // Prepare: silenced remediations since an escalation 70 minutes ago
+    givenCluster({ name: 'prod-api' });
+    const silenced = { actorArn: PIPELINE, remediations: 4, windowMinutes: 60, silenced: true };
+    givenHistory([
+      { ...remediatedAt('2026-06-03T10:15:00Z', 'e6'), escalation: silenced },
+      { ...remediatedAt('2026-06-03T09:55:00Z', 'e5'), escalation: silenced },
+      { ...remediatedAt('2026-06-03T09:35:00Z', 'e4'), escalation: silenced },
+    ]);
+
+    // Act
+    const result = await check(request('prod-api', { trigger: { source: 'event', actorArn: PIPELINE } }));
+
+    // Assess
+    expect(result.escalation).toEqual({ actorArn: PIPELINE, remediations: 4, windowMinutes: 60 });
+    expect(lastAlert().attributes.severity).toBe('critical');
   });
 });
 
@@ -762,17 +956,154 @@ describe('delivery', () => {
     expect(auditWrites()[0]).toMatchObject({ outcome: 'remediated', alertFailed: true });
   });
 
-  it('still publishes the alert when the audit record cannot be written', async () => {
+  it('still publishes the alert and queues the decision when the audit record cannot be written', async () => {
     // Prepare
     givenCluster({ name: 'prod-api' });
     mocks.dynamodb.on(QueryCommand).resolves({ Items: [] });
     mocks.dynamodb.on(PutCommand).rejects(new Error('table gone'));
 
     // Act
+    const result = await check(request('prod-api'));
+
+    // Assess
+    expect(result).toMatchObject({ outcome: 'remediated', alertMessageId: 'msg-0001', deliveryQueued: true });
+    expect(mocks.sns).toHaveReceivedCommand(PublishCommand);
+    const bodies = queuedBodies();
+    expect(bodies.map((b) => b.kind)).toEqual([
+      'eks-endpoint-guard/check-request',
+      'eks-endpoint-guard/decision',
+    ]);
+    expect(bodies[1].decision).toEqual({
+      result: expect.objectContaining({
+        outcome: 'remediated',
+        alertMessageId: 'msg-0001',
+        updateId: 'upd-0001',
+      }),
+      notify: false,
+      record: true,
+      followUp: false,
+    });
+  });
+});
+
+function queuedBodies() {
+  return mocks.sqs
+    .commandCalls(SendMessageCommand)
+    .map((c) => JSON.parse(c.args[0].input.MessageBody ?? '{}'));
+}
+
+describe('delivery after an update was issued', () => {
+  it('queues the decision with its follow-up when the follow-up cannot be queued alone', async () => {
+    // Prepare
+    givenCluster({ name: 'prod-api' });
+    mocks.sqs
+      .on(SendMessageCommand)
+      .rejectsOnce(Object.assign(new Error('SQS hiccup'), { name: 'InternalError' }))
+      .resolves({ MessageId: 'sqs-0002' });
+
+    // Act
+    const result = await check(request('prod-api'));
+
+    // Assess
+    expect(result).toMatchObject({ outcome: 'remediated', deliveryQueued: true });
+    expect(auditWrites()).toHaveLength(1);
+    expect(queuedBodies()[1].decision).toMatchObject({ notify: false, record: false, followUp: true });
+  });
+
+  it('fails with the decision it made when neither the record nor the queue can take it', async () => {
+    // Prepare
+    givenCluster({ name: 'prod-api' });
+    mocks.dynamodb.on(PutCommand).rejects(new Error('table gone'));
+    mocks.sqs.on(SendMessageCommand).rejects(Object.assign(new Error('SQS down'), { name: 'InternalError' }));
+
+    // Act
     const outcome = check(request('prod-api'));
 
     // Assess
-    await expect(outcome).rejects.toThrow(/could not deliver the audit record/);
-    expect(mocks.sns).toHaveReceivedCommand(PublishCommand);
+    await expect(outcome).rejects.toMatchObject({
+      name: 'DeliveryError',
+      changed: true,
+      result: { outcome: 'remediated', updateId: 'upd-0001' },
+    });
+  });
+
+  it('delivers a queued decision as made: record, alert and rebuilt follow-up, without reading the cluster', async () => {
+    // Prepare
+    givenCluster({ name: 'prod-api' });
+    mocks.dynamodb.on(PutCommand).rejectsOnce(new Error('table gone')).resolves({});
+    mocks.sns
+      .on(PublishCommand)
+      .rejects(Object.assign(new Error('SNS down'), { name: 'InternalErrorException' }));
+    // SQS takes only the decision message: the alert and the follow-up cannot be queued on their own.
+    mocks.sqs.on(SendMessageCommand).callsFake((input: { MessageBody?: string }) => {
+      if (input.MessageBody?.includes('"kind":"eks-endpoint-guard/decision"'))
+        return { MessageId: 'sqs-0003' };
+      throw Object.assign(new Error('SQS down'), { name: 'InternalError' });
+    });
+    await check(request('prod-api'));
+    const queued = queuedBodies().find((b) => b.kind === 'eks-endpoint-guard/decision');
+    resetAws();
+    const later = new Date('2026-06-03T10:25:00Z');
+
+    // Act
+    const result = await deliverQueuedDecision(queued.decision, testPorts(later), OPTIONS);
+
+    // Assess
+    expect(queued.decision).toMatchObject({ notify: true, record: true, followUp: true });
+    expect(result).toMatchObject({ outcome: 'remediated', alertMessageId: 'msg-0001', deliveryQueued: true });
+    expect(result.alertFailed).toBeUndefined();
+    expect(mocks.eks).not.toHaveReceivedAnyCommand();
+    expect(lastAlert().attributes.outcome).toBe('remediated');
+    expect(auditWrites()).toEqual([
+      expect.objectContaining({ outcome: 'remediated', time: '2026-06-03T10:20:00.000Z' }),
+    ]);
+    const followUp = queuedBodies()[0].request;
+    expect(followUp).toMatchObject({
+      cluster: 'prod-api',
+      correlationId: 'evt-0001',
+      attempt: 0,
+      deadline: '2026-06-03T12:25:00.000Z',
+      followUpdate: { updateId: 'upd-0001', issuedAt: '2026-06-03T10:20:00.000Z' },
+    });
+  });
+
+  it('writes no second record when the first one was written', async () => {
+    // Prepare
+    givenCluster({ name: 'prod-api' });
+    mocks.sqs
+      .on(SendMessageCommand)
+      .rejectsOnce(Object.assign(new Error('SQS hiccup'), { name: 'InternalError' }))
+      .resolves({ MessageId: 'sqs-0002' });
+    await check(request('prod-api'));
+    const queued = queuedBodies().find((b) => b.kind === 'eks-endpoint-guard/decision');
+    resetAws();
+
+    // Act
+    await deliverQueuedDecision(queued.decision, testPorts(), OPTIONS);
+
+    // Assess
+    expect(mocks.dynamodb).not.toHaveReceivedCommand(PutCommand);
+    expect(mocks.sns).not.toHaveReceivedCommand(PublishCommand);
+    expect(queuedBodies()[0].request.followUpdate).toMatchObject({ updateId: 'upd-0001' });
+  });
+
+  it('leaves a queued decision for another region alone', async () => {
+    // Prepare
+    givenCluster({ name: 'prod-api' });
+    const decision = {
+      result: { ...(await check(request('prod-api'), NOW, { ...OPTIONS, act: false })), region: 'eu-west-1' },
+      notify: true,
+      record: true,
+      followUp: false,
+    };
+    resetAws();
+
+    // Act
+    const result = await deliverQueuedDecision(decision, testPorts(), OPTIONS);
+
+    // Assess
+    expect(result.outcome).toBe('ignored');
+    expect(mocks.dynamodb).not.toHaveReceivedAnyCommand();
+    expect(mocks.sns).not.toHaveReceivedAnyCommand();
   });
 });

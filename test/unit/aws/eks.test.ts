@@ -1,5 +1,11 @@
 import 'aws-sdk-client-mock-jest';
-import { DescribeUpdateCommand, ListClustersCommand } from '@aws-sdk/client-eks';
+import {
+  DescribeUpdateCommand,
+  InvalidParameterException,
+  ListClustersCommand,
+  UpdateClusterConfigCommand,
+} from '@aws-sdk/client-eks';
+import { AlreadyAtTargetError, UpdateRejectedError } from '../../../functions/aws/errors';
 import { givenCluster, mocks, resetAws, testPorts } from '../support/aws';
 
 beforeEach(() => resetAws());
@@ -49,5 +55,46 @@ describe('EKS adapter', () => {
 
     // Assess
     expect(update).toEqual({ status: 'Failed', errors: [{ code: 'AccessDenied', message: 'role cannot' }] });
+  });
+
+  it.each([
+    [
+      'Cluster is already at the desired configuration with endpointPrivateAccess: true',
+      AlreadyAtTargetError,
+    ],
+    ['publicAccessCidrs: 2001:db8::/32 is not supported for IPv4 clusters', UpdateRejectedError],
+  ])('tells "%s" apart', async (message, expected) => {
+    // Prepare
+    mocks.eks
+      .on(UpdateClusterConfigCommand)
+      .rejects(new InvalidParameterException({ message, $metadata: {} }));
+
+    // Act
+    const update = testPorts().eks.updateEndpointAccess(
+      'prod-api',
+      { publicAccess: true, privateAccess: false, publicAccessCidrs: ['2001:db8::/32'] },
+      'eks-endpoint-guard-x',
+    );
+
+    // Assess
+    await expect(update).rejects.toBeInstanceOf(expected);
+  });
+
+  it('sends CIDRs in canonical form', async () => {
+    // Act
+    await testPorts().eks.updateEndpointAccess(
+      'prod-api',
+      { publicAccess: true, privateAccess: true, publicAccessCidrs: ['10.0.0.0/08', '2001:0DB8::/32'] },
+      'eks-endpoint-guard-x',
+    );
+
+    // Assess
+    expect(mocks.eks).toHaveReceivedCommandWith(UpdateClusterConfigCommand, {
+      resourcesVpcConfig: {
+        endpointPublicAccess: true,
+        endpointPrivateAccess: true,
+        publicAccessCidrs: ['10.0.0.0/8', '2001:db8::/32'],
+      },
+    });
   });
 });

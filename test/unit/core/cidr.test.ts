@@ -1,4 +1,12 @@
-import { cidrProblem, cidrWithin, cidrWithinAny, isCidr, isIpv6Cidr } from '../../../functions/core/cidr';
+import {
+  canonicalCidr,
+  cidrProblem,
+  cidrWithin,
+  cidrWithinAny,
+  isCidr,
+  isIpv6Cidr,
+} from '../../../functions/core/cidr';
+import { PolicyError, parsePolicy } from '../../../functions/core/policy';
 
 describe('cidrProblem', () => {
   it.each([
@@ -143,5 +151,57 @@ describe('cidrWithinAny', () => {
 
     // Assess
     expect(result).toBe(false);
+  });
+});
+
+describe('IPv4-mapped IPv6 blocks', () => {
+  it('are refused, with the IPv4 block to write instead', () => {
+    // Act
+    const problem = cidrProblem('::ffff:203.0.113.0/120');
+
+    // Assess
+    expect(problem).toBe(
+      '"::ffff:203.0.113.0/120" is an IPv4-mapped IPv6 block, which never matches a client (write it as 203.0.113.0/24)',
+    );
+  });
+
+  it('are refused by the policy schema', () => {
+    // Prepare
+    const text = JSON.stringify({
+      version: 1,
+      publicAccess: 'restricted',
+      allowedPublicCidrs: ['::ffff:cb00:7100/120'],
+    });
+
+    // Act
+    const parse = () => parsePolicy(text, '/p');
+
+    // Assess
+    expect(parse).toThrow(PolicyError);
+    expect(parse).toThrow(/IPv4-mapped IPv6 block/);
+  });
+
+  it('do not catch wider IPv6 blocks that merely contain the mapped range', () => {
+    // Act
+    const problems = [cidrProblem('::/0'), cidrProblem('::/64')];
+
+    // Assess
+    expect(problems).toEqual([undefined, undefined]);
+  });
+});
+
+describe('canonicalCidr', () => {
+  it.each([
+    ['10.0.0.0/08', '10.0.0.0/8'],
+    ['2001:0db8::/32', '2001:db8::/32'],
+    ['2001:DB8:0:0:0:0:0:0/32', '2001:db8::/32'],
+    ['203.0.113.0/24', '203.0.113.0/24'],
+    ['not a block', 'not a block'],
+  ])('%s → %s', (cidr, expected) => {
+    // Act
+    const result = canonicalCidr(cidr);
+
+    // Assess
+    expect(result).toBe(expected);
   });
 });

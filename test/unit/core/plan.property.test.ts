@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { cidrWithinAny } from '../../../functions/core/cidr';
+import { canonicalCidr, cidrWithinAny } from '../../../functions/core/cidr';
 import { type EffectivePolicy, effectivePolicyFor } from '../../../functions/core/effective';
 import { type EndpointConfig, sameEndpointConfig } from '../../../functions/core/endpoint';
 import { evaluateEndpoint } from '../../../functions/core/evaluate';
@@ -108,6 +108,38 @@ describe('planTarget properties', () => {
 
         // Assess
         expect(twice).toEqual(once);
+      }),
+      RUNS,
+    );
+  });
+
+  it('(g) sends every block it changes in canonical form, however the policy spells it', () => {
+    // Prepare: the same policies with their blocks spelled oddly (`/008`, upper-case IPv6)
+    const respell = (cidr: string) => {
+      const [address = '', prefix = ''] = cidr.split('/');
+      return `${address.toUpperCase()}/${prefix.padStart(3, '0')}`;
+    };
+    const oddArb = fc.tuple(policyInputArb, clusterNameArb).chain(([input, name]) => {
+      const odd = {
+        ...input,
+        ...(input.allowedPublicCidrs && { allowedPublicCidrs: input.allowedPublicCidrs.map(respell) }),
+        overrides: (input.overrides ?? []).map((o) => ({
+          ...o,
+          ...(o.allowedPublicCidrs && { allowedPublicCidrs: o.allowedPublicCidrs.map(respell) }),
+        })),
+      };
+      const policy = effectivePolicyFor(validatePolicy(odd, 'property'), { name, tags: {} }, new Date(0));
+      return endpointConfigArb(cidrsOf(input)).map((config) => ({ policy, config }));
+    });
+
+    fc.assert(
+      fc.property(oddArb, ({ policy, config }) => {
+        // Act
+        const target = planTarget(config, policy);
+
+        // Assess
+        const changed = target.publicAccessCidrs.filter((cidr) => !config.publicAccessCidrs.includes(cidr));
+        for (const cidr of changed) expect(canonicalCidr(cidr)).toBe(cidr);
       }),
       RUNS,
     );

@@ -286,6 +286,14 @@ describe('intersectCidrs', () => {
     expect(result).toEqual(allowed.slice(0, 40));
   });
 
+  it('gives blocks in the canonical form EKS writes, however the policy spelled them', () => {
+    // Act
+    const result = intersectCidrs(['0.0.0.0/0', '::/0'], ['10.0.0.0/08', '2001:0DB8:0000::/32']);
+
+    // Assess
+    expect(result).toEqual(['10.0.0.0/8', '2001:db8::/32']);
+  });
+
   it('is empty when nothing overlaps', () => {
     // Act
     const result = intersectCidrs(['192.0.2.0/24'], ['203.0.113.0/24', '2001:db8::/32']);

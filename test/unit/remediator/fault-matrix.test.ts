@@ -1,5 +1,9 @@
 import 'aws-sdk-client-mock-jest';
-import { DescribeVpcAttributeCommand } from '@aws-sdk/client-ec2';
+import {
+  DescribeDhcpOptionsCommand,
+  DescribeVpcAttributeCommand,
+  DescribeVpcsCommand,
+} from '@aws-sdk/client-ec2';
 import {
   DescribeClusterCommand,
   DescribeUpdateCommand,
@@ -17,6 +21,7 @@ import { type HandlerResponse, processEvent } from '../../../functions/remediato
 import { SweepIncompleteError } from '../../../functions/sweep';
 import {
   givenCluster,
+  givenDhcpServers,
   lastAlert,
   loadEvent,
   mocks,
@@ -79,7 +84,8 @@ function faultError(fault: FaultName, names: ServiceErrorNames): Error {
 // ---- how each run ends ----
 
 /** What became of the request: a decision on record, or handed back to its source for a retry. */
-type Fate = 'recorded' | 'retried' | 'dropped';
+/** queued: the record could not be written, so the decision went to the recheck queue to be delivered from there. */
+type Fate = 'recorded' | 'queued' | 'retried' | 'dropped';
 
 interface Run {
   response?: HandlerResponse;
@@ -96,7 +102,9 @@ function fate(run: Run, messageId?: string): Fate {
   if (messageId && run.response?.batchItemFailures.some((f) => f.itemIdentifier === messageId)) {
     return 'retried';
   }
-  return accepted.some((item) => isOutcome(item.outcome)) ? 'recorded' : 'dropped';
+  if (accepted.some((item) => isOutcome(item.outcome))) return 'recorded';
+  const bodies = mocks.sqs.commandCalls(SendMessageCommand).map((c) => c.args[0].input.MessageBody ?? '');
+  return bodies.some((body) => body.includes('"kind":"eks-endpoint-guard/decision"')) ? 'queued' : 'dropped';
 }
 
 async function run(event: unknown): Promise<Run> {
@@ -159,7 +167,7 @@ interface Row {
   /** Cells that differ from `expected`. */
   except?: Partial<Record<FaultName, Expected & { recordedAs?: { outcome: string; reason: RegExp } }>>;
   /** Deliveries that must still happen when this call fails. */
-  stillDelivered?: ('alert' | 'audit' | 'audit marked alertQueued' | 'alert queued')[];
+  stillDelivered?: ('alert' | 'audit' | 'audit marked alertQueued' | 'alert queued' | 'decision queued')[];
 }
 
 const RETRIED_BEFORE_UPDATE: Expected = { sqs: 'retried', eventbridge: 'retried', updateCalls: 0 };
@@ -194,6 +202,23 @@ const MATRIX: Row[] = [
     call: 'EC2 DescribeVpcAttribute (lockout check)',
     command: DescribeVpcAttributeCommand,
     mockFault: (e) => mocks.ec2.on(DescribeVpcAttributeCommand).rejects(e),
+    names: { throttling: 'RequestLimitExceeded', server: 'InternalError' },
+    expected: RETRIED_BEFORE_UPDATE,
+  },
+  {
+    call: 'EC2 DescribeVpcs (lockout check: DHCP options)',
+    command: DescribeVpcsCommand,
+    mockFault: (e) => mocks.ec2.on(DescribeVpcsCommand).rejects(e),
+    names: { throttling: 'RequestLimitExceeded', server: 'InternalError' },
+    expected: RETRIED_BEFORE_UPDATE,
+  },
+  {
+    call: 'EC2 DescribeDhcpOptions (lockout check)',
+    command: DescribeDhcpOptionsCommand,
+    mockFault: (e) => {
+      givenDhcpServers(['AmazonProvidedDNS']);
+      mocks.ec2.on(DescribeDhcpOptionsCommand).rejects(e);
+    },
     names: { throttling: 'RequestLimitExceeded', server: 'InternalError' },
     expected: RETRIED_BEFORE_UPDATE,
   },
@@ -234,8 +259,9 @@ const MATRIX: Row[] = [
     command: PutCommand,
     mockFault: (e) => mocks.dynamodb.on(PutCommand).rejects(e),
     names: { throttling: 'ProvisionedThroughputExceededException', server: 'InternalServerError' },
-    expected: RETRIED_AFTER_UPDATE,
-    stillDelivered: ['alert'],
+    // The update was issued: the record goes through the queue as decided, never decided again.
+    expected: { sqs: 'queued', eventbridge: 'queued', updateCalls: 1 },
+    stillDelivered: ['alert', 'decision queued'],
   },
   {
     call: 'SQS SendMessage (update follow-up)',
@@ -346,6 +372,20 @@ describe.each(MATRIX.map((row) => [row.call, row] as const))('%s fails', (_call,
       if (delivery === 'audit') expect(accepted).toHaveLength(1);
       if (delivery === 'audit marked alertQueued') {
         expect(accepted).toEqual([expect.objectContaining({ outcome: 'remediated', alertQueued: true })]);
+      }
+      if (delivery === 'decision queued') {
+        const bodies = mocks.sqs
+          .commandCalls(SendMessageCommand)
+          .map((c) => JSON.parse(c.args[0].input.MessageBody ?? '{}'));
+        expect(bodies).toContainEqual(
+          expect.objectContaining({
+            kind: 'eks-endpoint-guard/decision',
+            decision: expect.objectContaining({
+              record: true,
+              result: expect.objectContaining({ outcome: 'remediated' }),
+            }),
+          }),
+        );
       }
       if (delivery === 'alert queued') {
         const bodies = mocks.sqs
@@ -495,6 +535,67 @@ describe('faults the guard should turn into decisions', () => {
       .map((call) => call.args[0].input.MessageAttributes?.outcome?.StringValue);
     expect(published).toEqual(['remediated']);
   });
+
+  // When the audit write fails after UpdateClusterConfig was accepted, a retry would decide again,
+  // find the cluster changed and lose the decision: the decision itself is delivered from the queue.
+  it.each(PATHS)(
+    '%s: delivers the remediated record from the queue, as decided, after the audit write failed',
+    async (path) => {
+      // Prepare
+      givenCluster({ name: CLUSTER, publicAccess: true, privateAccess: false, vpcId: 'vpc-0abc' });
+      mocks.dynamodb
+        .on(PutCommand)
+        .rejectsOnce(faultError('5xx', { throttling: '', server: 'InternalServerError' }))
+        .callsFake((input) => {
+          accepted.push(input.Item);
+          return {};
+        });
+      const event = path === 'sqs' ? sqsEvent() : loadEvent('update-config-open-world.json');
+      const first = await run(event);
+      const bodies = mocks.sqs
+        .commandCalls(SendMessageCommand)
+        .map((call) => call.args[0].input.MessageBody ?? '');
+      const queued = bodies.find((body) => body.includes('"kind":"eks-endpoint-guard/decision"'));
+      givenCluster({
+        name: CLUSTER,
+        status: 'UPDATING',
+        publicAccess: false,
+        privateAccess: true,
+        vpcId: 'vpc-0abc',
+      });
+      mocks.eks.resetHistory();
+      mocks.sns.resetHistory();
+      mocks.sqs.resetHistory();
+
+      // Act
+      const redelivery = await run({
+        Records: [{ messageId: 'm-decision', eventSource: 'aws:sqs', body: queued }],
+      });
+
+      // Assess
+      expect(fate(first, path === 'sqs' ? MESSAGE_ID : undefined)).toBe('recorded');
+      expect(first.response?.results).toEqual([
+        expect.objectContaining({ outcome: 'remediated', deliveryQueued: true }),
+      ]);
+      expect(redelivery.response?.batchItemFailures).toEqual([]);
+      expect(redelivery.response?.results).toEqual([expect.objectContaining({ outcome: 'remediated' })]);
+      expect(accepted).toEqual([
+        expect.objectContaining({
+          outcome: 'remediated',
+          updateId: 'upd-0001',
+          alertMessageId: 'msg-0001',
+          deliveryQueued: true,
+          violations: expect.arrayContaining([expect.objectContaining({ rule: 'public-disabled' })]),
+          policy: expect.objectContaining({ digest: expect.stringMatching(/^sha256:/) }),
+        }),
+      ]);
+      expect(mocks.eks).not.toHaveReceivedAnyCommand();
+      expect(mocks.sns).not.toHaveReceivedCommand(PublishCommand);
+      // The follow-up went out on the first try: the decision message does not send it twice.
+      expect(bodies.filter((body) => body.includes('"followUpdate"'))).toHaveLength(1);
+      expect(mocks.sqs).not.toHaveReceivedCommand(SendMessageCommand);
+    },
+  );
 
   it.each(PATHS)(
     '%s: retries the whole request when the alert can be neither published nor queued',

@@ -1,6 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DescribeSubnetsCommand, DescribeVpcAttributeCommand, EC2Client } from '@aws-sdk/client-ec2';
+import {
+  DescribeDhcpOptionsCommand,
+  DescribeSubnetsCommand,
+  DescribeVpcAttributeCommand,
+  DescribeVpcsCommand,
+  EC2Client,
+} from '@aws-sdk/client-ec2';
 import {
   type Cluster,
   DescribeClusterCommand,
@@ -78,6 +84,25 @@ export function givenVpcDns(support: boolean, hostnames: boolean): void {
     .on(DescribeVpcAttributeCommand, { Attribute: 'enableDnsHostnames' })
     .resolves({ EnableDnsHostnames: { Value: hostnames } });
   mocks.ec2.on(DescribeSubnetsCommand).resolves({ Subnets: [{ SubnetId: 'subnet-0a1', VpcId: 'vpc-0abc' }] });
+  mocks.ec2.on(DescribeVpcsCommand).resolves({ Vpcs: [{ VpcId: 'vpc-0abc', DhcpOptionsId: 'default' }] });
+}
+
+/** The VPC uses its own DHCP options set, handing out these DNS servers. */
+export function givenDhcpServers(servers: string[], dhcpOptionsId = 'dopt-0c0ffee'): void {
+  mocks.ec2.on(DescribeVpcsCommand).resolves({ Vpcs: [{ VpcId: 'vpc-0abc', DhcpOptionsId: dhcpOptionsId }] });
+  mocks.ec2.on(DescribeDhcpOptionsCommand).resolves({
+    DhcpOptions: [
+      {
+        DhcpOptionsId: dhcpOptionsId,
+        DhcpConfigurations: [
+          { Key: 'domain-name', Values: [{ Value: 'corp.example' }] },
+          ...(servers.length > 0
+            ? [{ Key: 'domain-name-servers', Values: servers.map((Value) => ({ Value })) }]
+            : []),
+        ],
+      },
+    ],
+  });
 }
 
 export interface ClusterSpec {
