@@ -376,7 +376,7 @@ async function deliver(
 
   const alert = decision.notify
     ? alertFor(result, {
-        exemptionTag: result.policy?.exemptionTag ?? DEFAULT_EXEMPTION_TAG,
+        exemptionTag: result.policy ? result.policy.exemptionTag : DEFAULT_EXEMPTION_TAG,
         policyParameter: ports.policy.parameterName,
       })
     : undefined;

@@ -14,7 +14,8 @@ export interface Alert {
 }
 
 export interface AlertOptions {
-  exemptionTag: string;
+  /** null: the policy turned tag exemptions off. */
+  exemptionTag: string | null;
   policyParameter: string;
 }
 
@@ -443,7 +444,9 @@ function exemptionLines(result: CheckResult, options: AlertOptions): string[] {
   if (!noncompliant && !result.escalation) return [];
   return [
     'Need an exception?',
-    `  Tag the cluster ${options.exemptionTag}=<reason> or add an entry to \`exemptions\` in ${options.policyParameter}.`,
+    options.exemptionTag === null
+      ? `  Add an entry to \`exemptions\` in ${options.policyParameter} (the policy turns tag exemptions off).`
+      : `  Tag the cluster ${options.exemptionTag}=<reason> or add an entry to \`exemptions\` in ${options.policyParameter}.`,
   ];
 }
 

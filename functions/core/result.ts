@@ -1,5 +1,5 @@
 import type { Trigger } from './check-request';
-import type { ActiveExemption } from './effective';
+import type { ActiveExemption, RejectedTag } from './effective';
 import type { EndpointConfig } from './endpoint';
 import type { Violation } from './evaluate';
 import type { Outcome } from './outcome';
@@ -10,8 +10,8 @@ export interface PolicyRef {
   version: number;
   digest: string;
   mode: 'enforce' | 'notify';
-  /** The tag key that exempts a cluster, for the alert's "how to get an exemption". */
-  exemptionTag: string;
+  /** The tag key that exempts a cluster, for the alert's "how to get an exemption"; null: tag exemptions off. */
+  exemptionTag: string | null;
   /** The rule set applied, e.g. `publicAccess "disabled", privateAccess "required" (policy)`. */
   rule: string;
 }
@@ -52,6 +52,8 @@ export interface CheckResult {
   /** The compliant target (remediated, would-remediate, blocked). */
   after?: EndpointConfig;
   exemption?: ActiveExemption;
+  /** The exemption tag is on the cluster but did not exempt it, and why. */
+  rejectedTag?: RejectedTag;
   updateId?: string;
   /** InProgress, Successful, Failed or Cancelled, as EKS reports it. */
   updateStatus?: string;
