@@ -2,7 +2,7 @@ import { AlreadyAtTargetError, ClusterBusyError } from './aws/errors';
 import { alertFor } from './core/alert';
 import type { CheckRequest } from './core/check-request';
 import { backoffSeconds, deadlineOf, isPastDeadline } from './core/deferral';
-import { type EffectivePolicy, effectivePolicyFor } from './core/effective';
+import { type EffectivePolicy, effectivePolicyFor, readTagValue } from './core/effective';
 import { describeEndpointConfig, type EndpointConfig } from './core/endpoint';
 import { evaluateEndpoint } from './core/evaluate';
 import { planTarget, turnsPublicOff } from './core/plan';
@@ -10,6 +10,7 @@ import { DEFAULT_EXEMPTION_TAG, type LoadedPolicy, PolicyError } from './core/po
 import { flipFlop, isRepeatSighting } from './core/repetition';
 import { clientRequestToken } from './core/request-token';
 import type { CheckResult, PolicyRef } from './core/result';
+import { previousSighting, SIGHTING_HISTORY, sameExemptionStory, tagExemptionSince } from './core/sighting';
 import type { ClusterState, GuardPorts } from './ports';
 
 export interface GuardOptions {
@@ -122,8 +123,13 @@ async function decide(request: CheckRequest, ports: GuardPorts, options: GuardOp
       notify: true,
     };
   }
-  const effective = effectivePolicyFor(loaded.policy, { name: state.name, tags: state.tags }, now);
-  const checked: CheckResult = { ...seen, policy: policyRef(loaded, effective) };
+  const history = recentHistory(request, ports, options);
+  const effective = await effectiveFor(loaded, state, now, history);
+  const checked: CheckResult = {
+    ...seen,
+    policy: policyRef(loaded, effective),
+    ...(effective.rejectedTag && { rejectedTag: effective.rejectedTag }),
+  };
 
   if (BUSY_STATUSES.has(state.status)) {
     if (request.trigger.byGuard) {
@@ -162,7 +168,7 @@ async function decide(request: CheckRequest, ports: GuardPorts, options: GuardOp
       outcome: 'exempt',
       reason: `${why}; exempt (${effective.exemption.reason})`,
     };
-    return firstSighting(result, ports, options);
+    return firstSighting(result, history);
   }
 
   const target = planTarget(state.config, effective);
@@ -176,7 +182,7 @@ async function decide(request: CheckRequest, ports: GuardPorts, options: GuardOp
       reason: `${why} (policy mode notify)`,
       ...(fix ? { fix } : {}),
     };
-    return firstSighting(wouldRemediate, ports, options);
+    return firstSighting(wouldRemediate, history);
   }
   if (fix) {
     const blocked: CheckResult = {
@@ -185,14 +191,10 @@ async function decide(request: CheckRequest, ports: GuardPorts, options: GuardOp
       fix,
       reason: `${why}; turning the public endpoint off now would lock clients out`,
     };
-    return firstSighting(blocked, ports, options);
+    return firstSighting(blocked, history);
   }
   if (!options.act) {
-    return firstSighting(
-      { ...planned, outcome: 'would-remediate', reason: `${why} (report only)` },
-      ports,
-      options,
-    );
+    return firstSighting({ ...planned, outcome: 'would-remediate', reason: `${why} (report only)` }, history);
   }
 
   return remediate(request, state, planned, target, ports, options, now);
@@ -340,15 +342,45 @@ function defer(
   };
 }
 
-/** Alerts for exempt, would-remediate and blocked go out only the first time the situation is seen. */
-async function firstSighting(
-  result: CheckResult,
-  ports: GuardPorts,
-  options: GuardOptions,
-): Promise<Decision> {
-  if (!options.act) return { result, notify: false };
-  const [previous] = await ports.audit.query({ cluster: result.cluster, region: result.region, limit: 1 });
-  return { result, notify: !isRepeatSighting(previous, result) };
+/** The cluster's newest audit records, read once per decision and only when acting (report-only runs need no table). */
+type History = () => Promise<CheckResult[]>;
+
+function recentHistory(request: CheckRequest, ports: GuardPorts, options: GuardOptions): History {
+  let read: Promise<CheckResult[]> | undefined;
+  return () => {
+    if (!options.act) return Promise.resolve([]);
+    read ??= ports.audit.query({ cluster: request.cluster, region: request.region, limit: SIGHTING_HISTORY });
+    return read;
+  };
+}
+
+/** The rules for the cluster; a capped tag exemption counts its days from when the guard first saw it. */
+async function effectiveFor(
+  loaded: LoadedPolicy,
+  state: ClusterState,
+  now: Date,
+  history: History,
+): Promise<EffectivePolicy> {
+  const { policy } = loaded;
+  const cluster = { name: state.name, tags: state.tags };
+  const tag = policy.exemptionTag;
+  if (policy.maxTagExemptionDays === undefined || tag === null || !Object.hasOwn(state.tags, tag)) {
+    return effectivePolicyFor(policy, cluster, now);
+  }
+  const reason = readTagValue(state.tags[tag] ?? '').reason || `tagged ${tag}`;
+  const tagSince = tagExemptionSince(await history(), reason);
+  return effectivePolicyFor(policy, cluster, now, tagSince ? { tagSince } : {});
+}
+
+/**
+ * Alerts for exempt, would-remediate and blocked go out the first time the situation is seen, and
+ * again whenever an exemption changes (its source, reason or expiry) or a rejected tag does.
+ */
+async function firstSighting(result: CheckResult, history: History): Promise<Decision> {
+  const previous = previousSighting(await history());
+  const repeat =
+    previous !== undefined && isRepeatSighting(previous, result) && sameExemptionStory(previous, result);
+  return { result, notify: !repeat };
 }
 
 /** What to fix before the public endpoint can go off, or undefined when private clients can resolve it. */

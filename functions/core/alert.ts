@@ -1,5 +1,6 @@
-import { bodyOf } from './alert/body';
+import { bodyOf, isTagEvent } from './alert/body';
 import { subjectOf } from './alert/subject';
+import { forAttribute, forJson } from './escape';
 import type { Outcome, Severity } from './outcome';
 import type { CheckResult } from './result';
 
@@ -24,13 +25,13 @@ const ALERTING: readonly Outcome[] = ['remediated', 'would-remediate', 'exempt',
 
 /** The alert for a decision people must know about (DESIGN §4), or undefined when there is none. */
 export function alertFor(result: CheckResult, options: AlertOptions): Alert | undefined {
-  if (!result.escalation && !ALERTING.includes(result.outcome)) return undefined;
+  if (!result.escalation && !result.policyChange && !ALERTING.includes(result.outcome)) return undefined;
   const severity = severityOf(result);
   return {
     subject: subjectOf(result),
     text: bodyOf(result, severity, options),
     json: machineForm(result, severity),
-    attributes: { outcome: result.outcome, cluster: result.cluster, severity },
+    attributes: { outcome: result.outcome, cluster: forAttribute(result.cluster), severity },
   };
 }
 
@@ -41,8 +42,11 @@ export function snsMessage(alert: Alert): {
   MessageStructure: 'json';
   MessageAttributes: Record<string, { DataType: 'String'; StringValue: string }>;
 } {
-  const machine = JSON.stringify(alert.json);
-  const attribute = (value: string) => ({ DataType: 'String' as const, StringValue: value || '-' });
+  const machine = forJson(alert.json);
+  const attribute = (value: string) => ({
+    DataType: 'String' as const,
+    StringValue: forAttribute(value) || '-',
+  });
   return {
     Subject: alert.subject,
     Message: JSON.stringify({
@@ -63,7 +67,10 @@ export function snsMessage(alert: Alert): {
 
 function severityOf(result: CheckResult): Severity {
   if (result.escalation || result.outcome === 'failed' || result.outcome === 'blocked') return 'critical';
-  return result.outcome === 'exempt' ? 'info' : 'warning';
+  if (result.policyChange) return result.policyChange.weaker.length > 0 ? 'critical' : 'warning';
+  // Someone just set or removed a tag to exempt the cluster: not routine information.
+  if (result.outcome === 'exempt') return isTagEvent(result.trigger) ? 'warning' : 'info';
+  return 'warning';
 }
 
 // ---- machine form ----
@@ -84,6 +91,8 @@ function machineForm(result: CheckResult, severity: Severity): Record<string, un
     violations: result.violations,
     policy: result.policy,
     exemption: result.exemption,
+    rejectedTag: result.rejectedTag,
+    policyChange: result.policyChange,
     fix: result.fix,
     updateId: result.updateId,
     updateStatus: result.updateStatus,

@@ -28,6 +28,22 @@ export interface Escalation {
   windowMinutes: number;
 }
 
+/** A change to the policy parameter, seen through CloudTrail and the parameter history. */
+export interface PolicyChange {
+  parameter: string;
+  /** PutParameter, DeleteParameter, DeleteParameters or LabelParameterVersion. */
+  eventName: string;
+  /** The parameter version now in force, and the one before it, from the history. */
+  version?: number;
+  previousVersion?: number;
+  /** One line per change, before → after. */
+  changes: string[];
+  /** The changes that weaken enforcement (the alert is then critical). */
+  weaker: string[];
+  /** Who SSM says last modified the parameter (CloudTrail's actor is on the trigger). */
+  modifiedBy?: string;
+}
+
 /**
  * One decision about one cluster: what the handler returns, the CLI prints, alerts describe
  * and the audit trail stores.
@@ -64,6 +80,8 @@ export interface CheckResult {
   /** Blocked: what to fix before the guard can act. */
   fix?: string;
   escalation?: Escalation;
+  /** Set on the record of a policy parameter change (cluster `-`). */
+  policyChange?: PolicyChange;
   /** Set once the alert is published. */
   alertMessageId?: string;
   /** The alert could not be published; it was queued and is published from the queue. */

@@ -5,12 +5,13 @@ import { fromSqsRecord } from './triggers/queue';
 import { clip, compact, field, fingerprint, identifier, type Json, record, text } from './triggers/read';
 import { CHECK_REQUEST_KIND, type NormalisedEvent, type TriggerContext } from './triggers/types';
 
-export { isGuardOwnChange, isSessionOfRole } from './triggers/cloudtrail';
+export { isGuardOwnChange, isSessionOfRole, sameParameter } from './triggers/cloudtrail';
 export {
   CHECK_REQUEST_KIND,
   GUARD_TOKEN_PREFIX,
   type NormalisedEvent,
   type NormalisedItem,
+  type PolicyChangeEvent,
   type TriggerContext,
 } from './triggers/types';
 
@@ -43,7 +44,7 @@ function classify(event: unknown, context: TriggerContext): NormalisedEvent {
     if (!records.some((r) => field(r, 'eventSource') === 'aws:sqs')) {
       return unreadableEvent(event, 'the event has a Records list but no SQS messages');
     }
-    return { shape: 'sqs', items: records.map((r, index) => fromSqsRecord(r, index)) };
+    return { shape: 'sqs', items: records.map((r, index) => fromSqsRecord(r, index, context)) };
   }
   const detailType = field(event, 'detail-type');
   const source = field(event, 'source');

@@ -1,6 +1,7 @@
 import type { AlertOptions } from '../alert';
 import type { Trigger } from '../check-request';
 import { describeEndpointConfig, type EndpointConfig } from '../endpoint';
+import { forEmail, MAX_EMAIL_VALUE } from '../escape';
 import type { Severity } from '../outcome';
 import type { CheckResult } from '../result';
 import { type Change, changesOf } from './changes';
@@ -10,7 +11,8 @@ import { policyFault } from './subject';
 
 export function bodyOf(result: CheckResult, severity: Severity, options: AlertOptions): string {
   const sections = [
-    [whatHappened(result)],
+    whatHappened(result),
+    policyChangeLines(result),
     facts(result, severity),
     triggerLines(result.trigger, result.attempt),
     configLines(result),
@@ -21,14 +23,24 @@ export function bodyOf(result: CheckResult, severity: Severity, options: AlertOp
     exemptionLines(result, options),
     [`Correlation id: ${result.correlationId}`],
   ];
+  // Every line, whatever it quotes, goes through the e-mail form's escaping: a line break inside
+  // a value (a user agent, a tag, a reason) can never start a line of its own.
   return `${sections
     .filter((lines) => lines.length > 0)
-    .map((lines) => lines.join('\n'))
+    .map((lines) => lines.map((line) => forEmail(line, MAX_LINE)).join('\n'))
     .join('\n\n')}\n`;
 }
 
-function whatHappened(result: CheckResult): string {
-  const c = `EKS cluster ${result.cluster}`;
+/** Long enough for any line the guard writes around a shortened value. */
+const MAX_LINE = 2 * MAX_EMAIL_VALUE;
+
+/** An untrusted value inside a sentence: escaped and shortened on its own. */
+const safe = (value: string | undefined) => (value === undefined ? undefined : forEmail(value));
+
+function whatHappened(result: CheckResult): string[] {
+  if (result.policyChange) return [policyChangeSentence(result)];
+  const c = `EKS cluster ${safe(result.cluster)}`;
+  const reason = safe(result.reason);
   const changes = changesOf(result.before, result.after);
   let sentence: string;
   switch (result.outcome) {
@@ -48,21 +60,65 @@ function whatHappened(result: CheckResult): string {
       sentence = `${c} does not comply with the endpoint policy, but it is exempt, so nothing was changed.`;
       break;
     case 'blocked':
-      sentence = `The guard did not change ${c}, which does not comply with the endpoint policy: ${result.reason}.`;
+      sentence = `The guard did not change ${c}, which does not comply with the endpoint policy: ${reason}.`;
       break;
     case 'failed':
-      sentence = `The guard could not check or correct ${c}: ${result.reason}.`;
+      sentence =
+        result.cluster === '-'
+          ? `The guard could not decide: ${reason}.`
+          : `The guard could not check or correct ${c}: ${reason}.`;
       break;
     default:
-      sentence = `${c}: ${result.reason}.`;
+      sentence = `${c}: ${reason}.`;
   }
   const escalation = result.escalation;
-  if (!escalation) return sentence;
+  if (!escalation) return [sentence];
   return [
-    `${c} keeps being made non-compliant: ${escalation.remediations} remediations in the last ${escalation.windowMinutes} minutes, the latest by ${escalation.actorArn ?? result.trigger.actorArn ?? 'an unknown actor'}.`,
+    `${c} keeps being made non-compliant: ${escalation.remediations} remediations in the last ${escalation.windowMinutes} minutes, the latest by ${safe(escalation.actorArn ?? result.trigger.actorArn) ?? 'an unknown actor'}.`,
     'Whatever re-applies the setting (a deployment pipeline, infrastructure code, a person) must be fixed there, or the cluster exempted; otherwise the guard and it keep undoing each other.',
     sentence,
-  ].join('\n');
+  ];
+}
+
+function policyChangeSentence(result: CheckResult): string {
+  const change = result.policyChange;
+  const who = safe(result.trigger.actorArn) ?? 'an unknown actor';
+  if (!change) return '';
+  if (result.outcome === 'failed') {
+    return `The policy parameter ${safe(change.parameter)} was changed by ${who} and the guard can no longer use it: ${safe(result.reason)}.`;
+  }
+  const weaker = change.weaker.length > 0 ? ' The change weakens enforcement.' : '';
+  return `The policy parameter ${safe(change.parameter)} was changed by ${who} (${change.eventName}).${weaker}`;
+}
+
+function policyChangeLines(result: CheckResult): string[] {
+  const change = result.policyChange;
+  if (!change) return [];
+  const versions =
+    change.version === undefined
+      ? undefined
+      : change.previousVersion === undefined
+        ? `${change.version}`
+        : `${change.previousVersion} → ${change.version}`;
+  return [
+    'Policy change (before → after)',
+    ...change.changes.map(
+      (line) => `  - ${safe(line)}${change.weaker.includes(line) ? '  [weakens enforcement]' : ''}`,
+    ),
+    ...indent(
+      labelled([
+        ['Parameter', change.parameter],
+        ['Version', versions],
+        ['Modified by', change.modifiedBy],
+        [
+          'Next',
+          result.outcome === 'ignored' && change.eventName === 'PutParameter'
+            ? 'every cluster of the region is checked now under the new policy'
+            : undefined,
+        ],
+      ]),
+    ),
+  ];
 }
 
 function changeText(change: Change, after: EndpointConfig | undefined, mood: 'did' | 'would'): string {
@@ -129,7 +185,7 @@ function configLines(result: CheckResult): string[] {
 }
 
 function policyLines(result: CheckResult): string[] {
-  const violations = (result.violations ?? []).map((v) => `  - ${v.reason} [${v.rule}]`);
+  const violations = (result.violations ?? []).map((x) => `  - ${safe(x.reason)} [${x.rule}]`);
   const policy = result.policy;
   const details = policy
     ? indent(
@@ -195,13 +251,26 @@ function fixLines(result: CheckResult): string[] {
   if (result.outcome === 'exempt' && result.exemption) {
     const { exemption } = result;
     const source = exemption.source === 'tag' ? 'the cluster tag' : 'an entry in the policy exemptions';
-    const until = exemption.expires ? `until ${exemption.expires} (inclusive)` : 'with no end date';
+    const until = !exemption.expires
+      ? 'with no end date'
+      : /T/.test(exemption.expires)
+        ? `until ${exemption.expires}`
+        : `until ${exemption.expires} (inclusive)`;
+    const tagEvent = isTagEvent(result.trigger);
     return [
       'Exemption',
-      `  Granted by ${source}, ${until}: ${exemption.reason}`,
+      `  Granted by ${source}, ${until}: ${safe(exemption.reason)}`,
+      ...(exemption.capped ? [`  Shortened by the policy: ${safe(exemption.capped)}`] : []),
+      ...(tagEvent
+        ? [
+            `  ${tagVerb(result.trigger)} by ${safe(result.trigger.actorArn) ?? 'an unknown actor'}${result.trigger.eventTime ? ` at ${safe(result.trigger.eventTime)}` : ''}`,
+          ]
+        : []),
       '  Remove it to let the guard enforce the policy on this cluster.',
     ];
   }
+  const rejected = rejectedTagLines(result);
+  if (rejected.length > 0) return rejected;
   const policy = result.outcome === 'failed' ? policyFault(result.reason) : undefined;
   if (policy) {
     return [
@@ -212,22 +281,44 @@ function fixLines(result: CheckResult): string[] {
   if (result.outcome === 'blocked') {
     return [
       'What to fix',
-      `  ${result.fix ?? result.reason}`,
+      `  ${safe(result.fix ?? result.reason)}`,
       '  Turning the public endpoint off while the VPC cannot resolve the private endpoint would cut nodes and kubectl off from the API server. The next sweep checks the cluster again.',
     ];
   }
   if (result.outcome === 'would-remediate' && result.fix) {
     return [
       'Before enforcing',
-      `  ${result.fix}`,
+      `  ${safe(result.fix)}`,
       '  Until then the guard would refuse this change (outcome blocked) to keep private clients able to reach the API server.',
     ];
   }
   return [];
 }
 
+/** The exemption tag is on the cluster but did not exempt it: say so, and why. */
+function rejectedTagLines(result: CheckResult): string[] {
+  const tag = result.rejectedTag;
+  if (!tag || result.outcome === 'exempt') return [];
+  return [
+    'Exemption tag not accepted',
+    `  ${safe(tag.tag)}=${safe(tag.value)}: ${safe(tag.why)}`,
+    ...(isTagEvent(result.trigger)
+      ? [`  ${tagVerb(result.trigger)} by ${safe(result.trigger.actorArn) ?? 'an unknown actor'}`]
+      : []),
+  ];
+}
+
+export function isTagEvent(trigger: Trigger): boolean {
+  return trigger.eventName === 'TagResource' || trigger.eventName === 'UntagResource';
+}
+
+function tagVerb(trigger: Trigger): string {
+  const keys = trigger.tagKeys?.length ? ` (${trigger.tagKeys.join(', ')})` : '';
+  return `${trigger.eventName === 'UntagResource' ? 'Tags removed' : 'Tags set'}${keys}`;
+}
+
 function updateLines(result: CheckResult): string[] {
-  const errors = (result.updateErrors ?? []).map((e) => `  - ${e.code}: ${e.message}`);
+  const errors = (result.updateErrors ?? []).map((e) => `  - ${safe(e.code)}: ${safe(e.message)}`);
   if (!result.updateId && !result.updateStatus && errors.length === 0) return [];
   const lines = labelled([
     ['Update id', result.updateId],
@@ -251,7 +342,7 @@ function exemptionLines(result: CheckResult, options: AlertOptions): string[] {
 function labelled(rows: [string, string | undefined | false][]): string[] {
   const known = rows.filter((row): row is [string, string] => typeof row[1] === 'string' && row[1] !== '');
   const width = Math.max(0, ...known.map(([label]) => label.length)) + 2;
-  return known.map(([label, value]) => `${`${label}:`.padEnd(width)}${value}`);
+  return known.map(([label, value]) => `${`${label}:`.padEnd(width)}${forEmail(value)}`);
 }
 
 function indent(lines: string[]): string[] {

@@ -1,3 +1,4 @@
+import { forSubject } from '../escape';
 import type { CheckResult } from '../result';
 import { changesOf, cidrList } from './changes';
 
@@ -11,6 +12,17 @@ const MIN_SUBJECT_CLUSTER = 16;
 
 export function subjectOf(result: CheckResult): string {
   const { cluster } = result;
+  if (result.policyChange) {
+    const change = result.policyChange;
+    const actor = actorLabel(result.trigger.actorArn);
+    const what =
+      result.outcome === 'failed'
+        ? change.eventName.startsWith('Delete')
+          ? `policy ${change.parameter} deleted by ${actor}`
+          : `policy ${change.parameter} is invalid after a change by ${actor}`
+        : `policy ${change.parameter} changed by ${actor}${change.weaker.length > 0 ? ' (weaker)' : ''}: ${oneLine(change.changes[0] ?? '')}`;
+    return subjectLine(undefined, () => what);
+  }
   if (result.escalation) {
     const actor = actorLabel(result.escalation.actorArn ?? result.trigger.actorArn);
     return subjectLine(cluster, (c) => `${c} keeps being made non-compliant by ${actor}`);
@@ -106,12 +118,7 @@ function subjectLine(cluster: string | undefined, phrase: (cluster: string) => s
   return subject.length > MAX_SUBJECT ? `${subject.slice(0, MAX_SUBJECT - 1).trimEnd()}…` : subject;
 }
 
-export function oneLine(value: string): string {
-  return value
-    .replace(/[^\x20-\x7e…]+/g, ' ')
-    .replace(/ {2,}/g, ' ')
-    .trim();
-}
+const oneLine = forSubject;
 
 /** `assumed-role/Deployer/ci` rather than the whole ARN: the part a person recognises. */
 function actorLabel(arn: string | undefined): string {

@@ -2,10 +2,16 @@ import * as z from 'zod/mini';
 import { ALERT_MESSAGE_KIND, alertOfMessage } from '../alert-message';
 import type { CheckRequest } from '../check-request';
 import { quote as show } from '../quote';
-import { ACCOUNT, CLUSTER_NAME, compact, field, fingerprint, ID, identifier, REGION } from './read';
-import { CHECK_REQUEST_KIND, type NormalisedItem } from './types';
+import { ACCOUNT, CLUSTER_NAME, clip, compact, field, fingerprint, ID, identifier, REGION } from './read';
+import { CHECK_REQUEST_KIND, type NormalisedItem, type TriggerContext } from './types';
 
-export function fromSqsRecord(sqsRecord: unknown, index: number): NormalisedItem {
+/**
+ * Reads one recheck-queue message. The queue is a trust boundary: only a message that SQS says a
+ * session of the guard's own role sent (its SenderId) may carry an alert to publish or the guard's
+ * own claims (an update it follows, an event that is its own change). Anything else is at most a
+ * request for an ordinary check, which is harmless: the guard reads the cluster itself.
+ */
+export function fromSqsRecord(sqsRecord: unknown, index: number, context: TriggerContext): NormalisedItem {
   const messageId = identifier(field(sqsRecord, 'messageId'));
   const where = messageId ? `SQS message ${messageId}` : `SQS record ${index}`;
   const body = field(sqsRecord, 'body');
@@ -23,13 +29,17 @@ export function fromSqsRecord(sqsRecord: unknown, index: number): NormalisedItem
   if (!problem && field(message, 'kind') === ALERT_MESSAGE_KIND) {
     const alert = alertOfMessage(message);
     const correlationId = identifier(field(message, 'correlationId')) ?? messageId ?? fingerprint(sqsRecord);
-    if (typeof alert !== 'string') return compact({ kind: 'alert', alert, messageId, correlationId });
-    problem = alert;
+    const sender = senderOf(sqsRecord);
+    if (typeof alert === 'string') problem = alert;
+    else if (!isGuardSender(sender, context)) {
+      const who = sender ? `sender ${clip(sender, 80)}` : 'a sender SQS does not name';
+      problem = `an alert sent by ${who}, not by the guard's role${context.guardRoleId ? '' : ' (GUARD_ROLE_ID is not set)'}; not published`;
+    } else return compact({ kind: 'alert', alert, messageId, correlationId });
   }
   if (!problem) problem = checkRequestProblem(message);
   if (!problem) {
     const parsed = CheckRequestSchema.safeParse(field(message, 'request'), { reportInput: true });
-    if (parsed.success) return compact({ kind: 'check', request: parsed.data, messageId });
+    if (parsed.success) return queuedCheck(parsed.data, sqsRecord, messageId, context);
     const [first] = parsed.error.issues;
     const more = parsed.error.issues.length > 1 ? ` (and ${parsed.error.issues.length - 1} more)` : '';
     problem = `${first ? describeIssue(first) : 'request: not a check request'}${more}`;
@@ -38,6 +48,53 @@ export function fromSqsRecord(sqsRecord: unknown, index: number): NormalisedItem
   const correlationId =
     identifier(field(field(message, 'request'), 'correlationId')) ?? messageId ?? fingerprint(sqsRecord);
   return compact({ kind: 'unreadable', reason: `${where}: ${problem}`, messageId, correlationId });
+}
+
+function queuedCheck(
+  read: CheckRequest,
+  sqsRecord: unknown,
+  messageId: string | undefined,
+  context: TriggerContext,
+): NormalisedItem {
+  if (read.account !== undefined && context.account !== undefined && read.account !== context.account) {
+    return compact({
+      kind: 'ignored',
+      cluster: read.cluster,
+      region: read.region,
+      reason: `the queued check is for account ${read.account}; this guard runs in ${context.account}`,
+      trigger: read.trigger,
+      correlationId: read.correlationId,
+      messageId,
+    });
+  }
+  let request = read;
+  if (!isGuardSender(senderOf(sqsRecord), context)) {
+    // Not the guard's message: it may ask for a check, never claim the guard's own change or update.
+    const { byGuard: _claim, ...trigger } = request.trigger;
+    const { followUpdate: _follow, ...rest } = request;
+    request = { ...rest, trigger };
+  }
+  const deadline = capDeadline(request.deadline, context);
+  return compact({ kind: 'check', request: compact({ ...request, deadline }), messageId });
+}
+
+/** A deadline from a message never lies further ahead than the configured recheck deadline from now. */
+function capDeadline(deadline: string | undefined, context: TriggerContext): string | undefined {
+  if (deadline === undefined || context.recheckDeadlineMinutes === undefined) return deadline;
+  const latest = context.now.getTime() + context.recheckDeadlineMinutes * 60_000;
+  const time = Date.parse(deadline);
+  return Number.isNaN(time) || time > latest ? new Date(latest).toISOString() : deadline;
+}
+
+function senderOf(sqsRecord: unknown): string | undefined {
+  const sender = field(field(sqsRecord, 'attributes'), 'SenderId');
+  return typeof sender === 'string' && sender.length > 0 ? sender : undefined;
+}
+
+/** SQS names a message sent by a role session `<RoleId>:<session name>`. */
+function isGuardSender(sender: string | undefined, context: TriggerContext): boolean {
+  const id = context.guardRoleId;
+  return Boolean(id && sender?.startsWith(`${id}:`));
 }
 
 function checkRequestProblem(message: unknown): string | undefined {
@@ -82,6 +139,7 @@ const CheckRequestSchema: z.ZodMiniType<CheckRequest> = z.object(
         actorArn: optionalText,
         sourceIp: optionalText,
         userAgent: optionalText,
+        tagKeys: z.optional(z.array(z.string(expected('a tag key')), expected('a list of tag keys'))),
         byGuard: z.optional(z.boolean(expected('true or false'))),
       },
       expected('a trigger object'),

@@ -5,7 +5,7 @@ export const CLUSTER_NAME = /^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$/;
 export const REGION = /^[a-z]{2}[a-z0-9-]{2,30}$/;
 export const ACCOUNT = /^\d{12}$/;
 export const ID = /^[\x21-\x7e]{1,128}$/;
-export const CHECKED_EVENTS = ['CreateCluster', 'UpdateClusterConfig'];
+export const CHECKED_EVENTS = ['CreateCluster', 'UpdateClusterConfig', 'TagResource', 'UntagResource'];
 
 // ---- small readers that never throw on odd input ----
 
