@@ -16,6 +16,7 @@ import { DeliveryError } from '../../../functions/guard';
 import { type HandlerResponse, processEvent } from '../../../functions/remediator/process-event';
 import { SweepIncompleteError } from '../../../functions/sweep';
 import {
+  GUARD_SENDER,
   givenCluster,
   lastAlert,
   loadEvent,
@@ -483,7 +484,14 @@ describe('faults the guard should turn into decisions', () => {
 
     // Act
     const redelivery = await run({
-      Records: [{ messageId: 'm-alert', eventSource: 'aws:sqs', body: queuedAlert }],
+      Records: [
+        {
+          messageId: 'm-alert',
+          eventSource: 'aws:sqs',
+          body: queuedAlert,
+          attributes: { SenderId: GUARD_SENDER },
+        },
+      ],
     });
 
     // Assess
@@ -529,13 +537,17 @@ describe('faults the guard should turn into decisions', () => {
       alert: {
         subject: 's',
         text: 't',
-        json: {},
+        json: { schema: 'eks-endpoint-guard/alert@1' },
         attributes: { outcome: 'remediated', cluster: CLUSTER, severity: 'warning' },
       },
     });
 
     // Act
-    const outcome = await run({ Records: [{ messageId: 'm-alert', eventSource: 'aws:sqs', body }] });
+    const outcome = await run({
+      Records: [
+        { messageId: 'm-alert', eventSource: 'aws:sqs', body, attributes: { SenderId: GUARD_SENDER } },
+      ],
+    });
 
     // Assess
     expect(outcome.response?.batchItemFailures).toEqual([{ itemIdentifier: 'm-alert' }]);
