@@ -20,7 +20,7 @@ export function subjectOf(result: CheckResult): string {
         ? change.eventName.startsWith('Delete')
           ? `policy ${change.parameter} deleted by ${actor}`
           : `policy ${change.parameter} is invalid after a change by ${actor}`
-        : `policy ${change.parameter} changed by ${actor}${change.weaker.length > 0 ? ' (weaker)' : ''}: ${oneLine(change.changes[0] ?? '')}`;
+        : `policy ${change.parameter} ${change.weaker.length > 0 ? 'weakened' : 'changed'} by ${actor}: ${oneLine(change.changes[0] ?? '')}`;
     return subjectLine(undefined, () => what);
   }
   if (result.escalation) {
