@@ -2,15 +2,15 @@ import { AlreadyAtTargetError, ClusterBusyError } from './aws/errors';
 import { alertFor } from './core/alert';
 import type { CheckRequest } from './core/check-request';
 import { backoffSeconds, deadlineOf, isPastDeadline } from './core/deferral';
-import { type EffectivePolicy, effectivePolicyFor, readTagValue } from './core/effective';
+import type { EffectivePolicy } from './core/effective';
 import { describeEndpointConfig, type EndpointConfig } from './core/endpoint';
 import { evaluateEndpoint } from './core/evaluate';
 import { planTarget, turnsPublicOff } from './core/plan';
 import { DEFAULT_EXEMPTION_TAG, type LoadedPolicy, PolicyError } from './core/policy';
-import { flipFlop, isRepeatSighting } from './core/repetition';
+import { flipFlop } from './core/repetition';
 import { clientRequestToken } from './core/request-token';
 import type { CheckResult, PolicyRef } from './core/result';
-import { previousSighting, SIGHTING_HISTORY, sameExemptionStory, tagExemptionSince } from './core/sighting';
+import { effectiveFor, type History, isFirstSighting, recentHistory } from './guard-sighting';
 import type { ClusterState, GuardPorts } from './ports';
 
 export interface GuardOptions {
@@ -342,45 +342,8 @@ function defer(
   };
 }
 
-/** The cluster's newest audit records, read once per decision and only when acting (report-only runs need no table). */
-type History = () => Promise<CheckResult[]>;
-
-function recentHistory(request: CheckRequest, ports: GuardPorts, options: GuardOptions): History {
-  let read: Promise<CheckResult[]> | undefined;
-  return () => {
-    if (!options.act) return Promise.resolve([]);
-    read ??= ports.audit.query({ cluster: request.cluster, region: request.region, limit: SIGHTING_HISTORY });
-    return read;
-  };
-}
-
-/** The rules for the cluster; a capped tag exemption counts its days from when the guard first saw it. */
-async function effectiveFor(
-  loaded: LoadedPolicy,
-  state: ClusterState,
-  now: Date,
-  history: History,
-): Promise<EffectivePolicy> {
-  const { policy } = loaded;
-  const cluster = { name: state.name, tags: state.tags };
-  const tag = policy.exemptionTag;
-  if (policy.maxTagExemptionDays === undefined || tag === null || !Object.hasOwn(state.tags, tag)) {
-    return effectivePolicyFor(policy, cluster, now);
-  }
-  const reason = readTagValue(state.tags[tag] ?? '').reason || `tagged ${tag}`;
-  const tagSince = tagExemptionSince(await history(), reason);
-  return effectivePolicyFor(policy, cluster, now, tagSince ? { tagSince } : {});
-}
-
-/**
- * Alerts for exempt, would-remediate and blocked go out the first time the situation is seen, and
- * again whenever an exemption changes (its source, reason or expiry) or a rejected tag does.
- */
 async function firstSighting(result: CheckResult, history: History): Promise<Decision> {
-  const previous = previousSighting(await history());
-  const repeat =
-    previous !== undefined && isRepeatSighting(previous, result) && sameExemptionStory(previous, result);
-  return { result, notify: !repeat };
+  return { result, notify: await isFirstSighting(result, history) };
 }
 
 /** What to fix before the public endpoint can go off, or undefined when private clients can resolve it. */
