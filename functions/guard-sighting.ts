@@ -1,5 +1,5 @@
 import type { CheckRequest } from './core/check-request';
-import { type EffectivePolicy, effectivePolicyFor, readTagValue } from './core/effective';
+import { type EffectivePolicy, effectivePolicyFor, tagExemptionReason } from './core/effective';
 import type { LoadedPolicy } from './core/policy';
 import { isRepeatSighting } from './core/repetition';
 import type { CheckResult } from './core/result';
@@ -37,7 +37,7 @@ export async function effectiveFor(
   if (policy.maxTagExemptionDays === undefined || tag === null || !Object.hasOwn(state.tags, tag)) {
     return effectivePolicyFor(policy, cluster, now);
   }
-  const reason = readTagValue(state.tags[tag] ?? '').reason || `tagged ${tag}`;
+  const reason = tagExemptionReason(policy, tag, state.tags[tag] ?? '');
   const tagSince = tagExemptionSince(await history(), reason);
   return effectivePolicyFor(policy, cluster, now, tagSince ? { tagSince } : {});
 }

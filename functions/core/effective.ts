@@ -97,14 +97,14 @@ function tagExemption(
   if (tag === null || !Object.hasOwn(cluster.tags, tag)) return undefined;
   const value = cluster.tags[tag] ?? '';
   const reject = (why: string) => ({ rejected: { tag, value, why } });
-  const parsed = readTagValue(value);
+  const parsed = readTagFor(policy, value);
   if (parsed.badDate !== undefined) {
     return reject(`"${parsed.badDate}" in the tag value is not a date YYYY-MM-DD or a UTC time`);
   }
   if (!parsed.expires && policy.requireTagExpiry) {
     return reject('the policy requires an expiry in the tag value, e.g. "OPS-123 until 2027-01-31"');
   }
-  const reason = parsed.reason || `tagged ${tag}`;
+  const reason = tagExemptionReason(policy, tag, value);
   let expires = parsed.expires;
   let capped: string | undefined;
   if (expires && expiryEnd(expires) <= now.getTime()) return reject(`the tag exemption expired (${expires})`);
@@ -141,6 +141,17 @@ function policyExemption(policy: Policy, cluster: ClusterIdentity, now: Date): A
 const TAG_UNTIL = /^(.*?)\s*\buntil\s+(\S+)\s*$/is;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const UTC_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?Z$/;
+
+/** The tag value as the policy reads it: without requireTagExpiry, `until Friday` is just words of the reason. */
+function readTagFor(policy: Policy, value: string): ReturnType<typeof readTagValue> {
+  const read = readTagValue(value);
+  return read.badDate !== undefined && !policy.requireTagExpiry ? { reason: value.trim() } : read;
+}
+
+/** The reason a tag exemption with this value carries (as on ActiveExemption). */
+export function tagExemptionReason(policy: Policy, tag: string, value: string): string {
+  return readTagFor(policy, value).reason || `tagged ${tag}`;
+}
 
 /** `OPS-123 until 2027-01-31` → reason and expiry; a value without `until` is all reason. */
 export function readTagValue(value: string): { reason: string; expires?: string; badDate?: string } {

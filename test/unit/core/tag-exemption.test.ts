@@ -78,6 +78,14 @@ describe('requireTagExpiry', () => {
     expect(effective.rejectedTag?.why).toMatch(/expired/);
   });
 
+  it('reads words after "until" as part of the reason when no expiry is required', () => {
+    // Act
+    const effective = effectivePolicyFor(policyOf(), tagged('load test until Friday'), NOW);
+
+    // Assess
+    expect(effective.exemption).toEqual({ source: 'tag', reason: 'load test until Friday' });
+  });
+
   it('falls back to a policy exemption when the tag is rejected', () => {
     // Prepare
     const policy = policyOf({ requireTagExpiry: true, exemptions: [{ cluster: 'prod-*', reason: 'OPS-7' }] });
