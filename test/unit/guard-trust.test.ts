@@ -422,4 +422,37 @@ describe('policy parameter changes', () => {
     const alert = mocks.sns.commandCalls(PublishCommand)[0]?.args[0].input;
     expect(alert?.MessageAttributes?.severity?.StringValue).toBe('warning');
   });
+
+  it('records a label move as unchanged policy, warns, and sweeps nothing', async () => {
+    // Prepare
+    givenHistoryOf(STRICT_POLICY);
+    const event = putEvent();
+    event.detail.eventName = 'LabelParameterVersion';
+
+    // Act
+    const { results } = await run(event);
+
+    // Assess
+    expect(results).toEqual([
+      expect.objectContaining({
+        outcome: 'ignored',
+        policyChange: expect.objectContaining({ version: 1, weaker: [] }),
+      }),
+    ]);
+    expect(mocks.eks).not.toHaveReceivedCommand(ListClustersCommand);
+    expect(lastAlert().attributes.severity).toBe('warning');
+  });
+
+  it('changes, records and alerts nothing in a report-only run, but still reports', async () => {
+    // Prepare
+    givenHistoryOf(STRICT_POLICY, { ...STRICT_POLICY, mode: 'notify' });
+
+    // Act
+    const { results } = await processEvent(putEvent(), testPorts(NOW), processOptions(undefined, false));
+
+    // Assess
+    expect(results[0]).toMatchObject({ policyChange: { changes: ['mode: enforce → notify'] } });
+    expect(mocks.sns).not.toHaveReceivedCommand(PublishCommand);
+    expect(auditWrites()).toEqual([]);
+  });
 });
