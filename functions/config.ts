@@ -25,7 +25,16 @@ const EnvSchema = z.object({
     ),
   AWS_REGION: z.string().check(z.minLength(1)),
   /** The guard's own IAM role: its CloudTrail events are recognised and never re-remediated. */
-  GUARD_ROLE_ARN: z.optional(z.string()),
+  GUARD_ROLE_ARN: z.optional(
+    z.string().check(z.regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/, 'expected an IAM role ARN')),
+  ),
+  /**
+   * The role's unique id (its RoleId, `AROA...`): SQS names a message its sessions send
+   * `<id>:<session>`, so only those are the guard's own. Unset: no queued message is trusted.
+   */
+  GUARD_ROLE_ID: z.optional(
+    z.string().check(z.regex(/^AROA[A-Z0-9]{4,128}$/, 'expected a role id such as AROAEXAMPLE123')),
+  ),
   POLICY_CACHE_SECONDS: count(0, 3600, 60),
   RECHECK_DEADLINE_MINUTES: count(1, 24 * 60, 120),
   FLIP_FLOP_THRESHOLD: count(2, 100, 3),

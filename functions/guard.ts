@@ -3,16 +3,17 @@ import { alertFor } from './core/alert';
 import type { CheckRequest } from './core/check-request';
 import type { QueuedDecision } from './core/decision-message';
 import { backoffSeconds, deadlineOf, isPastDeadline } from './core/deferral';
-import { type EffectivePolicy, effectivePolicyFor } from './core/effective';
+import type { EffectivePolicy } from './core/effective';
 import { describeEndpointConfig, type EndpointConfig } from './core/endpoint';
 import { evaluateEndpoint } from './core/evaluate';
 import { lockoutFixOf } from './core/lockout';
 import { accessNoteOf, planTarget, turnsPublicOff } from './core/plan';
 import { DEFAULT_EXEMPTION_TAG, type LoadedPolicy, PolicyError } from './core/policy';
 import { quote } from './core/quote';
-import { flipFlop, isRepeatSighting } from './core/repetition';
+import { flipFlop } from './core/repetition';
 import { clientRequestToken } from './core/request-token';
 import type { CheckResult, PolicyRef } from './core/result';
+import { effectiveFor, type History, isFirstSighting, recentHistory } from './guard-sighting';
 import type { ClusterState, GuardPorts } from './ports';
 
 export interface GuardOptions {
@@ -210,8 +211,13 @@ async function decide(request: CheckRequest, ports: GuardPorts, options: GuardOp
       notify: true,
     };
   }
-  const effective = effectivePolicyFor(loaded.policy, { name: state.name, tags: state.tags }, now);
-  const checked: CheckResult = { ...seen, policy: policyRef(loaded, effective) };
+  const history = recentHistory(request, ports, options);
+  const effective = await effectiveFor(loaded, state, now, history);
+  const checked: CheckResult = {
+    ...seen,
+    policy: policyRef(loaded, effective),
+    ...(effective.rejectedTag && { rejectedTag: effective.rejectedTag }),
+  };
 
   if (BUSY_STATUSES.has(state.status)) {
     if (request.trigger.byGuard) {
@@ -250,7 +256,7 @@ async function decide(request: CheckRequest, ports: GuardPorts, options: GuardOp
       outcome: 'exempt',
       reason: `${why}; exempt (${effective.exemption.reason})`,
     };
-    return firstSighting(result, ports, options);
+    return firstSighting(result, history);
   }
 
   const target = planTarget(state.config, effective);
@@ -270,7 +276,7 @@ async function decide(request: CheckRequest, ports: GuardPorts, options: GuardOp
       reason: `${why} (policy mode notify)`,
       ...(fix ? { fix } : {}),
     };
-    return firstSighting(wouldRemediate, ports, options);
+    return firstSighting(wouldRemediate, history);
   }
   if (fix) {
     const blocked: CheckResult = {
@@ -279,14 +285,10 @@ async function decide(request: CheckRequest, ports: GuardPorts, options: GuardOp
       fix,
       reason: `${why}; turning the public endpoint off now would lock clients out`,
     };
-    return firstSighting(blocked, ports, options);
+    return firstSighting(blocked, history);
   }
   if (!options.act) {
-    return firstSighting(
-      { ...planned, outcome: 'would-remediate', reason: `${why} (report only)` },
-      ports,
-      options,
-    );
+    return firstSighting({ ...planned, outcome: 'would-remediate', reason: `${why} (report only)` }, history);
   }
 
   return remediate(request, state, planned, target, ports, options, now);
@@ -431,15 +433,8 @@ function defer(
   };
 }
 
-/** Alerts for exempt, would-remediate and blocked go out only the first time the situation is seen. */
-async function firstSighting(
-  result: CheckResult,
-  ports: GuardPorts,
-  options: GuardOptions,
-): Promise<Decision> {
-  if (!options.act) return { result, notify: false };
-  const [previous] = await ports.audit.query({ cluster: result.cluster, region: result.region, limit: 1 });
-  return { result, notify: !isRepeatSighting(previous, result) };
+async function firstSighting(result: CheckResult, history: History): Promise<Decision> {
+  return { result, notify: await isFirstSighting(result, history) };
 }
 
 /** What to fix before the public endpoint can go off, or undefined when private clients can resolve it. */
@@ -458,7 +453,7 @@ async function deliver(
 
   const alert = decision.notify
     ? alertFor(result, {
-        exemptionTag: result.policy?.exemptionTag ?? DEFAULT_EXEMPTION_TAG,
+        exemptionTag: result.policy ? result.policy.exemptionTag : DEFAULT_EXEMPTION_TAG,
         policyParameter: ports.policy.parameterName,
       })
     : undefined;

@@ -62,10 +62,22 @@ export interface Ec2Port {
   vpcDns(vpcId: string | undefined, subnetIds: string[]): Promise<VpcDns>;
 }
 
+/** One version of the policy parameter, from its history. */
+export interface PolicyVersion {
+  version: number;
+  value: string;
+  modifiedAt?: string;
+  modifiedBy?: string;
+}
+
 export interface PolicyPort {
   readonly parameterName: string;
   /** Throws PolicyError for a missing or invalid policy. */
   load(): Promise<LoadedPolicy>;
+  /** The newest `limit` versions, newest first; empty when the parameter does not exist. */
+  history(limit: number): Promise<PolicyVersion[]>;
+  /** Forgets the cached policy: the next load reads the parameter again. */
+  invalidate(): void;
 }
 
 export interface NotifierPort {

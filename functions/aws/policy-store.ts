@@ -1,8 +1,8 @@
 import type * as Parameters from '@aws-lambda-powertools/parameters/ssm';
 import type { SSMClient } from '@aws-sdk/client-ssm';
 import { type LoadedPolicy, PolicyError, parsePolicy } from '../core/policy';
-import type { PolicyPort } from '../ports';
-import { type ClientSource, lazy, resolveClient } from './clients';
+import type { PolicyPort, PolicyVersion } from '../ports';
+import { type ClientSource, lazy, resolveClient, sdk } from './clients';
 
 /** Loads the SSM SDK with it: only on the first policy read. */
 const parameters = lazy((): typeof Parameters => require('@aws-lambda-powertools/parameters/ssm'));
@@ -39,6 +39,43 @@ export function policyStore(
       // Parse once per distinct text: the provider returns the same string while it is cached.
       if (cached?.text !== text) cached = { text, policy: parsePolicy(text, parameterName) };
       return cached.policy;
+    },
+
+    async history(limit: number): Promise<PolicyVersion[]> {
+      const { GetParameterHistoryCommand } = sdk.ssm();
+      const versions: PolicyVersion[] = [];
+      let nextToken: string | undefined;
+      try {
+        // SSM lists the history oldest first (at most 100 versions are kept): read it all, keep the newest.
+        do {
+          const page = await resolveClient(client).send(
+            new GetParameterHistoryCommand({
+              Name: parameterName,
+              WithDecryption: false,
+              MaxResults: 50,
+              NextToken: nextToken,
+            }),
+          );
+          for (const entry of page.Parameters ?? []) {
+            versions.push({
+              version: entry.Version ?? 0,
+              value: entry.Value ?? '',
+              ...(entry.LastModifiedDate && { modifiedAt: entry.LastModifiedDate.toISOString() }),
+              ...(entry.LastModifiedUser && { modifiedBy: entry.LastModifiedUser }),
+            });
+          }
+          nextToken = page.NextToken;
+        } while (nextToken);
+      } catch (error) {
+        if ((error as Error).name === 'ParameterNotFound') return [];
+        throw error;
+      }
+      return versions.sort((a, b) => b.version - a.version).slice(0, limit);
+    },
+
+    invalidate(): void {
+      cached = undefined;
+      provider().clearCache();
     },
   };
 }

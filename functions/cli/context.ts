@@ -31,6 +31,7 @@ export function guardRuntime(env: NodeJS.ProcessEnv = process.env): GuardRuntime
     processOptions: (act) => ({
       region: config.AWS_REGION,
       guardRoleArn: config.GUARD_ROLE_ARN,
+      guardRoleId: config.GUARD_ROLE_ID,
       sweepConcurrency: config.SWEEP_CONCURRENCY,
       guard: guardOptions(config, act),
       telemetry,

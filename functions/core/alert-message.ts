@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import type { Alert } from './alert';
+import { ALERT_SCHEMA, type Alert } from './alert';
 import { OUTCOMES } from './outcome';
 
 /**
@@ -27,7 +27,10 @@ export function alertMessage(alert: Alert, correlationId: string): string {
 /** The alert a queue message carries, or why it cannot be read (one line). */
 export function alertOfMessage(message: unknown): Alert | string {
   const parsed = AlertSchema.safeParse((message as { alert?: unknown } | null)?.alert);
-  if (parsed.success) return parsed.data;
+  if (parsed.success) {
+    const schema = parsed.data.json.schema;
+    return schema === ALERT_SCHEMA ? parsed.data : `alert.json.schema: expected "${ALERT_SCHEMA}"`;
+  }
   const [issue] = parsed.error.issues;
   return `alert.${issue?.path.join('.') ?? ''}: not a valid alert`;
 }

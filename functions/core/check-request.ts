@@ -9,6 +9,8 @@ export interface Trigger {
   actorArn?: string;
   sourceIp?: string;
   userAgent?: string;
+  /** TagResource / UntagResource: the tag keys set or removed. */
+  tagKeys?: string[];
   /** The event records the guard's own endpoint update: a check confirms it, never a second change. */
   byGuard?: boolean;
 }

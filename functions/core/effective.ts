@@ -12,8 +12,24 @@ export interface ClusterIdentity {
 export interface ActiveExemption {
   source: 'tag' | 'policy';
   reason: string;
-  /** YYYY-MM-DD, last day it applies (policy exemptions only). */
+  /** YYYY-MM-DD (the last UTC day it applies) or the UTC time it ends. */
   expires?: string;
+  /** A tag exemption shortened to the policy's maxTagExemptionDays: what the tag asked for and the cap. */
+  capped?: string;
+  /** A tag exemption: when the guard first saw it (the start of maxTagExemptionDays). */
+  since?: string;
+}
+
+/** The exemption tag is on the cluster but does not exempt it: the tag and why not. */
+export interface RejectedTag {
+  tag: string;
+  value: string;
+  why: string;
+}
+
+export interface EffectiveOptions {
+  /** When the guard first saw the cluster's current exemption tag value; `now` when unknown. */
+  tagSince?: Date;
 }
 
 /** The rules that apply to one cluster after overrides and exemptions. */
@@ -24,6 +40,10 @@ export interface EffectivePolicy {
   allowedPublicCidrs: string[];
   privateAccess: PrivateAccessRule;
   exemption?: ActiveExemption;
+  /** The exemption tag is set but does not exempt (no or a past expiry, or the cap reached). */
+  rejectedTag?: RejectedTag;
+  /** Minutes a new violation is left alone before it is reverted (0: at once). */
+  gracePeriodMinutes: number;
   /** Where the rules came from, for people: "policy" or e.g. `overrides[1] ("dev-*")`. */
   ruleSource: string;
 }
@@ -31,39 +51,126 @@ export interface EffectivePolicy {
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** Picks the rules for one cluster: the first matching override, then any exemption in force at `now`. */
-export function effectivePolicyFor(policy: Policy, cluster: ClusterIdentity, now: Date): EffectivePolicy {
+export function effectivePolicyFor(
+  policy: Policy,
+  cluster: ClusterIdentity,
+  now: Date,
+  options: EffectiveOptions = {},
+): EffectivePolicy {
   const index = policy.overrides.findIndex((o) => o.clusters.some((glob) => matchesGlob(cluster.name, glob)));
   const override = policy.overrides[index];
   const publicAccess = override?.publicAccess ?? policy.publicAccess;
   const allowed = override?.allowedPublicCidrs ?? policy.allowedPublicCidrs ?? [];
-  const exemption = exemptionFor(policy, cluster, now);
+  const tag = tagExemption(policy, cluster, now, options.tagSince ?? now);
+  const exemption = tag?.exemption ?? policyExemption(policy, cluster, now);
   return {
     mode: policy.mode,
     publicAccess,
     allowedPublicCidrs: publicAccess === 'restricted' ? [...allowed] : [],
     privateAccess: override?.privateAccess ?? policy.privateAccess,
     ...(exemption && { exemption }),
+    ...(tag?.rejected && { rejectedTag: tag.rejected }),
+    gracePeriodMinutes: override?.gracePeriodMinutes ?? policy.gracePeriodMinutes,
     ruleSource: override
       ? `overrides[${index}] (${override.clusters.map((glob) => JSON.stringify(glob)).join(', ')})`
       : 'policy',
   };
 }
 
-/** The tag wins: it is set on the cluster itself, closest to the people who own it. */
-function exemptionFor(policy: Policy, cluster: ClusterIdentity, now: Date): ActiveExemption | undefined {
+/**
+ * The tag wins over a policy exemption: it is set on the cluster itself, closest to the people who
+ * own it. But it is under the policy's control: off with `exemptionTag: null`, only with an expiry
+ * in its value with `requireTagExpiry`, and never longer than `maxTagExemptionDays`.
+ */
+function tagExemption(
+  policy: Policy,
+  cluster: ClusterIdentity,
+  now: Date,
+  since: Date,
+): { exemption?: ActiveExemption; rejected?: RejectedTag } | undefined {
   const tag = policy.exemptionTag;
-  if (Object.hasOwn(cluster.tags, tag)) {
-    const reason = cluster.tags[tag]?.trim();
-    return { source: 'tag', reason: reason || `tagged ${tag}` };
+  if (tag === null || !Object.hasOwn(cluster.tags, tag)) return undefined;
+  const value = cluster.tags[tag] ?? '';
+  const reject = (why: string) => ({ rejected: { tag, value, why } });
+  const parsed = readTagFor(policy, value);
+  if (parsed.badDate !== undefined) {
+    return reject(`"${parsed.badDate}" in the tag value is not a date YYYY-MM-DD or a UTC time`);
   }
+  if (!parsed.expires && policy.requireTagExpiry) {
+    return reject('the policy requires an expiry in the tag value, e.g. "OPS-123 until 2027-01-31"');
+  }
+  const reason = tagExemptionReason(policy, tag, value);
+  let expires = parsed.expires;
+  let capped: string | undefined;
+  if (expires && expiryEnd(expires) <= now.getTime()) return reject(`the tag exemption expired (${expires})`);
+  const days = policy.maxTagExemptionDays;
+  if (days !== undefined) {
+    const limit = since.getTime() + days * DAY_MS;
+    if (limit <= now.getTime()) {
+      return reject(`the tag exemption reached the policy's limit of ${days} days on ${iso(limit)}`);
+    }
+    if (!expires || expiryEnd(expires) > limit) {
+      capped = `the tag asks ${expires ? `until ${expires}` : 'for no end date'}; capped at ${days} days (maxTagExemptionDays)`;
+      expires = iso(limit);
+    }
+  }
+  return {
+    exemption: {
+      source: 'tag',
+      reason,
+      ...(expires && { expires }),
+      ...(capped && { capped }),
+      ...(days !== undefined && { since: since.toISOString() }),
+    },
+  };
+}
+
+function policyExemption(policy: Policy, cluster: ClusterIdentity, now: Date): ActiveExemption | undefined {
   const entry = policy.exemptions.find(
-    (e) => matchesGlob(cluster.name, e.cluster) && (!e.expires || now.getTime() < endOfDay(e.expires)),
+    (e) => matchesGlob(cluster.name, e.cluster) && (!e.expires || now.getTime() < expiryEnd(e.expires)),
   );
   if (!entry) return undefined;
   return { source: 'policy', reason: entry.reason, ...(entry.expires && { expires: entry.expires }) };
 }
 
-/** `expires` names the last UTC day the exemption applies: it ends at the next midnight UTC. */
-function endOfDay(date: string): number {
-  return Date.parse(`${date}T00:00:00Z`) + DAY_MS;
+const TAG_UNTIL = /^(.*?)\s*\buntil\s+(\S+)\s*$/is;
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+const UTC_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?Z$/;
+
+/** The tag value as the policy reads it: without requireTagExpiry, `until Friday` is just words of the reason. */
+function readTagFor(policy: Policy, value: string): ReturnType<typeof readTagValue> {
+  const read = readTagValue(value);
+  return read.badDate !== undefined && !policy.requireTagExpiry ? { reason: value.trim() } : read;
+}
+
+/** The reason a tag exemption with this value carries (as on ActiveExemption). */
+export function tagExemptionReason(policy: Policy, tag: string, value: string): string {
+  return readTagFor(policy, value).reason || `tagged ${tag}`;
+}
+
+/** `OPS-123 until 2027-01-31` → reason and expiry; a value without `until` is all reason. */
+export function readTagValue(value: string): { reason: string; expires?: string; badDate?: string } {
+  const match = TAG_UNTIL.exec(value);
+  if (!match) return { reason: value.trim() };
+  const [, reason = '', when = ''] = match;
+  if (!isExpiry(when)) return { reason: reason.trim(), badDate: when };
+  return { reason: reason.trim(), expires: when };
+}
+
+/** A real calendar date YYYY-MM-DD, or a UTC time with the Z. */
+export function isExpiry(value: string): boolean {
+  if (DATE.test(value)) return new Date(`${value}T00:00:00Z`).toISOString().startsWith(value);
+  return UTC_TIME.test(value) && !Number.isNaN(Date.parse(value));
+}
+
+/**
+ * When an expiry ends: a date names the last UTC day (it ends at the next midnight UTC); a
+ * timestamp is the moment itself.
+ */
+export function expiryEnd(expires: string): number {
+  return DATE.test(expires) ? Date.parse(`${expires}T00:00:00Z`) + DAY_MS : Date.parse(expires);
+}
+
+function iso(ms: number): string {
+  return new Date(ms).toISOString().replace('.000Z', 'Z');
 }

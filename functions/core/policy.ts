@@ -7,6 +7,9 @@ export const DEFAULT_POLICY_PARAMETER_NAME = '/eks-endpoint-guard/policy';
 export const DEFAULT_EXEMPTION_TAG = 'eks-endpoint-guard/exempt';
 /** EKS accepts at most 40 public access CIDRs per cluster. */
 export const MAX_PUBLIC_CIDRS = 40;
+/** One week. */
+export const MAX_GRACE_PERIOD_MINUTES = 7 * 24 * 60;
+export const MAX_TAG_EXEMPTION_DAYS = 3650;
 
 const Cidr = z.string().check(
   z.superRefine((value, ctx) => {
@@ -39,16 +42,34 @@ const ClusterGlob = z
   .string()
   .check(z.regex(/^[A-Za-z0-9*?][A-Za-z0-9_*?-]{0,99}$/, 'expected a cluster name or glob such as "dev-*"'));
 
+/** Minutes a new violation is left alone before it is reverted: 0 to one week. */
+const GracePeriod = z
+  .int()
+  .check(
+    z.minimum(0),
+    z.maximum(MAX_GRACE_PERIOD_MINUTES),
+    z.describe(
+      'Minutes a new violation is left alone (alerted, not reverted) before the guard remediates it; 0 to 10080',
+    ),
+  );
+
+/** `YYYY-MM-DD` (through the end of that UTC day) or a full UTC timestamp such as `2027-01-31T18:00:00Z`. */
+const Expiry = z
+  .union([z.iso.date(), z.iso.datetime({ offset: false })])
+  .check(
+    z.describe(
+      'Last day (UTC, YYYY-MM-DD) on which the exemption applies, or the UTC time it ends (YYYY-MM-DDTHH:MM:SSZ)',
+    ),
+  );
+
 const Exemption = z
   .strictObject({
     cluster: ClusterGlob,
     reason: z
       .string()
       .check(z.minLength(1), z.describe('Why, e.g. a ticket reference; shown in alerts and audit records')),
-    /** Last day (UTC) on which the exemption applies. */
-    expires: z.optional(
-      z.iso.date().check(z.describe('Last day (UTC, YYYY-MM-DD) on which the exemption applies')),
-    ),
+    /** Last day (UTC) on which the exemption applies, or the exact UTC time it ends. */
+    expires: z.optional(Expiry),
   })
   .check(z.describe('Clusters whose name matches the glob are left alone and reported as exempt'));
 
@@ -58,6 +79,7 @@ const Override = z
     publicAccess: z.optional(PublicAccess),
     allowedPublicCidrs: z.optional(CidrList),
     privateAccess: z.optional(PrivateAccess),
+    gracePeriodMinutes: z.optional(GracePeriod),
   })
   .check(
     z.describe('The first override whose globs match a cluster replaces the rules it sets for that cluster'),
@@ -79,14 +101,50 @@ export const PolicySchema = z
     allowedPublicCidrs: z.optional(CidrList),
     privateAccess: z._default(PrivateAccess, 'required'),
     exemptionTag: z._default(
-      z
-        .string()
-        .check(
-          z.minLength(1),
-          z.maxLength(128),
-          z.describe('A cluster carrying this tag key is exempt; the tag value is the reason'),
-        ),
+      z.nullable(
+        z
+          .string()
+          .check(
+            z.minLength(1),
+            z.maxLength(128),
+            z.describe(
+              'A cluster carrying this tag key is exempt; the tag value is the reason. null turns tag exemptions off',
+            ),
+          ),
+      ),
       DEFAULT_EXEMPTION_TAG,
+    ),
+    requireTagExpiry: z._default(
+      z
+        .boolean()
+        .check(
+          z.describe(
+            'true: the exemption tag exempts only with an expiry in its value, e.g. "OPS-123 until 2027-01-31"',
+          ),
+        ),
+      false,
+    ),
+    maxTagExemptionDays: z.optional(
+      z
+        .int()
+        .check(
+          z.minimum(1),
+          z.maximum(MAX_TAG_EXEMPTION_DAYS),
+          z.describe('The longest a tag exemption may last, in days from when the guard first saw it'),
+        ),
+    ),
+    gracePeriodMinutes: z._default(GracePeriod, 0),
+    maxRemediationsPerRun: z.optional(
+      z
+        .int()
+        .check(
+          z.minimum(1),
+          z.describe('The most clusters one sweep may change; the rest are reported would-remediate'),
+        ),
+    ),
+    alertLanguage: z._default(
+      z.enum(['en', 'ja']).check(z.describe('The language of the e-mail alerts')),
+      'en',
     ),
     exemptions: z._default(z.array(Exemption), []),
     overrides: z._default(z.array(Override), []),
@@ -205,6 +263,9 @@ function describeIssue(issue: z.core.$ZodIssue): string {
         : `is longer than ${issue.maximum}`;
     case 'invalid_format':
       return issue.format === 'date' ? `expected a date YYYY-MM-DD, got ${show(issue.input)}` : issue.message;
+    case 'invalid_union':
+      // Only `expires` is a union: a date or a UTC timestamp.
+      return `expected a date YYYY-MM-DD or a UTC time YYYY-MM-DDTHH:MM:SSZ, got ${show(issue.input)}`;
     default:
       return issue.message;
   }

@@ -1,5 +1,5 @@
 import type { Trigger } from './check-request';
-import type { ActiveExemption } from './effective';
+import type { ActiveExemption, RejectedTag } from './effective';
 import type { EndpointConfig } from './endpoint';
 import type { Violation } from './evaluate';
 import type { Outcome } from './outcome';
@@ -10,8 +10,8 @@ export interface PolicyRef {
   version: number;
   digest: string;
   mode: 'enforce' | 'notify';
-  /** The tag key that exempts a cluster, for the alert's "how to get an exemption". */
-  exemptionTag: string;
+  /** The tag key that exempts a cluster, for the alert's "how to get an exemption"; null: tag exemptions off. */
+  exemptionTag: string | null;
   /** The rule set applied, e.g. `publicAccess "disabled", privateAccess "required" (policy)`. */
   rule: string;
 }
@@ -28,6 +28,22 @@ export interface Escalation {
   windowMinutes: number;
   /** Part of a loop already escalated to people within the window: this remediation raised no alert. */
   silenced?: boolean;
+}
+
+/** A change to the policy parameter, seen through CloudTrail and the parameter history. */
+export interface PolicyChange {
+  parameter: string;
+  /** PutParameter, DeleteParameter, DeleteParameters or LabelParameterVersion. */
+  eventName: string;
+  /** The parameter version now in force, and the one before it, from the history. */
+  version?: number;
+  previousVersion?: number;
+  /** One line per change, before → after. */
+  changes: string[];
+  /** The changes that weaken enforcement (the alert is then critical). */
+  weaker: string[];
+  /** Who SSM says last modified the parameter (CloudTrail's actor is on the trigger). */
+  modifiedBy?: string;
 }
 
 /**
@@ -54,6 +70,8 @@ export interface CheckResult {
   /** The compliant target (remediated, would-remediate, blocked). */
   after?: EndpointConfig;
   exemption?: ActiveExemption;
+  /** The exemption tag is on the cluster but did not exempt it, and why. */
+  rejectedTag?: RejectedTag;
   updateId?: string;
   /** InProgress, Successful, Failed or Cancelled, as EKS reports it. */
   updateStatus?: string;
@@ -66,6 +84,8 @@ export interface CheckResult {
   /** What people must check so the change does not cut clients off (NAT egress IPs when narrowing CIDRs). */
   accessNote?: string;
   escalation?: Escalation;
+  /** Set on the record of a policy parameter change (cluster `-`). */
+  policyChange?: PolicyChange;
   /** Set once the alert is published. */
   alertMessageId?: string;
   /** The alert could not be published; it was queued and is published from the queue. */

@@ -5,11 +5,12 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { Tracer } from '@aws-lambda-powertools/tracer';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
+import type { Context } from 'aws-lambda';
 import { createAwsClients } from '../aws/clients';
 import { loadConfig } from '../config';
 import { createPorts, guardOptions } from '../wiring';
 import { observer } from './observe';
-import { processEvent } from './process-event';
+import { accountOfArn, processEvent } from './process-event';
 
 // Created once per execution environment: configuration, telemetry and SDK clients.
 const config = loadConfig();
@@ -22,14 +23,22 @@ const ports = createPorts(config, clients);
 const { telemetry, observe } = observer(logger, metrics);
 const options = {
   region: config.AWS_REGION,
+  account: accountOfArn(config.GUARD_ROLE_ARN),
   guardRoleArn: config.GUARD_ROLE_ARN,
+  guardRoleId: config.GUARD_ROLE_ID,
   sweepConcurrency: config.SWEEP_CONCURRENCY,
   guard: guardOptions(config, true),
   telemetry,
   observe,
 };
 
-export const handler = middy((event: unknown) => processEvent(event, ports, options))
+// The function's own ARN names the account it runs in: the first source of the guard's account.
+export const handler = middy((event: unknown, context: Context) =>
+  processEvent(event, ports, {
+    ...options,
+    account: accountOfArn(context?.invokedFunctionArn) ?? options.account,
+  }),
+)
   .use(injectLambdaContext(logger, { resetKeys: true }))
   .use(captureLambdaHandler(tracer))
   .use(logMetrics(metrics));

@@ -8,13 +8,17 @@ import {
   type GuardTelemetry,
   recordDecision,
 } from '../guard';
+import { decidePolicyChange } from '../guard-policy';
 import type { GuardPorts } from '../ports';
 import { sweep } from '../sweep';
 
 export interface ProcessOptions {
   region: string;
+  /** The guard's own account (the Lambda's function ARN, else GUARD_ROLE_ARN's); unknown: not checked. */
   account?: string;
   guardRoleArn?: string;
+  /** The role's unique id: only messages its sessions sent are the guard's own. */
+  guardRoleId?: string;
   sweepConcurrency: number;
   guard: GuardOptions;
   telemetry?: GuardTelemetry;
@@ -38,10 +42,14 @@ export async function processEvent(
   ports: GuardPorts,
   options: ProcessOptions,
 ): Promise<HandlerResponse> {
+  const account = options.account ?? accountOfArn(options.guardRoleArn);
   const normalised = normaliseEvent(event, {
     region: options.region,
-    account: options.account,
+    account,
     guardRoleArn: options.guardRoleArn,
+    guardRoleId: options.guardRoleId,
+    recheckDeadlineMinutes: options.guard.recheckDeadlineMinutes,
+    policyParameterName: ports.policy.parameterName,
     now: ports.clock(),
   });
   const response: HandlerResponse = { results: [], batchItemFailures: [] };
@@ -50,22 +58,35 @@ export async function processEvent(
     response.results.push(result);
   };
 
-  if (normalised.sweep) {
+  const sweepAll = async (sweepId: string, trigger: Trigger) => {
     const sweepOptions = {
       region: options.region,
-      account: options.account,
-      sweepId: normalised.sweep.correlationId,
-      trigger: normalised.sweep.trigger,
+      account,
+      sweepId,
+      trigger,
       concurrency: options.sweepConcurrency,
     };
     for await (const result of sweep(ports, options.guard, sweepOptions, options.telemetry)) add(result);
-  }
+  };
+  if (normalised.sweep) await sweepAll(normalised.sweep.correlationId, normalised.sweep.trigger);
 
   for (const item of normalised.items) {
     try {
       if (item.kind === 'alert') {
         // Not a decision: the delivery of one made earlier, so it adds no result.
         await ports.notifier.publish(item.alert);
+        continue;
+      }
+      if (item.kind === 'policy-change') {
+        const decision = await decidePolicyChange(item, ports);
+        add(
+          options.guard.act
+            ? await recordDecision(decision.result, ports, options.telemetry)
+            : decision.result,
+        );
+        // The same path as the schedule: every cluster under the new policy, now.
+        if (decision.sweep)
+          await sweepAll(`sweep-${item.correlationId}`, { ...item.trigger, source: 'sweep' });
         continue;
       }
       add(await handleItem(item, ports, options));
@@ -80,7 +101,7 @@ export async function processEvent(
 }
 
 async function handleItem(
-  item: Exclude<NormalisedItem, { kind: 'alert' }>,
+  item: Exclude<NormalisedItem, { kind: 'alert' } | { kind: 'policy-change' }>,
   ports: GuardPorts,
   options: ProcessOptions,
 ): Promise<CheckResult> {
@@ -117,6 +138,12 @@ async function handleItem(
       return options.guard.act ? recordDecision(result, ports, options.telemetry) : result;
     }
   }
+}
+
+/** `arn:aws:iam::123456789012:role/x` → its account. */
+export function accountOfArn(arn: string | undefined): string | undefined {
+  const account = arn?.split(':')[4];
+  return account && /^\d{12}$/.test(account) ? account : undefined;
 }
 
 /**

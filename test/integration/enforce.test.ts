@@ -21,6 +21,7 @@ const POLICY = {
   ],
 };
 const JDOE = 'arn:aws:sts::123456789012:assumed-role/PlatformAdmin/jdoe';
+const GUARD_ROLE = 'arn:aws:iam::123456789012:role/eks-endpoint-guard-remediator';
 
 let world: World;
 
@@ -86,19 +87,42 @@ describe('enforce mode against the emulator', () => {
   });
 
   test("the guard's own change coming back as an event changes nothing and alerts nobody", async () => {
-    // Prepare: the cluster of the previous test, already remediated
+    // Prepare: the cluster of the previous test, already remediated; the event is a session of the guard's role
     const cluster = world.name('open');
     const { ports, options } = world.guard();
     const event = sampleEvent('update-config-open-world.json', cluster, {
       token: `${GUARD_TOKEN_PREFIX}abc`,
-    });
+    }) as { detail: Record<string, unknown> };
+    event.detail.userIdentity = {
+      type: 'AssumedRole',
+      arn: 'arn:aws:sts::123456789012:assumed-role/eks-endpoint-guard-remediator/fn',
+      accountId: '123456789012',
+      sessionContext: { sessionIssuer: { type: 'Role', arn: GUARD_ROLE } },
+    };
     // Act
-    const { results } = await processEvent(event, ports, options);
+    const { results } = await processEvent(event, ports, { ...options, guardRoleArn: GUARD_ROLE });
     // Assess
     expect(results.map((r) => r.outcome)).toEqual(['compliant']);
     expect(results[0]?.trigger.byGuard).toBe(true);
     expect(await world.inbox.drain()).toEqual([]);
     expect(await endpointOf(world, cluster)).toMatchObject({ publicAccess: false, privateAccess: true });
+  });
+
+  test("someone else's change carrying the guard's token prefix is reverted and alerted", async () => {
+    // Prepare
+    const cluster = world.name('impostor');
+    await createCluster(world.clients.eks, { name: cluster, vpc: world.vpcs.withDns });
+    const { ports, options } = world.guard();
+    const event = sampleEvent('update-config-open-world.json', cluster, {
+      token: `${GUARD_TOKEN_PREFIX}abc`,
+    });
+    // Act
+    const { results } = await processEvent(event, ports, { ...options, guardRoleArn: GUARD_ROLE });
+    // Assess
+    expect(results.map((r) => r.outcome)).toEqual(['remediated']);
+    expect(results[0]?.trigger.byGuard).toBeUndefined();
+    expect(await endpointOf(world, cluster)).toMatchObject({ publicAccess: false, privateAccess: true });
+    expect((await world.inbox.drain()).map((a) => a.attributes.outcome)).toEqual(['remediated']);
   });
 
   test('a cluster exempt by its tag stays as it is', async () => {

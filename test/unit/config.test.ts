@@ -57,3 +57,35 @@ describe('loadConfig', () => {
     expect(load).toThrow(/SWEEP_CONCURRENCY is invalid/);
   });
 });
+
+describe('the guard role settings', () => {
+  it.each([
+    [
+      'GUARD_ROLE_ID',
+      'not-a-role-id',
+      'environment variable GUARD_ROLE_ID is invalid (expected a role id such as AROAEXAMPLE123)',
+    ],
+    [
+      'GUARD_ROLE_ARN',
+      'arn:aws:iam::111122223333:user/x',
+      'environment variable GUARD_ROLE_ARN is invalid (expected an IAM role ARN)',
+    ],
+  ])('rejects a malformed %s', (name, value, message) => {
+    // Act
+    const load = () => loadConfig({ ...TEST_ENV, [name]: value });
+
+    // Assess
+    expect(load).toThrow(message);
+  });
+
+  it('leaves GUARD_ROLE_ID unset when not given: no queued message is then trusted', () => {
+    // Prepare
+    const { GUARD_ROLE_ID: _omitted, ...env } = TEST_ENV;
+
+    // Act
+    const config = loadConfig(env);
+
+    // Assess
+    expect(config.GUARD_ROLE_ID).toBeUndefined();
+  });
+});

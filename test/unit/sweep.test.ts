@@ -9,7 +9,16 @@ import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { CheckResult } from '../../functions/core/result';
 import { normaliseEvent } from '../../functions/core/triggers';
 import { mapBounded, SweepIncompleteError, sweep } from '../../functions/sweep';
-import { ACCOUNT, givenCluster, mocks, REGION, resetAws, testPorts } from './support/aws';
+import {
+  ACCOUNT,
+  GUARD_ROLE_ID,
+  GUARD_SENDER,
+  givenCluster,
+  mocks,
+  REGION,
+  resetAws,
+  testPorts,
+} from './support/aws';
 
 const GUARD = {
   region: REGION,
@@ -31,8 +40,9 @@ function queuedItems() {
     eventSource: 'aws:sqs',
     messageId: `m-${i}`,
     body: call.args[0].input.MessageBody,
+    attributes: { SenderId: GUARD_SENDER },
   }));
-  return normaliseEvent({ Records }, { region: REGION, now: new Date() }).items;
+  return normaliseEvent({ Records }, { region: REGION, guardRoleId: GUARD_ROLE_ID, now: new Date() }).items;
 }
 
 describe('sweep of several clusters in one VPC', () => {

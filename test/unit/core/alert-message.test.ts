@@ -9,8 +9,16 @@ const alert: Alert = {
   attributes: { outcome: 'remediated', cluster: 'prod-api', severity: 'warning' },
 };
 
-const sqs = (body: string) => ({ Records: [{ messageId: 'm-1', eventSource: 'aws:sqs', body }] });
-const context = { region: 'us-east-1', now: new Date('2026-06-03T10:20:00Z') };
+const sqs = (body: string) => ({
+  Records: [
+    { messageId: 'm-1', eventSource: 'aws:sqs', body, attributes: { SenderId: 'AROAEXAMPLEGUARD01:fn' } },
+  ],
+});
+const context = {
+  region: 'us-east-1',
+  guardRoleId: 'AROAEXAMPLEGUARD01',
+  now: new Date('2026-06-03T10:20:00Z'),
+};
 
 describe('queued alert messages', () => {
   it('round-trips an alert through the recheck queue', () => {

@@ -18,6 +18,7 @@ export const rules = (
   publicAccess,
   allowedPublicCidrs,
   privateAccess,
+  gracePeriodMinutes: 0,
   ruleSource: 'policy',
 });
 

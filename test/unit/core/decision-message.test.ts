@@ -27,9 +27,14 @@ const DECISION: QueuedDecision = {
   followUp: false,
 };
 
-function read(body: string) {
-  const event = { Records: [{ eventSource: 'aws:sqs', messageId: 'm-1', body }] };
-  return normaliseEvent(event, { region: 'us-east-1', now: new Date() }).items[0];
+const GUARD_ROLE_ID = 'AROAEXAMPLEROLEID0009';
+
+/** A queue record as SQS hands it over; by default sent by a session of the guard's role. */
+function read(body: string, senderId = `${GUARD_ROLE_ID}:remediator`) {
+  const event = {
+    Records: [{ eventSource: 'aws:sqs', messageId: 'm-1', body, attributes: { SenderId: senderId } }],
+  };
+  return normaliseEvent(event, { region: 'us-east-1', guardRoleId: GUARD_ROLE_ID, now: new Date() }).items[0];
 }
 
 describe('decision messages', () => {
@@ -44,6 +49,21 @@ describe('decision messages', () => {
       messageId: 'm-1',
       correlationId: 'evt-0001',
     });
+  });
+
+  it('are not delivered when anyone but the guard sent them', () => {
+    // Act
+    const item = read(decisionMessage(DECISION), 'AIDAEXAMPLEINTRUDER01');
+
+    // Assess
+    expect(item).toEqual(
+      expect.objectContaining({
+        kind: 'unreadable',
+        reason: expect.stringContaining(
+          "a decision sent by sender AIDAEXAMPLEINTRUDER01, not by the guard's role",
+        ),
+      }),
+    );
   });
 
   it('drop fields a remediation does not carry', () => {

@@ -61,6 +61,7 @@ describe('effectivePolicyFor', () => {
         publicAccess: 'restricted',
         allowedPublicCidrs: ['203.0.113.0/24', '198.51.100.10/32'],
         privateAccess: 'required',
+        gracePeriodMinutes: 0,
         ruleSource: 'policy',
       });
     });

@@ -33,7 +33,13 @@ const sweepIdArb = fc.oneof(
 
 const OPEN = { publicAccess: true, privateAccess: false, publicAccessCidrs: ['0.0.0.0/0'] };
 const CLOSED = { publicAccess: false, privateAccess: true, publicAccessCidrs: ['0.0.0.0/0'] };
-const CONTEXT = { region: 'us-east-1', account: '111122223333', now: new Date('2026-06-03T10:20:00Z') };
+const GUARD_ROLE_ID = 'AROAEXAMPLEROLEID0009';
+const CONTEXT = {
+  region: 'us-east-1',
+  account: '111122223333',
+  guardRoleId: GUARD_ROLE_ID,
+  now: new Date('2026-06-03T10:20:00Z'),
+};
 
 function requestOf(sweepId: string, cluster: string): CheckRequest {
   return {
@@ -48,7 +54,9 @@ function requestOf(sweepId: string, cluster: string): CheckRequest {
 
 /** The queue message as SQS hands it to the function, read back through the trigger reader. */
 function throughQueue(body: string) {
-  const event = { Records: [{ eventSource: 'aws:sqs', messageId: 'm-1', body }] };
+  // Sent by a session of the guard's role, as the guard's own messages are.
+  const attributes = { SenderId: `${GUARD_ROLE_ID}:remediator` };
+  const event = { Records: [{ eventSource: 'aws:sqs', messageId: 'm-1', body, attributes }] };
   return normaliseEvent(event, CONTEXT).items[0];
 }
 

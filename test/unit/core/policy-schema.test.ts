@@ -22,14 +22,26 @@ type Schema = {
   minLength?: number;
   maxLength?: number;
   pattern?: string;
+  anyOf?: Schema[];
 };
 
 /** The JSON Schema keywords the policy schema uses, enough to tell whether an editor would accept a file. */
 function schemaFaults(value: unknown, schema: Schema, path = '$'): string[] {
   const faults: string[] = [];
   const fault = (text: string) => faults.push(`${path}: ${text}`);
-  const actual = Array.isArray(value) ? 'array' : typeof value;
-  if (schema.type && schema.type !== actual) return [`${path}: expected ${schema.type}, got ${actual}`];
+  if (schema.anyOf) {
+    const options = schema.anyOf.map((option) => schemaFaults(value, option, path));
+    return options.some((found) => found.length === 0) ? [] : [`${path}: matches none of anyOf`];
+  }
+  const actual = Array.isArray(value)
+    ? 'array'
+    : value === null
+      ? 'null'
+      : Number.isInteger(value)
+        ? 'integer'
+        : typeof value;
+  const matches = schema.type === actual || (schema.type === 'number' && actual === 'integer');
+  if (schema.type && !matches) return [`${path}: expected ${schema.type}, got ${actual}`];
   if ('const' in schema && value !== schema.const) fault(`expected ${String(schema.const)}`);
   if (schema.enum && !schema.enum.includes(value)) fault(`expected one of ${schema.enum.join(', ')}`);
   if (typeof value === 'string') {
@@ -153,5 +165,21 @@ describe('docs/examples', () => {
 
     // Assess
     expect(policy.mode).toBe('notify');
+  });
+
+  it('policy-tag-controls.json requires dated tags, caps them at 14 days and has a break-glass until a UTC time', () => {
+    // Prepare
+    const { policy } = parsePolicy(read('policy-tag-controls.json'), 'policy-tag-controls.json');
+    const tagged = { name: 'prod-api', tags: { 'eks-endpoint-guard/exempt': 'OPS-1' } };
+
+    // Act
+    const undated = effectivePolicyFor(policy, tagged, NOW);
+    const breakGlass = effectivePolicyFor(policy, { name: 'incident-7', tags: {} }, NOW);
+
+    // Assess
+    expect(policy).toMatchObject({ requireTagExpiry: true, maxTagExemptionDays: 14 });
+    expect(undated.exemption).toBeUndefined();
+    expect(undated.rejectedTag?.why).toMatch(/requires an expiry/);
+    expect(breakGlass.exemption).toMatchObject({ expires: '2027-01-31T18:00:00Z' });
   });
 });

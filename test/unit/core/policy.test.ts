@@ -281,7 +281,7 @@ describe('exemptions', () => {
 
     // Assess
     expect(message).toBe(
-      `policy ${SOURCE}: exemptions[0].expires: expected a date YYYY-MM-DD, got ${JSON.stringify(expires)}`,
+      `policy ${SOURCE}: exemptions[0].expires: expected a date YYYY-MM-DD or a UTC time YYYY-MM-DDTHH:MM:SSZ, got ${JSON.stringify(expires)}`,
     );
   });
 
@@ -502,6 +502,9 @@ describe('parsePolicy', () => {
       publicAccess: 'disabled',
       privateAccess: 'required',
       exemptionTag: 'eks-endpoint-guard/exempt',
+      requireTagExpiry: false,
+      gracePeriodMinutes: 0,
+      alertLanguage: 'en',
       exemptions: [],
       overrides: [],
     });

@@ -16,12 +16,15 @@ import {
 
 // biome-ignore lint/suspicious/noExplicitAny: samples are free-form JSON that tests reshape at will
 type Json = Record<string, any>;
-type Skipped = Exclude<NormalisedItem, { kind: 'check' } | { kind: 'alert' } | { kind: 'decision' }>;
+type Skipped = Extract<NormalisedItem, { kind: 'ignored' } | { kind: 'unreadable' }>;
 
 const context: TriggerContext = {
   region: 'eu-west-1',
   account: '111122223333',
   guardRoleArn: 'arn:aws:iam::111122223333:role/guard/eks-endpoint-guard-remediator',
+  guardRoleId: 'AROAEXAMPLEGUARD01',
+  recheckDeadlineMinutes: 120,
+  policyParameterName: '/eks-endpoint-guard/policy',
   now: new Date('2025-06-03T15:00:00Z'),
 };
 
@@ -36,7 +39,7 @@ function onlyItem(result: NormalisedEvent): NormalisedItem {
 
 function skippedOf(result: NormalisedEvent): Skipped {
   const item = onlyItem(result);
-  if (item.kind === 'check' || item.kind === 'alert' || item.kind === 'decision') {
+  if (item.kind !== 'ignored' && item.kind !== 'unreadable') {
     throw new Error(`expected an ignored or unreadable item, got ${JSON.stringify(item)}`);
   }
   return item;
@@ -48,13 +51,19 @@ function checkOf(result: NormalisedEvent): CheckRequest {
   return item.request;
 }
 
+const GUARD_SENDER = 'AROAEXAMPLEGUARD01:eks-endpoint-guard-remediator';
+
 function sqsEvent(...bodies: unknown[]): Json {
+  return sqsEventFrom(GUARD_SENDER, ...bodies);
+}
+
+function sqsEventFrom(sender: string | undefined, ...bodies: unknown[]): Json {
   return {
     Records: bodies.map((body, index) => ({
       messageId: `0b7e4c1a-2d3f-4e5a-9b6c-7d8e9f0a1b2${index}`,
       receiptHandle: 'AQEBexample',
       body: typeof body === 'string' ? body : JSON.stringify(body),
-      attributes: { ApproximateReceiveCount: '1' },
+      attributes: { ApproximateReceiveCount: '1', ...(sender && { SenderId: sender }) },
       messageAttributes: {},
       eventSource: 'aws:sqs',
       eventSourceARN: 'arn:aws:sqs:eu-west-1:111122223333:eks-endpoint-guard-recheck',
@@ -189,17 +198,16 @@ describe('normaliseEvent: CloudTrail events from EventBridge', () => {
     delete envelopeOnly.detail.awsRegion;
     delete envelopeOnly.detail.recipientAccountId;
     envelopeOnly.region = 'us-west-2';
-    envelopeOnly.account = '444455556666';
     const neither = sample('update-config-cidrs.json');
     for (const key of ['awsRegion', 'recipientAccountId']) delete neither.detail[key];
     for (const key of ['region', 'account']) delete neither[key];
 
     // Act
-    const fromEnvelope = checkOf(normaliseEvent(envelopeOnly, context));
+    const fromEnvelope = checkOf(normaliseEvent(envelopeOnly, { ...context, account: undefined }));
     const fromContext = checkOf(normaliseEvent(neither, context));
 
     // Assess
-    expect([fromEnvelope.region, fromEnvelope.account]).toEqual(['us-west-2', '444455556666']);
+    expect([fromEnvelope.region, fromEnvelope.account]).toEqual(['us-west-2', '111122223333']);
     expect([fromContext.region, fromContext.account]).toEqual(['eu-west-1', '111122223333']);
   });
 
@@ -258,7 +266,7 @@ describe('normaliseEvent: CloudTrail events from EventBridge', () => {
       kind: 'ignored',
       cluster: 'analytics',
       reason:
-        'UpdateClusterVersion does not change endpoint access (only CreateCluster and UpdateClusterConfig do)',
+        'UpdateClusterVersion does not change endpoint access or exemptions (only CreateCluster, UpdateClusterConfig, TagResource, UntagResource do)',
     });
   });
 
@@ -323,31 +331,34 @@ describe('the guard recognises its own endpoint updates', () => {
     return event;
   }
 
+  const GUARD_SESSION = {
+    type: 'AssumedRole',
+    principalId: 'AROAEXAMPLEGUARD01:eks-endpoint-guard-remediator',
+    arn: 'arn:aws:sts::111122223333:assumed-role/eks-endpoint-guard-remediator/eks-endpoint-guard-remediator',
+    accountId: '111122223333',
+    sessionContext: {
+      sessionIssuer: {
+        type: 'Role',
+        arn: 'arn:aws:iam::111122223333:role/guard/eks-endpoint-guard-remediator',
+        accountId: '111122223333',
+      },
+    },
+  };
+  const GUARD_TOKEN = `${GUARD_TOKEN_PREFIX}4d1c0b9a8f7e6d5c`;
+
   it.each([
+    ['with the session context', GUARD_SESSION],
+    ['by the session ARN alone', { type: 'AssumedRole', arn: GUARD_SESSION.arn }],
     [
-      'by its clientRequestToken',
-      (d: Json) => {
-        d.requestParameters.clientRequestToken = `${GUARD_TOKEN_PREFIX}4d1c0b9a8f7e6d5c`;
-      },
+      'under any session name',
+      { ...GUARD_SESSION, arn: GUARD_SESSION.arn.replace(/[^/]+$/, 'other-session') },
     ],
-    [
-      'by the role behind the session',
-      (d: Json) => {
-        d.userIdentity.sessionContext.sessionIssuer.arn = context.guardRoleArn;
-      },
-    ],
-    [
-      'by the session ARN alone',
-      (d: Json) => {
-        d.userIdentity = {
-          type: 'AssumedRole',
-          arn: 'arn:aws:sts::111122223333:assumed-role/eks-endpoint-guard-remediator/fn',
-        };
-      },
-    ],
-  ])('%s, and still checks the cluster', (_case, change) => {
+  ])('by the identity of its role %s, and still checks the cluster', (_case, identity) => {
     // Prepare
-    const event = guardUpdate(change);
+    const event = guardUpdate((d) => {
+      d.userIdentity = identity;
+      d.requestParameters.clientRequestToken = GUARD_TOKEN;
+    });
 
     // Act
     const request = checkOf(normaliseEvent(event, context));
@@ -355,6 +366,63 @@ describe('the guard recognises its own endpoint updates', () => {
     // Assess
     expect(request.trigger.byGuard).toBe(true);
     expect(request.cluster).toBe('analytics');
+  });
+
+  it.each([
+    ['the token alone, from another principal', (d: Json) => void d],
+    [
+      'a session of the role without the token',
+      (d: Json) => {
+        d.userIdentity = GUARD_SESSION;
+        delete d.requestParameters.clientRequestToken;
+      },
+    ],
+    [
+      'a same-named role in another account',
+      (d: Json) => {
+        d.userIdentity = {
+          ...GUARD_SESSION,
+          arn: GUARD_SESSION.arn.replace('111122223333', '444455556666'),
+          accountId: '444455556666',
+          sessionContext: undefined,
+        };
+      },
+    ],
+    [
+      'a session whose issuer is another role',
+      (d: Json) => {
+        d.userIdentity = {
+          ...GUARD_SESSION,
+          sessionContext: {
+            sessionIssuer: { arn: 'arn:aws:iam::111122223333:role/eks-endpoint-guard-remediator' },
+          },
+        };
+      },
+    ],
+    [
+      'the role named as an IAM user',
+      (d: Json) => {
+        d.userIdentity = { ...GUARD_SESSION, type: 'IAMUser' };
+      },
+    ],
+    [
+      'an identity claiming the account in accountId only',
+      (d: Json) => {
+        d.userIdentity = { ...GUARD_SESSION, accountId: '444455556666' };
+      },
+    ],
+  ])('not by %s', (_case, change) => {
+    // Prepare
+    const event = guardUpdate((d) => {
+      d.requestParameters.clientRequestToken = GUARD_TOKEN;
+      change(d);
+    });
+
+    // Act
+    const request = checkOf(normaliseEvent(event, context));
+
+    // Assess
+    expect(request.trigger.byGuard).toBeUndefined();
   });
 
   it('does not take a person for the guard', () => {
@@ -371,7 +439,8 @@ describe('the guard recognises its own endpoint updates', () => {
   it('does not recognise the role without knowing it', () => {
     // Prepare
     const event = guardUpdate((d) => {
-      d.userIdentity.sessionContext.sessionIssuer.arn = context.guardRoleArn;
+      d.userIdentity = GUARD_SESSION;
+      d.requestParameters.clientRequestToken = GUARD_TOKEN;
     });
 
     // Act
@@ -686,6 +755,7 @@ describe('normaliseEvent never throws', () => {
         // Arbitrary input never forms a queued alert.
         if (item.kind === 'alert' || item.kind === 'decision')
           throw new Error(`arbitrary input read as a queued ${item.kind}`);
+        if (item.kind === 'policy-change') throw new Error('arbitrary input read as a policy change');
         expect(item.reason.length).toBeGreaterThan(0);
         expect(item.reason).not.toContain('\n');
         expect(item.reason).not.toMatch(/^could not read the event/);

@@ -20,6 +20,7 @@ import { DeliveryError } from '../../../functions/guard';
 import { type HandlerResponse, processEvent } from '../../../functions/remediator/process-event';
 import { SweepIncompleteError } from '../../../functions/sweep';
 import {
+  GUARD_SENDER,
   givenCluster,
   givenDhcpServers,
   lastAlert,
@@ -523,7 +524,14 @@ describe('faults the guard should turn into decisions', () => {
 
     // Act
     const redelivery = await run({
-      Records: [{ messageId: 'm-alert', eventSource: 'aws:sqs', body: queuedAlert }],
+      Records: [
+        {
+          messageId: 'm-alert',
+          eventSource: 'aws:sqs',
+          body: queuedAlert,
+          attributes: { SenderId: GUARD_SENDER },
+        },
+      ],
     });
 
     // Assess
@@ -569,7 +577,14 @@ describe('faults the guard should turn into decisions', () => {
 
       // Act
       const redelivery = await run({
-        Records: [{ messageId: 'm-decision', eventSource: 'aws:sqs', body: queued }],
+        Records: [
+          {
+            messageId: 'm-decision',
+            eventSource: 'aws:sqs',
+            body: queued,
+            attributes: { SenderId: GUARD_SENDER },
+          },
+        ],
       });
 
       // Assess
@@ -630,13 +645,17 @@ describe('faults the guard should turn into decisions', () => {
       alert: {
         subject: 's',
         text: 't',
-        json: {},
+        json: { schema: 'eks-endpoint-guard/alert@1' },
         attributes: { outcome: 'remediated', cluster: CLUSTER, severity: 'warning' },
       },
     });
 
     // Act
-    const outcome = await run({ Records: [{ messageId: 'm-alert', eventSource: 'aws:sqs', body }] });
+    const outcome = await run({
+      Records: [
+        { messageId: 'm-alert', eventSource: 'aws:sqs', body, attributes: { SenderId: GUARD_SENDER } },
+      ],
+    });
 
     // Assess
     expect(outcome.response?.batchItemFailures).toEqual([{ itemIdentifier: 'm-alert' }]);

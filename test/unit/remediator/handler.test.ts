@@ -51,12 +51,44 @@ describe('remediator handler', () => {
       arn: 'arn:aws:sts::111122223333:assumed-role/eks-endpoint-guard-remediator/eks-endpoint-guard-remediator',
       sessionContext: { sessionIssuer: { type: 'Role', arn: TEST_ENV.GUARD_ROLE_ARN } },
     };
+    (event.detail.requestParameters as Record<string, unknown>).clientRequestToken =
+      'eks-endpoint-guard-0123abcd';
 
     // Act
     const response = await handler(event, context);
 
     // Assess
     expect(response.results[0]?.outcome).toBe('ignored');
+    expect(mocks.eks).not.toHaveReceivedCommand(UpdateClusterConfigCommand);
+  });
+
+  it("takes the guard's account from the function ARN: an event from another account is ignored", async () => {
+    // Prepare
+    const handler = await loadHandler();
+    givenCluster({ name: 'prod-api' });
+    const event = loadEvent('update-config-open-world.json') as Record<string, unknown> & {
+      detail: Record<string, unknown>;
+    };
+    event.account = '444455556666';
+    event.detail.recipientAccountId = '444455556666';
+    const elsewhere = {
+      ...context,
+      invokedFunctionArn: 'arn:aws:lambda:us-east-1:999988887777:function:eks-endpoint-guard-remediator',
+    } as Context;
+
+    // Act
+    const foreign = await handler(event, context);
+    const ownAccount = await handler(event, elsewhere);
+
+    // Assess
+    expect(foreign.results[0]).toMatchObject({
+      outcome: 'ignored',
+      reason:
+        'the event is from account 444455556666; this guard runs in 111122223333 (deploy it in each account)',
+    });
+    expect(ownAccount.results[0]?.reason).toBe(
+      'the event is from account 444455556666; this guard runs in 999988887777 (deploy it in each account)',
+    );
     expect(mocks.eks).not.toHaveReceivedCommand(UpdateClusterConfigCommand);
   });
 });

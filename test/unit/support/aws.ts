@@ -31,6 +31,10 @@ export const REGION = 'us-east-1';
 export const ACCOUNT = '111122223333';
 export const TOPIC_ARN = `arn:aws:sns:${REGION}:${ACCOUNT}:eks-endpoint-guard-alerts`;
 export const GUARD_ROLE_ARN = `arn:aws:iam::${ACCOUNT}:role/eks-endpoint-guard-remediator`;
+/** The role's unique id, as the recheck-message sample's SenderId names it. */
+export const GUARD_ROLE_ID = 'AROAEXAMPLEROLEID0009';
+/** The SenderId SQS reports for a message one of the guard's sessions sent. */
+export const GUARD_SENDER = `${GUARD_ROLE_ID}:eks-endpoint-guard-remediator`;
 
 export const TEST_ENV = {
   POLICY_PARAMETER_NAME: '/eks-endpoint-guard/policy',
@@ -39,6 +43,7 @@ export const TEST_ENV = {
   AUDIT_TABLE_NAME: 'eks-endpoint-guard-audit',
   AWS_REGION: REGION,
   GUARD_ROLE_ARN,
+  GUARD_ROLE_ID,
 };
 
 export const mocks = {
@@ -149,6 +154,7 @@ export function processOptions(config = testConfig(), act = true): ProcessOption
     region: REGION,
     account: ACCOUNT,
     guardRoleArn: config.GUARD_ROLE_ARN,
+    guardRoleId: config.GUARD_ROLE_ID,
     sweepConcurrency: config.SWEEP_CONCURRENCY,
     guard: guardOptions(config, act),
   };

@@ -1,0 +1,188 @@
+import * as z from 'zod/mini';
+import { ALERT_MESSAGE_KIND, alertOfMessage } from '../alert-message';
+import type { CheckRequest } from '../check-request';
+import { DECISION_MESSAGE_KIND, decisionOfMessage } from '../decision-message';
+import { quote as show } from '../quote';
+import { ACCOUNT, CLUSTER_NAME, clip, compact, field, fingerprint, ID, identifier, REGION } from './read';
+import { CHECK_REQUEST_KIND, type NormalisedItem, type TriggerContext } from './types';
+
+/**
+ * Reads one recheck-queue message. The queue is a trust boundary: only a message that SQS says a
+ * session of the guard's own role sent (its SenderId) may carry an alert to publish or the guard's
+ * own claims (an update it follows, an event that is its own change). Anything else is at most a
+ * request for an ordinary check, which is harmless: the guard reads the cluster itself.
+ */
+export function fromSqsRecord(sqsRecord: unknown, index: number, context: TriggerContext): NormalisedItem {
+  const messageId = identifier(field(sqsRecord, 'messageId'));
+  const where = messageId ? `SQS message ${messageId}` : `SQS record ${index}`;
+  const body = field(sqsRecord, 'body');
+  let message: unknown;
+  let problem: string | undefined;
+  if (field(sqsRecord, 'eventSource') !== 'aws:sqs') problem = 'not an SQS message';
+  else if (typeof body !== 'string') problem = 'body is missing';
+  else {
+    try {
+      message = JSON.parse(body);
+    } catch {
+      problem = 'body is not JSON';
+    }
+  }
+  if (!problem && field(message, 'kind') === ALERT_MESSAGE_KIND) {
+    const alert = alertOfMessage(message);
+    const correlationId = identifier(field(message, 'correlationId')) ?? messageId ?? fingerprint(sqsRecord);
+    const sender = senderOf(sqsRecord);
+    if (typeof alert === 'string') problem = alert;
+    else if (!isGuardSender(sender, context)) {
+      const who = sender ? `sender ${clip(sender, 80)}` : 'a sender SQS does not name';
+      problem = `an alert sent by ${who}, not by the guard's role${context.guardRoleId ? '' : ' (GUARD_ROLE_ID is not set)'}; not published`;
+    } else return compact({ kind: 'alert', alert, messageId, correlationId });
+  }
+  if (!problem && field(message, 'kind') === DECISION_MESSAGE_KIND) {
+    // A finished decision is delivered as it stands (record, alert, follow-up): only the guard may send one.
+    const decision = decisionOfMessage(message);
+    const sender = senderOf(sqsRecord);
+    if (typeof decision === 'string') problem = decision;
+    else if (!isGuardSender(sender, context)) {
+      const who = sender ? `sender ${clip(sender, 80)}` : 'a sender SQS does not name';
+      problem = `a decision sent by ${who}, not by the guard's role${context.guardRoleId ? '' : ' (GUARD_ROLE_ID is not set)'}; not delivered`;
+    } else {
+      return compact({ kind: 'decision', decision, messageId, correlationId: decision.result.correlationId });
+    }
+  }
+  if (!problem) problem = checkRequestProblem(message);
+  if (!problem) {
+    const parsed = CheckRequestSchema.safeParse(field(message, 'request'), { reportInput: true });
+    if (parsed.success) return queuedCheck(parsed.data, sqsRecord, messageId, context);
+    const [first] = parsed.error.issues;
+    const more = parsed.error.issues.length > 1 ? ` (and ${parsed.error.issues.length - 1} more)` : '';
+    problem = `${first ? describeIssue(first) : 'request: not a check request'}${more}`;
+  }
+  // The request's own id ties a broken message back to the event that caused it.
+  const correlationId =
+    identifier(field(field(message, 'request'), 'correlationId')) ?? messageId ?? fingerprint(sqsRecord);
+  return compact({ kind: 'unreadable', reason: `${where}: ${problem}`, messageId, correlationId });
+}
+
+function queuedCheck(
+  read: CheckRequest,
+  sqsRecord: unknown,
+  messageId: string | undefined,
+  context: TriggerContext,
+): NormalisedItem {
+  if (read.account !== undefined && context.account !== undefined && read.account !== context.account) {
+    return compact({
+      kind: 'ignored',
+      cluster: read.cluster,
+      region: read.region,
+      reason: `the queued check is for account ${read.account}; this guard runs in ${context.account}`,
+      trigger: read.trigger,
+      correlationId: read.correlationId,
+      messageId,
+    });
+  }
+  let request = read;
+  if (!isGuardSender(senderOf(sqsRecord), context)) {
+    // Not the guard's message: it may ask for a check, never claim the guard's own change or update.
+    const { byGuard: _claim, ...trigger } = request.trigger;
+    const { followUpdate: _follow, ...rest } = request;
+    request = { ...rest, trigger };
+  }
+  const deadline = capDeadline(request.deadline, context);
+  return compact({ kind: 'check', request: compact({ ...request, deadline }), messageId });
+}
+
+/** A deadline from a message never lies further ahead than the configured recheck deadline from now. */
+function capDeadline(deadline: string | undefined, context: TriggerContext): string | undefined {
+  if (deadline === undefined || context.recheckDeadlineMinutes === undefined) return deadline;
+  const latest = context.now.getTime() + context.recheckDeadlineMinutes * 60_000;
+  const time = Date.parse(deadline);
+  return Number.isNaN(time) || time > latest ? new Date(latest).toISOString() : deadline;
+}
+
+function senderOf(sqsRecord: unknown): string | undefined {
+  const sender = field(field(sqsRecord, 'attributes'), 'SenderId');
+  return typeof sender === 'string' && sender.length > 0 ? sender : undefined;
+}
+
+/** SQS names a message sent by a role session `<RoleId>:<session name>`. */
+function isGuardSender(sender: string | undefined, context: TriggerContext): boolean {
+  const id = context.guardRoleId;
+  return Boolean(id && sender?.startsWith(`${id}:`));
+}
+
+function checkRequestProblem(message: unknown): string | undefined {
+  const kind = field(message, 'kind');
+  if (kind !== CHECK_REQUEST_KIND) return `kind: expected "${CHECK_REQUEST_KIND}", got ${show(kind)}`;
+  const version = field(message, 'version');
+  if (version !== 1) return `version: expected 1, got ${show(version)}`;
+  return undefined;
+}
+
+// ---- the recheck message schema ----
+
+const expected = (what: string) => ({ error: `expected ${what}` });
+const isoTime = z.iso.datetime({ offset: true, ...expected('an ISO 8601 time') });
+const optionalText = z.optional(z.string(expected('a string')));
+
+const EndpointConfigSchema = z.object(
+  {
+    publicAccess: z.boolean(expected('true or false')),
+    privateAccess: z.boolean(expected('true or false')),
+    publicAccessCidrs: z.array(z.string(expected('a CIDR block')), expected('a list of CIDR blocks')),
+  },
+  expected('an endpoint configuration'),
+);
+
+const CheckRequestSchema: z.ZodMiniType<CheckRequest> = z.object(
+  {
+    cluster: z.string(expected('a cluster name')).check(z.regex(CLUSTER_NAME, expected('a cluster name'))),
+    region: z.string(expected('a region')).check(z.regex(REGION, expected('a region such as eu-west-1'))),
+    account: z.optional(
+      z.string(expected('an account id')).check(z.regex(ACCOUNT, expected('a 12-digit account id'))),
+    ),
+    trigger: z.object(
+      {
+        source: z.enum(
+          ['event', 'sweep', 'recheck', 'cli'],
+          expected('"event", "sweep", "recheck" or "cli"'),
+        ),
+        eventId: optionalText,
+        eventName: optionalText,
+        eventTime: optionalText,
+        actorArn: optionalText,
+        sourceIp: optionalText,
+        userAgent: optionalText,
+        tagKeys: z.optional(z.array(z.string(expected('a tag key')), expected('a list of tag keys'))),
+        byGuard: z.optional(z.boolean(expected('true or false'))),
+      },
+      expected('a trigger object'),
+    ),
+    correlationId: z.string(expected('a correlation id')).check(z.regex(ID, expected('a correlation id'))),
+    attempt: z
+      .number(expected('a whole number'))
+      .check(z.int(expected('a whole number')), z.minimum(0, expected('0 or more'))),
+    deadline: z.optional(isoTime),
+    followUpdate: z.optional(
+      z.object(
+        {
+          updateId: z.string(expected('an update id')).check(z.minLength(1, expected('an update id'))),
+          issuedAt: isoTime,
+          before: EndpointConfigSchema,
+          after: EndpointConfigSchema,
+        },
+        expected('a followUpdate object'),
+      ),
+    ),
+  },
+  expected('a check request object'),
+);
+
+function describeIssue(issue: z.core.$ZodIssue): string {
+  const path = ['request', ...issue.path].reduce<string>(
+    (text, key) => (typeof key === 'number' ? `${text}[${key}]` : `${text}.${String(key)}`),
+    '',
+  );
+  const where = path.slice(1);
+  if (issue.input === undefined) return `${where}: is required`;
+  return `${where}: ${issue.message}, got ${show(issue.input)}`;
+}
