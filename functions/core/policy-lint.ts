@@ -68,7 +68,9 @@ export function lintPolicy(text: string, now: Date): LintResult {
     allowEmptyContent: false,
   });
   if (errors.length > 0 || !root) {
-    const findings = errors.map((e) => ({
+    // A fault often yields two errors at one place (a trailing comma: no name, no value): keep the first.
+    const distinct = errors.filter((e, i) => errors.findIndex((other) => other.offset === e.offset) === i);
+    const findings = distinct.map((e) => ({
       severity: 'error' as const,
       rule: 'syntax',
       ...at(e.offset),
@@ -117,9 +119,13 @@ export function lintPolicy(text: string, now: Date): LintResult {
     for (const issue of parsed.error.issues) {
       if (issue.code === 'unrecognized_keys') {
         for (const key of issue.keys) {
-          findings.push(
-            finding('error', 'schema', [...pathKeys(issue.path), key], `unknown field ${show(key)}`),
-          );
+          const path = [...pathKeys(issue.path), key];
+          // At the key itself, not its value: the key is what is wrong.
+          const name = findNodeAtLocation(root, path)?.parent?.children?.[0];
+          findings.push({
+            ...finding('error', 'schema', path, `unknown field ${show(key)}`),
+            ...(name ? at(name.offset) : {}),
+          });
         }
       } else {
         findings.push(finding('error', 'schema', pathKeys(issue.path), describeIssue(issue)));
