@@ -15,8 +15,9 @@ export interface PublishOptions {
  * String, the parameter's tier kept). Refuses when the parameter changed since it was previewed.
  */
 export async function publishCommand(file: string, options: PublishOptions, io: CliIo): Promise<number> {
+  // Offline first: an invalid candidate is refused before any AWS client exists.
+  const { text } = await readCandidate(file, io, new Date());
   const { runtime, admin } = policyRuntime();
-  const { text } = await readCandidate(file, io, runtime.ports.clock());
   const parameter = await admin.read();
   const name = admin.parameterName;
   if (parameter && parameter.text === text) {

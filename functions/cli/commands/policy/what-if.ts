@@ -181,8 +181,9 @@ export interface WhatIfOptions {
 
 /** `policy what-if FILE`: resolves to the exit code. */
 export async function whatIfCommand(file: string, options: WhatIfOptions, io: CliIo): Promise<number> {
+  // Offline first: an invalid candidate is refused before any AWS client exists.
+  const { text } = await readCandidate(file, io, new Date());
   const { runtime, admin } = policyRuntime();
-  const { text } = await readCandidate(file, io, runtime.ports.clock());
   const parameter = await admin.read();
   const report = await whatIf(
     runtime.ports,
