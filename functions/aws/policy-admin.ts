@@ -81,7 +81,10 @@ export function policyAdmin(client: ClientSource<SSMClient>, parameterName: stri
         version: current,
         tier: entry.Tier ?? 'Standard',
         ...(lastModified ? { lastModified } : {}),
-        ...(entry.LastModifiedUser ? { lastModifiedUser: entry.LastModifiedUser } : {}),
+        // An emulator says "N/A" where SSM names the IAM identity.
+        ...(entry.LastModifiedUser && entry.LastModifiedUser !== 'N/A'
+          ? { lastModifiedUser: entry.LastModifiedUser }
+          : {}),
       };
     },
     async write(text, options) {
