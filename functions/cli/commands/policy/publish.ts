@@ -3,7 +3,8 @@ import { policySource } from '../../../core/policy-source';
 import { CliError } from '../../cli-error';
 import { EXIT_OK } from '../../exit-codes';
 import type { CliIo } from '../../io';
-import { livePolicy, policyRuntime, printWhatIf, readCandidate, whatIf } from './what-if';
+import { readCandidate } from './validate';
+import { livePolicy, policyRuntime, printWhatIf, whatIf } from './what-if';
 
 export interface PublishOptions {
   /** Publish without asking. */

@@ -3,7 +3,7 @@ import { CliError } from '../../cli-error';
 import { EXIT_OK } from '../../exit-codes';
 import type { CliIo } from '../../io';
 import { ROLE_ARN } from './role-arn';
-import { readCandidate } from './what-if';
+import { readCandidate } from './validate';
 
 export interface ScpCommandOptions {
   json?: boolean;

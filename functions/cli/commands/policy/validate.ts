@@ -1,4 +1,6 @@
+import type { Policy } from '../../../core/policy';
 import { type Finding, type LintResult, lintPolicy } from '../../../core/policy-lint';
+import { CliError } from '../../cli-error';
 import { EXIT_ERROR, EXIT_OK } from '../../exit-codes';
 import { readTextInput } from '../../input';
 import type { CliIo } from '../../io';
@@ -94,4 +96,20 @@ function summary(reports: FileReport[]): string {
     `${warnings} warning${warnings === 1 ? '' : 's'}`,
   ];
   return `${files}: ${parts.join(', ')}`;
+}
+
+/** Reads and validates a candidate file: prints its findings; throws when it is invalid. */
+export async function readCandidate(
+  file: string,
+  io: CliIo,
+  now: Date,
+): Promise<{ text: string; policy: Policy }> {
+  const report = await lintFile(file, io, now);
+  for (const finding of report.findings) io.err(`${findingLine(report.file, finding)}\n`);
+  if (!isValid(report) || !report.policy) {
+    throw new CliError(
+      `${report.file}: ${report.unreadable ?? 'not a valid policy'} (see "policy validate")`,
+    );
+  }
+  return { text: report.text ?? '', policy: report.policy };
 }

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { type PolicyAdmin, type PolicyParameter, policyAdmin } from '../../../aws/policy-admin';
 import { type EndpointConfig, sameEndpointConfig } from '../../../core/endpoint';
 import type { Outcome } from '../../../core/outcome';
-import { type Policy, PolicyError } from '../../../core/policy';
+import { PolicyError } from '../../../core/policy';
 import { policySource } from '../../../core/policy-source';
 import type { CheckResult } from '../../../core/result';
 import type { GuardOptions } from '../../../guard';
@@ -13,7 +13,7 @@ import { guardRuntime } from '../../context';
 import { EXIT_OK } from '../../exit-codes';
 import { changeOf, renderTable } from '../../format';
 import type { CliIo } from '../../io';
-import { findingLine, isValid, lintFile } from './validate';
+import { readCandidate } from './validate';
 
 export interface PolicyChange {
   cluster: string;
@@ -151,22 +151,6 @@ export function livePolicy(parameter: PolicyParameter | undefined, name: string)
       throw new PolicyError(name, 'the parameter does not exist');
     },
   };
-}
-
-/** Reads and validates a candidate file: prints its findings; throws when it is invalid. */
-export async function readCandidate(
-  file: string,
-  io: CliIo,
-  now: Date,
-): Promise<{ text: string; policy: Policy }> {
-  const report = await lintFile(file, io, now);
-  for (const finding of report.findings) io.err(`${findingLine(report.file, finding)}\n`);
-  if (!isValid(report) || !report.policy) {
-    throw new CliError(
-      `${report.file}: ${report.unreadable ?? 'not a valid policy'} (see "policy validate")`,
-    );
-  }
-  return { text: report.text ?? '', policy: report.policy };
 }
 
 /** The runtime and the admin adapter of the policy parameter, from the environment (report-only). */
