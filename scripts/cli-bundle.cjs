@@ -53,6 +53,8 @@ const common = {
   legalComments: 'none',
   logLevel: 'warning',
   write: false,
+  // jsonc-parser's UMD build requires its parts at run time, which a bundle cannot follow.
+  alias: { 'jsonc-parser': 'jsonc-parser/lib/esm/main.js' },
 };
 
 /** The commands first, then the entry that loads them: a concurrent run never finds the entry alone. */

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Trigger } from '../core/check-request';
 import { sweep } from '../sweep';
 import { guardRuntime } from './context';
+import { EXIT_NON_COMPLIANT, EXIT_OK, NON_COMPLIANT_OUTCOMES } from './exit-codes';
 import type { CliIo } from './io';
 import { ResultPrinter } from './results';
 
@@ -10,11 +11,17 @@ export interface CheckOptions {
   fix?: boolean;
   concurrency?: number;
   json?: boolean;
+  /** Exit 0 even when a cluster is non-compliant or a decision failed. */
+  exitZero?: boolean;
 }
 
-export async function checkCommand(options: CheckOptions, io: CliIo): Promise<void> {
-  const runtime = guardRuntime();
+/**
+ * Resolves to the exit code: 3 when a cluster is left non-compliant (would-remediate, blocked) or a
+ * decision failed, unless `exitZero`; 0 otherwise. Report-only needs no topic, queue or table.
+ */
+export async function checkCommand(options: CheckOptions, io: CliIo): Promise<number> {
   const act = options.fix ?? false;
+  const runtime = guardRuntime(process.env, { reportOnly: !act });
   const clusters = options.cluster && options.cluster.length > 0 ? [...new Set(options.cluster)] : undefined;
   const now = runtime.ports.clock();
   const trigger: Trigger = { source: clusters ? 'cli' : 'sweep', eventTime: now.toISOString() };
@@ -22,6 +29,7 @@ export async function checkCommand(options: CheckOptions, io: CliIo): Promise<vo
   const run = runtime.processOptions(act);
 
   const printer = new ResultPrinter(io, options.json ?? false);
+  let nonCompliant = 0;
   printer.working('listing clusters…');
   try {
     const results = sweep(
@@ -39,9 +47,11 @@ export async function checkCommand(options: CheckOptions, io: CliIo): Promise<vo
     for await (const result of results) {
       run.observe?.(result);
       printer.add(result);
+      if (NON_COMPLIANT_OUTCOMES.has(result.outcome)) nonCompliant += 1;
       printer.working(`${printer.count} cluster(s) checked…`);
     }
   } finally {
     printer.finish();
   }
+  return nonCompliant > 0 && !options.exitZero ? EXIT_NON_COMPLIANT : EXIT_OK;
 }

@@ -9,6 +9,11 @@ export const commands = {
   localEnv: () => import('./local-env'),
   demo: () => import('./demo'),
   errors: () => import('./errors'),
+  policyValidate: () => import('./commands/policy/validate'),
+  policyWhatIf: () => import('./commands/policy/what-if'),
+  policyPublish: () => import('./commands/policy/publish'),
+  policyShow: () => import('./commands/policy/show'),
+  policyScp: () => import('./commands/policy/scp'),
 };
 
 export type Commands = typeof commands;

@@ -17,10 +17,29 @@ export interface GuardRuntime {
   processOptions(act: boolean): ProcessOptions;
 }
 
-export function guardRuntime(env: NodeJS.ProcessEnv = process.env): GuardRuntime {
-  const config = loadConfig(env);
+/** What a report-only run never uses: alerts, re-checks and the audit trail. */
+const ACTING_ONLY = ['TOPIC_ARN', 'RECHECK_QUEUE_URL', 'AUDIT_TABLE_NAME'] as const;
+/** Stand-ins that pass validation; the ports built on them refuse every call (see reportOnly). */
+const STAND_INS: Record<(typeof ACTING_ONLY)[number], string> = {
+  TOPIC_ARN: 'arn:aws:sns:us-east-1:000000000000:report-only',
+  RECHECK_QUEUE_URL: 'https://sqs.invalid/000000000000/report-only',
+  AUDIT_TABLE_NAME: 'report-only',
+};
+
+/**
+ * `reportOnly`: the command decides and reports only (check without --fix, policy what-if), so the
+ * topic, queue and table need not be configured; the ports of those that are not refuse any call.
+ */
+export function guardRuntime(
+  env: NodeJS.ProcessEnv = process.env,
+  options: { reportOnly?: boolean } = {},
+): GuardRuntime {
+  const missing = options.reportOnly ? ACTING_ONLY.filter((name) => !env[name]) : [];
+  const config = loadConfig(
+    missing.length > 0 ? { ...env, ...Object.fromEntries(missing.map((n) => [n, STAND_INS[n]])) } : env,
+  );
   const clients = awsClients(config.AWS_REGION);
-  const ports = createPorts(config, clients);
+  const ports = reportOnly(createPorts(config, clients), missing);
   const logger = new Logger({ serviceName: 'eks-endpoint-guard' });
   const metrics = new Metrics({ namespace: 'EksEndpointGuard', serviceName: 'eks-endpoint-guard' });
   const { telemetry, observe } = observer(logger, metrics);
@@ -37,6 +56,23 @@ export function guardRuntime(env: NodeJS.ProcessEnv = process.env): GuardRuntime
       telemetry,
       observe,
     }),
+  };
+}
+
+/** Ports of unconfigured parts that fail loudly should a report-only run ever reach them. */
+function reportOnly(ports: GuardPorts, missing: readonly string[]): GuardPorts {
+  const refuse = (name: string) => () => {
+    throw new Error(`${name} is not set: a report-only run does not alert, queue or record`);
+  };
+  return {
+    ...ports,
+    ...(missing.includes('TOPIC_ARN') ? { notifier: { publish: refuse('TOPIC_ARN') } } : {}),
+    ...(missing.includes('RECHECK_QUEUE_URL')
+      ? { recheck: { send: refuse('RECHECK_QUEUE_URL'), sendAlert: refuse('RECHECK_QUEUE_URL') } }
+      : {}),
+    ...(missing.includes('AUDIT_TABLE_NAME')
+      ? { audit: { write: refuse('AUDIT_TABLE_NAME'), query: refuse('AUDIT_TABLE_NAME') } }
+      : {}),
   };
 }
 

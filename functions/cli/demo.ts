@@ -2,6 +2,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { PutParameterCommand } from '@aws-sdk/client-ssm';
 import { auditStore } from '../aws/audit-store';
+import { validatePolicy } from '../core/policy';
+import { policyInWords } from '../core/policy-words';
 import type { CheckResult } from '../core/result';
 import { GUARD_TOKEN_PREFIX } from '../core/triggers';
 import { processEvent } from '../remediator/process-event';
@@ -159,9 +161,7 @@ export async function demoCommand(options: { verbose: boolean }, io: CliIo): Pro
       }),
     );
     say(`\n  The policy in ${env.POLICY_PARAMETER_NAME}:`);
-    say('    public endpoint disabled, private endpoint required, for every cluster but');
-    say('    analytics: public allowed from 203.0.113.0/24 only, private optional.');
-    say('    A cluster tagged eks-endpoint-guard/exempt=<reason> is exempt.');
+    for (const line of policyInWords(validatePolicy(DEMO_POLICY, 'demo'))) say(`    ${line}`);
     const inbox = await subscribeInbox(clients, env.TOPIC_ARN, 'demo-team-inbox');
     say(`\n  The team's inbox: an SQS queue subscribed to the alert topic stands in for their email.`);
 

@@ -13,10 +13,12 @@ export const PROGRAM_HELP: CommandHelp = {
   description: `Keeps the Kubernetes API server endpoint of every Amazon EKS cluster compliant with the
 organisation policy kept in SSM Parameter Store. The commands run the same code as the
 Lambda against whatever AWS the environment points to: POLICY_PARAMETER_NAME, TOPIC_ARN,
-RECHECK_QUEUE_URL, AUDIT_TABLE_NAME, AWS_REGION and, for a local emulator, AWS_ENDPOINT_URL.`,
+RECHECK_QUEUE_URL, AUDIT_TABLE_NAME, AWS_REGION and, for a local emulator, AWS_ENDPOINT_URL.
+The policy command group validates, previews, publishes, shows and turns into an SCP the policy.`,
   examples: [
     'npm run demo',
     'npm run cli -- check',
+    'npm run cli -- policy validate my-policy.json',
     'npm run cli -- invoke events/update-config-open-world.json',
     'npm run cli -- audit --since 7d --outcome remediated',
   ],
@@ -28,8 +30,8 @@ export const INVOKE_HELP: CommandHelp = {
 normalisation and the same guard, against whatever AWS the environment points to (set
 AWS_ENDPOINT_URL for an emulator). The event may be an EventBridge CloudTrail event, the sweep
 schedule or an SQS batch of re-check messages; "-" reads it from standard input. Decisions
-that failed are reported in the output; the exit code is 1 only when the run itself could not
-complete. --dry-run decides and reports without changing, alerting or recording anything.`,
+that failed are reported in the output; the exit code is 1 when the run itself could not
+complete or (part of) the input is not an event the guard can read. --dry-run decides and reports without changing, alerting or recording anything.`,
   examples: [
     'npm run cli -- invoke events/update-config-open-world.json',
     'npm run cli -- invoke events/scheduled-sweep.json --json',
@@ -44,12 +46,15 @@ prints one result per cluster as soon as it is decided, then a summary. Without 
 changes: a non-compliant cluster is reported as "would-remediate", and no alert, audit record
 or re-check is produced. With --fix the guard acts as the Lambda would: it updates the endpoint
 configuration, alerts and records its decisions. --cluster limits the check to the named
-clusters (repeat it or list several names).`,
+clusters (repeat it or list several names). Report-only needs POLICY_PARAMETER_NAME and
+AWS_REGION only; --fix needs the topic, queue and table too. Exit code 3 when a cluster is left
+non-compliant (would-remediate, blocked) or a decision failed, for CI; --exit-zero makes it 0.`,
   examples: [
     'npm run cli -- check',
     'npm run cli -- check --cluster prod-api payments',
     'npm run cli -- check --fix --concurrency 4',
     'npm run cli -- check --json > report.json',
+    'npm run cli -- check --exit-zero',
   ],
 };
 
@@ -95,6 +100,96 @@ the audit trail. Stops the emulator at the end (also on Ctrl-C). Needs moto_serv
 touches no real AWS account.`,
   examples: ['npm run demo', 'npm run cli -- demo --verbose'],
 };
+
+export const POLICY_HELP: CommandHelp = {
+  summary: 'validate, preview, publish, show the policy, or turn it into an SCP',
+  description: `The policy's lifecycle: validate a file offline, see what it would change on every cluster
+(what-if), publish it to the parameter with a confirmation, show the live one with who changed
+it last, and render the service control policy that prevents what the guard would revert.`,
+  examples: [
+    'npm run cli -- policy validate policies/*.json --strict',
+    'npm run cli -- policy what-if my-policy.json',
+    'npm run cli -- policy publish my-policy.json',
+    'npm run cli -- policy show',
+    'npm run cli -- policy scp my-policy.json --json > scp.json',
+  ],
+};
+
+export const POLICY_VALIDATE_HELP: CommandHelp = {
+  summary: 'check policy files offline: every error and lint warning',
+  description: `Checks policy files offline (no AWS call) and reports every problem, not the first:
+JSON syntax errors and schema errors as FILE:LINE:COLUMN with the field path, and warnings
+about a policy that is valid but probably wrong: an exemption expired or ending within 14 days,
+an override shadowed by an earlier one or changing nothing, "restricted" to 0.0.0.0/0 or ::/0,
+private or shared ranges in allowedPublicCidrs, CIDRs where publicAccess is not "restricted",
+duplicate or nested CIDRs, duplicate keys. "-" reads standard input. Exit code 0 when every file
+is valid, 1 when one is not (with --strict, also when there are warnings).`,
+  examples: [
+    'npm run cli -- policy validate my-policy.json',
+    'npm run cli -- policy validate docs/examples/*.json --strict',
+    'cat my-policy.json | npm run cli -- policy validate - --json',
+  ],
+};
+
+export const POLICY_WHAT_IF_HELP: CommandHelp = {
+  summary: 'preview a policy: the clusters it would decide differently',
+  description: `Decides every cluster of the account and region twice, report-only, under the live policy
+and under the candidate file, and prints only the clusters whose decision differs: the outcome
+now → with the candidate, and the change the guard would make. Changes, alerts, queues and
+records nothing. --json prints { changes: [{ cluster, region, now: { outcome, reason },
+candidate: { outcome, reason, after } }], clusters }. Needs POLICY_PARAMETER_NAME and AWS_REGION.
+Exit code 0, or 1 on an error (an invalid candidate included).`,
+  examples: [
+    'npm run cli -- policy what-if my-policy.json',
+    'npm run cli -- policy what-if my-policy.json --json',
+  ],
+};
+
+export const POLICY_PUBLISH_HELP: CommandHelp = {
+  summary: 'validate, preview, confirm and write the policy parameter',
+  description: `Validates the file (an invalid one is refused), shows the what-if, asks for confirmation on a
+terminal (--yes skips it; without a terminal and without --yes it refuses), then writes the
+parameter in one PutParameter call (String, overwrite, its tier kept) and prints the new
+version. Refuses to write when the parameter changed since it was previewed. Exit code 0, or 1.`,
+  examples: [
+    'npm run cli -- policy publish my-policy.json',
+    'npm run cli -- policy publish my-policy.json --yes',
+  ],
+};
+
+export const POLICY_SHOW_HELP: CommandHelp = {
+  summary: 'the live policy, its version, who changed it last, its rules in words',
+  description: `Prints the live policy parameter: its version, when it was last changed and by whom (from
+the parameter history), the rules in plain words, any warnings, and the policy itself. Needs
+POLICY_PARAMETER_NAME (or the default) and AWS_REGION. Exit code 0, or 1 when the parameter is
+missing or holds an invalid policy.`,
+  examples: ['npm run cli -- policy show', 'npm run cli -- policy show --json'],
+};
+
+export const POLICY_SCP_HELP: CommandHelp = {
+  summary: 'render the AWS Organizations SCP that prevents what the guard would revert',
+  description: `Renders a service control policy from a policy file with the EKS condition keys
+eks:endpointPublicAccess and eks:endpointPrivateAccess: "disabled" refuses turning the public
+endpoint on, privateAccess "required" refuses turning the private one off (a CreateCluster that
+leaves them to the EKS defaults included; an UpdateClusterConfig that changes only logging is
+never refused); overrides and exemptions become cluster ARN exceptions; the guard's role
+(--guard-role, else GUARD_ROLE_ARN) and --break-glass-role are exempt. Says what it cannot
+prevent (publicAccessCidrs, tag exemptions, ...), which stays remediation-only. --json prints
+the SCP alone. Offline. Exit code 0, or 1 (invalid policy, nothing to refuse, over 5,120 characters).`,
+  examples: [
+    'npm run cli -- policy scp my-policy.json',
+    'npm run cli -- policy scp my-policy.json --break-glass-role arn:aws:iam::123456789012:role/BreakGlass --json > scp.json',
+  ],
+};
+
+/** Shown after the program's help. */
+export const EXIT_CODES_TEXT = `
+Exit codes:
+  0  success, nothing non-compliant
+  1  a clear error (one line on stderr): bad arguments or input, environment, AWS
+  3  check found a cluster non-compliant (would-remediate, blocked) or a decision failed
+     (--exit-zero turns 3 into 0)
+`;
 
 export function examplesText(help: CommandHelp): string {
   return `\nExamples:\n${help.examples.map((e) => `  $ ${e}`).join('\n')}\n`;

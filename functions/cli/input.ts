@@ -6,14 +6,21 @@ export async function readJsonInput(
   source: string,
   stdin: NodeJS.ReadableStream = process.stdin,
 ): Promise<unknown> {
+  const { text, where } = await readTextInput(source, stdin);
+  return parseJson(text, where);
+}
+
+/** Reads a file, or standard input for `-`, as text; `where` names it in messages. */
+export async function readTextInput(
+  source: string,
+  stdin: NodeJS.ReadableStream = process.stdin,
+): Promise<{ text: string; where: string }> {
   const where = source === '-' ? 'standard input' : source;
-  let text: string;
   try {
-    text = source === '-' ? await readAll(stdin) : await readFile(source, 'utf8');
+    return { text: source === '-' ? await readAll(stdin) : await readFile(source, 'utf8'), where };
   } catch (error) {
     throw new CliError(`cannot read ${where}: ${fileFault(error)}`);
   }
-  return parseJson(text, where);
 }
 
 /** JSON.parse with a message that names the source, the line and the column. */

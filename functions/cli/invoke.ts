@@ -1,5 +1,8 @@
+import { normaliseEvent } from '../core/triggers';
 import { processEvent } from '../remediator/process-event';
+import { PROGRAM } from './cli-error';
 import { guardRuntime } from './context';
+import { EXIT_ERROR, EXIT_OK } from './exit-codes';
 import { readJsonInput } from './input';
 import type { CliIo } from './io';
 import { ResultPrinter } from './results';
@@ -10,9 +13,16 @@ export interface InvokeOptions {
   dryRun?: boolean;
 }
 
-export async function invokeCommand(source: string, options: InvokeOptions, io: CliIo): Promise<void> {
+/** Resolves to the exit code: 1 when (part of) the input is not an event the guard can read. */
+export async function invokeCommand(source: string, options: InvokeOptions, io: CliIo): Promise<number> {
   const event = await readJsonInput(source, io.stdin);
   const runtime = guardRuntime();
+  // Pure and cheap: tells what the guard could not read, which processEvent records as failed.
+  const unreadable = normaliseEvent(event, {
+    region: runtime.config.AWS_REGION,
+    guardRoleArn: runtime.config.GUARD_ROLE_ARN,
+    now: runtime.ports.clock(),
+  }).items.filter((item) => item.kind === 'unreadable');
   const response = await processEvent(event, runtime.ports, runtime.processOptions(!options.dryRun));
   const printer = new ResultPrinter(io, options.json ?? false, 'result');
   for (const result of response.results) printer.add(result);
@@ -23,4 +33,11 @@ export async function invokeCommand(source: string, options: InvokeOptions, io: 
       `${response.batchItemFailures.length} message(s) would go back to the queue for a retry: ${ids}\n`,
     );
   }
+  for (const item of unreadable)
+    io.err(`${PROGRAM}: ${where(source)}: cannot read the event: ${item.reason}\n`);
+  return unreadable.length > 0 ? EXIT_ERROR : EXIT_OK;
+}
+
+function where(source: string): string {
+  return source === '-' ? 'standard input' : source;
 }

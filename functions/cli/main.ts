@@ -1,14 +1,17 @@
 // First: stdout is reserved for command output before any logger exists.
 import './preamble';
 import { Command, CommanderError, Option } from 'commander';
+import packageJson from '../../package.json';
 import type { Outcome } from '../core/outcome';
 import { oneLine, PROGRAM } from './cli-error';
 import type { Commands } from './commands';
+import { addPolicyCommands } from './commands/policy/program';
 import {
   AUDIT_HELP,
   CHECK_HELP,
   type CommandHelp,
   DEMO_HELP,
+  EXIT_CODES_TEXT,
   examplesText,
   INVOKE_HELP,
   LOCAL_ENV_HELP,
@@ -37,12 +40,14 @@ interface GlobalOptions {
   verbose?: boolean;
 }
 
-export function buildProgram(io: () => CliIo): Command {
+/** `exit` receives a command's exit code (0, 1 or 3) when it returns one. */
+export function buildProgram(io: () => CliIo, exit: (code: number) => void = () => undefined): Command {
   const program = new Command(PROGRAM)
     .description(paragraph(PROGRAM_HELP.description))
     .summary(PROGRAM_HELP.summary)
+    .version(packageJson.version, '-V, --version', 'print the version')
     .option('--verbose', 'log each decision (Powertools logs, on stderr)')
-    .addHelpText('after', examplesText(PROGRAM_HELP))
+    .addHelpText('after', `${examplesText(PROGRAM_HELP)}${EXIT_CODES_TEXT}`)
     .showSuggestionAfterError(true)
     .exitOverride()
     .configureOutput({
@@ -61,7 +66,7 @@ export function buildProgram(io: () => CliIo): Command {
     .option('--dry-run', 'decide and report only: change, alert and record nothing')
     .action(async (event: string, options: { json?: boolean; dryRun?: boolean }) => {
       const { invokeCommand } = await (await load()).invoke();
-      await invokeCommand(event, options, io());
+      exit(await invokeCommand(event, options, io()));
     });
 
   command(program, 'check', CHECK_HELP)
@@ -73,10 +78,19 @@ export function buildProgram(io: () => CliIo): Command {
       parsePositiveInt('--concurrency', 64),
     )
     .option('--json', 'print the results as a JSON array, element by element')
-    .action(async (options: { cluster?: string[]; fix?: boolean; concurrency?: number; json?: boolean }) => {
-      const { checkCommand } = await (await load()).check();
-      await checkCommand(options, io());
-    });
+    .option('--exit-zero', 'exit 0 even when a cluster is non-compliant or a decision failed (not 3)')
+    .action(
+      async (options: {
+        cluster?: string[];
+        fix?: boolean;
+        concurrency?: number;
+        json?: boolean;
+        exitZero?: boolean;
+      }) => {
+        const { checkCommand } = await (await load()).check();
+        exit(await checkCommand(options, io()));
+      },
+    );
 
   command(program, 'audit', AUDIT_HELP)
     .option('--cluster <name>', 'only this cluster', parseClusterName)
@@ -115,11 +129,13 @@ export function buildProgram(io: () => CliIo): Command {
     await demoCommand({ verbose: (cmd.optsWithGlobals() as GlobalOptions).verbose ?? false }, io());
   });
 
+  addPolicyCommands(program, { command, load, io, exit });
+
   return program;
 }
 
-function command(program: Command, name: string, help: CommandHelp): Command {
-  return program
+function command(parent: Command, name: string, help: CommandHelp): Command {
+  return parent
     .command(name)
     .summary(help.summary)
     .description(paragraph(help.description))
@@ -142,10 +158,13 @@ function collectClusters(value: string, previous: string[] | undefined): string[
  * streams unless given.
  */
 export async function main(argv: string[] = process.argv, io: () => CliIo = processIo): Promise<number> {
-  const program = buildProgram(io);
+  let code = 0;
+  const program = buildProgram(io, (exitCode) => {
+    code = exitCode;
+  });
   try {
     await program.parseAsync(argv);
-    return 0;
+    return code;
   } catch (error) {
     // Commander has already printed its own message (or the help).
     if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 1;

@@ -59,7 +59,8 @@ describe('check through the CLI', () => {
       : [];
     const mineLogged = logged.filter((log) => Object.values(clusters).includes(log.cluster ?? ''));
     expect(mineLogged.map((log) => [log.cluster, log.level])).toEqual([[clusters.blocked, 'WARN']]);
-    expect(run.code).toBe(0);
+    // Exit code 3: a cluster is left non-compliant (would-remediate or blocked).
+    expect(run.code).toBe(3);
     const results = JSON.parse(run.stdout) as CheckResult[];
     expect(mine(results)).toEqual({
       [clusters.compliant]: 'compliant',
@@ -84,7 +85,7 @@ describe('check through the CLI', () => {
     // Act
     const run = await runCli(args, world.processEnv);
     // Assess
-    expect(run.code).toBe(0);
+    expect(run.code).toBe(3);
     const lines = run.stdout.trimEnd().split('\n');
     expect(lines[0]).toMatch(/^CLUSTER\s+OUTCOME\s+CHANGE\s+REASON$/);
     const outcomeColumn = lines[0]?.indexOf('OUTCOME');
@@ -102,7 +103,7 @@ describe('check through the CLI', () => {
     // Act
     const run = await runCli(['check', '--fix', '--json', '--cluster', ...names], world.processEnv);
     // Assess
-    expect(run.code).toBe(0);
+    expect(run.code).toBe(3);
     const results = JSON.parse(run.stdout) as CheckResult[];
     expect(mine(results)).toEqual({
       [clusters.compliant]: 'compliant',
@@ -180,8 +181,8 @@ describe('CLI errors are one line on stderr with exit code 1', () => {
     // Prepare
     const { TOPIC_ARN: _, ...env } = world.processEnv;
     // Act
-    const run = await runCli(['check'], env);
-    // Assess
+    const run = await runCli(['check', '--fix'], env);
+    // Assess: --fix alerts, so it needs the topic (report-only does not)
     expect(run.code).toBe(1);
     expect(run.stderr).toBe(
       'eks-endpoint-guard: environment variable TOPIC_ARN is not set; run "npm run cli -- local-env" against an emulator, or set POLICY_PARAMETER_NAME, TOPIC_ARN, RECHECK_QUEUE_URL, AUDIT_TABLE_NAME and AWS_REGION\n',

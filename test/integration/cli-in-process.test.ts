@@ -203,7 +203,8 @@ describe('check', () => {
     // Act
     const run = await runInProcess(['check', '--json']);
     // Assess
-    expect(run).toMatchObject({ code: 0, stderr: '' });
+    // Exit code 3: a cluster is left non-compliant (would-remediate or blocked).
+    expect(run).toMatchObject({ code: 3, stderr: '' });
     const results = json(run);
     expect(mine(results)).toEqual({
       [clusters.compliant]: 'compliant',
@@ -226,7 +227,8 @@ describe('check', () => {
     // Act
     const run = await runInProcess(['check', '--cluster', clusters.compliant, '--cluster', clusters.blocked]);
     // Assess
-    expect(run).toMatchObject({ code: 0, stderr: '' });
+    // Exit code 3: a cluster is left non-compliant (would-remediate or blocked).
+    expect(run).toMatchObject({ code: 3, stderr: '' });
     const [header = '', ...rows] = lines(run.stdout);
     expect(header).toMatch(RESULT_HEADER);
     const column = header.indexOf('OUTCOME');
@@ -281,7 +283,8 @@ describe('check', () => {
     // Act
     const run = await runInProcess(['check', '--fix', '--json', '--concurrency', '2', '--cluster', ...names]);
     // Assess: the results
-    expect(run).toMatchObject({ code: 0, stderr: '' });
+    // Exit code 3: a cluster is left non-compliant (would-remediate or blocked).
+    expect(run).toMatchObject({ code: 3, stderr: '' });
     const results = json(run);
     expect(mine(results)).toEqual({
       [clusters.compliant]: 'compliant',

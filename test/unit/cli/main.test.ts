@@ -52,6 +52,17 @@ describe('command-line parsing', () => {
     expect(options).toMatchObject({ command: 'check', cluster: ['a', 'b', 'c'], fix: true, concurrency: 4 });
   });
 
+  it('takes --exit-zero for check', async () => {
+    // Prepare
+    const { run } = program();
+
+    // Act
+    const options = await run('check', '--exit-zero');
+
+    // Assess
+    expect(options).toMatchObject({ command: 'check', exitZero: true });
+  });
+
   it('gives audit its defaults', async () => {
     // Prepare
     const { run } = program();

@@ -6,6 +6,7 @@ import {
   DEMO_HELP,
   INVOKE_HELP,
   LOCAL_ENV_HELP,
+  POLICY_HELP,
 } from '../../../functions/cli/help';
 import { runInProcess, withEnv } from './in-process';
 
@@ -46,6 +47,7 @@ describe('help', () => {
         `audit [options] ${AUDIT_HELP.summary}`,
         `local-env [options] ${LOCAL_ENV_HELP.summary}`,
         `demo [options] ${DEMO_HELP.summary}`,
+        `policy [options] ${POLICY_HELP.summary}`,
         'help [command] display help for command',
       ].join(' '),
     );
@@ -166,8 +168,9 @@ describe('errors found before any AWS call', () => {
   });
 
   it.each([
-    ['check', 'TOPIC_ARN', ['check']],
+    ['check --fix', 'TOPIC_ARN', ['check', '--fix']],
     ['check --fix', 'RECHECK_QUEUE_URL', ['check', '--fix']],
+    ['check', 'AWS_REGION', ['check']],
     ['invoke', 'AUDIT_TABLE_NAME', ['invoke', 'events/scheduled-sweep.json']],
     ['audit', 'AUDIT_TABLE_NAME', ['audit']],
     ['audit', 'AWS_REGION', ['audit', '--csv']],

@@ -1,0 +1,88 @@
+import type { Command } from 'commander';
+import type { Commands } from '../../commands';
+import {
+  type CommandHelp,
+  POLICY_HELP,
+  POLICY_PUBLISH_HELP,
+  POLICY_SCP_HELP,
+  POLICY_SHOW_HELP,
+  POLICY_VALIDATE_HELP,
+  POLICY_WHAT_IF_HELP,
+} from '../../help';
+import type { CliIo } from '../../io';
+import { parseRoleArn } from './role-arn';
+
+/** What main.ts lends the group: its command factory, the lazy command loader, the output, the exit code. */
+export interface PolicyProgram {
+  command(parent: Command, name: string, help: CommandHelp): Command;
+  load(): Promise<Commands>;
+  io(): CliIo;
+  exit(code: number): void;
+}
+
+/** `policy validate | what-if | publish | show | scp`. Help and parsing load no AWS SDK code. */
+export function addPolicyCommands(program: Command, { command, load, io, exit }: PolicyProgram): void {
+  const policy = command(program, 'policy', POLICY_HELP);
+
+  command(policy, 'validate', POLICY_VALIDATE_HELP)
+    .argument('<files...>', 'policy JSON files, or - for standard input')
+    .option('--strict', 'warnings fail the run too (exit code 1)')
+    .option('--json', 'print one JSON object per file: { file, valid, findings }')
+    .action(async (files: string[], options: { strict?: boolean; json?: boolean }) => {
+      const { validateCommand } = await (await load()).policyValidate();
+      exit(await validateCommand(files, options, io()));
+    });
+
+  command(policy, 'what-if', POLICY_WHAT_IF_HELP)
+    .argument('<file>', 'the candidate policy JSON file, or - for standard input')
+    .option('--json', 'print { changes, clusters } as JSON')
+    .action(async (file: string, options: { json?: boolean }) => {
+      const { whatIfCommand } = await (await load()).policyWhatIf();
+      exit(await whatIfCommand(file, options, io()));
+    });
+
+  command(policy, 'publish', POLICY_PUBLISH_HELP)
+    .argument('<file>', 'the policy JSON file to publish')
+    .option('--yes', 'publish without asking for confirmation')
+    .action(async (file: string, options: { yes?: boolean }) => {
+      const { publishCommand } = await (await load()).policyPublish();
+      exit(await publishCommand(file, options, io()));
+    });
+
+  command(policy, 'show', POLICY_SHOW_HELP)
+    .option('--json', 'print the parameter, its history entry, the policy and its rules in words as JSON')
+    .action(async (options: { json?: boolean }) => {
+      const { showCommand } = await (await load()).policyShow();
+      exit(await showCommand(options, io()));
+    });
+
+  command(policy, 'scp', POLICY_SCP_HELP)
+    .argument('<file>', 'the policy JSON file, or - for standard input')
+    .option(
+      '--guard-role <arn>',
+      "the guard's IAM role, exempt (default: GUARD_ROLE_ARN)",
+      parseRoleArn('--guard-role'),
+    )
+    .option(
+      '--break-glass-role <arn...>',
+      'roles exempt in an emergency (repeat it or list several)',
+      parseRoleArn('--break-glass-role', true),
+    )
+    .option('--json', 'print the SCP alone')
+    .action(
+      async (file: string, options: { json?: boolean; guardRole?: string[]; breakGlassRole?: string[] }) => {
+        const { scpCommand } = await (await load()).policyScp();
+        exit(
+          await scpCommand(
+            file,
+            {
+              ...(options.json ? { json: true } : {}),
+              ...(options.guardRole?.[0] ? { guardRole: options.guardRole[0] } : {}),
+              ...(options.breakGlassRole ? { breakGlassRole: options.breakGlassRole } : {}),
+            },
+            io(),
+          ),
+        );
+      },
+    );
+}

@@ -1,0 +1,235 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { POLICY_SCP_HELP, POLICY_VALIDATE_HELP } from '../../../functions/cli/help';
+import { runInProcess, withEnv } from './in-process';
+
+/**
+ * The policy commands that need no AWS (validate, scp) and the refusals found before any AWS call,
+ * in this process through the same entry point as the bin. The endpoint is a closed local port: a
+ * regression that called AWS would fail with a connection error instead of the expected output.
+ */
+const CORPUS = join(__dirname, '..', 'core', 'policy-corpus');
+const OFFLINE_ENV = {
+  AWS_REGION: 'us-east-1',
+  AWS_ENDPOINT_URL: 'http://127.0.0.1:9',
+  POLICY_PARAMETER_NAME: '/eks-endpoint-guard-unit/policy',
+  TOPIC_ARN: undefined,
+  RECHECK_QUEUE_URL: undefined,
+  AUDIT_TABLE_NAME: undefined,
+  GUARD_ROLE_ARN: undefined,
+};
+const run = (args: string[], stdin?: string) => withEnv(OFFLINE_ENV, () => runInProcess(args, { stdin }));
+
+let dir: string;
+const file = (name: string, content: unknown) => {
+  const path = join(dir, name);
+  writeFileSync(path, typeof content === 'string' ? content : JSON.stringify(content, null, 2));
+  return path;
+};
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'policy-offline-'));
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('policy validate', () => {
+  it('a good policy: one summary line, exit 0', async () => {
+    // Act
+    const result = await run(['policy', 'validate', join(CORPUS, 'good-restricted.policy')]);
+
+    // Assess
+    expect(result).toEqual({ code: 0, stdout: '1 file: valid, 0 errors, 0 warnings\n', stderr: '' });
+  });
+
+  it('warnings: FILE:LINE:COLUMN lines, exit 0; with --strict exit 1', async () => {
+    // Prepare
+    const path = join(CORPUS, 'open-world.policy');
+
+    // Act
+    const lenient = await run(['policy', 'validate', path]);
+    const strict = await run(['policy', 'validate', path, '--strict']);
+
+    // Assess
+    expect(lenient.code).toBe(0);
+    expect(lenient.stdout.split('\n')).toEqual([
+      `${path}:4:26: warning: allowedPublicCidrs[0]: "203.0.113.0/24" lies inside "0.0.0.0/0" (allowedPublicCidrs[1]): it adds nothing [cidr-nested]`,
+      `${path}:4:44: warning: allowedPublicCidrs[1]: "0.0.0.0/0" is the whole internet: "restricted" to it is "allowed"; list the networks that need the endpoint [restricted-open-world]`,
+      `${path}:6:52: warning: overrides[0].allowedPublicCidrs[0]: "::/0" is the whole internet: "restricted" to it is "allowed"; list the networks that need the endpoint [restricted-open-world]`,
+      '1 file: valid, 0 errors, 3 warnings',
+      '',
+    ]);
+    expect(strict).toEqual({ ...lenient, code: 1 });
+  });
+
+  it('every error of every file, a missing file included, exit 1', async () => {
+    // Prepare
+    const syntax = join(CORPUS, 'syntax-errors.policy');
+    const schema = join(CORPUS, 'schema-errors.policy');
+    const missing = join(dir, 'no-such-policy.json');
+
+    // Act
+    const result = await run(['policy', 'validate', syntax, schema, missing]);
+
+    // Assess
+    expect(result.code).toBe(1);
+    const lines = result.stdout.trimEnd().split('\n');
+    expect(lines.filter((l) => l.startsWith(`${syntax}:`))).toHaveLength(6);
+    expect(lines.filter((l) => l.startsWith(`${schema}:`))).toHaveLength(8);
+    expect(lines).toContain(`${syntax}:3:3: error: comments are not allowed in JSON, found "//" [syntax]`);
+    expect(lines).toContain(`${schema}:2:14: error: version: expected 1, got 2 [schema]`);
+    expect(lines.slice(-2)).toEqual([
+      `${missing}: error: cannot read: no such file`,
+      '3 files: 3 invalid, 15 errors, 0 warnings',
+    ]);
+  });
+
+  it('standard input with --json: { file, valid, findings } per file', async () => {
+    // Act
+    const result = await run(
+      ['policy', 'validate', '-', '--json'],
+      '{"version": 1, "publicAccess": "disabled",}',
+    );
+
+    // Assess
+    expect(result.code).toBe(1);
+    expect(JSON.parse(result.stdout)).toEqual([
+      {
+        file: 'standard input',
+        valid: false,
+        findings: [
+          {
+            severity: 'error',
+            rule: 'syntax',
+            line: 1,
+            column: 43,
+            message: 'expected a property name in double quotes, found "}"',
+          },
+        ],
+      },
+    ]);
+  });
+
+  it('--help says what it checks and the exit codes', async () => {
+    // Act
+    const result = await run(['policy', 'validate', '--help']);
+
+    // Assess
+    expect(result.code).toBe(0);
+    expect(result.stdout.split('\n')[0]).toBe(
+      'Usage: eks-endpoint-guard policy validate [options] <files...>',
+    );
+    expect(result.stdout.replace(/\s+/g, ' ')).toContain(
+      POLICY_VALIDATE_HELP.description.replace(/\s+/g, ' '),
+    );
+  });
+});
+
+describe('policy scp', () => {
+  const strict = { version: 1, publicAccess: 'disabled', privateAccess: 'required' };
+
+  it('--json prints the SCP alone', async () => {
+    // Prepare
+    const path = file('strict.json', strict);
+
+    // Act
+    const result = await run([
+      'policy',
+      'scp',
+      path,
+      '--json',
+      '--guard-role',
+      'arn:aws:iam::123456789012:role/Guard',
+    ]);
+
+    // Assess
+    expect(result).toMatchObject({ code: 0, stderr: '' });
+    const scp = JSON.parse(result.stdout);
+    expect(scp.Statement.map((s: { Sid: string }) => s.Sid)).toEqual([
+      'DenyPublicEndpointUpdate',
+      'DenyPublicEndpointCreate',
+      'DenyPrivateEndpointUpdate',
+      'DenyPrivateEndpointCreate',
+    ]);
+    expect(scp.Statement[0].Condition.ArnNotLike).toEqual({
+      'aws:PrincipalArn': ['arn:aws:iam::123456789012:role/Guard'],
+    });
+  });
+
+  it('says what it refuses, for whom, and what it cannot prevent; GUARD_ROLE_ARN is exempt', async () => {
+    // Prepare
+    const path = file('restricted.json', {
+      version: 1,
+      publicAccess: 'restricted',
+      allowedPublicCidrs: ['203.0.113.0/24'],
+    });
+
+    // Act
+    const result = await withEnv(
+      { ...OFFLINE_ENV, GUARD_ROLE_ARN: 'arn:aws:iam::123456789012:role/Guard' },
+      () =>
+        runInProcess([
+          'policy',
+          'scp',
+          path,
+          '--break-glass-role',
+          'arn:aws:iam::123456789012:role/BreakGlass',
+        ]),
+    );
+
+    // Assess
+    expect(result.code).toBe(0);
+    const lines = result.stdout.split('\n');
+    expect(lines[0]).toMatch(new RegExp(`^Service control policy for ${path}: \\d+ of 5120 characters$`));
+    expect(lines.slice(2, 7)).toEqual([
+      'It refuses:',
+      '  - UpdateClusterConfig turning the private endpoint off',
+      '  - CreateCluster with the private endpoint off (also when the request leaves it to the EKS default)',
+      '  for everyone but arn:aws:iam::123456789012:role/Guard, arn:aws:iam::123456789012:role/BreakGlass',
+      '',
+    ]);
+    expect(lines[7]).toBe('It cannot prevent (the guard still remediates):');
+    expect(lines[8]).toMatch(/^ {2}- publicAccessCidrs: no condition key covers them/);
+  });
+
+  it.each([
+    [
+      'an invalid policy',
+      { version: 1, publicAccess: 'nope' },
+      [],
+      /: not a valid policy \(see "policy validate"\)$/,
+    ],
+    [
+      'a policy with nothing to refuse',
+      { version: 1, publicAccess: 'allowed', privateAccess: 'optional' },
+      [],
+      /: nothing in this policy can be refused by an SCP/,
+    ],
+    [
+      'a break-glass role that is no role ARN',
+      strict,
+      ['--break-glass-role', 'BreakGlass'],
+      /--break-glass-role "BreakGlass": expected an IAM role ARN/,
+    ],
+  ])('refuses %s with one line, exit 1', async (_, policy, extra, message) => {
+    // Prepare
+    const path = file('refused.json', policy);
+
+    // Act
+    const result = await run(['policy', 'scp', path, '--json', ...extra]);
+
+    // Assess
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe('');
+    expect(result.stderr.trimEnd().split('\n').at(-1)).toMatch(message);
+  });
+
+  it('--help names the condition keys', async () => {
+    // Act
+    const result = await run(['policy', 'scp', '--help']);
+
+    // Assess
+    expect(result.code).toBe(0);
+    expect(result.stdout.replace(/\s+/g, ' ')).toContain(POLICY_SCP_HELP.description.replace(/\s+/g, ' '));
+  });
+});

@@ -1,0 +1,145 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  type CommandHelp,
+  POLICY_PUBLISH_HELP,
+  POLICY_SHOW_HELP,
+  POLICY_WHAT_IF_HELP,
+} from '../../../functions/cli/help';
+import packageJson from '../../../package.json';
+import { runInProcess, withEnv } from './in-process';
+
+/**
+ * The help of the policy commands that call AWS, and the refusals found before any AWS call,
+ * in this process through the same entry point as the bin. The endpoint is a closed local port: a
+ * regression that called AWS would fail with a connection error instead of the expected output.
+ */
+const OFFLINE_ENV = {
+  AWS_REGION: 'us-east-1',
+  AWS_ENDPOINT_URL: 'http://127.0.0.1:9',
+  POLICY_PARAMETER_NAME: '/eks-endpoint-guard-unit/policy',
+  TOPIC_ARN: undefined,
+  RECHECK_QUEUE_URL: undefined,
+  AUDIT_TABLE_NAME: undefined,
+  GUARD_ROLE_ARN: undefined,
+};
+const run = (args: string[], stdin?: string) => withEnv(OFFLINE_ENV, () => runInProcess(args, { stdin }));
+
+let dir: string;
+const file = (name: string, content: unknown) => {
+  const path = join(dir, name);
+  writeFileSync(path, typeof content === 'string' ? content : JSON.stringify(content, null, 2));
+  return path;
+};
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'policy-offline-'));
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('help of the AWS commands', () => {
+  it.each<[string, string, CommandHelp]>([
+    ['what-if', 'Usage: eks-endpoint-guard policy what-if [options] <file>', POLICY_WHAT_IF_HELP],
+    ['publish', 'Usage: eks-endpoint-guard policy publish [options] <file>', POLICY_PUBLISH_HELP],
+    ['show', 'Usage: eks-endpoint-guard policy show [options]', POLICY_SHOW_HELP],
+  ])('policy %s --help: usage, exit codes and examples, no AWS call', async (command, usage, help) => {
+    // Act
+    const result = await run(['policy', command, '--help']);
+
+    // Assess
+    expect(result.code).toBe(0);
+    const lines = result.stdout.trimEnd().split('\n');
+    expect(lines[0]).toBe(usage);
+    expect(result.stdout.replace(/\s+/g, ' ')).toContain('Exit code 0');
+    expect(lines.slice(-help.examples.length - 1)).toEqual([
+      'Examples:',
+      ...help.examples.map((example) => `  $ ${example}`),
+    ]);
+  });
+});
+
+describe('refusals before any AWS call', () => {
+  it('publish refuses an invalid policy and writes nothing', async () => {
+    // Prepare
+    const path = file('invalid.json', { version: 1, publicAccess: 'disabled', mode: 'sometimes' });
+
+    // Act
+    const result = await run(['policy', 'publish', path, '--yes']);
+
+    // Assess
+    expect(result).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: [
+        `${path}:4:11: error: mode: expected "enforce" | "notify", got "sometimes" [schema]`,
+        `eks-endpoint-guard: ${path}: not a valid policy (see "policy validate")`,
+        '',
+      ].join('\n'),
+    });
+  });
+
+  it('what-if refuses an invalid candidate', async () => {
+    // Prepare
+    const path = file('broken.json', '{ "version": 1, ');
+
+    // Act
+    const result = await run(['policy', 'what-if', path, '--json']);
+
+    // Assess
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toContain(
+      `${path}:1:17: error: expected a property name in double quotes, found the end of the file [syntax]`,
+    );
+  });
+
+  it('show without AWS_REGION names the variable', async () => {
+    // Act
+    const result = await withEnv({ AWS_REGION: undefined }, () => runInProcess(['policy', 'show']));
+
+    // Assess
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/^eks-endpoint-guard: environment variable AWS_REGION is not set/);
+  });
+
+  it('an unknown policy command is suggested the one meant, exit 1', async () => {
+    // Act
+    const result = await run(['policy', 'valdate', 'x.json']);
+
+    // Assess
+    expect(result).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: "eks-endpoint-guard: unknown command 'valdate' (Did you mean validate?)\n",
+    });
+  });
+
+  it('--version prints the package version, exit 0', async () => {
+    // Act
+    const result = await run(['--version']);
+
+    // Assess
+    expect(result).toEqual({ code: 0, stdout: `${packageJson.version}\n`, stderr: '' });
+  });
+
+  it('invoke of input that is not an event exits 1 and says why', async () => {
+    // Act
+    const result = await withEnv(
+      {
+        ...OFFLINE_ENV,
+        TOPIC_ARN: 'arn:aws:sns:us-east-1:123456789012:t',
+        RECHECK_QUEUE_URL: 'http://127.0.0.1:9/123456789012/q',
+        AUDIT_TABLE_NAME: 'guard-audit-unit',
+      },
+      () => runInProcess(['invoke', '-', '--dry-run', '--json'], { stdin: '{"hello": "world"}' }),
+    );
+
+    // Assess
+    expect(result.code).toBe(1);
+    expect(JSON.parse(result.stdout)).toMatchObject([{ cluster: '-', outcome: 'failed' }]);
+    expect(result.stderr).toBe(
+      'eks-endpoint-guard: standard input: cannot read the event: not an EventBridge, schedule or SQS event (fields: hello)\n',
+    );
+  });
+});
