@@ -68,7 +68,13 @@ function reportOnly(ports: GuardPorts, missing: readonly string[]): GuardPorts {
     ...ports,
     ...(missing.includes('TOPIC_ARN') ? { notifier: { publish: refuse('TOPIC_ARN') } } : {}),
     ...(missing.includes('RECHECK_QUEUE_URL')
-      ? { recheck: { send: refuse('RECHECK_QUEUE_URL'), sendAlert: refuse('RECHECK_QUEUE_URL') } }
+      ? {
+          recheck: {
+            send: refuse('RECHECK_QUEUE_URL'),
+            sendAlert: refuse('RECHECK_QUEUE_URL'),
+            sendDecision: refuse('RECHECK_QUEUE_URL'),
+          },
+        }
       : {}),
     ...(missing.includes('AUDIT_TABLE_NAME')
       ? { audit: { write: refuse('AUDIT_TABLE_NAME'), query: refuse('AUDIT_TABLE_NAME') } }

@@ -1,6 +1,5 @@
 import { findNodeAtLocation, type Node, type ParseError, parseTree, printParseErrorCode } from 'jsonc-parser';
-import type * as z from 'zod/mini';
-import { type Policy, PolicySchema } from './policy';
+import { describeIssue, type Policy, PolicySchema } from './policy';
 import { formatPath, type LintRule, lintRules, type Path } from './policy-lint-rules';
 import { quote as show } from './quote';
 
@@ -150,30 +149,6 @@ function pathOf(key: Node): Path {
 
 function pathKeys(path: PropertyKey[]): Path {
   return path.map((key) => (typeof key === 'number' ? key : String(key)));
-}
-
-function describeIssue(issue: z.core.$ZodIssue): string {
-  switch (issue.code) {
-    case 'invalid_value':
-      if (issue.input === undefined) return 'is required';
-      return `expected ${issue.values.map((v) => JSON.stringify(v)).join(' | ')}, got ${show(issue.input)}`;
-    case 'invalid_type':
-      return issue.input === undefined
-        ? 'is required'
-        : `expected ${issue.expected}, got ${show(issue.input)}`;
-    case 'too_small':
-      return issue.origin === 'array'
-        ? `needs at least ${issue.minimum} entr${issue.minimum === 1 ? 'y' : 'ies'}`
-        : 'must not be empty';
-    case 'too_big':
-      return issue.origin === 'array'
-        ? `has more than ${issue.maximum} entries`
-        : `is longer than ${issue.maximum}`;
-    case 'invalid_format':
-      return issue.format === 'date' ? `expected a date YYYY-MM-DD, got ${show(issue.input)}` : issue.message;
-    default:
-      return issue.message;
-  }
 }
 
 const SYNTAX_MESSAGES: Record<string, string> = {

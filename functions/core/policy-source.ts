@@ -19,5 +19,8 @@ export function policySource(text: string, source: string): PolicyPort {
       if (loaded) return loaded;
       throw fault;
     },
+    // A text has no parameter history, and nothing cached to drop.
+    history: async () => [],
+    invalidate: () => undefined,
   };
 }

@@ -242,7 +242,8 @@ function formatIssue(issue: z.core.$ZodIssue): string {
   return `${where}${describeIssue(issue)}`;
 }
 
-function describeIssue(issue: z.core.$ZodIssue): string {
+/** One schema issue in words, without its path (the linter reports every issue with its own position). */
+export function describeIssue(issue: z.core.$ZodIssue): string {
   switch (issue.code) {
     case 'invalid_value':
       if (issue.input === undefined) return 'is required';

@@ -139,7 +139,7 @@ describe('messages', () => {
       'publicAccess: expected "disabled" | "restricted" | "allowed", got "sometimes"',
       'exemptions[0].cluster: expected a cluster name or glob such as "dev-*"',
       'exemptions[0].reason: must not be empty',
-      'exemptions[0].expires: expected a date YYYY-MM-DD, got "31/01/2027"',
+      'exemptions[0].expires: expected a date YYYY-MM-DD or a UTC time YYYY-MM-DDTHH:MM:SSZ, got "31/01/2027"',
       'overrides[0].clusters: needs at least 1 entry',
       'overrides[0].allowedPublicCidrs[0]: "203.0.113.1/24" has host bits set (did you mean 203.0.113.0/24?)',
       'exemptionTags: unknown field "exemptionTags"',

@@ -150,6 +150,8 @@ export function livePolicy(parameter: PolicyParameter | undefined, name: string)
     load: async () => {
       throw new PolicyError(name, 'the parameter does not exist');
     },
+    history: async () => [],
+    invalidate: () => undefined,
   };
 }
 
