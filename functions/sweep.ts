@@ -1,9 +1,12 @@
+import { mapBounded, Retry, readAhead } from './bounded-map';
 import { AdaptiveLimit } from './core/adaptive-limit';
 import type { Trigger } from './core/check-request';
 import { type LoadedPolicy, PolicyError } from './core/policy';
 import type { CheckResult } from './core/result';
 import { checkCluster, type GuardOptions, type GuardTelemetry, recordDecision } from './guard';
 import type { GuardPorts, PolicyPort } from './ports';
+
+export { mapBounded, Retry, readAhead };
 
 export interface SweepOptions {
   region: string;
@@ -167,144 +170,6 @@ const THROTTLING_ERRORS = new Set([
   'RequestLimitExceeded',
 ]);
 
-/** Asks mapBounded to run the item again later; `throttled` backs the limit off. */
-export class Retry<T> {
-  constructor(
-    readonly item: T,
-    readonly throttled: boolean,
-  ) {}
-}
-
-/**
- * Maps an (async) iterable with at most `limit` calls in flight, yielding in completion order.
- * With an AdaptiveLimit, each call's end adapts the limit; a call that returns a Retry is run
- * again (before new items) instead of yielding. A number is a fixed limit.
- */
-export async function* mapBounded<T, R>(
-  source: Iterable<T> | AsyncIterable<T>,
-  limit: number | AdaptiveLimit,
-  fn: (item: T) => Promise<R | Retry<T>>,
-): AsyncGenerator<R> {
-  const limiter = typeof limit === 'number' ? new AdaptiveLimit({ initial: limit, max: limit }) : limit;
-  const iterator = Symbol.asyncIterator in source ? source[Symbol.asyncIterator]() : toAsync(source);
-  const inFlight = new Map<number, Promise<{ id: number; value: R | Retry<T> }>>();
-  const again: T[] = [];
-  const tickets = new Map<number, ReturnType<AdaptiveLimit['start']>>();
-  let nextId = 0;
-  let exhausted = false;
-  try {
-    while (true) {
-      while (limiter.hasRoom() && (again.length > 0 || !exhausted)) {
-        let item: T;
-        if (again.length > 0) item = again.shift() as T;
-        else {
-          const next = await iterator.next();
-          if (next.done) {
-            exhausted = true;
-            break;
-          }
-          item = next.value;
-        }
-        const id = nextId++;
-        tickets.set(id, limiter.start());
-        inFlight.set(
-          id,
-          fn(item).then((value) => ({ id, value })),
-        );
-      }
-      if (inFlight.size === 0) return;
-      const { id, value } = await Promise.race(inFlight.values());
-      inFlight.delete(id);
-      const ticket = tickets.get(id) as ReturnType<AdaptiveLimit['start']>;
-      tickets.delete(id);
-      if (value instanceof Retry) {
-        limiter.done(ticket, value.throttled ? 'throttled' : 'failed');
-        again.push(value.item);
-        continue;
-      }
-      limiter.done(ticket, 'succeeded');
-      yield value;
-    }
-  } finally {
-    if (!exhausted) await iterator.return?.();
-  }
-}
-
-/**
- * Reads an async iterable ahead of its consumer, up to `size` items, starting at once: the
- * source's next page is fetched while the items already read are used. A failure of the source
- * reaches the consumer once the items read before it are used. `return()` stops the reading.
- */
-export function readAhead<T>(source: AsyncIterable<T>, size: number): AsyncIterableIterator<T> {
-  const iterator = source[Symbol.asyncIterator]();
-  const buffer: T[] = [];
-  let done = false;
-  let closed = false;
-  let failure: { error: unknown } | undefined;
-  let pumping: Promise<void> | undefined;
-  let wake: (() => void) | undefined;
-
-  const pump = async () => {
-    try {
-      while (!done && buffer.length < size) {
-        const next = await iterator.next();
-        if (next.done) done = true;
-        else if (!closed) buffer.push(next.value);
-        wake?.();
-      }
-    } catch (error) {
-      failure = { error };
-      done = true;
-    } finally {
-      pumping = undefined;
-      wake?.();
-    }
-  };
-  const refill = () => {
-    if (!done && !pumping && buffer.length < size) pumping = pump();
-  };
-  refill();
-
-  const reader: AsyncIterableIterator<T> = {
-    [Symbol.asyncIterator]: () => reader,
-    async next(): Promise<IteratorResult<T>> {
-      while (!closed) {
-        refill();
-        if (buffer.length > 0) {
-          const value = buffer.shift() as T;
-          refill();
-          return { done: false, value };
-        }
-        if (done) {
-          if (failure) {
-            const { error } = failure;
-            failure = undefined;
-            throw error;
-          }
-          break;
-        }
-        await new Promise<void>((resolve) => {
-          wake = resolve;
-        });
-        wake = undefined;
-      }
-      return { done: true, value: undefined };
-    },
-    async return(): Promise<IteratorResult<T>> {
-      if (!closed) {
-        closed = true;
-        buffer.length = 0;
-        const wasDone = done;
-        done = true;
-        await pumping;
-        if (!wasDone) await iterator.return?.();
-      }
-      return { done: true, value: undefined };
-    },
-  };
-  return reader;
-}
-
 /** Ends a source the sweep will not read (the policy is unusable, say). */
 async function closeSource(source: Iterable<string> | AsyncIterableIterator<string>): Promise<void> {
   if (Symbol.asyncIterator in source) await source.return?.();
@@ -312,8 +177,4 @@ async function closeSource(source: Iterable<string> | AsyncIterableIterator<stri
 
 function delay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-async function* toAsync<T>(items: Iterable<T>): AsyncGenerator<T> {
-  yield* items;
 }
