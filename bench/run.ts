@@ -7,6 +7,7 @@ import type { BenchContext, SectionName } from './lib/report';
 
 const BENCHMARKS: Record<SectionName, () => Promise<(ctx: BenchContext) => Promise<void>>> = {
   'cold-start': async () => (await import('./cold-start')).coldStart,
+  'cli-start': async () => (await import('./cli-start')).cliStart,
   'per-event': async () => (await import('./per-event')).perEvent,
   'sweep-scale': async () => (await import('./sweep-scale')).sweepScale,
   'realistic-latency': async () => (await import('./realistic-latency')).realisticLatency,

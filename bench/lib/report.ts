@@ -6,7 +6,7 @@ import { ROOT } from './env';
 export const DOC = join(ROOT, 'docs', 'BENCHMARKS.md');
 
 /** Sections in the order they appear in the document. */
-export const SECTIONS = ['cold-start', 'per-event', 'sweep-scale', 'realistic-latency'] as const;
+export const SECTIONS = ['cold-start', 'cli-start', 'per-event', 'sweep-scale', 'realistic-latency'] as const;
 export type SectionName = (typeof SECTIONS)[number];
 
 const HEADER = `# Benchmarks
