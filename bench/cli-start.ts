@@ -22,10 +22,15 @@ interface Start {
 }
 
 /** Spawns `node <args>`, returns when it exits; `firstRequestAt` is read from the proxy. */
-function timeProcess(args: string[], env: NodeJS.ProcessEnv, firstRequestAt: () => number | undefined) {
+function timeProcess(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  firstRequestAt: () => number | undefined,
+  command = process.execPath,
+) {
   return new Promise<Start>((resolve, reject) => {
     const started = performance.now();
-    const child = spawn(process.execPath, args, { cwd: ROOT, env, stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(command, args, { cwd: ROOT, env, stdio: ['ignore', 'ignore', 'pipe'] });
     const forget = onCleanup('cli-start child', () => {
       child.kill('SIGKILL');
     });
@@ -64,6 +69,12 @@ export async function cliStart(ctx: BenchContext): Promise<void> {
         { key: 'node', label: '`node -e 0` (Node alone)', args: ['-e', '0'] },
         { key: 'help', label: '`eks-endpoint-guard --help`', args: [BIN, '--help'] },
         {
+          key: 'npm-help',
+          label: '`npm run -s cli -- --help`',
+          command: 'npm',
+          args: ['run', '-s', 'cli', '--', '--help'],
+        },
+        {
           key: 'check',
           label: `\`eks-endpoint-guard check --json\` (${clusters} clusters)`,
           args: [BIN, 'check', '--json'],
@@ -73,7 +84,7 @@ export async function cliStart(ctx: BenchContext): Promise<void> {
       for (let run = 0; run < runs; run++) {
         for (const c of cases) {
           proxy.reset();
-          samples.get(c.key)?.push(await timeProcess(c.args, env, () => proxy.firstRequestAt));
+          samples.get(c.key)?.push(await timeProcess(c.args, env, () => proxy.firstRequestAt, c.command));
         }
       }
       const check = samples.get('check') ?? [];
