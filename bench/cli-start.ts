@@ -54,7 +54,7 @@ function timeProcess(
 }
 
 export async function cliStart(ctx: BenchContext): Promise<void> {
-  const runs = ctx.quick ? 5 : 15;
+  const runs = ctx.quick ? 3 : 15;
   const clusters = 10;
   const moto = await startMoto({ fastCreateCluster: true });
   try {

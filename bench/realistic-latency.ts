@@ -49,7 +49,7 @@ export async function realisticLatency(ctx: BenchContext): Promise<void> {
   const ceilings = ctx.quick ? [CEILING] : [CEILING, DEFAULT_CEILING];
   const runs = ctx.quick ? 1 : 3;
   const throttleAt = ctx.quick ? 100 : 300;
-  const shares = ctx.quick ? [0.3] : [0.1, 0.3, 0.5];
+  const shares = ctx.quick ? [0.1] : [0.1, 0.3, 0.5];
   const script = bundleChild('sweep');
   const moto = await startMoto({ fastCreateCluster: true });
   try {

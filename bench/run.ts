@@ -14,7 +14,7 @@ const BENCHMARKS: Record<SectionName, () => Promise<(ctx: BenchContext) => Promi
 };
 
 const USAGE = `usage: npm run bench -- [--quick] [--only <name>[,<name>...]] [--no-docs] [--profile]
-  --quick     shorter runs (what CI runs; under 3 minutes)
+  --quick     shorter runs (what CI runs; under 2 minutes)
   --only      run these benchmarks only: ${Object.keys(BENCHMARKS).join(', ')}
   --no-docs   print the figures without rewriting docs/BENCHMARKS.md
   --profile   measured processes also write V8 CPU profiles to .bench-tmp/profiles (slower)`;
