@@ -7,13 +7,14 @@ import type { BenchContext, SectionName } from './lib/report';
 
 const BENCHMARKS: Record<SectionName, () => Promise<(ctx: BenchContext) => Promise<void>>> = {
   'cold-start': async () => (await import('./cold-start')).coldStart,
+  'cli-start': async () => (await import('./cli-start')).cliStart,
   'per-event': async () => (await import('./per-event')).perEvent,
   'sweep-scale': async () => (await import('./sweep-scale')).sweepScale,
   'realistic-latency': async () => (await import('./realistic-latency')).realisticLatency,
 };
 
 const USAGE = `usage: npm run bench -- [--quick] [--only <name>[,<name>...]] [--no-docs] [--profile]
-  --quick     shorter runs (what CI runs; under 3 minutes)
+  --quick     shorter runs (what CI runs; under 2 minutes)
   --only      run these benchmarks only: ${Object.keys(BENCHMARKS).join(', ')}
   --no-docs   print the figures without rewriting docs/BENCHMARKS.md
   --profile   measured processes also write V8 CPU profiles to .bench-tmp/profiles (slower)`;

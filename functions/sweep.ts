@@ -1,9 +1,13 @@
+import { mapBounded, Retry, readAhead } from './bounded-map';
+import { AdaptiveLimit } from './core/adaptive-limit';
 import type { Trigger } from './core/check-request';
 import { boundedId, clusterCorrelationId } from './core/ids';
-import { PolicyError } from './core/policy';
+import { type LoadedPolicy, PolicyError } from './core/policy';
 import type { CheckResult } from './core/result';
 import { checkCluster, DeliveryError, type GuardOptions, type GuardTelemetry, recordDecision } from './guard';
-import type { GuardPorts } from './ports';
+import type { GuardPorts, PolicyPort } from './ports';
+
+export { mapBounded, Retry, readAhead };
 
 export interface SweepOptions {
   region: string;
@@ -11,10 +15,22 @@ export interface SweepOptions {
   /** Identifies this sweep; each cluster's correlation id is `<sweepId>/<cluster>`. */
   sweepId: string;
   trigger: Trigger;
+  /** The most clusters checked at once (SWEEP_CONCURRENCY): the adaptive limit's ceiling. */
   concurrency: number;
   /** Only these clusters (the CLI's --cluster); all of the region when absent. */
   clusters?: string[];
+  /** Drives the concurrency (given to observe it); by default one starting at INITIAL_CONCURRENCY. */
+  limit?: AdaptiveLimit;
+  /** Wait before a throttled cluster's next attempt, times the attempt (default 100 ms; the SDK has already backed off). */
+  throttleBackoffMs?: number;
 }
+
+/** A safe start: the limit grows from here while calls succeed, up to `concurrency`. */
+export const INITIAL_CONCURRENCY = 4;
+/** Attempts of a cluster whose check is throttled (after the SDK's own retries) before it is reported. */
+export const THROTTLED_ATTEMPTS = 4;
+/** Names read ahead of the checks: a page of ListClusters is fetched while the previous one is checked. */
+const READ_AHEAD = 200;
 
 /** Raised at the end of a sweep when some clusters could be neither checked nor queued for a re-check. */
 export class SweepIncompleteError extends Error {
@@ -22,10 +38,12 @@ export class SweepIncompleteError extends Error {
 }
 
 /**
- * Checks every cluster of the region with bounded concurrency, yielding results as they come:
- * names are listed page by page and nothing is held beyond the clusters in flight.
- * A cluster that fails with an AWS error is queued for a re-check (when acting) so one bad
- * cluster never stops the sweep.
+ * Checks every cluster of the region with adaptive concurrency, yielding results as they come.
+ * Names are listed page by page, the next page while the current one is checked, and nothing is
+ * held beyond the clusters in flight and one page read ahead. The policy is read once for the
+ * whole sweep. A throttled check halves the concurrency and the cluster is tried again; a cluster
+ * that fails with an AWS error is queued for a re-check (when acting) so one bad cluster never
+ * stops the sweep.
  */
 export async function* sweep(
   ports: GuardPorts,
@@ -33,9 +51,17 @@ export async function* sweep(
   options: SweepOptions,
   telemetry?: GuardTelemetry,
 ): AsyncGenerator<CheckResult> {
+  const policy = policyOnce(ports.policy);
+  const sweepPorts: GuardPorts = { ...ports, policy };
+  // Listing starts while the policy is read: neither waits for the other.
+  const names = options.clusters ?? readAhead(ports.eks.listClusters(), READ_AHEAD);
   // An unusable policy is one problem, not one per cluster: report it once and stop.
-  const policyFault = await unusablePolicy(ports);
+  const policyFault = await unusablePolicy(policy).catch(async (error: unknown) => {
+    await closeSource(names);
+    throw error;
+  });
   if (policyFault) {
+    await closeSource(names);
     const result: CheckResult = {
       cluster: '-',
       region: options.region,
@@ -50,10 +76,12 @@ export async function* sweep(
     return;
   }
 
-  const names = options.clusters ?? ports.eks.listClusters();
+  const limit =
+    options.limit ?? new AdaptiveLimit({ initial: INITIAL_CONCURRENCY, max: options.concurrency });
+  const backoffMs = options.throttleBackoffMs ?? 100;
   let unfinished = 0;
 
-  const checkOne = async (cluster: string): Promise<CheckResult> => {
+  const checkOne = async ({ cluster, tries }: Queued): Promise<CheckResult | Retry<Queued>> => {
     const request = {
       cluster,
       region: options.region,
@@ -62,14 +90,19 @@ export async function* sweep(
       correlationId: clusterCorrelationId(options.sweepId, cluster),
       attempt: 0,
     };
+    if (tries > 0 && backoffMs > 0) await delay(backoffMs * tries);
     try {
-      return await checkCluster(request, ports, guard, telemetry);
+      return await checkCluster(request, sweepPorts, guard, telemetry);
     } catch (error) {
       if (error instanceof DeliveryError && error.changed) {
         // The cluster was changed: a plain re-check would decide again. Report what was done; the
         // sweep fails at the end so the undelivered record is seen.
         unfinished += 1;
         return { ...error.result, reason: `${error.result.reason}; ${error.message}` };
+      }
+      // Throttled: slow down and try this cluster again later in the sweep, a bounded number of times.
+      if (isThrottling(error) && tries + 1 < THROTTLED_ATTEMPTS) {
+        return new Retry({ cluster, tries: tries + 1 }, true);
       }
       const reason = `${(error as Error).name}: ${(error as Error).message}`;
       const base = { ...request, time: ports.clock().toISOString() };
@@ -86,7 +119,7 @@ export async function* sweep(
     }
   };
 
-  yield* mapBounded(names, options.concurrency, checkOne);
+  yield* mapBounded(queued(names), limit, checkOne);
   if (unfinished > 0 && guard.act) {
     throw new SweepIncompleteError(
       `${unfinished} cluster(s) could be neither checked nor queued for a re-check`,
@@ -94,9 +127,19 @@ export async function* sweep(
   }
 }
 
-async function unusablePolicy(ports: GuardPorts): Promise<string | undefined> {
+interface Queued {
+  cluster: string;
+  /** Throttled attempts so far. */
+  tries: number;
+}
+
+async function* queued(names: Iterable<string> | AsyncIterable<string>): AsyncGenerator<Queued> {
+  for await (const cluster of names) yield { cluster, tries: 0 };
+}
+
+async function unusablePolicy(policy: PolicyPort): Promise<string | undefined> {
   try {
-    await ports.policy.load();
+    await policy.load();
     return undefined;
   } catch (error) {
     if (error instanceof PolicyError) return error.message;
@@ -104,36 +147,44 @@ async function unusablePolicy(ports: GuardPorts): Promise<string | undefined> {
   }
 }
 
-/** Maps an (async) iterable with at most `limit` calls in flight, yielding in completion order. */
-export async function* mapBounded<T, R>(
-  source: Iterable<T> | AsyncIterable<T>,
-  limit: number,
-  fn: (item: T) => Promise<R>,
-): AsyncGenerator<R> {
-  const iterator = Symbol.asyncIterator in source ? source[Symbol.asyncIterator]() : toAsync(source);
-  const inFlight = new Map<number, Promise<{ id: number; value: R }>>();
-  let nextId = 0;
-  let exhausted = false;
-  while (true) {
-    while (!exhausted && inFlight.size < limit) {
-      const next = await iterator.next();
-      if (next.done) {
-        exhausted = true;
-        break;
-      }
-      const id = nextId++;
-      inFlight.set(
-        id,
-        fn(next.value).then((value) => ({ id, value })),
-      );
-    }
-    if (inFlight.size === 0) return;
-    const { id, value } = await Promise.race(inFlight.values());
-    inFlight.delete(id);
-    yield value;
-  }
+/** The policy port for one sweep: loaded once, every check sees the same policy. */
+export function policyOnce(port: PolicyPort): PolicyPort {
+  let loaded: Promise<LoadedPolicy> | undefined;
+  return {
+    parameterName: port.parameterName,
+    load: () => {
+      loaded ??= port.load();
+      return loaded;
+    },
+    history: (limit) => port.history(limit),
+    // Drops the store's cache for later reads; this sweep keeps the policy it read, so its checks never see two.
+    invalidate: () => port.invalidate(),
+  };
 }
 
-async function* toAsync<T>(items: Iterable<T>): AsyncGenerator<T> {
-  yield* items;
+/** Whether an AWS error (after the SDK's own retries) says the caller is being throttled. */
+export function isThrottling(error: unknown): boolean {
+  for (let e: unknown = error, depth = 0; e && typeof e === 'object' && depth < 5; depth++) {
+    const { name, $metadata } = e as { name?: unknown; $metadata?: { httpStatusCode?: unknown } };
+    if (typeof name === 'string' && THROTTLING_ERRORS.has(name)) return true;
+    if ($metadata?.httpStatusCode === 429) return true;
+    e = (e as { cause?: unknown }).cause;
+  }
+  return false;
+}
+
+/** EKS (and most JSON services), API Gateway style services, and EC2's own name for it. */
+const THROTTLING_ERRORS = new Set([
+  'ThrottlingException',
+  'TooManyRequestsException',
+  'RequestLimitExceeded',
+]);
+
+/** Ends a source the sweep will not read (the policy is unusable, say). */
+async function closeSource(source: Iterable<string> | AsyncIterableIterator<string>): Promise<void> {
+  if (Symbol.asyncIterator in source) await source.return?.();
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }

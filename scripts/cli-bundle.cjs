@@ -47,7 +47,8 @@ const common = {
   platform: 'node',
   target: 'node20',
   format: 'cjs',
-  // Everything is bundled (middy is ESM-only, esbuild converts it); only node builtins stay external.
+  // Bundled (middy is ESM-only, esbuild converts it); node builtins stay external, and the commands
+  // leave the AWS SDK to node_modules (below).
   packages: 'bundle',
   sourcemap: 'linked',
   legalComments: 'none',
@@ -59,7 +60,14 @@ const common = {
 
 /** The commands first, then the entry that loads them: a concurrent run never finds the entry alone. */
 const buildOptions = [
-  { ...common, entryPoints: [path.join(root, 'functions', 'cli', 'commands.ts')], outfile: commandsBundle },
+  {
+    ...common,
+    entryPoints: [path.join(root, 'functions', 'cli', 'commands.ts')],
+    outfile: commandsBundle,
+    // The AWS SDK is loaded from node_modules when a client is first used: parsing a bundled copy of
+    // every client (~5 MB) would delay every command's first AWS call.
+    external: ['@aws-sdk/*', '@smithy/*'],
+  },
   {
     ...common,
     entryPoints: [entry],

@@ -1,7 +1,9 @@
 // A fresh process per run. `check`: the CLI's check command (report only), which drives sweep(),
 // with its output counted and discarded. `floor`: the emulator alone, through a bare EKS client.
-// Usage: node sweep.cjs <resultFile> check <concurrency> <motoPid>
+// `describe`: every cluster's DescribeCluster through a bare EKS client, <concurrency> in flight.
+// Usage: node sweep.cjs <resultFile> check <concurrency> <motoPid> [outcomes]
 //        node sweep.cjs <resultFile> floor <describeCalls> <motoPid>
+//        node sweep.cjs <resultFile> describe <concurrency> <motoPid>
 import '../../functions/cli/preamble';
 import { writeFileSync } from 'node:fs';
 import { DescribeClusterCommand, EKSClient, paginateListClusters } from '@aws-sdk/client-eks';
@@ -9,17 +11,20 @@ import { checkCommand } from '../../functions/cli/check';
 import type { CliIo } from '../../functions/cli/io';
 import { cpuSecondsOf } from '../lib/proc';
 
-const [resultFile, mode, countText, motoPidText] = process.argv.slice(2);
+const [resultFile, mode, countText, motoPidText, extra] = process.argv.slice(2);
 const motoPid = Number(motoPidText);
 
 const plain = { bold: (t: string) => t, dim: (t: string) => t, outcome: (o: string, t?: string) => t ?? o };
 
-async function check(concurrency: number) {
+async function check(concurrency: number, keepOutcomes: boolean) {
   let outputBytes = 0;
   let results = 0;
+  // Only when asked: holding the output would show in the memory figures of Sweep scale.
+  const output: string[] = [];
   const io: CliIo = {
     out: (text) => {
       outputBytes += Buffer.byteLength(text);
+      if (keepOutcomes) output.push(text);
       // One "outcome" key per result element of the JSON array.
       results += text.split('"outcome":').length - 1;
     },
@@ -50,6 +55,7 @@ async function check(concurrency: number) {
   return {
     wallMs,
     results,
+    ...(keepOutcomes ? outcomesOf(output.join('')) : {}),
     outputBytes,
     rssBeforeKib,
     peakDuringKib,
@@ -62,8 +68,35 @@ async function check(concurrency: number) {
   };
 }
 
+/** How many clusters the JSON output names, and how many results of each outcome it holds. */
+function outcomesOf(json: string): { clusters: number; outcomes: Record<string, number> } {
+  const list = JSON.parse(json) as { cluster: string; outcome: string }[];
+  const outcomes: Record<string, number> = {};
+  for (const { outcome } of list) outcomes[outcome] = (outcomes[outcome] ?? 0) + 1;
+  return { clusters: new Set(list.map((r) => r.cluster)).size, outcomes };
+}
+
+/** The emulator's floor: the sweep's DescribeCluster calls and nothing else, `concurrency` in flight. */
+async function describeAll(concurrency: number) {
+  const client = new EKSClient({ region: process.env.AWS_REGION, maxAttempts: 5, retryMode: 'standard' });
+  const names: string[] = [];
+  for await (const page of paginateListClusters({ client, pageSize: 100 }, {}))
+    names.push(...(page.clusters ?? []));
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: Math.min(concurrency, names.length) }, async () => {
+      while (next < names.length) {
+        const name = names[next++] as string;
+        await client.send(new DescribeClusterCommand({ name }));
+      }
+    }),
+  );
+  return { clusters: names.length, wallMs: performance.now() - started };
+}
+
 async function floor(describeCalls: number) {
-  const client = new EKSClient({ region: process.env.AWS_REGION, maxAttempts: 5, retryMode: 'adaptive' });
+  const client = new EKSClient({ region: process.env.AWS_REGION, maxAttempts: 5, retryMode: 'standard' });
   const names: string[] = [];
   const pages: number[] = [];
   let started = performance.now();
@@ -104,7 +137,13 @@ async function floor(describeCalls: number) {
 
 async function main(): Promise<void> {
   if (!resultFile || !countText) throw new Error('usage: sweep <resultFile> check|floor <n> <motoPid>');
-  const result = mode === 'floor' ? await floor(Number(countText)) : await check(Number(countText));
+  const count = Number(countText);
+  const result =
+    mode === 'floor'
+      ? await floor(count)
+      : mode === 'describe'
+        ? await describeAll(count)
+        : await check(count, extra === 'outcomes');
   writeFileSync(resultFile, JSON.stringify(result));
 }
 

@@ -16,6 +16,9 @@ export interface CheckRun {
   heapBeforeKib: number;
   cpuMs: number;
   motoCpuMs: number;
+  /** With `outcomes`: distinct clusters in the output, and results per outcome. */
+  clusters?: number;
+  outcomes?: Record<string, number>;
 }
 
 /** Node options of the check child: --expose-gc, so that it can measure what it retains. */

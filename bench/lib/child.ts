@@ -7,7 +7,8 @@ import { ROOT, tmpDir } from './env';
 
 /**
  * Bundles a measurement script of bench/child/ into one CommonJS file, the way the CLI is
- * bundled: the measured process is plain Node with nothing compiled on the fly.
+ * bundled (the AWS SDK left to node_modules): the measured process is plain Node with nothing
+ * compiled on the fly.
  */
 export function bundleChild(name: string): string {
   const outfile = join(tmpDir('child'), `${name}.cjs`);
@@ -18,6 +19,8 @@ export function bundleChild(name: string): string {
     target: 'node20',
     format: 'cjs',
     packages: 'bundle',
+    // As in the CLI bundle (scripts/cli-bundle.cjs): the AWS SDK comes from node_modules on first use.
+    external: ['@aws-sdk/*', '@smithy/*'],
     sourcemap: 'linked',
     legalComments: 'none',
     logLevel: 'warning',

@@ -1,4 +1,4 @@
-import { createServer, type IncomingHttpHeaders, request } from 'node:http';
+import { createServer, type IncomingHttpHeaders, request, type ServerResponse } from 'node:http';
 import { isLoopbackUrl } from '../../functions/cli/local-env';
 import { onCleanup } from './cleanup';
 
@@ -11,6 +11,14 @@ export interface DelayProxy {
   endpoint: string;
   /** Calls forwarded, by operation, with the emulator's own time (upstream) for each. */
   readonly calls: Map<string, number[]>;
+  /** Calls answered with a throttling error instead of being forwarded, by operation. */
+  readonly throttled: Map<string, number>;
+  /** When the first request arrived since the last reset (performance.now() of this process). */
+  readonly firstRequestAt: number | undefined;
+  /** The most requests held or forwarded at once since the last reset. */
+  readonly peakInFlight: number;
+  /** From now on, answer this share (0..1) of the calls of `operation` with ThrottlingException. */
+  throttle(share: number, operation?: string): void;
   reset(): void;
   close(): Promise<void>;
 }
@@ -40,17 +48,56 @@ function operationOf(method: string, path: string, headers: IncomingHttpHeaders,
   return `${method} ${path.split('?')[0]}`;
 }
 
+/**
+ * What EKS answers a throttled call with (REST-JSON): HTTP 429, the error type in a header and
+ * the message in the body. The SDK retries it as a throttle, then raises ThrottlingException.
+ */
+function answerThrottled(res: ServerResponse): void {
+  const payload = Buffer.from(JSON.stringify({ message: 'Rate exceeded' }));
+  res.writeHead(429, {
+    'content-type': 'application/json',
+    'x-amzn-errortype': 'ThrottlingException',
+    'x-amzn-requestid': '00000000-0000-4000-8000-000000000429',
+    'content-length': String(payload.length),
+  });
+  res.end(payload);
+}
+
 export async function startDelayProxy(target: string, delayMs: number): Promise<DelayProxy> {
   if (!isLoopbackUrl(target)) throw new Error(`the proxy only forwards to loopback, not ${target}`);
   const upstream = new URL(target);
   const calls = new Map<string, number[]>();
+  const throttled = new Map<string, number>();
+  let firstRequestAt: number | undefined;
+  let inFlight = 0;
+  let peakInFlight = 0;
+  let throttling: { share: number; operation?: string; seen: number } | undefined;
+  // Deterministic: every call whose running count crosses a multiple of 1/share is throttled.
+  const shouldThrottle = (operation: string) => {
+    if (!throttling || (throttling.operation && throttling.operation !== operation)) return false;
+    throttling.seen += 1;
+    return (
+      Math.floor(throttling.seen * throttling.share) > Math.floor((throttling.seen - 1) * throttling.share)
+    );
+  };
   const server = createServer((req, res) => {
+    firstRequestAt ??= performance.now();
+    inFlight += 1;
+    peakInFlight = Math.max(peakInFlight, inFlight);
+    res.on('close', () => {
+      inFlight -= 1;
+    });
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
       const body = Buffer.concat(chunks);
       const operation = operationOf(req.method ?? 'GET', req.url ?? '/', req.headers, body.toString('utf8'));
       setTimeout(() => {
+        if (shouldThrottle(operation)) {
+          throttled.set(operation, (throttled.get(operation) ?? 0) + 1);
+          answerThrottled(res);
+          return;
+        }
         const started = performance.now();
         const headers = Object.fromEntries(
           Object.entries(req.headers).filter(([name]) => !HOP_BY_HOP.has(name.toLowerCase())),
@@ -102,7 +149,22 @@ export async function startDelayProxy(target: string, delayMs: number): Promise<
   return {
     endpoint: `http://127.0.0.1:${port}`,
     calls,
-    reset: () => calls.clear(),
+    throttled,
+    get firstRequestAt() {
+      return firstRequestAt;
+    },
+    get peakInFlight() {
+      return peakInFlight;
+    },
+    throttle(share, operation) {
+      throttling = share > 0 ? { share, ...(operation ? { operation } : {}), seen: 0 } : undefined;
+    },
+    reset: () => {
+      calls.clear();
+      throttled.clear();
+      firstRequestAt = undefined;
+      peakInFlight = inFlight;
+    },
     async close() {
       await close();
       forget();

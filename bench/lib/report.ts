@@ -6,14 +6,14 @@ import { ROOT } from './env';
 export const DOC = join(ROOT, 'docs', 'BENCHMARKS.md');
 
 /** Sections in the order they appear in the document. */
-export const SECTIONS = ['cold-start', 'per-event', 'sweep-scale', 'realistic-latency'] as const;
+export const SECTIONS = ['cold-start', 'cli-start', 'per-event', 'sweep-scale', 'realistic-latency'] as const;
 export type SectionName = (typeof SECTIONS)[number];
 
 const HEADER = `# Benchmarks
 
 Written by \`npm run bench\` (the code is in \`bench/\`): each benchmark prints its figures and rewrites its own
 section below. \`npm run bench -- --only cold-start,per-event\` runs some of them, \`--quick\` a shorter version
-(what CI runs, under 3 minutes), \`--no-docs\` leaves this file alone, and \`--profile\` makes every measured process
+(what CI runs, under 2 minutes), \`--no-docs\` leaves this file alone, and \`--profile\` makes every measured process
 write a V8 CPU profile to \`.bench-tmp/profiles\`.
 
 Every figure is a median with its spread (min–max, or p95 where said) over several runs; each section names

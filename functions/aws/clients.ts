@@ -50,13 +50,17 @@ export function resolveClient<T>(source: ClientSource<T>): T {
 export type AnyAwsClient = AwsClients[keyof AwsClients];
 
 /**
- * Adaptive retry backs off under throttling across all calls of a client; 5 attempts ride out
- * short faults, after which the request itself is retried from its queue or event source.
- * AWS_ENDPOINT_URL (a local emulator) is honoured by the SDK itself. `onCreate` sees each client
- * once, when it is first used (for tracing, say).
+ * Standard retry mode, 5 attempts: each throttled or failed call is retried with jittered
+ * exponential backoff under the SDK's retry quota, which rides out short faults; after that the
+ * request itself is retried from its queue or event source, and a sweep halves its own
+ * concurrency (core/adaptive-limit.ts). Not `adaptive` mode: its client-side rate limiter (CUBIC)
+ * shares one send rate across every call of a client, may delay first attempts, and fell to a
+ * fraction of a call per second when a share of the calls was throttled (docs/BENCHMARKS.md,
+ * *Under throttling*). AWS_ENDPOINT_URL (a local emulator) is honoured by the SDK itself.
+ * `onCreate` sees each client once, when it is first used (for tracing, say).
  */
 export function createAwsClients(region: string, onCreate?: (client: AnyAwsClient) => void): AwsClients {
-  const options = { region, maxAttempts: 5, retryMode: 'adaptive' as const };
+  const options = { region, maxAttempts: 5, retryMode: 'standard' as const };
   const factories: { [K in keyof AwsClients]: () => AwsClients[K] } = {
     eks: () => new (sdk.eks().EKSClient)(options),
     ec2: () => new (sdk.ec2().EC2Client)(options),

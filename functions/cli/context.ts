@@ -84,7 +84,6 @@ function reportOnly(ports: GuardPorts, missing: readonly string[]): GuardPorts {
 
 /** SDK clients whose failures name the call and the resource. */
 export function awsClients(region: string): AwsClients {
-  const clients = createAwsClients(region);
-  nameFailedCalls(clients);
-  return clients;
+  // Each client is tagged when it is first created: a command loads only the SDK packages it uses.
+  return createAwsClients(region, (client) => nameFailedCalls({ [client.constructor.name]: client }));
 }

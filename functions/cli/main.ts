@@ -74,7 +74,7 @@ export function buildProgram(io: () => CliIo, exit: (code: number) => void = () 
     .option('--fix', 'act as the Lambda would: remediate, alert and record')
     .option(
       '--concurrency <n>',
-      'clusters checked at once (default: SWEEP_CONCURRENCY, 8)',
+      'the most clusters checked at once; fewer while AWS throttles (default: SWEEP_CONCURRENCY, 8)',
       parsePositiveInt('--concurrency', 64),
     )
     .option('--json', 'print the results as a JSON array, element by element')

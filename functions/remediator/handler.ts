@@ -2,8 +2,6 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import { Tracer } from '@aws-lambda-powertools/tracer';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { createAwsClients } from '../aws/clients';
@@ -11,14 +9,16 @@ import { loadConfig } from '../config';
 import { createPorts, guardOptions } from '../wiring';
 import { observer } from './observe';
 import { accountOfArn, processEvent } from './process-event';
+import { loadTracing } from './tracing';
 
 // Created once per execution environment: configuration, telemetry and SDK clients.
 const config = loadConfig();
 const logger = new Logger({ serviceName: 'eks-endpoint-guard' });
 const metrics = new Metrics({ namespace: 'EksEndpointGuard', serviceName: 'eks-endpoint-guard' });
-const tracer = new Tracer({ serviceName: 'eks-endpoint-guard' });
+// The tracer (and the X-Ray SDK) only where tracing is active: in Lambda, not in the CLI or tests.
+const tracing = loadTracing('eks-endpoint-guard');
 // Each client is traced when it is first created; none is created before it is needed.
-const clients = createAwsClients(config.AWS_REGION, (client) => tracer.captureAWSv3Client(client));
+const clients = createAwsClients(config.AWS_REGION, tracing?.captureClient);
 const ports = createPorts(config, clients);
 const { telemetry, observe } = observer(logger, metrics);
 const options = {
@@ -33,12 +33,10 @@ const options = {
 };
 
 // The function's own ARN names the account it runs in: the first source of the guard's account.
-export const handler = middy((event: unknown, context: Context) =>
+const chain = middy((event: unknown, context: Context) =>
   processEvent(event, ports, {
     ...options,
     account: accountOfArn(context?.invokedFunctionArn) ?? options.account,
   }),
-)
-  .use(injectLambdaContext(logger, { resetKeys: true }))
-  .use(captureLambdaHandler(tracer))
-  .use(logMetrics(metrics));
+).use(injectLambdaContext(logger, { resetKeys: true }));
+export const handler = (tracing ? chain.use(tracing.middleware) : chain).use(logMetrics(metrics));

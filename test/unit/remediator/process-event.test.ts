@@ -168,7 +168,8 @@ describe('scheduled sweep', () => {
     expect(results[0]?.reason).toMatch(
       /^policy \/eks-endpoint-guard\/policy: publicAccess: .*; sweep skipped, nothing changed$/,
     );
-    expect(mocks.eks).not.toHaveReceivedAnyCommand();
+    // Listing is read-only and runs while the policy is read; no cluster is described.
+    expect(mocks.eks).not.toHaveReceivedCommand(DescribeClusterCommand);
     expect(mocks.sns).toHaveReceivedCommandTimes(PublishCommand, 1);
   });
 
