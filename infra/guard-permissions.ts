@@ -1,0 +1,82 @@
+import { Stack, Validations } from 'aws-cdk-lib';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import type * as sns from 'aws-cdk-lib/aws-sns';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
+
+/** The resources the function's role is granted access to. */
+export interface GuardPermissionResources {
+  readonly policy: { readonly arn: string };
+  readonly topic: sns.ITopic;
+  readonly topicKey: kms.IKey;
+  readonly recheckQueue: sqs.IQueue;
+  readonly deadLetters: sqs.IQueue;
+  readonly table: dynamodb.Table;
+}
+
+/** Exactly what the remediator calls, no broader grant helpers. */
+export function grantGuardPermissions(role: iam.Role, res: GuardPermissionResources): void {
+  const stack = Stack.of(role);
+  const clusters = stack.formatArn({ service: 'eks', resource: 'cluster', resourceName: '*' });
+  const statements = [
+    new iam.PolicyStatement({
+      sid: 'ReadAndRemediateClusters',
+      actions: ['eks:DescribeCluster', 'eks:UpdateClusterConfig', 'eks:DescribeUpdate'],
+      resources: [clusters],
+    }),
+    // ListClusters supports no resource-level permissions: it has to be '*'.
+    new iam.PolicyStatement({ sid: 'ListClusters', actions: ['eks:ListClusters'], resources: ['*'] }),
+    // EC2 describe calls support no resource-level permissions: lockout guard (VPC DNS settings).
+    new iam.PolicyStatement({
+      sid: 'InspectClusterVpc',
+      actions: ['ec2:DescribeVpcAttribute', 'ec2:DescribeSubnets'],
+      resources: ['*'],
+    }),
+    new iam.PolicyStatement({
+      sid: 'ReadPolicy',
+      actions: ['ssm:GetParameter'],
+      resources: [res.policy.arn],
+    }),
+    new iam.PolicyStatement({
+      sid: 'PublishAlerts',
+      actions: ['sns:Publish'],
+      resources: [res.topic.topicArn],
+    }),
+    // SNS encrypts with the topic key on the publisher's behalf.
+    new iam.PolicyStatement({
+      sid: 'UseAlertsKey',
+      actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
+      resources: [res.topicKey.keyArn],
+    }),
+    // Deferred re-checks, and the async on-failure destination.
+    new iam.PolicyStatement({
+      sid: 'SendToQueues',
+      actions: ['sqs:SendMessage'],
+      resources: [res.recheckQueue.queueArn, res.deadLetters.queueArn],
+    }),
+    new iam.PolicyStatement({
+      sid: 'WriteAudit',
+      actions: ['dynamodb:PutItem'],
+      resources: [res.table.tableArn],
+    }),
+    new iam.PolicyStatement({
+      sid: 'QueryAudit',
+      actions: ['dynamodb:Query'],
+      resources: [res.table.tableArn, `${res.table.tableArn}/index/*`],
+    }),
+  ];
+  for (const statement of statements) role.addToPrincipalPolicy(statement);
+
+  const policy = role.node.findChild('DefaultPolicy');
+  const acknowledgements: Record<string, string> = {
+    'AwsSolutions-IAM5[Resource::*]':
+      'Only actions without resource-level permissions use "*": eks:ListClusters, ec2:DescribeVpcAttribute, ec2:DescribeSubnets and the X-Ray trace upload.',
+    'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:eks:<AWS::Region>:<AWS::AccountId>:cluster/*]':
+      'The guard must check and fix every cluster of the account and region, including clusters created later.',
+    [`AwsSolutions-IAM5[Resource::<${stack.getLogicalId(res.table.node.defaultChild as dynamodb.CfnTable)}.Arn>/index/*]`]:
+      'Query on the audit table indexes byDay and byOutcome, which are part of this stack.',
+  };
+  for (const [id, reason] of Object.entries(acknowledgements))
+    Validations.of(policy).acknowledge({ id, reason });
+}
