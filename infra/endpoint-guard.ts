@@ -18,7 +18,7 @@ import {
 } from './config';
 import { guardAlarms } from './guard-alarms';
 import { FUNCTION_TIMEOUT, guardFunction, RECHECK_MAX_CONCURRENCY } from './guard-function';
-import { guardQueues } from './guard-queues';
+import { guardQueues, restrictQueueWriters } from './guard-queues';
 import { guardTrail, guardTriggers } from './guard-triggers';
 import { GuardObservability } from './observability';
 import { type GuardPolicyParameter, guardPolicyParameter } from './policy-parameter';
@@ -141,11 +141,12 @@ export class EndpointGuard extends Construct {
     this.role = remediator.role;
     this.logGroup = remediator.logGroup;
 
-    guardTriggers(this, {
+    const triggers = guardTriggers(this, {
       fn: this.function,
       deadLetters: this.deadLetters,
       sweepSchedule: props.sweepSchedule ?? DEFAULT_SWEEP_SCHEDULE,
     });
+    restrictQueueWriters(queues, { role: this.role, rules: triggers.rules });
 
     this.alarms = guardAlarms(this, {
       fn: this.function,

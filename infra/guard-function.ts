@@ -84,6 +84,8 @@ export function guardFunction(scope: Construct, options: GuardFunctionOptions): 
       RECHECK_QUEUE_URL: recheckQueue.queueUrl,
       AUDIT_TABLE_NAME: table.tableName,
       GUARD_ROLE_ARN: role.roleArn,
+      // The role's unique id (AROA...): the SenderId of the guard's own queue messages starts with it.
+      GUARD_ROLE_ID: role.roleId,
       POLICY_CACHE_SECONDS: '60',
       RECHECK_DEADLINE_MINUTES: String(options.recheckDeadlineMinutes),
       FLIP_FLOP_THRESHOLD: '3',

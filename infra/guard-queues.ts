@@ -1,4 +1,6 @@
 import { Duration, Validations } from 'aws-cdk-lib';
+import type * as events from 'aws-cdk-lib/aws-events';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 
@@ -18,6 +20,8 @@ export function guardQueues(scope: Construct, options: { functionTimeout: Durati
     encryption: sqs.QueueEncryption.SQS_MANAGED,
     enforceSSL: true,
     retentionPeriod: Duration.days(14),
+    // No queue of the account may redrive into it: only the rules and the function write here.
+    redriveAllowPolicy: { redrivePermission: sqs.RedrivePermission.DENY_ALL },
   });
   for (const id of ['AwsSolutions-SQS3', 'Serverless-SQSRedrivePolicy']) {
     Validations.of(deadLetters).acknowledge({
@@ -45,4 +49,61 @@ export function guardQueues(scope: Construct, options: { functionTimeout: Durati
     deadLetterQueue: { queue: recheckDeadLetters, maxReceiveCount: 5 },
   });
   return { deadLetters, recheckDeadLetters, recheckQueue };
+}
+
+/** Who may legitimately write to the guard's queues. */
+export interface GuardQueueWriters {
+  /** The function's role: the only sender to, and consumer of, the recheck queue. */
+  readonly role: iam.IRole;
+  /** Rules whose targets dead-letter into `deadLetters` (EventBridge sends as events.amazonaws.com). */
+  readonly rules: readonly events.IRule[];
+}
+
+/**
+ * Locks the queues to their writers with Deny statements next to the TLS-only one, so no
+ * identity policy of the account can grant more:
+ * - the recheck queue: only the function's role may send (a forged check request or alert would
+ *   be acted on with the guard's role) or receive, delete and hide messages (which drops checks);
+ * - the dead-letter queue: only the function's role (Lambda writes async on-failure records with
+ *   the execution role) and EventBridge for the guard's own rules (`aws:SourceArn`);
+ * - the recheck dead-letter queue: nobody sends; SQS moves messages there itself, which is no
+ *   SendMessage request and is governed by the redrive policy, not by the queue policy.
+ */
+export function restrictQueueWriters(queues: GuardQueues, writers: GuardQueueWriters): void {
+  const anyone = [new iam.StarPrincipal()];
+  queues.recheckQueue.addToResourcePolicy(
+    new iam.PolicyStatement({
+      sid: 'OnlyTheGuardRoleUsesThisQueue',
+      effect: iam.Effect.DENY,
+      principals: anyone,
+      actions: ['sqs:SendMessage', 'sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:ChangeMessageVisibility'],
+      resources: [queues.recheckQueue.queueArn],
+      conditions: { ArnNotEquals: { 'aws:PrincipalArn': writers.role.roleArn } },
+    }),
+  );
+  queues.deadLetters.addToResourcePolicy(
+    new iam.PolicyStatement({
+      sid: 'OnlyTheGuardRoleAndRulesSendHere',
+      effect: iam.Effect.DENY,
+      principals: anyone,
+      actions: ['sqs:SendMessage'],
+      resources: [queues.deadLetters.queueArn],
+      // Denied unless one of the exceptions holds: a negated operator is true when the key is absent.
+      conditions: {
+        ArnNotEquals: {
+          'aws:PrincipalArn': writers.role.roleArn,
+          'aws:SourceArn': writers.rules.map((rule) => rule.ruleArn),
+        },
+      },
+    }),
+  );
+  queues.recheckDeadLetters.addToResourcePolicy(
+    new iam.PolicyStatement({
+      sid: 'NobodySendsHere',
+      effect: iam.Effect.DENY,
+      principals: anyone,
+      actions: ['sqs:SendMessage'],
+      resources: [queues.recheckDeadLetters.queueArn],
+    }),
+  );
 }

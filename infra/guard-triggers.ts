@@ -19,6 +19,8 @@ export interface GuardTriggersOptions {
 export interface GuardTriggers {
   readonly endpointChangeRule: events.Rule;
   readonly sweepSchedule: events.Rule;
+  /** Every rule, each dead-lettering into the dead-letter queue. */
+  readonly rules: readonly events.Rule[];
 }
 
 /**
@@ -59,7 +61,7 @@ export function guardTriggers(scope: Construct, options: GuardTriggersOptions): 
       }),
     ],
   });
-  return { endpointChangeRule, sweepSchedule };
+  return { endpointChangeRule, sweepSchedule, rules: [endpointChangeRule, sweepSchedule] };
 }
 
 /**

@@ -1,7 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { DEFAULT_POLICY_FILE, EndpointGuardStack } from '../../infra/stack';
-import { allStatements, logicalId, newApp, roleGrants, show } from './helpers';
+import {
+  allStatements,
+  isTlsOnlyDeny,
+  logicalId,
+  newApp,
+  QUEUE_WRITER_DENIES,
+  roleGrants,
+  show,
+} from './helpers';
 
 /** The stack with every default, synthesised once for the whole file. */
 let template: Template;
@@ -128,6 +136,7 @@ describe('remediator function', () => {
       RECHECK_QUEUE_URL: `\${${id('AWS::SQS::Queue', 'RecheckQueue')}}`,
       AUDIT_TABLE_NAME: `\${${id('AWS::DynamoDB::Table', 'AuditTable')}}`,
       GUARD_ROLE_ARN: `\${${id('AWS::IAM::Role', 'RemediatorRole')}.Arn}`,
+      GUARD_ROLE_ID: `\${${id('AWS::IAM::Role', 'RemediatorRole')}.RoleId}`,
       POLICY_CACHE_SECONDS: '60',
       RECHECK_DEADLINE_MINUTES: '120',
       FLIP_FLOP_THRESHOLD: '3',
@@ -257,16 +266,13 @@ describe('least privilege', () => {
     expect(account?.Action).not.toContain('kms:*');
   });
 
-  test('Deny statements, which may use wildcards, only refuse requests without TLS', () => {
+  test('Deny statements, which may use wildcards, refuse requests without TLS or lock the queues', () => {
     // Prepare
     const statements = allStatements(template);
     // Act
-    const denies = statements.filter((s) => s.Effect === 'Deny');
+    const denies = statements.filter((s) => s.Effect === 'Deny' && !isTlsOnlyDeny(s));
     // Assess: a wider Deny is stricter, so `sqs:*` here is the point, not a grant.
-    expect(denies.length).toBeGreaterThan(0);
-    for (const statement of denies) {
-      expect(statement.Condition).toEqual({ Bool: { 'aws:SecureTransport': 'false' } });
-    }
+    expect(denies.map((s) => s.Sid).sort()).toEqual([...QUEUE_WRITER_DENIES].sort());
   });
 
   test('eks:UpdateClusterConfig is never allowed on every resource', () => {
