@@ -143,6 +143,7 @@ export class EndpointGuard extends Construct {
 
     const triggers = guardTriggers(this, {
       fn: this.function,
+      policy: this.policyParameter,
       deadLetters: this.deadLetters,
       sweepSchedule: props.sweepSchedule ?? DEFAULT_SWEEP_SCHEDULE,
     });

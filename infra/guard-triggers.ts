@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Arn, ArnFormat, Duration, RemovalPolicy, Token } from 'aws-cdk-lib';
 import * as cloudtrail from 'aws-cdk-lib/aws-cloudtrail';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
@@ -7,9 +7,12 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { MAX_EVENT_AGE } from './guard-function';
+import type { GuardPolicyParameter } from './policy-parameter';
 
 export interface GuardTriggersOptions {
   readonly fn: lambda.IFunction;
+  /** The policy parameter: changes to it are events for the function too. */
+  readonly policy: GuardPolicyParameter;
   /** Where events that could not be delivered after every retry land. */
   readonly deadLetters: sqs.IQueue;
   /** EventBridge `rate(...)` or `cron(...)` expression for the sweep. */
@@ -18,36 +21,54 @@ export interface GuardTriggersOptions {
 
 export interface GuardTriggers {
   readonly endpointChangeRule: events.Rule;
+  readonly policyChangeRule: events.Rule;
   readonly sweepSchedule: events.Rule;
   /** Every rule, each dead-lettering into the dead-letter queue. */
   readonly rules: readonly events.Rule[];
 }
 
+/** The EKS calls that change a cluster's endpoint or its exemption tag. */
+export const EKS_EVENT_NAMES = ['CreateCluster', 'UpdateClusterConfig', 'TagResource', 'UntagResource'];
+/** The Parameter Store calls that change or remove the policy parameter's value or labels. */
+export const POLICY_EVENT_NAMES = [
+  'PutParameter',
+  'DeleteParameter',
+  'DeleteParameters',
+  'LabelParameterVersion',
+];
+
 /**
- * What starts the function, created in `scope`: the CloudTrail rule for endpoint changes
- * (`EndpointChangeRule`) and the periodic sweep (`SweepSchedule`).
+ * What starts the function, created in `scope`: the CloudTrail rules for endpoint and tag
+ * changes (`EndpointChangeRule`) and for policy changes (`PolicyChangeRule`), and the periodic
+ * sweep (`SweepSchedule`).
  */
 export function guardTriggers(scope: Construct, options: GuardTriggersOptions): GuardTriggers {
   const { fn, deadLetters } = options;
-  // CloudTrail management events for endpoint changes that succeeded.
+  const eventTarget = () =>
+    new targets.LambdaFunction(fn, {
+      deadLetterQueue: deadLetters,
+      maxEventAge: MAX_EVENT_AGE,
+      retryAttempts: 20,
+    });
+  // CloudTrail management events for endpoint and tag changes that succeeded. The function
+  // decides what a TagResource means (only the exemption tag on a cluster matters).
   const endpointChangeRule = new events.Rule(scope, 'EndpointChangeRule', {
-    description: 'EKS CreateCluster and UpdateClusterConfig calls that succeeded',
+    description: 'EKS CreateCluster, UpdateClusterConfig, TagResource and UntagResource calls that succeeded',
     eventPattern: {
       source: ['aws.eks'],
       detailType: ['AWS API Call via CloudTrail'],
       detail: {
         eventSource: ['eks.amazonaws.com'],
-        eventName: ['CreateCluster', 'UpdateClusterConfig'],
+        eventName: EKS_EVENT_NAMES,
         errorCode: events.Match.doesNotExist(),
       },
     },
-    targets: [
-      new targets.LambdaFunction(fn, {
-        deadLetterQueue: deadLetters,
-        maxEventAge: MAX_EVENT_AGE,
-        retryAttempts: 20,
-      }),
-    ],
+    targets: [eventTarget()],
+  });
+  const policyChangeRule = new events.Rule(scope, 'PolicyChangeRule', {
+    description: 'Parameter Store calls that changed or deleted the policy parameter',
+    eventPattern: policyChangePattern(options.policy),
+    targets: [eventTarget()],
   });
   const sweepSchedule = new events.Rule(scope, 'SweepSchedule', {
     description: 'Periodic sweep of every cluster: covers events that were missed',
@@ -61,7 +82,39 @@ export function guardTriggers(scope: Construct, options: GuardTriggersOptions): 
       }),
     ],
   });
-  return { endpointChangeRule, sweepSchedule, rules: [endpointChangeRule, sweepSchedule] };
+  return {
+    endpointChangeRule,
+    policyChangeRule,
+    sweepSchedule,
+    rules: [endpointChangeRule, policyChangeRule, sweepSchedule],
+  };
+}
+
+/**
+ * Successful Parameter Store writes naming the policy parameter: `requestParameters.name` (or an
+ * element of `names` for DeleteParameters) is the name or the ARN, as the caller gave it. A
+ * parameter given by ARN changes only in the account that owns it, so the rule is limited to it.
+ */
+export function policyChangePattern(policy: GuardPolicyParameter): events.EventPattern {
+  let names = [policy.name, policy.arn];
+  let account: string[] | undefined;
+  if (!Token.isUnresolved(policy.name) && policy.name.startsWith('arn:')) {
+    const { resourceName, account: owner } = Arn.split(policy.name, ArnFormat.SLASH_RESOURCE_NAME);
+    // The ARN drops the leading slash of a hierarchical name: match the name either way.
+    names = [policy.name, ...(resourceName ? [`/${resourceName}`, resourceName] : [])];
+    account = owner ? [owner] : undefined;
+  }
+  return {
+    source: ['aws.ssm'],
+    detailType: ['AWS API Call via CloudTrail'],
+    ...(account ? { account } : {}),
+    detail: {
+      eventSource: ['ssm.amazonaws.com'],
+      eventName: POLICY_EVENT_NAMES,
+      errorCode: events.Match.doesNotExist(),
+      $or: [{ requestParameters: { name: names } }, { requestParameters: { names } }],
+    },
+  };
 }
 
 /**

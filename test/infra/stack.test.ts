@@ -31,20 +31,21 @@ beforeAll(() => {
 });
 
 describe('endpoint change rule', () => {
-  test('matches successful CreateCluster and UpdateClusterConfig calls exactly', () => {
+  const endpointRule = () =>
+    template.toJSON().Resources[id('AWS::Events::Rule', 'EndpointChangeRule')] as Resource;
+
+  test('matches successful CreateCluster, UpdateClusterConfig, TagResource and UntagResource calls exactly', () => {
     // Prepare
-    const rules = template.findResources('AWS::Events::Rule', {
-      Properties: { EventPattern: Match.anyValue() },
-    });
+    const rule = endpointRule();
     // Act
-    const pattern = (only(rules) as Resource).Properties.EventPattern;
+    const pattern = rule.Properties.EventPattern;
     // Assess
     expect(pattern).toEqual({
       source: ['aws.eks'],
       'detail-type': ['AWS API Call via CloudTrail'],
       detail: {
         eventSource: ['eks.amazonaws.com'],
-        eventName: ['CreateCluster', 'UpdateClusterConfig'],
+        eventName: ['CreateCluster', 'UpdateClusterConfig', 'TagResource', 'UntagResource'],
         errorCode: [{ exists: false }],
       },
     });
@@ -52,11 +53,9 @@ describe('endpoint change rule', () => {
 
   test('targets the function with a retry policy and the dead-letter queue', () => {
     // Prepare
-    const rule = template.findResources('AWS::Events::Rule', {
-      Properties: { EventPattern: Match.anyValue() },
-    });
+    const rule = endpointRule();
     // Act
-    const targets = (only(rule) as Resource).Properties.Targets;
+    const targets = rule.Properties.Targets;
     // Assess
     expect(targets).toEqual([
       {
