@@ -1,48 +1,10 @@
 import { ArnFormat, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as kms from 'aws-cdk-lib/aws-kms';
+import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct } from 'constructs';
-
-/**
- * What the account may do with the alert key through IAM: administration (including changing
- * the policy, so nobody is locked out) and the data-key calls SNS makes for publishers.
- */
-export const KEY_ACCOUNT_ACTIONS = [
-  'kms:CancelKeyDeletion',
-  'kms:CreateAlias',
-  'kms:CreateGrant',
-  'kms:Decrypt',
-  'kms:DeleteAlias',
-  'kms:DescribeKey',
-  'kms:DisableKey',
-  'kms:DisableKeyRotation',
-  'kms:EnableKey',
-  'kms:EnableKeyRotation',
-  'kms:Encrypt',
-  'kms:GenerateDataKey',
-  'kms:GenerateDataKeyWithoutPlaintext',
-  'kms:GetKeyPolicy',
-  'kms:GetKeyRotationStatus',
-  'kms:ListAliases',
-  'kms:ListGrants',
-  'kms:ListKeyPolicies',
-  'kms:ListKeyRotations',
-  'kms:ListResourceTags',
-  'kms:ListRetirableGrants',
-  'kms:PutKeyPolicy',
-  'kms:ReEncryptFrom',
-  'kms:ReEncryptTo',
-  'kms:RetireGrant',
-  'kms:RevokeGrant',
-  'kms:RotateKeyOnDemand',
-  'kms:ScheduleKeyDeletion',
-  'kms:TagResource',
-  'kms:UntagResource',
-  'kms:UpdateAlias',
-  'kms:UpdateKeyDescription',
-];
+import { guardKey } from './keys';
 
 export interface GuardAlertTopic {
   readonly topic: sns.Topic;
@@ -56,29 +18,29 @@ export interface GuardAlertTopic {
 export function guardAlertTopic(scope: Construct, emails: readonly string[]): GuardAlertTopic {
   const stack = Stack.of(scope);
   // A customer managed key, because CloudWatch alarms cannot use the AWS managed SNS key.
-  // The key policy names every action it hands to the account (no `kms:*`): IAM policies of the
-  // account can then grant use and administration of the key, as with the default policy.
-  const key = new kms.Key(scope, 'AlertsKey', {
+  const key = guardKey(scope, 'AlertsKey', {
     description: 'eks-endpoint-guard alert topic',
-    enableKeyRotation: true,
     removalPolicy: RemovalPolicy.DESTROY,
-    policy: new iam.PolicyDocument({
-      statements: [
-        new iam.PolicyStatement({
-          sid: 'EnableIamPoliciesOfThisAccount',
-          principals: [new iam.AccountRootPrincipal()],
-          actions: KEY_ACCOUNT_ACTIONS,
-          resources: ['*'],
-        }),
-      ],
-    }),
   });
+  const alarmsOfThisAccount = {
+    StringEquals: { 'aws:SourceAccount': stack.account },
+    ArnLike: {
+      'aws:SourceArn': stack.formatArn({
+        service: 'cloudwatch',
+        resource: 'alarm',
+        resourceName: '*',
+        arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+      }),
+    },
+  };
+  // Only for alarms of this account and region (no confused deputy through another account's alarm).
   key.addToResourcePolicy(
     new iam.PolicyStatement({
       sid: 'AllowCloudWatchAlarmsToPublish',
       principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
       actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
       resources: ['*'],
+      conditions: alarmsOfThisAccount,
     }),
   );
   const topic = new sns.Topic(scope, 'Alerts', {
@@ -92,17 +54,7 @@ export function guardAlertTopic(scope: Construct, emails: readonly string[]): Gu
       principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
       actions: ['sns:Publish'],
       resources: [topic.topicArn],
-      conditions: {
-        StringEquals: { 'aws:SourceAccount': stack.account },
-        ArnLike: {
-          'aws:SourceArn': stack.formatArn({
-            service: 'cloudwatch',
-            resource: 'alarm',
-            resourceName: '*',
-            arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-          }),
-        },
-      },
+      conditions: alarmsOfThisAccount,
     }),
   );
   for (const email of emails) {

@@ -102,6 +102,8 @@ export class EndpointGuard extends Construct {
   readonly function: lambda.Function;
   readonly role: iam.Role;
   readonly logGroup: logs.LogGroup;
+  /** The customer managed key of the log group. */
+  readonly logsKey: kms.Key;
   readonly alarms: readonly cloudwatch.Alarm[];
   readonly dashboard: cloudwatch.Dashboard;
   /** Only with `createTrail`. */
@@ -140,6 +142,7 @@ export class EndpointGuard extends Construct {
     this.function = remediator.fn;
     this.role = remediator.role;
     this.logGroup = remediator.logGroup;
+    this.logsKey = remediator.logsKey;
 
     const triggers = guardTriggers(this, {
       fn: this.function,

@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -8,6 +9,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { type GuardPermissionResources, grantGuardPermissions } from './guard-permissions';
+import { logGroupKey } from './keys';
 import { METRICS_NAMESPACE, SERVICE_NAME } from './observability';
 
 /**
@@ -44,17 +46,23 @@ export interface GuardFunction {
   readonly fn: NodejsFunction;
   readonly role: iam.Role;
   readonly logGroup: logs.LogGroup;
+  /** The customer managed key of the log group. */
+  readonly logsKey: kms.Key;
 }
 
 /**
  * The remediator function (id `Remediator`) with its own role (`RemediatorRole`, granted exactly
- * what the function calls), log group (`RemediatorLogs`) and recheck queue event source,
+ * what the function calls), log group (`RemediatorLogs`, encrypted with `RemediatorLogsKey`) and
+ * recheck queue event source,
  * created in `scope`.
  */
 export function guardFunction(scope: Construct, options: GuardFunctionOptions): GuardFunction {
+  // Retained with the log group: deleting the key would make the retained logs unreadable.
+  const logsKey = logGroupKey(scope, 'RemediatorLogsKey', { removalPolicy: RemovalPolicy.RETAIN });
   const logGroup = new logs.LogGroup(scope, 'RemediatorLogs', {
     retention: options.logRetentionDays as logs.RetentionDays,
     removalPolicy: RemovalPolicy.RETAIN,
+    encryptionKey: logsKey,
   });
 
   // An explicit role: the managed basic-execution policy would allow logs on every log group.
@@ -132,5 +140,5 @@ export function guardFunction(scope: Construct, options: GuardFunctionOptions): 
         'SQS event source mappings do not support on-failure destinations; the recheck queue redrives to its own alarmed DLQ.',
     });
   }
-  return { fn, role, logGroup };
+  return { fn, role, logGroup, logsKey };
 }

@@ -27,15 +27,23 @@ export function grantGuardPermissions(role: iam.Role, res: GuardPermissionResour
     }),
     // ListClusters supports no resource-level permissions: it has to be '*'.
     new iam.PolicyStatement({ sid: 'ListClusters', actions: ['eks:ListClusters'], resources: ['*'] }),
-    // EC2 describe calls support no resource-level permissions: lockout guard (VPC DNS settings).
+    // EC2 describe calls support no resource-level permissions: lockout guard (VPC DNS settings,
+    // subnets, and the DHCP options that say whether the VPC resolves with the Amazon DNS).
     new iam.PolicyStatement({
       sid: 'InspectClusterVpc',
-      actions: ['ec2:DescribeVpcAttribute', 'ec2:DescribeSubnets'],
+      actions: ['ec2:DescribeVpcAttribute', 'ec2:DescribeSubnets', 'ec2:DescribeDhcpOptions'],
       resources: ['*'],
     }),
+    // LookupEvents supports no resource-level permissions: who made the change a sweep found.
+    new iam.PolicyStatement({
+      sid: 'AttributeDrift',
+      actions: ['cloudtrail:LookupEvents'],
+      resources: ['*'],
+    }),
+    // The history gives the previous version for a policy change alert (before -> after).
     new iam.PolicyStatement({
       sid: 'ReadPolicy',
-      actions: ['ssm:GetParameter'],
+      actions: ['ssm:GetParameter', 'ssm:GetParameterHistory'],
       resources: [res.policy.arn],
     }),
     new iam.PolicyStatement({
@@ -43,11 +51,12 @@ export function grantGuardPermissions(role: iam.Role, res: GuardPermissionResour
       actions: ['sns:Publish'],
       resources: [res.topic.topicArn],
     }),
-    // SNS encrypts with the topic key on the publisher's behalf.
+    // SNS encrypts with the topic key on the publisher's behalf; only through SNS.
     new iam.PolicyStatement({
       sid: 'UseAlertsKey',
       actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
       resources: [res.topicKey.keyArn],
+      conditions: { StringEquals: { 'kms:ViaService': `sns.${stack.region}.amazonaws.com` } },
     }),
     // Deferred re-checks, and the async on-failure destination.
     new iam.PolicyStatement({
@@ -60,10 +69,11 @@ export function grantGuardPermissions(role: iam.Role, res: GuardPermissionResour
       actions: ['dynamodb:PutItem'],
       resources: [res.table.tableArn],
     }),
+    // The table only: the function never queries an index (the CLI does, with its own credentials).
     new iam.PolicyStatement({
       sid: 'QueryAudit',
       actions: ['dynamodb:Query'],
-      resources: [res.table.tableArn, `${res.table.tableArn}/index/*`],
+      resources: [res.table.tableArn],
     }),
   ];
   for (const statement of statements) role.addToPrincipalPolicy(statement);
@@ -71,11 +81,9 @@ export function grantGuardPermissions(role: iam.Role, res: GuardPermissionResour
   const policy = role.node.findChild('DefaultPolicy');
   const acknowledgements: Record<string, string> = {
     'AwsSolutions-IAM5[Resource::*]':
-      'Only actions without resource-level permissions use "*": eks:ListClusters, ec2:DescribeVpcAttribute, ec2:DescribeSubnets and the X-Ray trace upload.',
+      'Only actions without resource-level permissions use "*": eks:ListClusters, ec2:DescribeVpcAttribute, ec2:DescribeSubnets, ec2:DescribeDhcpOptions, cloudtrail:LookupEvents and the X-Ray trace upload.',
     'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:eks:<AWS::Region>:<AWS::AccountId>:cluster/*]':
       'The guard must check and fix every cluster of the account and region, including clusters created later.',
-    [`AwsSolutions-IAM5[Resource::<${stack.getLogicalId(res.table.node.defaultChild as dynamodb.CfnTable)}.Arn>/index/*]`]:
-      'Query on the audit table indexes byDay and byOutcome, which are part of this stack.',
   };
   for (const [id, reason] of Object.entries(acknowledgements))
     Validations.of(policy).acknowledge({ id, reason });

@@ -207,7 +207,9 @@ describe('least privilege', () => {
     // Assess
     expect(grants).toEqual({
       'dynamodb:PutItem': [table],
-      'dynamodb:Query': [table, `${table}/index/*`],
+      'cloudtrail:LookupEvents': ['*'],
+      'dynamodb:Query': [table],
+      'ec2:DescribeDhcpOptions': ['*'],
       'ec2:DescribeSubnets': ['*'],
       'ec2:DescribeVpcAttribute': ['*'],
       'eks:DescribeCluster': [clusters],
@@ -221,6 +223,7 @@ describe('least privilege', () => {
       'sns:Publish': [ref('AWS::SNS::Topic', 'Alerts')],
       'sqs:SendMessage': [dlq, recheck].sort(),
       'ssm:GetParameter': [parameter],
+      'ssm:GetParameterHistory': [parameter],
       // Added by CDK for the recheck event source mapping.
       'sqs:ChangeMessageVisibility': [recheck],
       'sqs:DeleteMessage': [recheck],

@@ -1,6 +1,6 @@
 import { Template } from 'aws-cdk-lib/assertions';
 import { EndpointGuardStack } from '../../infra/stack';
-import { allStatements, isTlsOnlyDeny, logicalId, newApp, type Statement, show } from './helpers';
+import { allStatements, isTlsOnlyDeny, logicalId, newApp, roleGrants, type Statement, show } from './helpers';
 
 // biome-ignore lint/suspicious/noExplicitAny: CloudFormation JSON
 type Resource = { Properties: any };
@@ -188,5 +188,112 @@ describe('policy changes and tag changes are events (issue 10, items 3 and 5)', 
       '/platform/eks-policy',
       `arn:\${AWS::Partition}:ssm:\${AWS::Region}:\${AWS::AccountId}:parameter/platform/eks-policy`,
     ]);
+  });
+});
+
+describe('least privilege for the new calls, and keys (issue 10, item 13)', () => {
+  const role = () => id('AWS::IAM::Role', 'RemediatorRole');
+  const roleStatements = () =>
+    allStatements(template).filter((s) =>
+      s.where.startsWith(id('AWS::IAM::Policy', 'RemediatorRoleDefaultPolicy')),
+    );
+
+  test('the function queries the audit table only, never an index', () => {
+    // Prepare
+    const table = `\${${id('AWS::DynamoDB::Table', 'AuditTable')}.Arn}`;
+    // Act
+    const grants = roleGrants(template, role());
+    // Assess
+    expect(grants['dynamodb:Query']).toEqual([table]);
+    expect(
+      Object.values(grants)
+        .flat()
+        .filter((resource) => resource.includes('/index/')),
+    ).toEqual([]);
+  });
+
+  test('the function may read the policy history, the DHCP options and CloudTrail events', () => {
+    // Prepare
+    const parameter = id('AWS::SSM::Parameter', 'PolicyParameter');
+    // Act
+    const grants = roleGrants(template, role());
+    // Assess
+    expect(grants['ssm:GetParameterHistory']).toEqual([
+      `arn:\${AWS::Partition}:ssm:\${AWS::Region}:\${AWS::AccountId}:parameter\${${parameter}}`,
+    ]);
+    expect(grants['ec2:DescribeDhcpOptions']).toEqual(['*']);
+    expect(grants['cloudtrail:LookupEvents']).toEqual(['*']);
+  });
+
+  test('the function may use the alert key only through SNS of this region', () => {
+    // Prepare
+    const key = `\${${id('AWS::KMS::Key', 'AlertsKey')}.Arn}`;
+    // Act
+    const uses = roleStatements().filter((s) => s.Resource.includes(key));
+    // Assess
+    expect(uses).toHaveLength(1);
+    expect(uses[0]?.Action.sort()).toEqual(['kms:Decrypt', 'kms:GenerateDataKey']);
+    expect(uses[0]?.Condition).toEqual({
+      StringEquals: {
+        'kms:ViaService': { 'Fn::Join': ['', ['sns.', { Ref: 'AWS::Region' }, '.amazonaws.com']] },
+      },
+    });
+  });
+
+  test('CloudWatch may use the alert key only for alarms of this account and region', () => {
+    // Prepare
+    const key = id('AWS::KMS::Key', 'AlertsKey');
+    // Act
+    const statement = allStatements(template).find(
+      (s) => s.where.startsWith(key) && JSON.stringify(s.Principal).includes('cloudwatch.amazonaws.com'),
+    );
+    // Assess
+    const condition = statement?.Condition as { StringEquals: object; ArnLike: { 'aws:SourceArn': never } };
+    expect(condition.StringEquals).toEqual({ 'aws:SourceAccount': { Ref: 'AWS::AccountId' } });
+    expect(show(condition.ArnLike['aws:SourceArn'])).toBe(
+      `arn:\${AWS::Partition}:cloudwatch:\${AWS::Region}:\${AWS::AccountId}:alarm:*`,
+    );
+  });
+
+  test('the log group is encrypted with a rotating, retained customer managed key', () => {
+    // Prepare
+    const key = id('AWS::KMS::Key', 'RemediatorLogsKey');
+    // Act
+    const logGroup = template.toJSON().Resources[id('AWS::Logs::LogGroup', 'RemediatorLogs')] as Resource;
+    // Assess
+    expect(logGroup.Properties.KmsKeyId).toEqual(arnOf(key));
+    expect(template.toJSON().Resources[key]).toMatchObject({
+      DeletionPolicy: 'Retain',
+      Properties: { EnableKeyRotation: true },
+    });
+  });
+
+  test('the log key lets CloudWatch Logs of this region use it for log groups of this account only', () => {
+    // Prepare
+    const key = id('AWS::KMS::Key', 'RemediatorLogsKey');
+    // Act
+    const services = allStatements(template).filter(
+      (s) => s.where.startsWith(key) && JSON.stringify(s.Principal).includes('Service'),
+    );
+    // Assess
+    expect(services).toHaveLength(1);
+    const [logs] = services as [Statement];
+    expect(show((logs.Principal as { Service: never }).Service)).toBe(`logs.\${AWS::Region}.amazonaws.com`);
+    expect(logs.Action).toEqual(
+      expect.arrayContaining(['kms:Encrypt', 'kms:Decrypt', 'kms:GenerateDataKey']),
+    );
+    const condition = logs.Condition as { ArnLike: { 'kms:EncryptionContext:aws:logs:arn': never } };
+    expect(show(condition.ArnLike['kms:EncryptionContext:aws:logs:arn'])).toBe(
+      `arn:\${AWS::Partition}:logs:\${AWS::Region}:\${AWS::AccountId}:log-group:*`,
+    );
+  });
+
+  test('the function role is granted nothing on the log key', () => {
+    // Prepare
+    const key = `\${${id('AWS::KMS::Key', 'RemediatorLogsKey')}.Arn}`;
+    // Act
+    const grants = roleGrants(template, role());
+    // Assess
+    expect(Object.values(grants).flat()).not.toContain(key);
   });
 });
