@@ -17,9 +17,9 @@ export interface GuardRuntime {
   processOptions(act: boolean): ProcessOptions;
 }
 
-export function guardRuntime(env: NodeJS.ProcessEnv = process.env): GuardRuntime {
+export function guardRuntime(env: NodeJS.ProcessEnv = process.env, given?: AwsClients): GuardRuntime {
   const config = loadConfig(env);
-  const clients = awsClients(config.AWS_REGION);
+  const clients = given ?? awsClients(config.AWS_REGION);
   const ports = createPorts(config, clients);
   const logger = new Logger({ serviceName: 'eks-endpoint-guard' });
   const metrics = new Metrics({ namespace: 'EksEndpointGuard', serviceName: 'eks-endpoint-guard' });

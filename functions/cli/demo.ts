@@ -2,11 +2,12 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { PutParameterCommand } from '@aws-sdk/client-ssm';
 import { auditStore } from '../aws/audit-store';
+import type { AwsClients } from '../aws/clients';
 import type { CheckResult } from '../core/result';
 import { GUARD_TOKEN_PREFIX } from '../core/triggers';
 import { processEvent } from '../remediator/process-event';
 import { sweep } from '../sweep';
-import { awsClients, guardRuntime } from './context';
+import { guardRuntime } from './context';
 import { startEmulator } from './emulator';
 import { auditCells, changeOf, renderTable, shortArn } from './format';
 import type { CliIo } from './io';
@@ -16,6 +17,7 @@ import {
   createCluster,
   createVpc,
   type DeliveredAlert,
+  emulatorClients,
   retarget,
   type SandboxVpc,
   setEndpoint,
@@ -52,7 +54,7 @@ interface Scene {
 }
 
 interface World {
-  clients: ReturnType<typeof awsClients>;
+  clients: AwsClients;
   vpcs: { withDns: SandboxVpc; withoutDns: SandboxVpc };
 }
 
@@ -145,7 +147,8 @@ export async function demoCommand(options: { verbose: boolean }, io: CliIo): Pro
     });
     say(`\nEmulator: moto_server at ${emulator.endpoint} (ready in ${seconds(Date.now() - started)})`);
 
-    const clients = awsClients(REGION);
+    // The clients are bound to the emulator themselves: the environment only configures the guard.
+    const clients = emulatorClients(emulator.endpoint, REGION);
     const { env } = await provisionLocalEnv(clients);
     Object.assign(process.env, env);
     heading('The guard, set up with local-env');
@@ -202,7 +205,7 @@ export async function demoCommand(options: { verbose: boolean }, io: CliIo): Pro
     ]);
     io.out(indent(renderTable(['CLUSTER', 'VPC', 'ENDPOINT'], rows), '  '));
 
-    const runtime = guardRuntime(process.env);
+    const runtime = guardRuntime(process.env, clients);
     const lambda = runtime.processOptions(true);
     const seen = new Set<string>();
 
