@@ -59,8 +59,13 @@ export type AnyAwsClient = AwsClients[keyof AwsClients];
  * *Under throttling*). AWS_ENDPOINT_URL (a local emulator) is honoured by the SDK itself.
  * `onCreate` sees each client once, when it is first used (for tracing, say).
  */
-export function createAwsClients(region: string, onCreate?: (client: AnyAwsClient) => void): AwsClients {
-  const options = { region, maxAttempts: 5, retryMode: 'standard' as const };
+export function createAwsClients(
+  region: string,
+  onCreate?: (client: AnyAwsClient) => void,
+  /** Given to every client (e.g. an emulator's endpoint and dummy credentials, see cli/sandbox.ts). */
+  overrides: { endpoint?: string; credentials?: { accessKeyId: string; secretAccessKey: string } } = {},
+): AwsClients {
+  const options = { region, maxAttempts: 5, retryMode: 'standard' as const, ...overrides };
   const factories: { [K in keyof AwsClients]: () => AwsClients[K] } = {
     eks: () => new (sdk.eks().EKSClient)(options),
     ec2: () => new (sdk.ec2().EC2Client)(options),

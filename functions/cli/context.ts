@@ -29,16 +29,17 @@ const STAND_INS: Record<(typeof ACTING_ONLY)[number], string> = {
 /**
  * `reportOnly`: the command decides and reports only (check without --fix, policy what-if), so the
  * topic, queue and table need not be configured; the ports of those that are not refuse any call.
+ * `clients`: given clients (the demo's, pinned to its emulator) instead of ones from the environment.
  */
 export function guardRuntime(
   env: NodeJS.ProcessEnv = process.env,
-  options: { reportOnly?: boolean } = {},
+  options: { reportOnly?: boolean; clients?: AwsClients } = {},
 ): GuardRuntime {
   const missing = options.reportOnly ? ACTING_ONLY.filter((name) => !env[name]) : [];
   const config = loadConfig(
     missing.length > 0 ? { ...env, ...Object.fromEntries(missing.map((n) => [n, STAND_INS[n]])) } : env,
   );
-  const clients = awsClients(config.AWS_REGION);
+  const clients = options.clients ?? awsClients(config.AWS_REGION);
   const ports = reportOnly(createPorts(config, clients), missing);
   const logger = new Logger({ serviceName: 'eks-endpoint-guard' });
   const metrics = new Metrics({ namespace: 'EksEndpointGuard', serviceName: 'eks-endpoint-guard' });

@@ -2,13 +2,14 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { PutParameterCommand } from '@aws-sdk/client-ssm';
 import { auditStore } from '../aws/audit-store';
+import type { AwsClients } from '../aws/clients';
 import { validatePolicy } from '../core/policy';
 import { policyInWords } from '../core/policy-words';
 import type { CheckResult } from '../core/result';
 import { GUARD_TOKEN_PREFIX } from '../core/triggers';
 import { processEvent } from '../remediator/process-event';
 import { sweep } from '../sweep';
-import { awsClients, guardRuntime } from './context';
+import { guardRuntime } from './context';
 import { startEmulator } from './emulator';
 import { auditCells, changeOf, renderTable, shortArn } from './format';
 import type { CliIo } from './io';
@@ -18,6 +19,7 @@ import {
   createCluster,
   createVpc,
   type DeliveredAlert,
+  emulatorClients,
   retarget,
   type SandboxVpc,
   setEndpoint,
@@ -51,10 +53,28 @@ interface Scene {
   /** What the person did to the cluster before their CloudTrail event arrives. */
   before?: (world: World) => Promise<void>;
   token?: string;
+  /** Who made the call, when not the event file's own identity. */
+  identity?: Record<string, unknown>;
+}
+
+const DEMO_ACCOUNT = '123456789012';
+/** The demo's stand-in for the stack's function role: only its sessions' changes are the guard's own. */
+const DEMO_GUARD_ROLE = `arn:aws:iam::${DEMO_ACCOUNT}:role/eks-endpoint-guard-remediator`;
+
+/** The CloudTrail identity of the guard's own call: a session of its role, as Lambda makes it. */
+function guardSession(): Record<string, unknown> {
+  return {
+    type: 'AssumedRole',
+    arn: `arn:aws:sts::${DEMO_ACCOUNT}:assumed-role/eks-endpoint-guard-remediator/eks-endpoint-guard`,
+    accountId: DEMO_ACCOUNT,
+    sessionContext: {
+      sessionIssuer: { type: 'Role', arn: DEMO_GUARD_ROLE, accountId: DEMO_ACCOUNT },
+    },
+  };
 }
 
 interface World {
-  clients: ReturnType<typeof awsClients>;
+  clients: AwsClients;
   vpcs: { withDns: SandboxVpc; withoutDns: SandboxVpc };
 }
 
@@ -98,8 +118,23 @@ const SCENES: Scene[] = [
     file: 'update-config-open-world.json',
     cluster: 'prod-api',
     story:
-      "The guard's own UpdateClusterConfig comes back as a CloudTrail event: no second change, no second alert.",
+      "The guard's own UpdateClusterConfig comes back as a CloudTrail event, made by a session of its role: no second change, no second alert.",
     token: `${GUARD_TOKEN_PREFIX}demo`,
+    identity: guardSession(),
+  },
+  {
+    file: 'update-config-open-world.json',
+    cluster: 'prod-api',
+    story:
+      "jdoe opens prod-api again and copies the guard's clientRequestToken prefix to pass as the guard: only the CloudTrail identity counts, so it is reverted like any other change.",
+    token: `${GUARD_TOKEN_PREFIX}impostor`,
+    before: async ({ clients, vpcs }) =>
+      setEndpoint(
+        clients.eks,
+        'prod-api',
+        { publicAccess: true, privateAccess: false, publicAccessCidrs: ['0.0.0.0/0'] },
+        vpcs.withDns,
+      ),
   },
   {
     file: 'update-config-open-world.json',
@@ -147,7 +182,8 @@ export async function demoCommand(options: { verbose: boolean }, io: CliIo): Pro
     });
     say(`\nEmulator: moto_server at ${emulator.endpoint} (ready in ${seconds(Date.now() - started)})`);
 
-    const clients = awsClients(REGION);
+    // The clients are bound to the emulator themselves: the environment only configures the guard.
+    const clients = emulatorClients(emulator.endpoint, REGION);
     const { env } = await provisionLocalEnv(clients);
     Object.assign(process.env, env);
     heading('The guard, set up with local-env');
@@ -202,7 +238,7 @@ export async function demoCommand(options: { verbose: boolean }, io: CliIo): Pro
     ]);
     io.out(indent(renderTable(['CLUSTER', 'VPC', 'ENDPOINT'], rows), '  '));
 
-    const runtime = guardRuntime(process.env);
+    const runtime = guardRuntime({ ...process.env, GUARD_ROLE_ARN: DEMO_GUARD_ROLE }, { clients });
     const lambda = runtime.processOptions(true);
     const seen = new Set<string>();
 
@@ -210,9 +246,10 @@ export async function demoCommand(options: { verbose: boolean }, io: CliIo): Pro
     for (const [index, scene] of SCENES.entries()) {
       const event = retarget(JSON.parse(readFileSync(join(eventsDir, scene.file), 'utf8')), {
         cluster: scene.cluster,
-        account: '123456789012',
+        account: DEMO_ACCOUNT,
         region: REGION,
         ...(scene.token ? { token: scene.token } : {}),
+        ...(scene.identity ? { identity: scene.identity } : {}),
       });
       if (scene.before) await scene.before({ clients, vpcs: { withDns, withoutDns } });
       const { results } = await processEvent(event, runtime.ports, lambda);
@@ -287,8 +324,7 @@ function describeEvent(event: unknown): string {
   const identity = (detail.userIdentity ?? {}) as Record<string, unknown>;
   const actor = shortArn(typeof identity.arn === 'string' ? identity.arn : undefined);
   const failed = typeof detail.errorCode === 'string' ? ` (${detail.errorCode})` : '';
-  const token = typeof params.clientRequestToken === 'string' ? params.clientRequestToken : '';
-  const who = token.startsWith(GUARD_TOKEN_PREFIX) ? 'the guard' : (actor ?? 'someone');
+  const who = identity.arn === guardSession().arn ? 'the guard' : (actor ?? 'someone');
   return `${String(detail.eventName)} ${String(params.name ?? params.clusterName)} by ${who}${failed}`;
 }
 

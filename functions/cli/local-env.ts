@@ -188,19 +188,25 @@ export function assertEmulatorEndpoint(env: NodeJS.ProcessEnv): string {
   return endpoint;
 }
 
-export async function localEnvCommand(
-  options: { json?: boolean },
-  io: CliIo,
-  env = process.env,
-): Promise<void> {
-  const endpoint = assertEmulatorEndpoint(env);
-  // An emulator accepts any credentials; dummy ones keep the SDK from looking for real ones.
-  env.AWS_REGION ||= 'us-east-1';
-  env.AWS_ACCESS_KEY_ID ||= 'testing';
-  env.AWS_SECRET_ACCESS_KEY ||= 'testing';
-  const names = env.POLICY_PARAMETER_NAME ? { policyParameter: env.POLICY_PARAMETER_NAME } : {};
-  // Only the four services it provisions: the command stays quick to start.
-  const config = { region: env.AWS_REGION, maxAttempts: 3 };
+/** An emulator accepts any credentials: these, so that no profile's credentials are ever sent. */
+export const EMULATOR_CREDENTIALS = { accessKeyId: 'testing', secretAccessKey: 'testing' } as const;
+
+/**
+ * The configuration of every client that talks to a local emulator. The endpoint is given to the
+ * client itself: the SDK then never looks at the configured endpoints (AWS_ENDPOINT_URL,
+ * `endpoint_url` in the shared config), so `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS` and
+ * `ignore_configured_endpoint_urls` cannot send it to a real AWS endpoint; explicit dummy
+ * credentials keep the profile's credentials out of it.
+ */
+export function emulatorClientConfig(endpoint: string, region: string) {
+  if (!isLoopbackUrl(endpoint))
+    throw new CliError(`${endpoint} is not a loopback address: refusing to use it`);
+  return { region, endpoint, credentials: { ...EMULATOR_CREDENTIALS } };
+}
+
+/** Only the four services local-env provisions: the command stays quick to start. */
+export function localEnvClients(endpoint: string, region: string): ProvisioningClients {
+  const config = { ...emulatorClientConfig(endpoint, region), maxAttempts: 3 };
   const clients = {
     ssm: new SSMClient(config),
     sns: new SNSClient(config),
@@ -208,6 +214,18 @@ export async function localEnvCommand(
     dynamodb: new DynamoDBClient(config),
   };
   nameFailedCalls(clients);
+  return clients;
+}
+
+export async function localEnvCommand(
+  options: { json?: boolean },
+  io: CliIo,
+  env = process.env,
+): Promise<void> {
+  const endpoint = assertEmulatorEndpoint(env);
+  const region = env.AWS_REGION || 'us-east-1';
+  const names = env.POLICY_PARAMETER_NAME ? { policyParameter: env.POLICY_PARAMETER_NAME } : {};
+  const clients = localEnvClients(endpoint, region);
   const { env: values, created } = await provisionLocalEnv(clients, { names });
   if (options.json) {
     io.out(`${JSON.stringify(values, null, 2)}\n`);
@@ -216,7 +234,7 @@ export async function localEnvCommand(
   for (const [name, value] of Object.entries(values)) io.out(`export ${name}=${shellQuote(value)}\n`);
   io.err(
     `# ${endpoint}: ${created.length > 0 ? `created ${created.join(', ')}` : 'everything already existed'}\n` +
-      `# the CLI also needs: export AWS_ENDPOINT_URL=${endpoint} AWS_REGION=${env.AWS_REGION} AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing\n`,
+      `# the CLI also needs: export AWS_ENDPOINT_URL=${endpoint} AWS_REGION=${region} AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing\n`,
   );
 }
 

@@ -12,16 +12,28 @@ import {
   GetQueueAttributesCommand,
   ReceiveMessageCommand,
 } from '@aws-sdk/client-sqs';
-import type { AwsClients } from '../aws/clients';
+import { type AwsClients, createAwsClients } from '../aws/clients';
 import { alertFor } from '../core/alert';
 import type { Trigger } from '../core/check-request';
 import type { EndpointConfig } from '../core/endpoint';
 import type { CheckResult } from '../core/result';
+import { nameFailedCalls } from './errors';
+import { emulatorClientConfig } from './local-env';
 
 /**
  * Building blocks for a world of clusters in a local emulator: the demo tells a story with them,
  * the integration tests assert on them. Emulator only: nothing here is meant for a real account.
  */
+
+/**
+ * Every client of the guard, bound to the emulator at `endpoint` (loopback only) with dummy
+ * credentials, whatever the environment and the shared config files say.
+ */
+export function emulatorClients(endpoint: string, region: string): AwsClients {
+  const clients = createAwsClients(region, undefined, emulatorClientConfig(endpoint, region));
+  nameFailedCalls(clients);
+  return clients;
+}
 
 export interface SandboxVpc {
   vpcId: string;
@@ -193,7 +205,14 @@ export function emailText(message: Record<string, unknown>): string {
 /** A copy of a sample event aimed at another cluster, account or region. */
 export function retarget(
   event: unknown,
-  target: { cluster?: string; account?: string; region?: string; token?: string },
+  target: {
+    cluster?: string;
+    account?: string;
+    region?: string;
+    token?: string;
+    /** Replaces the CloudTrail `userIdentity` (who made the call). */
+    identity?: Record<string, unknown>;
+  },
 ): unknown {
   const copy = JSON.parse(
     target.account
@@ -223,5 +242,6 @@ export function retarget(
     else params.name = target.cluster;
   }
   if (params && target.token) params.clientRequestToken = target.token;
+  if (target.identity) detail.userIdentity = target.identity;
   return copy;
 }

@@ -47,6 +47,7 @@ export function logicalId(template: Template, type: string, prefix: string): str
 
 export interface Statement {
   where: string;
+  Sid?: string;
   Effect: string;
   Action: string[];
   Resource: string[];
@@ -70,6 +71,7 @@ export function allStatements(template: Template): Statement[] {
       for (const raw of statements as { [key: string]: Json }[]) {
         found.push({
           where,
+          ...(typeof raw.Sid === 'string' ? { Sid: raw.Sid } : {}),
           Effect: String(raw.Effect),
           Action: asList(raw.Action).map(show),
           Resource: asList(raw.Resource).map(show),
@@ -109,4 +111,16 @@ export function roleGrants(template: Template, roleId: string): Record<string, s
 function asList(value: Json | undefined): Json[] {
   if (value === undefined) return [];
   return Array.isArray(value) ? value : [value];
+}
+
+/** The Deny statements that restrict who may use the guard's queues (infra/guard-queues.ts). */
+export const QUEUE_WRITER_DENIES = [
+  'OnlyTheGuardRoleUsesThisQueue',
+  'OnlyTheGuardRoleAndRulesSendHere',
+  'NobodySendsHere',
+];
+
+/** A Deny that refuses every request without TLS (what `enforceSSL` adds). */
+export function isTlsOnlyDeny(statement: Statement): boolean {
+  return JSON.stringify(statement.Condition) === JSON.stringify({ Bool: { 'aws:SecureTransport': 'false' } });
 }

@@ -4,7 +4,15 @@ import * as path from 'node:path';
 import { Template } from 'aws-cdk-lib/assertions';
 import { PolicyError } from '../../functions/core/policy';
 import { EndpointGuardStack, GuardConfigError } from '../../infra/stack';
-import { allStatements, logicalId, newApp, roleGrants, show } from './helpers';
+import {
+  allStatements,
+  isTlsOnlyDeny,
+  logicalId,
+  newApp,
+  QUEUE_WRITER_DENIES,
+  roleGrants,
+  show,
+} from './helpers';
 
 // biome-ignore lint/suspicious/noExplicitAny: CloudFormation JSON
 type Resource = { Properties: any };
@@ -232,14 +240,15 @@ describe('least privilege with every option on', () => {
     expect(wildcards.map((s) => s.Action)).toEqual([]);
   });
 
-  test('every Deny statement refuses requests without TLS', () => {
+  test('every Deny statement refuses requests without TLS or locks a queue to its writers', () => {
     // Prepare
     const statements = allStatements(custom);
     // Act
     const denies = statements.filter((s) => s.Effect === 'Deny');
+    const others = denies.filter((s) => !isTlsOnlyDeny(s)).map((s) => s.Sid);
     // Assess
-    expect(denies.length).toBeGreaterThanOrEqual(6);
-    for (const s of denies) expect(s.Condition).toEqual({ Bool: { 'aws:SecureTransport': 'false' } });
+    expect(denies.length - others.length).toBeGreaterThanOrEqual(6);
+    expect(others.sort()).toEqual([...QUEUE_WRITER_DENIES].sort());
   });
 });
 

@@ -516,7 +516,7 @@ describe('demo', () => {
     await expect(fetch(`${emulator}/moto-api/`)).rejects.toThrow();
     expect(process.listenerCount('SIGINT')).toBe(signalHandlers);
     // Assess: the events and their decisions, in order
-    const events = output.filter((line) => /^ ?\d\. /.test(line)).map((line) => line.trim().split('  ')[0]);
+    const events = output.filter((line) => /^ ?\d{1,2}\. /.test(line)).map((line) => line.trim().split('  ')[0]);
     expect(events).toEqual([
       '1. CreateCluster prod-api by user/platform-ci',
       '2. CreateCluster payments by assumed-role/PlatformAdmin/maria.lopez',
@@ -524,9 +524,10 @@ describe('demo', () => {
       '4. CreateCluster legacy-batch by user/batch-admin',
       '5. UpdateClusterConfig prod-api by assumed-role/PlatformAdmin/jdoe',
       '6. UpdateClusterConfig prod-api by the guard',
-      '7. UpdateClusterConfig edge-proxy by assumed-role/PlatformAdmin/jdoe',
-      '8. UpdateClusterConfig prod-api by user/platform-ci',
-      '9. UpdateClusterConfig prod-api by assumed-role/Developer/sam.okafor (AccessDeniedException)',
+      '7. UpdateClusterConfig prod-api by assumed-role/PlatformAdmin/jdoe',
+      '8. UpdateClusterConfig edge-proxy by assumed-role/PlatformAdmin/jdoe',
+      '9. UpdateClusterConfig prod-api by user/platform-ci',
+      '10. UpdateClusterConfig prod-api by assumed-role/Developer/sam.okafor (AccessDeniedException)',
     ]);
     const decisions = output.filter((line) => line.startsWith('    → ')).map((line) => line.split(/\s+/)[2]);
     expect(decisions).toEqual([
@@ -536,6 +537,8 @@ describe('demo', () => {
       'exempt',
       'remediated',
       'compliant',
+      // The impostor with the guard's token prefix is reverted, and its repetition escalated.
+      'remediated',
       'blocked',
       'compliant',
       'ignored',
@@ -546,12 +549,13 @@ describe('demo', () => {
       '    ✉ [eks-endpoint-guard] analytics: public access narrowed to 203.0.113.0/24',
       '    ✉ [eks-endpoint-guard] legacy-batch: non-compliant but exempt (OPS-123 migration)',
       '    ✉ [eks-endpoint-guard] prod-api: public endpoint turned off (was open to 0.0.0.0/0)',
+      '    ✉ [eks-endpoint-guard] prod-api keeps being made non-compliant by assumed-role/PlatformAdmin/jdoe',
       '    ✉ [eks-endpoint-guard] edge-proxy: remediation blocked (VPC DNS hostnames off)',
     ]);
     // Assess: the sweep and the audit trail
     expect(output).toContain('  5 clusters: 3 compliant, 1 exempt, 1 blocked');
     const trailStart = output.indexOf('The audit trail (audit), newest first');
-    const trail = output.slice(trailStart + 3, trailStart + 11).map((line) =>
+    const trail = output.slice(trailStart + 3, trailStart + 12).map((line) =>
       line
         .trim()
         .split(/\s{2,}/)
@@ -560,6 +564,7 @@ describe('demo', () => {
     expect(trail).toEqual([
       ['prod-api', 'compliant'],
       ['edge-proxy', 'blocked'],
+      ['prod-api', 'remediated'],
       ['prod-api', 'compliant'],
       ['prod-api', 'remediated'],
       ['legacy-batch', 'exempt'],
@@ -567,7 +572,7 @@ describe('demo', () => {
       ['payments', 'compliant'],
       ['prod-api', 'remediated'],
     ]);
-    expect(output).toContain('  8 records; "npm run cli -- audit --csv" writes them for a spreadsheet.');
+    expect(output).toContain('  9 records; "npm run cli -- audit --csv" writes them for a spreadsheet.');
     expect(output.at(-2)).toMatch(/^Done in [\d.]+ s\. Try it yourself: /);
   });
 });

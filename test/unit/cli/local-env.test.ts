@@ -1,4 +1,12 @@
-import { assertEmulatorEndpoint, isLoopbackUrl, shellQuote } from '../../../functions/cli/local-env';
+import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import {
+  assertEmulatorEndpoint,
+  emulatorClientConfig,
+  isLoopbackUrl,
+  localEnvClients,
+  shellQuote,
+} from '../../../functions/cli/local-env';
+import { BYPASSES, configuredTarget, sentTarget, withAwsEnvironment } from './client-target';
 
 describe('isLoopbackUrl', () => {
   it.each([
@@ -82,5 +90,52 @@ describe('shellQuote', () => {
 
     // Assess
     expect(quoted).toBe(expected);
+  });
+});
+
+describe('local-env clients never reach a real AWS endpoint', () => {
+  const EMULATOR = 'http://127.0.0.1:4566';
+
+  it.each(BYPASSES)(
+    'a client configured from the environment alone is sent to AWS under %s',
+    async (_, variables) => {
+      // Prepare: what the SDK does by itself, and so what local-env must not rely on.
+      const target = await withAwsEnvironment(variables, async () => {
+        const client = new SSMClient({ region: 'us-east-1' });
+        // Act
+        return sentTarget(client, new GetParameterCommand({ Name: '/x' }));
+      });
+      // Assess
+      expect(target.host).toBe('ssm.us-east-1.amazonaws.com');
+    },
+  );
+
+  it.each(BYPASSES)(
+    'every client targets the emulator with dummy credentials under %s',
+    async (_, variables) => {
+      // Prepare
+      const { configured, sent } = await withAwsEnvironment(variables, async () => {
+        const clients = localEnvClients(EMULATOR, 'us-east-1');
+        // Act
+        const configured = await Promise.all(
+          Object.entries(clients).map(
+            async ([name, client]) => [name, await configuredTarget(client)] as const,
+          ),
+        );
+        const sent = await sentTarget(clients.ssm, new GetParameterCommand({ Name: '/x' }));
+        return { configured: Object.fromEntries(configured), sent };
+      });
+      // Assess
+      const expected = { endpoint: EMULATOR, accessKeyId: 'testing' };
+      expect(configured).toEqual({ ssm: expected, sns: expected, sqs: expected, dynamodb: expected });
+      expect(sent).toEqual({ host: '127.0.0.1:4566', accessKeyId: 'testing' });
+    },
+  );
+
+  it('refuses to configure a client for an endpoint that is not a loopback address', () => {
+    // Act
+    const act = () => emulatorClientConfig('https://ssm.us-east-1.amazonaws.com', 'us-east-1');
+    // Assess
+    expect(act).toThrow('https://ssm.us-east-1.amazonaws.com is not a loopback address: refusing to use it');
   });
 });

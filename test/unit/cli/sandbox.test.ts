@@ -1,6 +1,9 @@
-import { deliveredAlert, retarget } from '../../../functions/cli/sandbox';
+import { ListClustersCommand } from '@aws-sdk/client-eks';
+import type { AwsClients } from '../../../functions/aws/clients';
+import { deliveredAlert, emulatorClients, retarget } from '../../../functions/cli/sandbox';
 import { alertFor, snsMessage } from '../../../functions/core/alert';
 import type { CheckResult } from '../../../functions/core/result';
+import { BYPASSES, configuredTarget, sentTarget, withAwsEnvironment } from './client-target';
 
 const CLOUDTRAIL = {
   'detail-type': 'AWS API Call via CloudTrail',
@@ -99,5 +102,40 @@ describe('deliveredAlert', () => {
     expect(delivered.attributes).toEqual({ outcome: 'remediated', cluster: 'prod-api', severity: 'warning' });
     expect(delivered.message).toEqual(alert.json);
     expect(delivered.text).toBe(alert.text);
+  });
+});
+
+describe('emulatorClients (the demo)', () => {
+  const EMULATOR = 'http://127.0.0.1:4566';
+
+  it.each(BYPASSES)(
+    'every client targets the emulator with dummy credentials under %s',
+    async (_, variables) => {
+      // Prepare
+      const { configured, sent } = await withAwsEnvironment(variables, async () => {
+        const clients = emulatorClients(EMULATOR, 'us-east-1');
+        // Act: every client the guard has, however many there are.
+        const configured = await Promise.all(
+          Object.keys(clients).map(
+            async (name) => [name, await configuredTarget(clients[name as keyof AwsClients])] as const,
+          ),
+        );
+        const sent = await sentTarget(clients.eks, new ListClustersCommand({}));
+        return { configured, sent };
+      });
+      // Assess
+      expect(configured.length).toBeGreaterThanOrEqual(6);
+      for (const [name, target] of configured) {
+        expect({ name, ...target }).toEqual({ name, endpoint: EMULATOR, accessKeyId: 'testing' });
+      }
+      expect(sent).toEqual({ host: '127.0.0.1:4566', accessKeyId: 'testing' });
+    },
+  );
+
+  it('refuses an emulator endpoint that is not a loopback address', () => {
+    // Act
+    const act = () => emulatorClients('https://eks.us-east-1.amazonaws.com', 'us-east-1');
+    // Assess
+    expect(act).toThrow('https://eks.us-east-1.amazonaws.com is not a loopback address: refusing to use it');
   });
 });

@@ -1,0 +1,202 @@
+import type * as cloudtrail from 'aws-cdk-lib/aws-cloudtrail';
+import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import type * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as sns from 'aws-cdk-lib/aws-sns';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { guardAlertTopic } from './alert-topic';
+import { guardAuditTable } from './audit-table';
+import {
+  DEFAULT_LOG_RETENTION_DAYS,
+  DEFAULT_RECHECK_DEADLINE_MINUTES,
+  DEFAULT_SWEEP_SCHEDULE,
+  GuardConfigError,
+} from './config';
+import { guardAlarms } from './guard-alarms';
+import { FUNCTION_TIMEOUT, guardFunction, RECHECK_MAX_CONCURRENCY } from './guard-function';
+import { guardQueues, restrictQueueWriters } from './guard-queues';
+import { guardTrail, guardTriggers } from './guard-triggers';
+import { GuardObservability } from './observability';
+import { type GuardPolicyParameter, guardPolicyParameter } from './policy-parameter';
+
+export { GuardConfigError } from './config';
+
+/** How one guard (one account and region) is configured; every property is optional. */
+export interface EndpointGuardProps {
+  /**
+   * JSON policy file installed as the policy parameter `/eks-endpoint-guard/policy`; validated
+   * at synth time. Excludes `policyParameter`.
+   * @default infra/default-policy.json
+   */
+  readonly policyFile?: string;
+  /**
+   * Name or ARN of an existing policy parameter (an ARN for one shared through RAM); when set,
+   * none is created. Excludes `policyFile`.
+   * @default a parameter created from `policyFile`
+   */
+  readonly policyParameter?: string;
+  /**
+   * E-mail addresses subscribed to the alert topic (each must confirm the subscription).
+   * @default none
+   */
+  readonly notificationEmails?: readonly string[];
+  /**
+   * EventBridge `rate(...)` or `cron(...)` expression for the sweep of every cluster.
+   * @default 'rate(1 hour)'
+   */
+  readonly sweepSchedule?: string;
+  /**
+   * Days the function's log group keeps its events: a CloudWatch Logs retention period.
+   * @default 365
+   */
+  readonly logRetentionDays?: number;
+  /**
+   * Create a multi-region CloudTrail trail (EventBridge only sees API calls a trail logs).
+   * @default false
+   */
+  readonly createTrail?: boolean;
+  /**
+   * Reserved concurrency for the function; must leave room for the recheck queue's own 5.
+   * @default none reserved
+   */
+  readonly reservedConcurrency?: number;
+  /**
+   * Days audit records are kept (DynamoDB TTL); 0 keeps them forever.
+   * @default 0
+   */
+  readonly auditRetentionDays?: number;
+  /**
+   * How long a deferred change is re-checked before the guard gives up on it (1 to 1440).
+   * @default 120
+   */
+  readonly recheckDeadlineMinutes?: number;
+}
+
+/**
+ * The guard of one account and region: the remediator function and its role, the policy
+ * parameter, the alert topic and key, the recheck and dead-letter queues, the audit table, the
+ * CloudTrail and schedule rules, the alarms and the dashboard. Use it in any stack:
+ *
+ * ```ts
+ * new EndpointGuard(this, 'Guard', { notificationEmails: ['security@example.com'] });
+ * ```
+ *
+ * One guard per account and region: the policy parameter and the dashboard have fixed names.
+ * The parts add their resources directly to this construct, so a stack that creates it with the
+ * id `Default` (as `EndpointGuardStack` does) keeps the logical ids of the resources at top level.
+ */
+export class EndpointGuard extends Construct {
+  /** The policy parameter the function reads (`name` is its POLICY_PARAMETER_NAME). */
+  readonly policyParameter: GuardPolicyParameter;
+  readonly topic: sns.Topic;
+  /** The customer managed key of the alert topic. */
+  readonly alertsKey: kms.Key;
+  readonly recheckQueue: sqs.Queue;
+  readonly deadLetters: sqs.Queue;
+  readonly recheckDeadLetters: sqs.Queue;
+  readonly table: dynamodb.Table;
+  readonly function: lambda.Function;
+  readonly role: iam.Role;
+  readonly logGroup: logs.LogGroup;
+  /** The customer managed key of the log group. */
+  readonly logsKey: kms.Key;
+  readonly alarms: readonly cloudwatch.Alarm[];
+  readonly dashboard: cloudwatch.Dashboard;
+  /** Only with `createTrail`. */
+  readonly trail?: cloudtrail.Trail;
+
+  constructor(scope: Construct, id: string, props: EndpointGuardProps = {}) {
+    super(scope, id);
+
+    validate(props);
+    this.policyParameter = guardPolicyParameter(this, {
+      existing: props.policyParameter,
+      policyFile: props.policyFile,
+    });
+    const alerts = guardAlertTopic(this, props.notificationEmails ?? []);
+    this.topic = alerts.topic;
+    this.alertsKey = alerts.key;
+    const queues = guardQueues(this, { functionTimeout: FUNCTION_TIMEOUT });
+    this.deadLetters = queues.deadLetters;
+    this.recheckDeadLetters = queues.recheckDeadLetters;
+    this.recheckQueue = queues.recheckQueue;
+    this.table = guardAuditTable(this);
+
+    const remediator = guardFunction(this, {
+      policy: this.policyParameter,
+      policyParameterName: this.policyParameter.name,
+      topic: this.topic,
+      topicKey: this.alertsKey,
+      recheckQueue: this.recheckQueue,
+      deadLetters: this.deadLetters,
+      table: this.table,
+      logRetentionDays: props.logRetentionDays ?? DEFAULT_LOG_RETENTION_DAYS,
+      reservedConcurrency: props.reservedConcurrency,
+      recheckDeadlineMinutes: props.recheckDeadlineMinutes ?? DEFAULT_RECHECK_DEADLINE_MINUTES,
+      auditRetentionDays: props.auditRetentionDays ?? 0,
+    });
+    this.function = remediator.fn;
+    this.role = remediator.role;
+    this.logGroup = remediator.logGroup;
+    this.logsKey = remediator.logsKey;
+
+    const triggers = guardTriggers(this, {
+      fn: this.function,
+      policy: this.policyParameter,
+      deadLetters: this.deadLetters,
+      sweepSchedule: props.sweepSchedule ?? DEFAULT_SWEEP_SCHEDULE,
+    });
+    restrictQueueWriters(queues, { role: this.role, rules: triggers.rules });
+
+    this.alarms = guardAlarms(this, {
+      fn: this.function,
+      topic: this.topic,
+      deadLetters: this.deadLetters,
+      recheckDeadLetters: this.recheckDeadLetters,
+    });
+    const observability = new GuardObservability(this, 'Observability', {
+      fn: this.function,
+      logGroup: this.logGroup,
+      deadLetters: this.deadLetters,
+      recheckDeadLetters: this.recheckDeadLetters,
+      alarms: [...this.alarms],
+      functionTimeout: FUNCTION_TIMEOUT,
+    });
+    this.dashboard = observability.dashboard;
+    if (props.createTrail) this.trail = guardTrail(this);
+  }
+}
+
+function validate(props: EndpointGuardProps): void {
+  if (props.policyFile && props.policyParameter) {
+    throw new GuardConfigError('policyFile and policyParameter exclude each other: give one');
+  }
+  const retention = props.logRetentionDays;
+  // Any CloudWatch Logs period except "never expire": logs are kept bounded.
+  const periods = Object.values(logs.RetentionDays).filter((days) => days !== logs.RetentionDays.INFINITE);
+  if (retention !== undefined && !(periods as unknown[]).includes(retention)) {
+    throw new GuardConfigError(
+      `logRetentionDays ${retention}: not a CloudWatch Logs retention period (e.g. 30, 90, 365)`,
+    );
+  }
+  // The function refuses to start outside the ranges of its configuration schema.
+  inRange('recheckDeadlineMinutes', props.recheckDeadlineMinutes, 1, 24 * 60);
+  inRange('auditRetentionDays', props.auditRetentionDays, 0, 3650);
+  // Below this the recheck poller would be throttled and healthy messages would end in the DLQ.
+  const reserved = props.reservedConcurrency;
+  if (reserved !== undefined && reserved <= RECHECK_MAX_CONCURRENCY) {
+    throw new GuardConfigError(
+      `reservedConcurrency ${reserved}: must be above ${RECHECK_MAX_CONCURRENCY}, the recheck queue's own concurrency`,
+    );
+  }
+}
+
+function inRange(name: string, value: number | undefined, min: number, max: number): void {
+  if (value !== undefined && !(Number.isInteger(value) && value >= min && value <= max)) {
+    throw new GuardConfigError(`${name} ${value}: expected an integer from ${min} to ${max}`);
+  }
+}
