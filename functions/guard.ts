@@ -10,6 +10,7 @@ import { DEFAULT_EXEMPTION_TAG, type LoadedPolicy, PolicyError } from './core/po
 import { flipFlop, isRepeatSighting } from './core/repetition';
 import { clientRequestToken } from './core/request-token';
 import type { CheckResult, PolicyRef } from './core/result';
+import { recordResult } from './evidence';
 import type { ClusterState, GuardPorts } from './ports';
 
 export interface GuardOptions {
@@ -399,7 +400,7 @@ async function deliver(
   }
   // The record is written even when the alert failed, and says so.
   try {
-    await ports.audit.write(result);
+    await recordResult(result, ports.audit);
   } catch (error) {
     failed.push('audit record');
     cause = error;

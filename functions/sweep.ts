@@ -1,6 +1,7 @@
 import type { Trigger } from './core/check-request';
 import { PolicyError } from './core/policy';
 import type { CheckResult } from './core/result';
+import { SweepRecorder } from './evidence';
 import { checkCluster, type GuardOptions, type GuardTelemetry, recordDecision } from './guard';
 import type { GuardPorts } from './ports';
 
@@ -32,6 +33,7 @@ export async function* sweep(
   options: SweepOptions,
   telemetry?: GuardTelemetry,
 ): AsyncGenerator<CheckResult> {
+  const recorder = new SweepRecorder(ports, options, guard.act);
   // An unusable policy is one problem, not one per cluster: report it once and stop.
   const policyFault = await unusablePolicy(ports);
   if (policyFault) {
@@ -45,7 +47,8 @@ export async function* sweep(
       trigger: options.trigger,
       attempt: 0,
     };
-    yield guard.act ? await recordDecision(result, ports, telemetry) : result;
+    yield recorder.add(guard.act ? await recordDecision(result, ports, telemetry) : result);
+    await recorder.finish();
     return;
   }
 
@@ -79,7 +82,8 @@ export async function* sweep(
     }
   };
 
-  yield* mapBounded(names, options.concurrency, checkOne);
+  for await (const result of mapBounded(names, options.concurrency, checkOne)) yield recorder.add(result);
+  await recorder.finish();
   if (unfinished > 0 && guard.act) {
     throw new SweepIncompleteError(
       `${unfinished} cluster(s) could be neither checked nor queued for a re-check`,
