@@ -58,7 +58,7 @@ export function markerOf(result: CheckResult): CheckedMarker {
  */
 export function isUnchangedCompliant(previous: CheckResult | undefined, current: CheckResult): boolean {
   if (current.outcome !== 'compliant' || current.trigger.source !== 'sweep') return false;
-  if (!previous || previous.outcome !== 'compliant') return false;
+  if (previous?.outcome !== 'compliant') return false;
   if (!previous.policy?.digest || previous.policy.digest !== current.policy?.digest) return false;
   if (!previous.before || !current.before) return false;
   return sameEndpointConfig(previous.before, current.before);
