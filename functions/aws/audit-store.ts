@@ -21,6 +21,8 @@ export const AUDIT_KEYS = {
 } as const;
 
 const DAY_MS = 86_400_000;
+/** Items asked for per page when more are wanted (a page holds at most 1 MB anyway). */
+const PAGE_LIMIT = 1000;
 /** How far back a query without a cluster, outcome or start goes. */
 export const DEFAULT_AUDIT_WINDOW_DAYS = 7;
 
@@ -112,7 +114,7 @@ export function auditStore(
           ExclusiveStartKey: start,
           ScanIndexForward: false,
           // Read no more than is asked for (one record, for the first-sighting check).
-          Limit: limit - into.length,
+          Limit: Math.min(limit - into.length, PAGE_LIMIT),
         }),
       );
       for (const item of page.Items ?? []) {

@@ -19,6 +19,7 @@ RECHECK_QUEUE_URL, AUDIT_TABLE_NAME, AWS_REGION and, for a local emulator, AWS_E
     'npm run cli -- check',
     'npm run cli -- invoke events/update-config-open-world.json',
     'npm run cli -- audit --since 7d --outcome remediated',
+    'npm run cli -- report --month 2026-11 --out exposure.html',
   ],
 };
 
@@ -66,6 +67,27 @@ and one quoted row per record. Needs only AUDIT_TABLE_NAME and AWS_REGION.`,
     'npm run cli -- audit --cluster prod-api --since 30d',
     'npm run cli -- audit --outcome remediated --since 2025-06-01 --csv > remediations.csv',
     'npm run cli -- audit --outcome failed --since 12h --json',
+  ],
+};
+
+export const REPORT_HELP: CommandHelp = {
+  summary: "the auditor's report: exposure per cluster and proof of continuous checking",
+  description: `Answers "how exposed were we" for a period, from the audit table: per cluster, the exposure
+windows (from the violating change, the CloudTrail event time when known, else the first record
+that saw it, until the guard's update was Successful, or still open), total exposure, time to
+remediate (p50/p95), who caused each violation, exemptions in force and blocked clusters still
+exposed; for the account, clusters guarded, windows opened and closed, the sweeps that ran with
+any gap longer than twice --sweep-interval flagged, and the policy digests in force. The period
+is --month YYYY-MM or --since/--until (a duration back from now or an ISO date or time; --until
+is exclusive, default now; --since defaults to 30d). --cluster takes a name or glob, --account
+an account id. --format is html (one self-contained printable file with a timeline), md, csv
+(one row per window) or json; --out writes a file (its extension picks the format when --format
+is not given). Needs only AUDIT_TABLE_NAME and AWS_REGION.`,
+  examples: [
+    'npm run cli -- report --month 2026-11 --format html --out exposure-2026-11.html',
+    'npm run cli -- report --since 7d',
+    'npm run cli -- report --since 2026-11-01 --until 2026-11-15 --cluster "prod-*" --format json',
+    'npm run cli -- report --month 2026-11 --format csv --sweep-interval 30m > windows.csv',
   ],
 };
 

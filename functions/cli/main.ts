@@ -13,6 +13,7 @@ import {
   INVOKE_HELP,
   LOCAL_ENV_HELP,
   PROGRAM_HELP,
+  REPORT_HELP,
 } from './help';
 import { type CliIo, processIo } from './io';
 import { parseClusterName, parseOutcome, parsePositiveInt } from './options';
@@ -102,6 +103,21 @@ export function buildProgram(io: () => CliIo): Command {
         await auditCommand(options, io());
       },
     );
+
+  // report: the auditor's report (DESIGN §11)
+  command(program, 'report', REPORT_HELP)
+    .option('--since <when>', 'start: a duration (30d) or an ISO date/time (default 30d)')
+    .option('--until <when>', 'end, exclusive: a duration or an ISO date/time (default now)')
+    .option('--month <YYYY-MM>', 'one calendar month (UTC) instead of --since/--until')
+    .option('--cluster <glob>', 'only clusters matching this name or glob (* and ?)')
+    .option('--account <id>', 'only this account')
+    .option('--format <format>', 'html, md, csv or json (default md, or from --out)')
+    .option('--out <file>', 'write the report to this file')
+    .option('--sweep-interval <duration>', 'the sweep schedule, to flag gaps (default 1h)')
+    .action(async (options: import('./commands/report').ReportOptions) => {
+      const { reportCommand } = await (await load()).report();
+      await reportCommand(options, io());
+    });
 
   command(program, 'local-env', LOCAL_ENV_HELP)
     .option('--json', 'print one JSON object instead of export lines')

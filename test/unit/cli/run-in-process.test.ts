@@ -6,6 +6,7 @@ import {
   DEMO_HELP,
   INVOKE_HELP,
   LOCAL_ENV_HELP,
+  REPORT_HELP,
 } from '../../../functions/cli/help';
 import { runInProcess, withEnv } from './in-process';
 
@@ -44,6 +45,7 @@ describe('help', () => {
         `invoke [options] <event> ${INVOKE_HELP.summary}`,
         `check [options] ${CHECK_HELP.summary}`,
         `audit [options] ${AUDIT_HELP.summary}`,
+        `report [options] ${REPORT_HELP.summary}`,
         `local-env [options] ${LOCAL_ENV_HELP.summary}`,
         `demo [options] ${DEMO_HELP.summary}`,
         'help [command] display help for command',
