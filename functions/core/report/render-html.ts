@@ -52,13 +52,19 @@ export function timelineSvg(report: AccountReport): string {
   const parts: string[] = [
     `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${WIDTH} ${height}" role="img" aria-label="Exposure windows per cluster">`,
   ];
-  for (let i = 0; i <= 6; i++) {
-    const t = since + (span * i) / 6;
+  // Dates on a long period, times on a short one.
+  const label = (t: number) => {
+    const text = when(new Date(t).toISOString());
+    return span >= 3 * 86_400_000 ? text.slice(0, 10) : text.slice(11);
+  };
+  const TICKS = 6;
+  for (let i = 0; i <= TICKS; i++) {
+    const t = since + (span * i) / TICKS;
     const px = x(t).toFixed(1);
-    const anchor = i === 0 ? 'start' : i === 6 ? 'end' : 'middle';
+    const anchor = i === 0 ? 'start' : i === TICKS ? 'end' : 'middle';
     parts.push(
       `<line class="axis" x1="${px}" y1="${TOP - 6}" x2="${px}" y2="${height - 4}"/>`,
-      `<text x="${px}" y="12" text-anchor="${anchor}">${h(when(new Date(t).toISOString()).slice(0, 16))}</text>`,
+      `<text x="${px}" y="12" text-anchor="${anchor}">${h(label(t))}</text>`,
     );
   }
   if (rows.length === 0) {
