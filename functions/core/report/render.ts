@@ -88,7 +88,12 @@ function emptyRow(cluster: ClusterReport, column: (typeof REPORT_CSV_COLUMNS)[nu
 
 /** RFC 4180 CSV with formulas neutralised: every CSV this project writes goes through here. */
 export function csv(rows: readonly (readonly (string | number)[])[]): string {
-  return stringify(rows as (string | number)[][], { escape_formulas: true, record_delimiter: 'windows' });
+  return stringify(rows as (string | number)[][], {
+    escape_formulas: true,
+    record_delimiter: 'windows',
+    // A lone carriage return ends a line in some spreadsheets: such a field is quoted too.
+    quoted_match: /[\r\n]/,
+  });
 }
 
 export function renderMarkdown(report: AccountReport): string {
