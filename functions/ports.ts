@@ -74,6 +74,8 @@ export interface AuditQuery {
   until?: Date;
   outcome?: string;
   limit?: number;
+  /** Only records it accepts count towards the limit. */
+  filter?: (result: CheckResult) => boolean;
 }
 
 export interface AuditPort {

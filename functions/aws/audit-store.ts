@@ -105,7 +105,12 @@ export function auditStore(
     }),
   );
 
-  async function collect(input: QueryCommandInput, limit: number, into: CheckResult[]): Promise<void> {
+  async function collect(
+    input: QueryCommandInput,
+    limit: number,
+    into: CheckResult[],
+    filter?: (result: CheckResult) => boolean,
+  ): Promise<void> {
     let start: Record<string, unknown> | undefined;
     do {
       const page = await documents().send(
@@ -114,12 +119,13 @@ export function auditStore(
           ExclusiveStartKey: start,
           ScanIndexForward: false,
           // Read no more than is asked for (one record, for the first-sighting check).
-          Limit: Math.min(limit - into.length, PAGE_LIMIT),
+          Limit: filter ? PAGE_LIMIT : Math.min(limit - into.length, PAGE_LIMIT),
         }),
       );
       for (const item of page.Items ?? []) {
         if (into.length >= limit) return;
-        into.push(resultOfItem(item));
+        const result = resultOfItem(item);
+        if (!filter || filter(result)) into.push(result);
       }
       start = page.LastEvaluatedKey;
     } while (start && into.length < limit);
@@ -249,6 +255,7 @@ export function auditStore(
           },
           limit,
           results,
+          query.filter,
         );
         return results;
       }
@@ -264,6 +271,7 @@ export function auditStore(
           },
           limit,
           results,
+          query.filter,
         );
         return results;
       }
@@ -282,6 +290,7 @@ export function auditStore(
           },
           limit,
           results,
+          query.filter,
         );
       }
       return results;

@@ -57,16 +57,21 @@ clusters (repeat it or list several names).`,
 export const AUDIT_HELP: CommandHelp = {
   summary: 'read the audit trail, newest first',
   description: `Reads the audit trail: one record per decision the guard took and recorded (remediated,
-would-remediate, exempt, blocked, failed, ...), newest first. Filter by cluster, outcome and
-age: --since takes a duration back from now (30m, 12h, 7d, 2w) or an ISO date or date-time
-(default 7d). The table shows time, cluster, outcome, what triggered the check (event and
-actor), the endpoint change and the reason; --json prints the full records, --csv a header row
-and one quoted row per record. Needs only AUDIT_TABLE_NAME and AWS_REGION.`,
+would-remediate, exempt, blocked, failed, ...), newest first. A sweep's unchanged compliant
+check leaves no record, only the cluster's "last checked" marker and the sweep summary (see
+report). Filters: --cluster takes a name or a glob (* and ?), --since and --until a duration back
+from now (30m, 12h, 7d, 2w) or an ISO date or date-time (default since 7d; until is exclusive,
+default now), --actor a piece of the actor's ARN, --outcome one outcome (repeat it for several),
+--changes-only keeps remediated, would-remediate, blocked, exempt and failed. The table shows time,
+cluster, outcome, what triggered the check (event and actor), the endpoint change and the reason;
+--json prints the full records, --csv a header row and one row per record with the event time,
+source IP, user agent, correlation id, policy digest, update id and the update's final status
+(spreadsheet formulas neutralised). Needs only AUDIT_TABLE_NAME and AWS_REGION.`,
   examples: [
     'npm run cli -- audit',
-    'npm run cli -- audit --cluster prod-api --since 30d',
-    'npm run cli -- audit --outcome remediated --since 2025-06-01 --csv > remediations.csv',
-    'npm run cli -- audit --outcome failed --since 12h --json',
+    'npm run cli -- audit --cluster "prod-*" --since 30d --changes-only',
+    'npm run cli -- audit --since 2026-11-01 --until 2026-12-01 --outcome remediated --outcome failed --csv > november.csv',
+    'npm run cli -- audit --actor PlatformAdmin/jdoe --json',
   ],
 };
 

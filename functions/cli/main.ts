@@ -17,6 +17,7 @@ import {
 } from './help';
 import { type CliIo, processIo } from './io';
 import { parseClusterName, parseOutcome, parsePositiveInt } from './options';
+import { parseClusterGlob } from './period';
 
 // Commands are loaded when they run, so that `--help` pays for no AWS SDK code.
 declare global {
@@ -80,29 +81,27 @@ export function buildProgram(io: () => CliIo): Command {
     });
 
   command(program, 'audit', AUDIT_HELP)
-    .option('--cluster <name>', 'only this cluster', parseClusterName)
+    .option(
+      '--cluster <glob>',
+      'only this cluster, or the clusters matching a glob (* and ?)',
+      parseClusterGlob,
+    )
     .option('--since <when>', 'a duration (30m, 12h, 7d) or an ISO date/time', '7d')
+    .option('--until <when>', 'end, exclusive: a duration or an ISO date/time (default now)')
+    .option('--actor <text>', "only records whose actor's ARN contains this text")
+    .option('--changes-only', 'only decisions that changed or would change a cluster, or alerted')
     .option(
       '--outcome <outcome>',
-      'only this outcome (compliant, remediated, would-remediate, ...)',
-      parseOutcome,
+      'only this outcome (repeat for several: compliant, remediated, would-remediate, ...)',
+      collectOutcomes,
     )
     .option('--limit <n>', 'at most this many records', parsePositiveInt('--limit', 10_000), 100)
     .addOption(new Option('--json', 'print the records as a JSON array').conflicts('csv'))
     .addOption(new Option('--csv', 'print the records as CSV with a header row').conflicts('json'))
-    .action(
-      async (options: {
-        cluster?: string;
-        since: string;
-        outcome?: Outcome;
-        limit: number;
-        json?: boolean;
-        csv?: boolean;
-      }) => {
-        const { auditCommand } = await (await load()).audit();
-        await auditCommand(options, io());
-      },
-    );
+    .action(async (options: import('./audit').AuditOptions) => {
+      const { auditCommand } = await (await load()).audit();
+      await auditCommand(options, io());
+    });
 
   // report: the auditor's report (DESIGN §11)
   command(program, 'report', REPORT_HELP)
@@ -146,6 +145,10 @@ function command(program: Command, name: string, help: CommandHelp): Command {
 /** Commander wraps descriptions to the terminal: hand it one line. */
 function paragraph(text: string): string {
   return text.replace(/\s*\n\s*/g, ' ');
+}
+
+function collectOutcomes(value: string, previous: Outcome[] | undefined): Outcome[] {
+  return [...(previous ?? []), parseOutcome(value)];
 }
 
 function collectClusters(value: string, previous: string[] | undefined): string[] {
