@@ -1,3 +1,4 @@
+import { attributeDrift } from './attribution';
 import { AlreadyAtTargetError, ClusterBusyError } from './aws/errors';
 import { alertFor } from './core/alert';
 import type { CheckRequest } from './core/check-request';
@@ -154,6 +155,8 @@ async function decide(request: CheckRequest, ports: GuardPorts, options: GuardOp
     // Never a second change for the guard's own event: the change that caused this has its own trigger.
     return quiet({ ...checked, violations, outcome: 'ignored', reason: `the guard's own change; ${why}` });
   }
+  // Drift found by an acting sweep: who made the latest endpoint change, from CloudTrail.
+  if (options.act) checked.trigger = await attributeDrift(checked, ports);
 
   if (effective.exemption) {
     const result: CheckResult = {
