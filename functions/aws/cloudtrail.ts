@@ -38,7 +38,11 @@ export interface CloudTrailOptions {
   guardRoleArn?: string;
   clock?: () => number;
   sleep?: (ms: number) => Promise<void>;
+  /** How long a cluster's answer is reused (a retried sweep asks again at once). */
+  cacheSeconds?: number;
 }
+
+const DEFAULT_CACHE_SECONDS = 300;
 
 /**
  * Finds the newest endpoint change of a cluster in CloudTrail's event history (LookupEvents by
@@ -52,6 +56,8 @@ export function cloudTrailLookup(
   const clock = options.clock ?? (() => Date.now());
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   let bucket: Bucket = { tokens: BUCKET_CAPACITY, updatedAt: clock() };
+  const cacheMs = (options.cacheSeconds ?? DEFAULT_CACHE_SECONDS) * 1000;
+  const cache = new Map<string, { at: number; change: EndpointChange | undefined }>();
 
   async function acquire(): Promise<void> {
     for (;;) {
@@ -77,25 +83,34 @@ export function cloudTrailLookup(
 
   return {
     async latestEndpointChange(cluster: string, since: Date): Promise<EndpointChange | undefined> {
-      let token: string | undefined;
-      for (let page = 0; page < MAX_PAGES; page++) {
-        const response = await lookup({
-          LookupAttributes: [{ AttributeKey: 'ResourceName', AttributeValue: cluster }],
-          StartTime: since,
-          EndTime: new Date(clock()),
-          MaxResults: 50,
-          ...(token ? { NextToken: token } : {}),
-        });
-        for (const event of response?.Events ?? []) {
-          const change = endpointChangeOf(event.CloudTrailEvent, cluster, options.guardRoleArn);
-          if (change) return change;
-        }
-        token = response?.NextToken;
-        if (!token) return undefined;
-      }
-      return undefined;
+      const cached = cache.get(cluster);
+      if (cached && clock() - cached.at < cacheMs) return cached.change;
+      const change = await find(cluster, since);
+      if (cache.size > 10_000) cache.clear();
+      cache.set(cluster, { at: clock(), change });
+      return change;
     },
   };
+
+  async function find(cluster: string, since: Date): Promise<EndpointChange | undefined> {
+    let token: string | undefined;
+    for (let page = 0; page < MAX_PAGES; page++) {
+      const response = await lookup({
+        LookupAttributes: [{ AttributeKey: 'ResourceName', AttributeValue: cluster }],
+        StartTime: since,
+        EndTime: new Date(clock()),
+        MaxResults: 50,
+        ...(token ? { NextToken: token } : {}),
+      });
+      for (const event of response?.Events ?? []) {
+        const change = endpointChangeOf(event.CloudTrailEvent, cluster, options.guardRoleArn);
+        if (change) return change;
+      }
+      token = response?.NextToken;
+      if (!token) return undefined;
+    }
+    return undefined;
+  }
 }
 
 /** The change an event records, when it is one of the cluster's endpoint changes. */

@@ -230,3 +230,21 @@ describe('throttling', () => {
     expect(d.bucket.tokens).toBe(2);
   });
 });
+
+describe('the answer cache', () => {
+  it('reuses a cluster’s answer for five minutes, then asks again', async () => {
+    // Prepare
+    mocks.cloudtrail.on(LookupEventsCommand).resolves({ Events: [] });
+    const time = fakeTime();
+    const port = adapter(time);
+
+    // Act
+    await port.latestEndpointChange('prod-api', SINCE);
+    await port.latestEndpointChange('prod-api', SINCE);
+    await time.sleep(300_000);
+    await port.latestEndpointChange('prod-api', SINCE);
+
+    // Assess
+    expect(mocks.cloudtrail).toHaveReceivedCommandTimes(LookupEventsCommand, 2);
+  });
+});
