@@ -1,9 +1,12 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { QueryCommandInput } from '@aws-sdk/lib-dynamodb';
-import { type CheckedMarker, CLUSTER_NAME, markerOf, type SweepSummary } from '../core/report/evidence';
+import type { CheckedMarker, SweepSummary } from '../core/report/evidence';
 import type { CheckResult } from '../core/result';
 import type { AuditPort, AuditQuery } from '../ports';
+import { evidenceMethods, isConditionFailed } from './audit-evidence';
 import { type ClientSource, lazy, resolveClient, sdk } from './clients';
+
+export { MARKER_KIND, markerItem, SWEEP_KIND, sweepItem } from './audit-evidence';
 
 /**
  * Table layout (the stack creates it): one item per decision, plus two kinds of evidence items
@@ -33,9 +36,6 @@ export interface AuditItem extends CheckResult {
   expiresAt?: number;
 }
 
-export const SWEEP_KIND = 'sweep-summary';
-export const MARKER_KIND = 'last-checked';
-
 /** Newest first per cluster (pk), by time across clusters (byDay), by outcome (byOutcome). */
 export function auditItem(result: CheckResult, retentionDays: number): AuditItem {
   const item: AuditItem = {
@@ -53,43 +53,11 @@ export function resultOfItem(item: Record<string, unknown>): CheckResult {
   return result as unknown as CheckResult;
 }
 
-export function sweepItem(summary: SweepSummary, retentionDays: number): Record<string, unknown> {
-  return {
-    ...summary,
-    pk: sweepKey(summary.region),
-    sk: `${summary.time}#${summary.sweepId}`,
-    kind: SWEEP_KIND,
-    ...expiry(summary.time, retentionDays),
-  };
-}
-
-export function markerItem(marker: CheckedMarker, retentionDays: number): Record<string, unknown> {
-  return {
-    ...marker,
-    // `outcome` would put the marker in the byOutcome index.
-    outcome: undefined,
-    lastOutcome: marker.outcome,
-    pk: markerKey(marker.region),
-    sk: marker.cluster,
-    kind: MARKER_KIND,
-    ...expiry(marker.time, retentionDays),
-  };
-}
-
-function expiry(time: string, retentionDays: number): { expiresAt?: number } {
-  return retentionDays > 0 ? { expiresAt: Math.floor(Date.parse(time) / 1000) + retentionDays * 86_400 } : {};
-}
-
 /** The audit port plus what the report reads: sweep summaries and markers. */
 export interface AuditStore extends AuditPort {
   /** Oldest first, in [since, until). */
   sweeps(region: string, since: Date, until: Date): Promise<SweepSummary[]>;
   markers(region: string): Promise<CheckedMarker[]>;
-}
-
-/** DynamoDB refused the write because an item with that key exists. */
-function isConditionFailed(error: unknown): boolean {
-  return (error as Error | undefined)?.name === 'ConditionalCheckFailedException';
 }
 
 export function auditStore(
@@ -131,19 +99,6 @@ export function auditStore(
     } while (start && into.length < limit);
   }
 
-  async function readAll(input: QueryCommandInput): Promise<Record<string, unknown>[]> {
-    const items: Record<string, unknown>[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await documents().send(
-        new (sdk.dynamodbDocuments().QueryCommand)({ ...input, ExclusiveStartKey: start }),
-      );
-      items.push(...(page.Items ?? []));
-      start = page.LastEvaluatedKey;
-    } while (start);
-    return items;
-  }
-
   return {
     async write(result: CheckResult): Promise<void> {
       const { PutCommand } = sdk.dynamodbDocuments();
@@ -164,64 +119,7 @@ export function auditStore(
       }
     },
 
-    async markChecked(result: CheckResult): Promise<void> {
-      if (!CLUSTER_NAME.test(result.cluster)) return;
-      const { PutCommand } = sdk.dynamodbDocuments();
-      await documents().send(
-        new PutCommand({
-          TableName: tableName,
-          Item: markerItem(markerOf(result), retentionDays),
-          // The one item updated in place; the condition keeps it from ever replacing anything else.
-          ConditionExpression: 'attribute_not_exists(pk) OR #kind = :marker',
-          ExpressionAttributeNames: { '#kind': 'kind' },
-          ExpressionAttributeValues: { ':marker': MARKER_KIND },
-        }),
-      );
-    },
-
-    async sweepSummary(summary: SweepSummary): Promise<void> {
-      const { PutCommand } = sdk.dynamodbDocuments();
-      try {
-        await documents().send(
-          new PutCommand({
-            TableName: tableName,
-            Item: sweepItem(summary, retentionDays),
-            ConditionExpression: 'attribute_not_exists(pk)',
-          }),
-        );
-      } catch (error) {
-        if (isConditionFailed(error)) return;
-        throw error;
-      }
-    },
-
-    async sweeps(sweepRegion: string, since: Date, until: Date): Promise<SweepSummary[]> {
-      const items = await readAll({
-        TableName: tableName,
-        KeyConditionExpression: 'pk = :pk AND sk BETWEEN :since AND :until',
-        ExpressionAttributeValues: {
-          ':pk': sweepKey(sweepRegion),
-          ':since': since.toISOString(),
-          ':until': until.toISOString(),
-        },
-      });
-      return items.map((item) => {
-        const { pk: _pk, sk: _sk, kind: _kind, expiresAt: _expiresAt, ...summary } = item;
-        return summary as unknown as SweepSummary;
-      });
-    },
-
-    async markers(markerRegion: string): Promise<CheckedMarker[]> {
-      const items = await readAll({
-        TableName: tableName,
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': markerKey(markerRegion) },
-      });
-      return items.map((item) => {
-        const { pk: _pk, sk: _sk, kind: _kind, expiresAt: _expiresAt, lastOutcome, ...marker } = item;
-        return { ...marker, outcome: lastOutcome } as unknown as CheckedMarker;
-      });
-    },
+    ...evidenceMethods(documents, tableName, retentionDays),
 
     async query(query: AuditQuery): Promise<CheckResult[]> {
       const limit = query.limit ?? 1000;
@@ -300,14 +198,6 @@ export function auditStore(
 
 function clusterKey(region: string, cluster: string): string {
   return `${region}#${cluster}`;
-}
-
-function sweepKey(region: string): string {
-  return `#sweep#${region}`;
-}
-
-function markerKey(region: string): string {
-  return `#checked#${region}`;
 }
 
 /** YYYY-MM-DD from `until`'s day back to `since`'s day, inclusive. */

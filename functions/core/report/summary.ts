@@ -2,6 +2,7 @@ import type { ActiveExemption } from '../effective';
 import { matchesGlob } from '../effective';
 import type { Outcome } from '../outcome';
 import type { CheckResult } from '../result';
+import { type PolicyInForce, policiesInForce, type SweepEvidence, sweepEvidence } from './checking';
 import type { CheckedMarker, SweepSummary } from './evidence';
 import {
   chronological,
@@ -12,6 +13,8 @@ import {
   percentile,
   timeToRemediate,
 } from './windows';
+
+export type { PolicyInForce, SweepEvidence, SweepGap } from './checking';
 
 export interface ReportPeriod {
   /** ISO, inclusive. */
@@ -64,30 +67,6 @@ export interface ClusterReport {
   /** ISO time of the latest check known (record or marker). */
   lastChecked?: string;
   lastOutcome?: Outcome;
-}
-
-export interface SweepGap {
-  from: string;
-  to: string;
-  seconds: number;
-}
-
-export interface SweepEvidence {
-  count: number;
-  last?: string;
-  intervalSeconds: number;
-  /** Gaps longer than twice the interval (including from the period start and to its end). */
-  gaps: SweepGap[];
-  /** Sweeps known only from their decision records (written before sweep summaries existed). */
-  fromRecords: number;
-  clustersChecked: number;
-}
-
-export interface PolicyInForce {
-  version: number;
-  digest: string;
-  firstSeen: string;
-  lastSeen: string;
 }
 
 export interface AccountReport {
@@ -266,70 +245,6 @@ function exemptionsOf(records: readonly CheckResult[]): ReportExemption[] {
     const known = found.get(key);
     if (known) known.lastSeen = r.time;
     else found.set(key, { ...r.exemption, firstSeen: r.time, lastSeen: r.time });
-  }
-  return [...found.values()];
-}
-
-function sweepEvidence(input: ReportInput, since: Date, until: Date): SweepEvidence {
-  const inPeriod = (iso: string) => Date.parse(iso) >= since.getTime() && Date.parse(iso) < until.getTime();
-  const times = new Map<string, { time: number; clusters: number; fromRecords: boolean }>();
-  for (const s of input.sweeps) {
-    if (s.region !== input.region || !inPeriod(s.startedAt)) continue;
-    if (input.account && s.account && s.account !== input.account) continue;
-    times.set(s.sweepId, { time: Date.parse(s.startedAt), clusters: s.clustersChecked, fromRecords: false });
-  }
-  // Before sweep summaries, each sweep left a record per cluster: `<sweepId>/<cluster>`.
-  for (const r of input.records) {
-    if (r.trigger.source !== 'sweep' || r.region !== input.region || !inPeriod(r.time)) continue;
-    const sweepId = r.correlationId.split('/')[0] ?? r.correlationId;
-    const known = times.get(sweepId);
-    if (known && !known.fromRecords) continue;
-    const time = Date.parse(r.time);
-    times.set(sweepId, {
-      time: Math.min(known?.time ?? time, time),
-      clusters: (known?.clusters ?? 0) + 1,
-      fromRecords: true,
-    });
-  }
-  const sorted = [...times.values()].sort((a, b) => a.time - b.time);
-  const limit = 2 * input.sweepIntervalSeconds * 1000;
-  const points = [since.getTime(), ...sorted.map((s) => s.time), until.getTime()];
-  const gaps: SweepGap[] = [];
-  for (let i = 1; i < points.length; i++) {
-    const from = points[i - 1] ?? 0;
-    const to = points[i] ?? 0;
-    if (to - from > limit) {
-      gaps.push({
-        from: new Date(from).toISOString(),
-        to: new Date(to).toISOString(),
-        seconds: Math.floor((to - from) / 1000),
-      });
-    }
-  }
-  const last = sorted.at(-1);
-  return {
-    count: sorted.length,
-    ...(last ? { last: new Date(last.time).toISOString() } : {}),
-    intervalSeconds: input.sweepIntervalSeconds,
-    gaps,
-    fromRecords: sorted.filter((s) => s.fromRecords).length,
-    clustersChecked: sorted.reduce((sum, s) => sum + s.clusters, 0),
-  };
-}
-
-function policiesInForce(records: readonly CheckResult[]): PolicyInForce[] {
-  const found = new Map<string, PolicyInForce>();
-  for (const r of chronological(records)) {
-    if (!r.policy) continue;
-    const known = found.get(r.policy.digest);
-    if (known) known.lastSeen = r.time;
-    else
-      found.set(r.policy.digest, {
-        version: r.policy.version,
-        digest: r.policy.digest,
-        firstSeen: r.time,
-        lastSeen: r.time,
-      });
   }
   return [...found.values()];
 }
