@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { auditStore } from '../../functions/aws/audit-store';
+import { writeHtmlReport } from '../../functions/cli/commands/report';
 import { createCluster } from '../../functions/cli/sandbox';
 import type { AccountReport } from '../../functions/core/report/summary';
 import type { CheckResult } from '../../functions/core/result';
@@ -207,6 +208,19 @@ describe('report against the emulator', () => {
     expect(csv.stdout.split('\r\n')[0]).toMatch(/^cluster,region,account,start,startSource,/);
     expect(csv.stdout.split('\r\n').filter(Boolean)).toHaveLength(5);
     expect(md.stdout).toMatch(/^# EKS endpoint exposure report\n/);
+  });
+
+  test('the demo’s writer leaves the HTML report of everything since a start', async () => {
+    // Prepare
+    const out = join(mkdtempSync(join(tmpdir(), 'guard-demo-report-')), 'demo-report.html');
+    const store = auditStore(world.clients.dynamodb, world.env.AUDIT_TABLE_NAME, REGION, 0);
+
+    // Act
+    const written = await writeHtmlReport(store, REGION, new Date(now - 6 * HOUR), out);
+
+    // Assess
+    expect(written.clusters).toHaveLength(4);
+    expect(readFileSync(out, 'utf8').match(/<rect class="bar/g)).toHaveLength(3);
   });
 
   test('refuses a bad period in one line', async () => {
