@@ -83,19 +83,26 @@ export function sweepEvidence(input: CheckingInput, since: Date, until: Date): S
   };
 }
 
-export function policiesInForce(records: readonly CheckResult[]): PolicyInForce[] {
+/**
+ * The policy digests decisions were taken under, first and last seen: from the records and, since
+ * unchanged checks leave no record, from the sweep summaries (schema version as the records say;
+ * every published policy is version 1).
+ */
+export function policiesInForce(
+  records: readonly CheckResult[],
+  sweeps: readonly SweepSummary[] = [],
+): PolicyInForce[] {
   const found = new Map<string, PolicyInForce>();
-  for (const r of chronological(records)) {
-    if (!r.policy) continue;
-    const known = found.get(r.policy.digest);
-    if (known) known.lastSeen = r.time;
-    else
-      found.set(r.policy.digest, {
-        version: r.policy.version,
-        digest: r.policy.digest,
-        firstSeen: r.time,
-        lastSeen: r.time,
-      });
-  }
-  return [...found.values()];
+  const seen = (digest: string, version: number | undefined, time: string) => {
+    const known = found.get(digest);
+    if (!known) {
+      found.set(digest, { version: version ?? 1, digest, firstSeen: time, lastSeen: time });
+      return;
+    }
+    if (time < known.firstSeen) known.firstSeen = time;
+    if (time > known.lastSeen) known.lastSeen = time;
+  };
+  for (const r of chronological(records)) if (r.policy) seen(r.policy.digest, r.policy.version, r.time);
+  for (const s of sweeps) for (const digest of s.policyDigests ?? []) seen(digest, undefined, s.startedAt);
+  return [...found.values()].sort((a, b) => a.firstSeen.localeCompare(b.firstSeen));
 }

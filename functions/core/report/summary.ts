@@ -145,7 +145,15 @@ export function buildReport(input: ReportInput): AccountReport {
     timeToRemediate: ttr(windows),
     clusters,
     sweeps: sweepEvidence(input, since, until),
-    policies: policiesInForce(periodRecords),
+    policies: policiesInForce(
+      periodRecords,
+      input.sweeps.filter(
+        (s) =>
+          s.region === input.region &&
+          inPeriod(s.startedAt) &&
+          (!input.account || !s.account || s.account === input.account),
+      ),
+    ),
   };
 }
 

@@ -235,6 +235,33 @@ describe('the report', () => {
     expect(result.sweeps).toMatchObject({ count: 2, fromRecords: 1, clustersChecked: 5 });
   });
 
+  it('takes the policy digests of quiet months from the sweep summaries', () => {
+    // Prepare
+    const sweeps = [
+      sweepAt('2026-11-10T00:00:00Z', 'a'),
+      { ...sweepAt('2026-11-20T00:00:00Z', 'b'), policyDigests: ['sha256:p2'] },
+    ];
+
+    // Act
+    const result = report({ sweeps });
+
+    // Assess
+    expect(result.policies).toEqual([
+      {
+        version: 1,
+        digest: 'sha256:p1',
+        firstSeen: '2026-11-10T00:00:00Z',
+        lastSeen: '2026-11-10T00:00:00Z',
+      },
+      {
+        version: 1,
+        digest: 'sha256:p2',
+        firstSeen: '2026-11-20T00:00:00Z',
+        lastSeen: '2026-11-20T00:00:00Z',
+      },
+    ]);
+  });
+
   it('names the policy versions in force by digest, and the clusters known only by their marker', () => {
     // Prepare
     const records = history([[{ kind: 'compliant' }, '2026-11-02T00:00:00Z']]);
