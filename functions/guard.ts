@@ -1,3 +1,4 @@
+import { attributeDrift } from './attribution';
 import { AlreadyAtTargetError, ClusterBusyError, UpdateRejectedError } from './aws/errors';
 import { alertFor } from './core/alert';
 import type { CheckRequest } from './core/check-request';
@@ -13,6 +14,7 @@ import { quote } from './core/quote';
 import { flipFlop } from './core/repetition';
 import { clientRequestToken } from './core/request-token';
 import type { CheckResult, PolicyRef } from './core/result';
+import { recordResult } from './evidence';
 import { effectiveFor, type History, isFirstSighting, recentHistory } from './guard-sighting';
 import type { ClusterState, GuardPorts } from './ports';
 
@@ -247,6 +249,8 @@ async function decide(request: CheckRequest, ports: GuardPorts, options: GuardOp
     // Never a second change for the guard's own event: the change that caused this has its own trigger.
     return quiet({ ...checked, violations, outcome: 'ignored', reason: `the guard's own change; ${why}` });
   }
+  // Drift found by an acting sweep: who made the latest endpoint change, from CloudTrail.
+  if (options.act) checked.trigger = await attributeDrift(checked, ports);
 
   if (effective.exemption) {
     const result: CheckResult = {
@@ -476,7 +480,7 @@ async function deliver(
   }
   // The record is written even when the alert failed, and says so.
   try {
-    await ports.audit.write(result);
+    await recordResult(result, ports.audit);
   } catch (error) {
     failed.push('audit record');
     cause = error;

@@ -3,6 +3,7 @@ import type { CheckRequest } from './core/check-request';
 import type { QueuedDecision } from './core/decision-message';
 import type { EndpointConfig } from './core/endpoint';
 import type { LoadedPolicy } from './core/policy';
+import type { SweepSummary } from './core/report/evidence';
 import type { CheckResult, UpdateError } from './core/result';
 
 /**
@@ -89,14 +90,40 @@ export interface AuditQuery {
   cluster?: string;
   region?: string;
   since?: Date;
+  /** Exclusive end. */
+  until?: Date;
   outcome?: string;
   limit?: number;
+  /** Only records it accepts count towards the limit. */
+  filter?: (result: CheckResult) => boolean;
 }
 
 export interface AuditPort {
+  /** Never overwrites a record: writing the same decision twice (a retry) is not an error. */
   write(result: CheckResult): Promise<void>;
   /** Newest first. */
   query(query: AuditQuery): Promise<CheckResult[]>;
+  /** The cluster's "last checked" marker, the one item updated in place. */
+  markChecked(result: CheckResult): Promise<void>;
+  /** One summary per sweep, the evidence of continuous checking. */
+  sweepSummary(summary: SweepSummary): Promise<void>;
+}
+
+/** The latest endpoint change of a cluster found in CloudTrail's event history. */
+export interface EndpointChange {
+  eventId: string;
+  eventName: string;
+  eventTime: string;
+  actorArn?: string;
+  sourceIp?: string;
+  userAgent?: string;
+  /** The guard's own update. */
+  byGuard: boolean;
+}
+
+export interface CloudTrailPort {
+  /** The newest CreateCluster or endpoint-changing UpdateClusterConfig since `since`, if any. */
+  latestEndpointChange(cluster: string, since: Date): Promise<EndpointChange | undefined>;
 }
 
 export interface RecheckPort {
@@ -114,5 +141,7 @@ export interface GuardPorts {
   notifier: NotifierPort;
   audit: AuditPort;
   recheck: RecheckPort;
+  /** Names who caused drift the sweep finds; absent: no lookup. */
+  cloudtrail?: CloudTrailPort;
   clock: () => Date;
 }

@@ -4,6 +4,7 @@ import type { Trigger } from './core/check-request';
 import { boundedId, clusterCorrelationId } from './core/ids';
 import { type LoadedPolicy, PolicyError } from './core/policy';
 import type { CheckResult } from './core/result';
+import { SweepRecorder } from './evidence';
 import { checkCluster, DeliveryError, type GuardOptions, type GuardTelemetry, recordDecision } from './guard';
 import type { GuardPorts, PolicyPort } from './ports';
 
@@ -51,6 +52,7 @@ export async function* sweep(
   options: SweepOptions,
   telemetry?: GuardTelemetry,
 ): AsyncGenerator<CheckResult> {
+  const recorder = new SweepRecorder(ports, options, guard.act);
   const policy = policyOnce(ports.policy);
   const sweepPorts: GuardPorts = { ...ports, policy };
   // Listing starts while the policy is read: neither waits for the other.
@@ -72,7 +74,8 @@ export async function* sweep(
       trigger: options.trigger,
       attempt: 0,
     };
-    yield guard.act ? await recordDecision(result, ports, telemetry) : result;
+    yield recorder.add(guard.act ? await recordDecision(result, ports, telemetry) : result);
+    await recorder.finish();
     return;
   }
 
@@ -119,7 +122,8 @@ export async function* sweep(
     }
   };
 
-  yield* mapBounded(queued(names), limit, checkOne);
+  for await (const result of mapBounded(queued(names), limit, checkOne)) yield recorder.add(result);
+  await recorder.finish();
   if (unfinished > 0 && guard.act) {
     throw new SweepIncompleteError(
       `${unfinished} cluster(s) could be neither checked nor queued for a re-check`,

@@ -1,5 +1,6 @@
 import { auditStore } from './aws/audit-store';
 import type { AwsClients } from './aws/clients';
+import { cloudTrailLookup } from './aws/cloudtrail';
 import { ec2Adapter } from './aws/ec2';
 import { eksAdapter } from './aws/eks';
 import { notifier } from './aws/notifier';
@@ -29,6 +30,7 @@ export function createPorts(
       clock,
     ),
     recheck: recheckQueue(() => clients.sqs, config.RECHECK_QUEUE_URL),
+    cloudtrail: cloudTrailLookup(() => clients.cloudtrail, { guardRoleArn: config.GUARD_ROLE_ARN }),
     clock,
   };
 }

@@ -1,10 +1,20 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import type { CheckedMarker, SweepSummary } from '../core/report/evidence';
 import type { CheckResult } from '../core/result';
 import type { AuditPort, AuditQuery } from '../ports';
+import { evidenceMethods, isConditionFailed } from './audit-evidence';
 import { type ClientSource, lazy, resolveClient, sdk } from './clients';
 
-/** Table layout (the stack creates it): one item per decision. */
+export { MARKER_KIND, markerItem, SWEEP_KIND, sweepItem } from './audit-evidence';
+
+/**
+ * Table layout (the stack creates it): one item per decision, plus two kinds of evidence items
+ * whose partition keys start with `#` (a region never does, so they can never share a key with a
+ * decision): one summary per sweep (`#sweep#<region>`, sorted by time) and one "last checked"
+ * marker per cluster (`#checked#<region>`, sorted by cluster name). Neither carries `day` or
+ * `outcome`, so neither appears in the indexes the audit trail is read from.
+ */
 export const AUDIT_KEYS = {
   partitionKey: 'pk',
   sortKey: 'sk',
@@ -14,6 +24,8 @@ export const AUDIT_KEYS = {
 } as const;
 
 const DAY_MS = 86_400_000;
+/** Items asked for per page when more are wanted (a page holds at most 1 MB anyway). */
+const PAGE_LIMIT = 1000;
 /** How far back a query without a cluster, outcome or start goes. */
 export const DEFAULT_AUDIT_WINDOW_DAYS = 7;
 
@@ -41,20 +53,32 @@ export function resultOfItem(item: Record<string, unknown>): CheckResult {
   return result as unknown as CheckResult;
 }
 
+/** The audit port plus what the report reads: sweep summaries and markers. */
+export interface AuditStore extends AuditPort {
+  /** Oldest first, in [since, until). */
+  sweeps(region: string, since: Date, until: Date): Promise<SweepSummary[]>;
+  markers(region: string): Promise<CheckedMarker[]>;
+}
+
 export function auditStore(
   client: ClientSource<DynamoDBClient>,
   tableName: string,
   region: string,
   retentionDays: number,
   now: () => Date = () => new Date(),
-): AuditPort {
+): AuditStore {
   const documents = lazy(() =>
     sdk.dynamodbDocuments().DynamoDBDocumentClient.from(resolveClient(client), {
       marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: true },
     }),
   );
 
-  async function collect(input: QueryCommandInput, limit: number, into: CheckResult[]): Promise<void> {
+  async function collect(
+    input: QueryCommandInput,
+    limit: number,
+    into: CheckResult[],
+    filter?: (result: CheckResult) => boolean,
+  ): Promise<void> {
     let start: Record<string, unknown> | undefined;
     do {
       const page = await documents().send(
@@ -63,12 +87,13 @@ export function auditStore(
           ExclusiveStartKey: start,
           ScanIndexForward: false,
           // Read no more than is asked for (one record, for the first-sighting check).
-          Limit: limit - into.length,
+          Limit: filter ? PAGE_LIMIT : Math.min(limit - into.length, PAGE_LIMIT),
         }),
       );
       for (const item of page.Items ?? []) {
         if (into.length >= limit) return;
-        into.push(resultOfItem(item));
+        const result = resultOfItem(item);
+        if (!filter || filter(result)) into.push(result);
       }
       start = page.LastEvaluatedKey;
     } while (start && into.length < limit);
@@ -77,16 +102,34 @@ export function auditStore(
   return {
     async write(result: CheckResult): Promise<void> {
       const { PutCommand } = sdk.dynamodbDocuments();
-      await documents().send(
-        new PutCommand({ TableName: tableName, Item: auditItem(result, retentionDays) }),
-      );
+      try {
+        await documents().send(
+          new PutCommand({
+            TableName: tableName,
+            Item: auditItem(result, retentionDays),
+            // A record is never rewritten: not by a retry, not by a forged key.
+            ConditionExpression: 'attribute_not_exists(pk)',
+          }),
+        );
+      } catch (error) {
+        // The key holds time, correlation id, attempt and outcome: the same decision, already written
+        // (a retried request whose first write went through).
+        if (isConditionFailed(error)) return;
+        throw error;
+      }
     },
+
+    ...evidenceMethods(documents, tableName, retentionDays),
 
     async query(query: AuditQuery): Promise<CheckResult[]> {
       const limit = query.limit ?? 1000;
       const since = (
         query.since ?? new Date(now().getTime() - DEFAULT_AUDIT_WINDOW_DAYS * DAY_MS)
       ).toISOString();
+      const until = query.until?.toISOString();
+      // sk starts with the record's time: BETWEEN since and until keeps the records before until.
+      const range = until ? 'sk BETWEEN :since AND :until' : 'sk >= :since';
+      const bounds = { ':since': since, ...(until ? { ':until': until } : {}) };
       const results: CheckResult[] = [];
       const outcomeFilter = query.outcome
         ? {
@@ -100,16 +143,17 @@ export function auditStore(
         await collect(
           {
             TableName: tableName,
-            KeyConditionExpression: 'pk = :pk AND sk >= :since',
+            KeyConditionExpression: `pk = :pk AND ${range}`,
             ...outcomeFilter,
             ExpressionAttributeValues: {
               ':pk': clusterKey(query.region ?? region, query.cluster),
-              ':since': since,
+              ...bounds,
               ...outcomeFilter.ExpressionAttributeValues,
             },
           },
           limit,
           results,
+          query.filter,
         );
         return results;
       }
@@ -119,29 +163,32 @@ export function auditStore(
           {
             TableName: tableName,
             IndexName: AUDIT_KEYS.byOutcomeIndex,
-            KeyConditionExpression: '#outcome = :outcome AND sk >= :since',
+            KeyConditionExpression: `#outcome = :outcome AND ${range}`,
             ExpressionAttributeNames: { '#outcome': 'outcome' },
-            ExpressionAttributeValues: { ':outcome': query.outcome, ':since': since },
+            ExpressionAttributeValues: { ':outcome': query.outcome, ...bounds },
           },
           limit,
           results,
+          query.filter,
         );
         return results;
       }
 
       // Across clusters: one partition per day, newest day first.
-      for (const day of daysBack(now(), new Date(since))) {
+      const last = query.until && query.until < now() ? new Date(query.until.getTime() - 1) : now();
+      for (const day of daysBack(last, new Date(since))) {
         if (results.length >= limit) break;
         await collect(
           {
             TableName: tableName,
             IndexName: AUDIT_KEYS.byDayIndex,
-            KeyConditionExpression: '#day = :day AND sk >= :since',
+            KeyConditionExpression: `#day = :day AND ${range}`,
             ExpressionAttributeNames: { '#day': 'day' },
-            ExpressionAttributeValues: { ':day': day, ':since': since },
+            ExpressionAttributeValues: { ':day': day, ...bounds },
           },
           limit,
           results,
+          query.filter,
         );
       }
       return results;

@@ -1,3 +1,4 @@
+import type * as CloudTrail from '@aws-sdk/client-cloudtrail';
 import type * as DynamoDb from '@aws-sdk/client-dynamodb';
 import type * as Ec2 from '@aws-sdk/client-ec2';
 import type * as Eks from '@aws-sdk/client-eks';
@@ -28,6 +29,7 @@ export const sdk = {
   sqs: lazy((): typeof Sqs => require('@aws-sdk/client-sqs')),
   dynamodb: lazy((): typeof DynamoDb => require('@aws-sdk/client-dynamodb')),
   dynamodbDocuments: lazy((): typeof DynamoDbDocuments => require('@aws-sdk/lib-dynamodb')),
+  cloudtrail: lazy((): typeof CloudTrail => require('@aws-sdk/client-cloudtrail')),
 };
 
 /** One client per service, created on first use and then reused (the SDK keeps connections alive). */
@@ -38,6 +40,7 @@ export interface AwsClients {
   readonly sns: Sns.SNSClient;
   readonly sqs: Sqs.SQSClient;
   readonly dynamodb: DynamoDb.DynamoDBClient;
+  readonly cloudtrail: CloudTrail.CloudTrailClient;
 }
 
 /** A client, or a function that returns it when first needed. */
@@ -73,6 +76,7 @@ export function createAwsClients(
     sns: () => new (sdk.sns().SNSClient)(options),
     sqs: () => new (sdk.sqs().SQSClient)(options),
     dynamodb: () => new (sdk.dynamodb().DynamoDBClient)(options),
+    cloudtrail: () => new (sdk.cloudtrail().CloudTrailClient)(options),
   };
   const clients = {} as AwsClients;
   for (const [name, create] of Object.entries(factories)) {

@@ -1,7 +1,9 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { auditStore } from '../aws/audit-store';
 import { ConfigError } from '../config';
+import { matchesGlob } from '../core/effective';
 import type { Outcome } from '../core/outcome';
+import type { CheckResult } from '../core/result';
 import { CliError, nameFailedCalls } from './errors';
 import {
   AUDIT_CSV_HEADERS,
@@ -9,16 +11,22 @@ import {
   auditCells,
   auditCsvFields,
   csvRecord,
+  finalStatusOf,
   JsonArrayWriter,
   renderTable,
 } from './format';
 import type { CliIo } from './io';
-import { parseSince } from './options';
+import { parsePeriod } from './period';
 
 export interface AuditOptions {
+  /** A name or a glob (`*`, `?`). */
   cluster?: string;
   since?: string;
-  outcome?: Outcome;
+  until?: string;
+  /** Substring of the actor's ARN. */
+  actor?: string;
+  changesOnly?: boolean;
+  outcome?: Outcome | Outcome[];
   limit?: number;
   json?: boolean;
   csv?: boolean;
@@ -27,19 +35,42 @@ export interface AuditOptions {
 export const DEFAULT_SINCE = '7d';
 export const DEFAULT_LIMIT = 100;
 
+/** `--changes-only`: decisions that changed or would change a cluster, or that people were told about. */
+export const CHANGE_OUTCOMES: readonly Outcome[] = [
+  'remediated',
+  'would-remediate',
+  'blocked',
+  'exempt',
+  'failed',
+];
+
 export async function auditCommand(options: AuditOptions, io: CliIo, env = process.env): Promise<void> {
   if (options.json && options.csv) throw new CliError('--json and --csv cannot be used together');
-  const since = parseSince(options.since ?? DEFAULT_SINCE, new Date());
+  const now = new Date();
+  const { since, until } = parsePeriod(
+    {
+      since: options.since ?? DEFAULT_SINCE,
+      ...(options.until !== undefined ? { until: options.until } : {}),
+    },
+    now,
+  );
   const { tableName, region } = auditConfig(env);
   // The table is all the audit trail needs: no other SDK client is loaded.
   const dynamodb = new DynamoDBClient({ region, maxAttempts: 5, retryMode: 'adaptive' });
   nameFailedCalls({ dynamodb });
   const store = auditStore(dynamodb, tableName, region, 0);
+  const outcomes = [options.outcome ?? []].flat();
+  const glob = options.cluster && /[*?]/.test(options.cluster) ? options.cluster : undefined;
+  const exact = options.cluster && !glob ? options.cluster : undefined;
+  const filter = recordFilter(options, outcomes, glob);
   const records = await store.query({
     since,
+    ...(options.until !== undefined ? { until } : {}),
     limit: options.limit ?? DEFAULT_LIMIT,
-    ...(options.cluster ? { cluster: options.cluster } : {}),
-    ...(options.outcome ? { outcome: options.outcome } : {}),
+    ...(exact ? { cluster: exact } : {}),
+    // One outcome and no cluster: its index is the cheapest read.
+    ...(outcomes.length === 1 && !exact ? { outcome: outcomes[0] } : {}),
+    ...(filter ? { filter } : {}),
   });
 
   if (options.json) {
@@ -49,12 +80,13 @@ export async function auditCommand(options: AuditOptions, io: CliIo, env = proce
     return;
   }
   if (options.csv) {
+    const finals = finalStatusOf(records);
     io.out(csvRecord(AUDIT_CSV_HEADERS));
-    for (const record of records) io.out(csvRecord(auditCsvFields(record)));
+    for (const record of records) io.out(csvRecord(auditCsvFields(record, finals)));
     return;
   }
   if (records.length === 0) {
-    io.out(`no audit records since ${since.toISOString()}${filters(options)}\n`);
+    io.out(`no audit records since ${since.toISOString()}${filters(options, outcomes)}\n`);
     return;
   }
   const [header = '', ...rows] = renderTable(AUDIT_HEADERS, records.map(auditCells)).split('\n');
@@ -66,6 +98,21 @@ export async function auditCommand(options: AuditOptions, io: CliIo, env = proce
   );
 }
 
+/** The filters DynamoDB cannot apply by key, as one predicate; undefined when there are none. */
+export function recordFilter(
+  options: Pick<AuditOptions, 'actor' | 'changesOnly'>,
+  outcomes: readonly Outcome[],
+  glob: string | undefined,
+): ((record: CheckResult) => boolean) | undefined {
+  const tests: ((record: CheckResult) => boolean)[] = [];
+  if (glob) tests.push((r) => matchesGlob(r.cluster, glob));
+  if (outcomes.length > 0) tests.push((r) => outcomes.includes(r.outcome));
+  if (options.changesOnly) tests.push((r) => CHANGE_OUTCOMES.includes(r.outcome));
+  const actor = options.actor;
+  if (actor) tests.push((r) => (r.trigger?.actorArn ?? '').includes(actor));
+  return tests.length === 0 ? undefined : (r) => tests.every((t) => t(r));
+}
+
 /** The audit trail needs only the table and the region, not the whole guard configuration. */
 export function auditConfig(env: NodeJS.ProcessEnv): { tableName: string; region: string } {
   const tableName = env.AUDIT_TABLE_NAME;
@@ -75,10 +122,12 @@ export function auditConfig(env: NodeJS.ProcessEnv): { tableName: string; region
   return { tableName, region };
 }
 
-function filters(options: AuditOptions): string {
+function filters(options: AuditOptions, outcomes: readonly Outcome[]): string {
   const parts = [
     options.cluster ? `cluster ${options.cluster}` : '',
-    options.outcome ? `outcome ${options.outcome}` : '',
+    outcomes.length > 0 ? `outcome ${outcomes.join(' or ')}` : '',
+    options.actor ? `actor *${options.actor}*` : '',
+    options.changesOnly ? 'changes only' : '',
   ].filter(Boolean);
   return parts.length > 0 ? ` for ${parts.join(', ')}` : '';
 }

@@ -8,6 +8,7 @@ export const commands = {
   audit: () => import('./audit'),
   localEnv: () => import('./local-env'),
   demo: () => import('./demo'),
+  report: () => import('./commands/report'),
   errors: () => import('./errors'),
   policyValidate: () => import('./commands/policy/validate'),
   policyWhatIf: () => import('./commands/policy/what-if'),

@@ -78,7 +78,14 @@ function reportOnly(ports: GuardPorts, missing: readonly string[]): GuardPorts {
         }
       : {}),
     ...(missing.includes('AUDIT_TABLE_NAME')
-      ? { audit: { write: refuse('AUDIT_TABLE_NAME'), query: refuse('AUDIT_TABLE_NAME') } }
+      ? {
+          audit: {
+            write: refuse('AUDIT_TABLE_NAME'),
+            query: refuse('AUDIT_TABLE_NAME'),
+            markChecked: refuse('AUDIT_TABLE_NAME'),
+            sweepSummary: refuse('AUDIT_TABLE_NAME'),
+          },
+        }
       : {}),
   };
 }

@@ -1,6 +1,7 @@
 import type { Trigger } from '../core/check-request';
 import { describeEndpointConfig, sameEndpointConfig } from '../core/endpoint';
 import { OUTCOMES } from '../core/outcome';
+import { csv } from '../core/report/render';
 import type { CheckResult } from '../core/result';
 
 export interface Column {
@@ -36,13 +37,13 @@ export function renderTable(headers: string[], rows: string[][]): string {
     .join('');
 }
 
-/** One CSV record (RFC 4180): fields with a comma, quote or line break are quoted, quotes doubled. */
+/**
+ * One CSV record (RFC 4180, CRLF) written by the CSV library: fields with a comma, quote or line
+ * break are quoted, quotes doubled, and spreadsheet formulas neutralised (a field starting with
+ * `=`, `+`, `-`, `@`, a tab or a carriage return gets a leading `'`).
+ */
 export function csvRecord(fields: string[]): string {
-  return `${fields.map(csvField).join(',')}\r\n`;
-}
-
-export function csvField(value: string): string {
-  return /[",\r\n]|^\s|\s$/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
+  return csv([fields]);
 }
 
 /** `before → after`, or the configuration seen when nothing would change. */
@@ -109,28 +110,60 @@ export const AUDIT_CSV_HEADERS = [
   'outcome',
   'trigger',
   'eventId',
+  'eventTime',
   'actor',
+  'actorSource',
+  'sourceIp',
+  'userAgent',
+  'correlationId',
+  'policyVersion',
+  'policyDigest',
   'before',
   'after',
   'updateId',
+  'updateStatus',
+  'finalStatus',
   'reason',
 ];
 
-export function auditCsvFields(result: CheckResult): string[] {
+/**
+ * One audit record as CSV fields. `finalStatus` is the update's last known status: the latest
+ * record of the same update id among those being written (`finalStatusOf`), else its own.
+ */
+export function auditCsvFields(result: CheckResult, finalStatus?: ReadonlyMap<string, string>): string[] {
+  const trigger = result.trigger;
   return [
     result.time,
     result.cluster,
     result.region,
     result.account ?? '',
     result.outcome,
-    result.trigger?.eventName ?? result.trigger?.source ?? '',
-    result.trigger?.eventId ?? '',
-    result.trigger?.actorArn ?? '',
+    trigger?.eventName ?? trigger?.source ?? '',
+    trigger?.eventId ?? '',
+    trigger?.source === 'event' || trigger?.actorSource === 'lookup' ? (trigger.eventTime ?? '') : '',
+    trigger?.actorArn ?? '',
+    trigger?.actorArn ? (trigger.actorSource ?? 'event') : '',
+    trigger?.sourceIp ?? '',
+    trigger?.userAgent ?? '',
+    result.correlationId ?? '',
+    result.policy ? String(result.policy.version) : '',
+    result.policy?.digest ?? '',
     result.before ? describeEndpointConfig(result.before) : '',
     result.after ? describeEndpointConfig(result.after) : '',
     result.updateId ?? '',
+    result.updateStatus ?? '',
+    (result.updateId && finalStatus?.get(result.updateId)) || result.updateStatus || '',
     result.reason,
   ];
+}
+
+/** Each update id's status in its newest record (records newest first, as the trail is read). */
+export function finalStatusOf(records: readonly CheckResult[]): Map<string, string> {
+  const statuses = new Map<string, string>();
+  for (const r of records) {
+    if (r.updateId && r.updateStatus && !statuses.has(r.updateId)) statuses.set(r.updateId, r.updateStatus);
+  }
+  return statuses;
 }
 
 /** `5 clusters: 2 remediated, 1 compliant, 1 exempt, 1 blocked` (outcomes in their canonical order). */

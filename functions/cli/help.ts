@@ -21,6 +21,7 @@ The policy command group validates, previews, publishes, shows and turns into an
     'npm run cli -- policy validate my-policy.json',
     'npm run cli -- invoke events/update-config-open-world.json',
     'npm run cli -- audit --since 7d --outcome remediated',
+    'npm run cli -- report --month 2026-11 --out exposure.html',
   ],
 };
 
@@ -61,16 +62,42 @@ non-compliant (would-remediate, blocked) or a decision failed, for CI; --exit-ze
 export const AUDIT_HELP: CommandHelp = {
   summary: 'read the audit trail, newest first',
   description: `Reads the audit trail: one record per decision the guard took and recorded (remediated,
-would-remediate, exempt, blocked, failed, ...), newest first. Filter by cluster, outcome and
-age: --since takes a duration back from now (30m, 12h, 7d, 2w) or an ISO date or date-time
-(default 7d). The table shows time, cluster, outcome, what triggered the check (event and
-actor), the endpoint change and the reason; --json prints the full records, --csv a header row
-and one quoted row per record. Needs only AUDIT_TABLE_NAME and AWS_REGION.`,
+would-remediate, exempt, blocked, failed, ...), newest first. A sweep's unchanged compliant
+check leaves no record, only the cluster's "last checked" marker and the sweep summary (see
+report). Filters: --cluster takes a name or a glob (* and ?), --since and --until a duration back
+from now (30m, 12h, 7d, 2w) or an ISO date or date-time (default since 7d; until is exclusive,
+default now), --actor a piece of the actor's ARN, --outcome one outcome (repeat it for several),
+--changes-only keeps remediated, would-remediate, blocked, exempt and failed. The table shows time,
+cluster, outcome, what triggered the check (event and actor), the endpoint change and the reason;
+--json prints the full records, --csv a header row and one row per record with the event time,
+source IP, user agent, correlation id, policy digest, update id and the update's final status
+(spreadsheet formulas neutralised). Needs only AUDIT_TABLE_NAME and AWS_REGION.`,
   examples: [
     'npm run cli -- audit',
-    'npm run cli -- audit --cluster prod-api --since 30d',
-    'npm run cli -- audit --outcome remediated --since 2025-06-01 --csv > remediations.csv',
-    'npm run cli -- audit --outcome failed --since 12h --json',
+    'npm run cli -- audit --cluster "prod-*" --since 30d --changes-only',
+    'npm run cli -- audit --since 2026-11-01 --until 2026-12-01 --outcome remediated --outcome failed --csv > november.csv',
+    'npm run cli -- audit --actor PlatformAdmin/jdoe --json',
+  ],
+};
+
+export const REPORT_HELP: CommandHelp = {
+  summary: "the auditor's report: exposure per cluster and proof of continuous checking",
+  description: `Answers "how exposed were we" for a period, from the audit table: per cluster, the exposure
+windows (from the violating change, the CloudTrail event time when known, else the first record
+that saw it, until the guard's update was Successful, or still open), total exposure, time to
+remediate (p50/p95), who caused each violation, exemptions in force and blocked clusters still
+exposed; for the account, clusters guarded, windows opened and closed, the sweeps that ran with
+any gap longer than twice --sweep-interval flagged, and the policy digests in force. The period
+is --month YYYY-MM or --since/--until (a duration back from now or an ISO date or time; --until
+is exclusive, default now; --since defaults to 30d). --cluster takes a name or glob, --account
+an account id. --format is html (one self-contained printable file with a timeline), md, csv
+(one row per window) or json; --out writes a file (its extension picks the format when --format
+is not given). Needs only AUDIT_TABLE_NAME and AWS_REGION.`,
+  examples: [
+    'npm run cli -- report --month 2026-11 --format html --out exposure-2026-11.html',
+    'npm run cli -- report --since 7d',
+    'npm run cli -- report --since 2026-11-01 --until 2026-11-15 --cluster "prod-*" --format json',
+    'npm run cli -- report --month 2026-11 --format csv --sweep-interval 30m > windows.csv',
   ],
 };
 

@@ -16,9 +16,11 @@ import {
   INVOKE_HELP,
   LOCAL_ENV_HELP,
   PROGRAM_HELP,
+  REPORT_HELP,
 } from './help';
 import { type CliIo, processIo } from './io';
 import { parseClusterName, parseOutcome, parsePositiveInt } from './options';
+import { parseClusterGlob } from './period';
 
 // Commands are loaded when they run, so that `--help` pays for no AWS SDK code.
 declare global {
@@ -93,29 +95,42 @@ export function buildProgram(io: () => CliIo, exit: (code: number) => void = () 
     );
 
   command(program, 'audit', AUDIT_HELP)
-    .option('--cluster <name>', 'only this cluster', parseClusterName)
+    .option(
+      '--cluster <glob>',
+      'only this cluster, or the clusters matching a glob (* and ?)',
+      parseClusterGlob,
+    )
     .option('--since <when>', 'a duration (30m, 12h, 7d) or an ISO date/time', '7d')
+    .option('--until <when>', 'end, exclusive: a duration or an ISO date/time (default now)')
+    .option('--actor <text>', "only records whose actor's ARN contains this text")
+    .option('--changes-only', 'only decisions that changed or would change a cluster, or alerted')
     .option(
       '--outcome <outcome>',
-      'only this outcome (compliant, remediated, would-remediate, ...)',
-      parseOutcome,
+      'only this outcome (repeat for several: compliant, remediated, would-remediate, ...)',
+      collectOutcomes,
     )
     .option('--limit <n>', 'at most this many records', parsePositiveInt('--limit', 10_000), 100)
     .addOption(new Option('--json', 'print the records as a JSON array').conflicts('csv'))
     .addOption(new Option('--csv', 'print the records as CSV with a header row').conflicts('json'))
-    .action(
-      async (options: {
-        cluster?: string;
-        since: string;
-        outcome?: Outcome;
-        limit: number;
-        json?: boolean;
-        csv?: boolean;
-      }) => {
-        const { auditCommand } = await (await load()).audit();
-        await auditCommand(options, io());
-      },
-    );
+    .action(async (options: import('./audit').AuditOptions) => {
+      const { auditCommand } = await (await load()).audit();
+      await auditCommand(options, io());
+    });
+
+  // report: the auditor's report (DESIGN §11)
+  command(program, 'report', REPORT_HELP)
+    .option('--since <when>', 'start: a duration (30d) or an ISO date/time (default 30d)')
+    .option('--until <when>', 'end, exclusive: a duration or an ISO date/time (default now)')
+    .option('--month <YYYY-MM>', 'one calendar month (UTC) instead of --since/--until')
+    .option('--cluster <glob>', 'only clusters matching this name or glob (* and ?)')
+    .option('--account <id>', 'only this account')
+    .option('--format <format>', 'html, md, csv or json (default md, or from --out)')
+    .option('--out <file>', 'write the report to this file')
+    .option('--sweep-interval <duration>', 'the sweep schedule, to flag gaps (default 1h)')
+    .action(async (options: import('./commands/report').ReportOptions) => {
+      const { reportCommand } = await (await load()).report();
+      await reportCommand(options, io());
+    });
 
   command(program, 'local-env', LOCAL_ENV_HELP)
     .option('--json', 'print one JSON object instead of export lines')
@@ -146,6 +161,10 @@ function command(parent: Command, name: string, help: CommandHelp): Command {
 /** Commander wraps descriptions to the terminal: hand it one line. */
 function paragraph(text: string): string {
   return text.replace(/\s*\n\s*/g, ' ');
+}
+
+function collectOutcomes(value: string, previous: Outcome[] | undefined): Outcome[] {
+  return [...(previous ?? []), parseOutcome(value)];
 }
 
 function collectClusters(value: string, previous: string[] | undefined): string[] {

@@ -7,6 +7,8 @@ export interface Trigger {
   /** When the triggering API call happened (ISO 8601). */
   eventTime?: string;
   actorArn?: string;
+  /** `lookup`: no event named the actor; the sweep found the latest endpoint change in CloudTrail. */
+  actorSource?: 'event' | 'lookup';
   sourceIp?: string;
   userAgent?: string;
   /** TagResource / UntagResource: the tag keys set or removed. */

@@ -1,7 +1,9 @@
+import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { auditStore } from '../../functions/aws/audit-store';
 import { createCluster } from '../../functions/cli/sandbox';
 import type { CheckResult } from '../../functions/core/result';
 import { processEvent } from '../../functions/remediator/process-event';
-import { auditRecords, createWorld, sampleEvent, type World } from './support';
+import { auditRecordFixture, auditRecords, createWorld, REGION, sampleEvent, type World } from './support';
 
 /**
  * One audit record per decision, for every outcome the emulator can produce, written by the
@@ -97,4 +99,47 @@ describe('the audit trail against the emulator', () => {
       alertMessageId: expect.any(String),
     });
   }, 60_000);
+});
+
+describe('records cannot be rewritten', () => {
+  test('a second write of the same decision is taken as written and leaves the first', async () => {
+    // Prepare
+    const cluster = world.name('twice');
+    const store = auditStore(world.clients.dynamodb, world.env.AUDIT_TABLE_NAME, REGION, 0);
+    const first = auditRecordFixture('twice-1', cluster, 'remediated', 0);
+
+    // Act
+    await store.write(first);
+    await store.write({ ...first, reason: 'a rewritten reason' });
+
+    // Assess
+    const records = await auditRecords(world, cluster);
+    expect(records.map((r) => r.reason)).toEqual([first.reason]);
+  });
+
+  test('a marker never replaces a record, even one put under its key', async () => {
+    // Prepare
+    const cluster = world.name('forged');
+    const documents = DynamoDBDocumentClient.from(world.clients.dynamodb);
+    await documents.send(
+      new PutCommand({
+        TableName: world.env.AUDIT_TABLE_NAME,
+        Item: { pk: `#checked#${REGION}`, sk: cluster, outcome: 'remediated', note: 'not a marker' },
+      }),
+    );
+    const store = auditStore(world.clients.dynamodb, world.env.AUDIT_TABLE_NAME, REGION, 0);
+
+    // Act
+    const marking = store.markChecked(auditRecordFixture('forged-1', cluster, 'compliant', 0));
+
+    // Assess
+    await expect(marking).rejects.toThrow(/conditional/i);
+    const { Item } = await documents.send(
+      new GetCommand({
+        TableName: world.env.AUDIT_TABLE_NAME,
+        Key: { pk: `#checked#${REGION}`, sk: cluster },
+      }),
+    );
+    expect(Item?.note).toBe('not a marker');
+  });
 });

@@ -29,6 +29,18 @@ beforeAll(async () => {
     record('r3-3h', b, 'remediated', 3 * HOUR),
     record('r4-3d', a, 'exempt', 3 * DAY),
     record('r5-10d', b, 'failed', 10 * DAY),
+    {
+      ...record('r6-5h', world.name('c'), 'compliant', 5 * HOUR),
+      trigger: {
+        source: 'event' as const,
+        eventName: 'UpdateClusterConfig',
+        eventTime: new Date(now - 5 * HOUR - MINUTE).toISOString(),
+        actorArn: '=HYPERLINK("http://evil.example","x")',
+        sourceIp: '@203.0.113.9',
+        userAgent: '+cmd|calc',
+      },
+      reason: '-2+3 and a comma, too',
+    },
   ];
   ids = Object.fromEntries(records.map((r) => [r.correlationId.split('-')[0] ?? '', r.correlationId]));
   const store = auditStore(world.clients.dynamodb, world.env.AUDIT_TABLE_NAME, REGION, 0);
@@ -58,32 +70,57 @@ describe('audit through the CLI', () => {
       audit('--limit', '2'),
     ]);
     // Assess
-    expect(all).toEqual([ids.r1, ids.r2, ids.r3, ids.r4]);
+    expect(all).toEqual([ids.r1, ids.r2, ids.r3, ids.r6, ids.r4]);
     expect(recent).toEqual([ids.r1, ids.r2, ids.r3]);
     expect(cluster).toEqual([ids.r1, ids.r2, ids.r4]);
     expect(outcome).toEqual([ids.r1, ids.r3]);
     expect(both).toEqual([ids.r2]);
-    expect(month).toEqual([ids.r1, ids.r2, ids.r3, ids.r4, ids.r5]);
+    expect(month).toEqual([ids.r1, ids.r2, ids.r3, ids.r6, ids.r4, ids.r5]);
     expect(iso).toEqual([ids.r1, ids.r2]);
     expect(limited).toEqual([ids.r1, ids.r2]);
   });
 
-  test('--csv prints a header and one quoted row per record', async () => {
+  test('--until, --actor, --changes-only, a repeated --outcome and a --cluster glob', async () => {
+    // Prepare
+    const until = new Date(now - HOUR).toISOString();
     // Act
-    const run = await runCli(['audit', '--csv', '--since', '4h'], world.processEnv);
+    const [before, actor, changes, outcomes, glob, nobody] = await Promise.all([
+      audit('--since', '30d', '--until', until),
+      audit('--since', '30d', '--actor', 'HYPERLINK'),
+      audit('--since', '30d', '--changes-only'),
+      audit('--since', '30d', '--outcome', 'blocked', '--outcome', 'failed'),
+      audit('--since', '30d', '--cluster', `${world.suffix}-[ab]`.replace('[ab]', '?')),
+      audit('--since', '30d', '--actor', 'nobody-at-all'),
+    ]);
+    // Assess
+    expect(before).toEqual([ids.r2, ids.r3, ids.r6, ids.r4, ids.r5]);
+    expect(actor).toEqual([ids.r6]);
+    expect(changes).toEqual([ids.r1, ids.r2, ids.r3, ids.r4, ids.r5]);
+    expect(outcomes).toEqual([ids.r2, ids.r5]);
+    expect(glob).toEqual([ids.r1, ids.r2, ids.r3, ids.r6, ids.r4, ids.r5]);
+    expect(nobody).toEqual([]);
+  });
+
+  test('--csv prints a header and one row per record, spreadsheet formulas neutralised', async () => {
+    // Act
+    const run = await runCli(['audit', '--csv', '--since', '6h'], world.processEnv);
     // Assess
     expect(run.code).toBe(0);
     const lines = run.stdout.split('\r\n');
     expect(lines[0]).toBe(
-      'time,cluster,region,account,outcome,trigger,eventId,actor,before,after,updateId,reason',
+      'time,cluster,region,account,outcome,trigger,eventId,eventTime,actor,actorSource,sourceIp,userAgent,correlationId,policyVersion,policyDigest,before,after,updateId,updateStatus,finalStatus,reason',
     );
-    expect(lines).toHaveLength(5);
+    expect(lines).toHaveLength(6);
     expect(lines.at(-1)).toBe('');
     expect(lines[1]).toMatch(
       new RegExp(
-        `^\\S+,${world.name('a')},us-east-1,123456789012,remediated,UpdateClusterConfig,,arn:aws:sts::123456789012:assumed-role/PlatformAdmin/jdoe,public \\(0\\.0\\.0\\.0/0\\),private,,"remediated for the audit test, with a comma"$`,
+        `^\\S+,${world.name('a')},us-east-1,123456789012,remediated,UpdateClusterConfig,,,arn:aws:sts::123456789012:assumed-role/PlatformAdmin/jdoe,event,,,${ids.r1},,,public \\(0\\.0\\.0\\.0/0\\),private,,,,"remediated for the audit test, with a comma"$`,
       ),
     );
+    const hostile = lines.find((line) => line.includes(ids.r6 ?? '-')) ?? '';
+    expect(hostile).toContain(`"'=HYPERLINK(""http://evil.example"",""x"")",event,'@203.0.113.9,'+cmd|calc,`);
+    expect(hostile).toMatch(/,"'-2\+3 and a comma, too"$/);
+    expect(hostile).not.toMatch(/(^|,)[=+\-@]/);
   });
 
   test('the table shows time, cluster, outcome, trigger, change and reason', async () => {

@@ -371,11 +371,11 @@ describe('audit', () => {
     expect(run).toMatchObject({ code: 0, stderr: '' });
     const rows = run.stdout.split('\r\n');
     expect(rows[0]).toBe(
-      'time,cluster,region,account,outcome,trigger,eventId,actor,before,after,updateId,reason',
+      'time,cluster,region,account,outcome,trigger,eventId,eventTime,actor,actorSource,sourceIp,userAgent,correlationId,policyVersion,policyDigest,before,after,updateId,updateStatus,finalStatus,reason',
     );
     expect(rows[1]).toMatch(
       new RegExp(
-        `^\\S+Z,${b},us-east-1,123456789012,remediated,UpdateClusterConfig,,arn:aws:sts::123456789012:assumed-role/PlatformAdmin/jdoe,public \\(0\\.0\\.0\\.0/0\\),private,,"remediated for the audit test, with a comma"$`,
+        `^\\S+Z,${b},us-east-1,123456789012,remediated,UpdateClusterConfig,,,arn:aws:sts::123456789012:assumed-role/PlatformAdmin/jdoe,event,,,b1,,,public \\(0\\.0\\.0\\.0/0\\),private,,,,"remediated for the audit test, with a comma"$`,
       ),
     );
     expect(rows.slice(2)).toEqual(['']);
@@ -516,7 +516,9 @@ describe('demo', () => {
     await expect(fetch(`${emulator}/moto-api/`)).rejects.toThrow();
     expect(process.listenerCount('SIGINT')).toBe(signalHandlers);
     // Assess: the events and their decisions, in order
-    const events = output.filter((line) => /^ ?\d{1,2}\. /.test(line)).map((line) => line.trim().split('  ')[0]);
+    const events = output
+      .filter((line) => /^ ?\d{1,2}\. /.test(line))
+      .map((line) => line.trim().split('  ')[0]);
     expect(events).toEqual([
       '1. CreateCluster prod-api by user/platform-ci',
       '2. CreateCluster payments by assumed-role/PlatformAdmin/maria.lopez',

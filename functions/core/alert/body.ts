@@ -162,7 +162,11 @@ function triggerLines(trigger: Trigger, attempt: number): string[] {
       'Event',
       trigger.eventName && `${trigger.eventName}${trigger.eventId ? ` (event id ${trigger.eventId})` : ''}`,
     ],
-    ['Actor', trigger.actorArn && `${trigger.actorArn}${trigger.byGuard ? ' (the guard itself)' : ''}`],
+    [
+      'Actor',
+      trigger.actorArn &&
+        `${trigger.actorArn}${trigger.byGuard ? ' (the guard itself)' : ''}${trigger.actorSource === 'lookup' ? ' (found by CloudTrail lookup: the latest endpoint change)' : ''}`,
+    ],
     ['Source IP', trigger.sourceIp],
     ['User agent', trigger.userAgent],
     ['Time', trigger.eventTime],

@@ -1,7 +1,16 @@
 import 'aws-sdk-client-mock-jest';
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { auditItem, daysBack, resultOfItem } from '../../../functions/aws/audit-store';
+import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  auditItem,
+  auditStore,
+  daysBack,
+  markerItem,
+  resultOfItem,
+  sweepItem,
+} from '../../../functions/aws/audit-store';
 import { OUTCOMES } from '../../../functions/core/outcome';
+import { markerOf } from '../../../functions/core/report/evidence';
 import type { CheckResult } from '../../../functions/core/result';
 import { mocks, REGION, resetAws, testPorts } from '../support/aws';
 
@@ -160,5 +169,161 @@ describe('audit queries', () => {
       pk: 'x',
       sk: 'y',
     });
+  });
+});
+
+describe('records are never rewritten', () => {
+  const conditionFailed = () =>
+    new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} });
+
+  it('writes a decision only where no item has its key', async () => {
+    // Act
+    await testPorts(NOW).audit.write(resultFor('remediated'));
+
+    // Assess
+    expect(mocks.dynamodb).toHaveReceivedCommandWith(PutCommand, {
+      ConditionExpression: 'attribute_not_exists(pk)',
+      Item: expect.objectContaining({ pk: `${REGION}#prod-api` }),
+    });
+  });
+
+  it('takes a second write of the same decision (a retry) as already written', async () => {
+    // Prepare
+    mocks.dynamodb.on(PutCommand).rejects(conditionFailed());
+
+    // Act
+    const write = testPorts(NOW).audit.write(resultFor('remediated'));
+
+    // Assess
+    await expect(write).resolves.toBeUndefined();
+  });
+
+  it('passes any other write error on', async () => {
+    // Prepare
+    mocks.dynamodb
+      .on(PutCommand)
+      .rejects(Object.assign(new Error('denied'), { name: 'AccessDeniedException' }));
+
+    // Act
+    const write = testPorts(NOW).audit.write(resultFor('remediated'));
+
+    // Assess
+    await expect(write).rejects.toThrow('denied');
+  });
+
+  it('updates the marker in place, but only over a marker', async () => {
+    // Act
+    await testPorts(NOW).audit.markChecked(resultFor('compliant'));
+
+    // Assess
+    expect(mocks.dynamodb).toHaveReceivedCommandWith(PutCommand, {
+      ConditionExpression: 'attribute_not_exists(pk) OR #kind = :marker',
+      ExpressionAttributeValues: { ':marker': 'last-checked' },
+      Item: expect.objectContaining({ pk: `#checked#${REGION}`, sk: 'prod-api', lastOutcome: 'compliant' }),
+    });
+  });
+
+  it('keeps no marker for a name EKS would not allow', async () => {
+    // Act
+    await testPorts(NOW).audit.markChecked({ ...resultFor('failed'), cluster: '-' });
+
+    // Assess
+    expect(mocks.dynamodb).not.toHaveReceivedCommand(PutCommand);
+  });
+
+  it('keys evidence apart from decisions: no shared key, no index attributes', () => {
+    // Prepare
+    const result = resultFor('compliant');
+    const summary = {
+      sweepId: 'sweep-1',
+      region: REGION,
+      startedAt: '2026-06-03T10:19:00.000Z',
+      time: '2026-06-03T10:20:00.000Z',
+      durationMs: 60_000,
+      clustersChecked: 1,
+      outcomes: { compliant: 1 },
+      policyDigests: ['sha256:abc'],
+    };
+
+    // Act
+    const items = [auditItem(result, 0), markerItem(markerOf(result), 0), sweepItem(summary, 7)];
+
+    // Assess
+    const [decision, marker, sweep] = items;
+    expect(new Set(items.map((i) => i?.pk)).size).toBe(3);
+    for (const evidence of [marker, sweep]) {
+      expect(String(evidence?.pk)).toMatch(/^#/);
+      expect(evidence?.day).toBeUndefined();
+      expect(evidence?.outcome).toBeUndefined();
+    }
+    expect(decision?.pk).toMatch(/^[a-z]/);
+    expect(sweep?.expiresAt).toBe(Date.parse('2026-06-10T10:20:00.000Z') / 1000);
+  });
+});
+
+describe('reading evidence and periods', () => {
+  it('bounds a cluster query by until as well as since', async () => {
+    // Act
+    await testPorts(NOW).audit.query({
+      cluster: 'prod-api',
+      since: new Date('2026-05-01T00:00:00Z'),
+      until: new Date('2026-06-01T00:00:00Z'),
+    });
+
+    // Assess
+    expect(mocks.dynamodb).toHaveReceivedCommandWith(QueryCommand, {
+      KeyConditionExpression: 'pk = :pk AND sk BETWEEN :since AND :until',
+      ExpressionAttributeValues: {
+        ':pk': `${REGION}#prod-api`,
+        ':since': '2026-05-01T00:00:00.000Z',
+        ':until': '2026-06-01T00:00:00.000Z',
+      },
+    });
+  });
+
+  it('walks the days back from until, not from now', async () => {
+    // Act
+    await testPorts(NOW).audit.query({
+      since: new Date('2026-05-30T00:00:00Z'),
+      until: new Date('2026-06-01T00:00:00Z'),
+    });
+
+    // Assess
+    const days = mocks.dynamodb
+      .commandCalls(QueryCommand)
+      .map((c) => c.args[0].input.ExpressionAttributeValues?.[':day']);
+    expect(days).toEqual(['2026-05-31', '2026-05-30']);
+  });
+
+  it('reads sweep summaries and markers back without their keys', async () => {
+    // Prepare
+    const summary = {
+      sweepId: 'sweep-1',
+      region: REGION,
+      startedAt: '2026-06-03T10:19:00.000Z',
+      time: '2026-06-03T10:20:00.000Z',
+      durationMs: 60_000,
+      clustersChecked: 1,
+      outcomes: { compliant: 1 },
+      policyDigests: [],
+    };
+    const marker = markerOf(resultFor('compliant'));
+    mocks.dynamodb
+      .on(QueryCommand, { ExpressionAttributeValues: { ':pk': `#checked#${REGION}` } })
+      .resolves({ Items: [markerItem(marker, 0)] })
+      .on(QueryCommand, { KeyConditionExpression: 'pk = :pk AND sk BETWEEN :since AND :until' })
+      .resolvesOnce({ Items: [sweepItem(summary, 0)], LastEvaluatedKey: { pk: 'a', sk: 'b' } })
+      .resolvesOnce({ Items: [] });
+    const store = auditStore(new DynamoDBClient({ region: REGION }), 'eks-endpoint-guard-audit', REGION, 0);
+
+    // Act
+    const [sweeps, markers] = await Promise.all([
+      store.sweeps(REGION, new Date('2026-06-01T00:00:00Z'), NOW),
+      store.markers(REGION),
+    ]);
+
+    // Assess
+    expect(sweeps).toEqual([summary]);
+    expect(JSON.parse(JSON.stringify(markers))).toEqual([marker]);
   });
 });

@@ -1,9 +1,10 @@
 import {
+  AUDIT_CSV_HEADERS,
   auditCells,
   auditCsvFields,
   changeOf,
-  csvField,
   csvRecord,
+  finalStatusOf,
   JsonArrayWriter,
   OutcomeCounter,
   renderTable,
@@ -91,18 +92,23 @@ describe('tableRow', () => {
 
 describe('CSV', () => {
   it.each([
-    ['a plain value', 'prod-api', 'prod-api'],
-    ['a comma', 'a, b', '"a, b"'],
-    ['a quote', 'say "hi"', '"say ""hi"""'],
-    ['a line break', 'one\ntwo', '"one\ntwo"'],
-    ['a leading space', ' padded', '" padded"'],
-    ['an empty value', '', ''],
-  ])('quotes %s only when needed', (_name, value, expected) => {
+    ['a plain value', 'prod-api', 'prod-api\r\n'],
+    ['a comma', 'a, b', '"a, b"\r\n'],
+    ['a quote', 'say "hi"', '"say ""hi"""\r\n'],
+    ['a line break', 'one\ntwo', '"one\ntwo"\r\n'],
+    ['an empty value', '', '\r\n'],
+    ['a formula', '=HYPERLINK("http://evil.example")', `"'=HYPERLINK(""http://evil.example"")"\r\n`],
+    ['a plus', '+1+cmd', "'+1+cmd\r\n"],
+    ['a minus', '-2+3', "'-2+3\r\n"],
+    ['an at sign', '@SUM(A1)', "'@SUM(A1)\r\n"],
+    ['a leading tab', '\t=1', "'\t=1\r\n"],
+    ['a leading carriage return', '\r=1', `"'\r=1"\r\n`],
+  ])('writes %s safely', (_name, value, expected) => {
     // Act
-    const field = csvField(value);
+    const record = csvRecord([value]);
 
     // Assess
-    expect(field).toBe(expected);
+    expect(record).toBe(expected);
   });
 
   it('ends a record with CRLF', () => {
@@ -113,25 +119,38 @@ describe('CSV', () => {
     expect(record).toBe('a,"b,c",\r\n');
   });
 
-  it('writes an audit record as one row of the header columns', () => {
+  it('writes an audit record as one row of the header columns, with the final update status', () => {
+    // Prepare
+    const issued = result({ account: '111122223333', updateId: 'u-1', updateStatus: 'InProgress' });
+    const followed = result({ updateId: 'u-1', updateStatus: 'Successful' });
+
     // Act
-    const fields = auditCsvFields(result({ account: '111122223333', updateId: 'u-1' }));
+    const fields = auditCsvFields(issued, finalStatusOf([followed, issued]));
 
     // Assess
-    expect(fields).toEqual([
-      '2025-06-03T10:17:05.123Z',
-      'prod-api',
-      'us-east-1',
-      '111122223333',
-      'remediated',
-      'UpdateClusterConfig',
-      '',
-      'arn:aws:sts::111122223333:assumed-role/PlatformAdmin/jdoe',
-      'public (0.0.0.0/0)',
-      'private',
-      'u-1',
-      'public endpoint is enabled; changed public (0.0.0.0/0) → private',
-    ]);
+    expect(Object.fromEntries(AUDIT_CSV_HEADERS.map((h, i) => [h, fields[i]]))).toEqual({
+      time: '2025-06-03T10:17:05.123Z',
+      cluster: 'prod-api',
+      region: 'us-east-1',
+      account: '111122223333',
+      outcome: 'remediated',
+      trigger: 'UpdateClusterConfig',
+      eventId: '',
+      eventTime: '',
+      actor: 'arn:aws:sts::111122223333:assumed-role/PlatformAdmin/jdoe',
+      actorSource: 'event',
+      sourceIp: '',
+      userAgent: '',
+      correlationId: expect.any(String),
+      policyVersion: '',
+      policyDigest: '',
+      before: 'public (0.0.0.0/0)',
+      after: 'private',
+      updateId: 'u-1',
+      updateStatus: 'InProgress',
+      finalStatus: 'Successful',
+      reason: 'public endpoint is enabled; changed public (0.0.0.0/0) → private',
+    });
   });
 });
 

@@ -7,6 +7,7 @@ import {
   INVOKE_HELP,
   LOCAL_ENV_HELP,
   POLICY_HELP,
+  REPORT_HELP,
 } from '../../../functions/cli/help';
 import { runInProcess, withEnv } from './in-process';
 
@@ -45,6 +46,7 @@ describe('help', () => {
         `invoke [options] <event> ${INVOKE_HELP.summary}`,
         `check [options] ${CHECK_HELP.summary}`,
         `audit [options] ${AUDIT_HELP.summary}`,
+        `report [options] ${REPORT_HELP.summary}`,
         `local-env [options] ${LOCAL_ENV_HELP.summary}`,
         `demo [options] ${DEMO_HELP.summary}`,
         `policy [options] ${POLICY_HELP.summary}`,

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import {
   DescribeDhcpOptionsCommand,
   DescribeSubnetsCommand,
@@ -54,6 +55,8 @@ export const mocks = {
   sqs: mockClient(SQSClient),
   /** The audit store talks through the document client: mocked there, with plain items. */
   dynamodb: mockClient(DynamoDBDocumentClient),
+  /** The drift lookup: no event history unless a test gives one. */
+  cloudtrail: mockClient(CloudTrailClient),
 };
 
 export const STRICT_POLICY = { version: 1, publicAccess: 'disabled', privateAccess: 'required' };
