@@ -104,7 +104,9 @@ export function renderFindings(facts: AlertFacts, language: Language = 'en'): As
   const account = facts.account;
   if (!account) return [];
   const say = PHRASES[language];
-  const passed = facts.status === 'resolved' || facts.outcome === 'remediated';
+  // A cluster that keeps being made non-compliant stays FAILED though this remediation worked:
+  // what re-applies the setting is the finding.
+  const passed = facts.status === 'resolved' || (facts.outcome === 'remediated' && !facts.escalation);
   const arn =
     facts.clusterArn ?? `arn:${facts.partition}:eks:${facts.region}:${account}:cluster/${facts.cluster}`;
   const seen = facts.after && facts.outcome === 'remediated' ? facts.after : facts.before;

@@ -35,9 +35,13 @@ export function chatLiteral(value: string): string {
   return `\`${text || '-'}\``;
 }
 
-/** Text of our own in chat markdown that may contain a value: formatting characters made inert. */
+/**
+ * Text of our own in chat markdown that may contain a value: formatting characters made inert,
+ * and any URL in it defanged, so that the chat client does not turn it into a link.
+ */
 export function chatText(value: string): string {
   return value
+    .replace(/\b([a-z][a-z0-9+.-]*):\/\//gi, '$1[:]//')
     .replace(/</g, '‹')
     .replace(/>/g, '›')
     .replace(/&/g, '＆')

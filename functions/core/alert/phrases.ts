@@ -420,7 +420,7 @@ const ja: Phrases = {
     region: 'リージョン',
     outcome: '結果',
     decidedAt: '判定日時',
-    whoChanged: '変更を行ったユーザー',
+    whoChanged: '変更の実行者',
     howFound: '検出の経緯',
     foundBy: '検出元',
     event: 'イベント',
