@@ -149,8 +149,8 @@ describe('Japanese e-mail', () => {
     // Act
     const { subject, text } = renderEmailJa(facts as NonNullable<typeof facts>);
     // Assess
-    expect(subject).not.toMatch(/[\r\n\u0000\u202e]/);
-    expect(text).not.toMatch(/[\r\u0000\u202e\u2028]/);
+    expect(subject).not.toMatch(/[\p{Cc}\u202e]/u);
+    expect(text).not.toMatch(/[\r\0\u202e\u2028]/);
     expect(text).toContain('理由: 「x y <!channel>');
     expect(text).toContain('検出の経緯');
     expect(text).toContain('検出元: コマンドライン');
