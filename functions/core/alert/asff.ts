@@ -36,6 +36,8 @@ const fields = (count: number, key: number, value: number) =>
     .record(z.string().check(z.minLength(1), z.maxLength(key)), z.string().check(z.maxLength(value)))
     .check(z.refine((record) => Object.keys(record).length <= count, `at most ${count} fields`));
 
+const SeverityLabel = z.enum(['INFORMATIONAL', 'LOW', 'MEDIUM', 'HIGH', 'CRITICAL']);
+
 /** The fields this project sets, with the required ones required and every documented limit. */
 export const AsffFindingSchema = z.object({
   SchemaVersion: z.literal(ASFF_SCHEMA_VERSION),
@@ -51,7 +53,11 @@ export const AsffFindingSchema = z.object({
   UpdatedAt: isoTime,
   FirstObservedAt: z.optional(isoTime),
   LastObservedAt: z.optional(isoTime),
-  Severity: z.object({ Label: z.enum(['INFORMATIONAL', 'LOW', 'MEDIUM', 'HIGH', 'CRITICAL']) }),
+  Severity: z.object({ Label: SeverityLabel }),
+  FindingProviderFields: z.object({
+    Severity: z.object({ Label: SeverityLabel, Original: z.string().check(z.maxLength(64)) }),
+    Types: z.array(z.string()).check(z.minLength(1), z.maxLength(50)),
+  }),
   Title: nonBlank(ASFF_LIMITS.title),
   Description: nonBlank(ASFF_LIMITS.description),
   Remediation: z.optional(
@@ -115,6 +121,7 @@ export function renderFindings(facts: AlertFacts, language: Language = 'en'): As
   return facts.rules.map((rule) => {
     const status = passed ? 'PASSED' : rule === 'check' ? 'NOT_AVAILABLE' : 'FAILED';
     const violation = facts.violations.find((v) => v.rule === rule);
+    const label = status === 'PASSED' ? 'INFORMATIONAL' : severityLabel(facts);
     const finding: AsffFinding = {
       SchemaVersion: ASFF_SCHEMA_VERSION,
       Id: clip(dedupKeyOf(facts, rule), ASFF_LIMITS.id),
@@ -126,7 +133,9 @@ export function renderFindings(facts: AlertFacts, language: Language = 'en'): As
       CreatedAt: isoOr(facts.trigger.eventTime, facts.time),
       UpdatedAt: facts.time,
       LastObservedAt: facts.time,
-      Severity: { Label: status === 'PASSED' ? 'INFORMATIONAL' : severityLabel(facts) },
+      Severity: { Label: label },
+      // On a re-import Security Hub takes severity and types from here, never from the fields above.
+      FindingProviderFields: { Severity: { Label: label, Original: facts.outcome }, Types: [TYPE] },
       Title: clip(safeLine(`EKS cluster ${facts.cluster}: ${say.rule(rule)}`), ASFF_LIMITS.title),
       Description: clip(
         safeLine([violation ? `${violation.reason}.` : '', happened].filter(Boolean).join(' ')),
@@ -213,6 +222,12 @@ function productFields(
       seen?.publicAccess ? seen.publicAccessCidrs.join(',') : undefined,
     ],
     ['eks-endpoint-guard/cloudTrailEvent', facts.links.cloudTrailEvent],
+    // Note and UserDefinedFields are kept from a finding's first import only: the exemption is here too.
+    ['eks-endpoint-guard/exemptionReason', facts.outcome === 'exempt' ? facts.exemption?.reason : undefined],
+    [
+      'eks-endpoint-guard/exemptionExpires',
+      facts.outcome === 'exempt' ? facts.exemption?.expires : undefined,
+    ],
   ];
   return Object.fromEntries(
     entries

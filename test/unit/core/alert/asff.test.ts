@@ -49,6 +49,10 @@ describe('Security Hub findings (ASFF)', () => {
       ProductArn: 'arn:aws:securityhub:eu-west-1:111122223333:product/111122223333/default',
       AwsAccountId: '111122223333',
       Title: 'EKS cluster prod-api: the public endpoint must be off',
+      FindingProviderFields: {
+        Severity: { Label: 'HIGH', Original: 'blocked' },
+        Types: ['Software and Configuration Checks/AWS Security Best Practices/EKS Endpoint Access'],
+      },
       Resources: [
         {
           Type: 'AwsEksCluster',
