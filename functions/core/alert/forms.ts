@@ -62,6 +62,9 @@ const FULLWIDTH: Record<string, string> = {
 
 /** A link in chat markdown; only https URLs the guard built itself ever reach here. */
 export function chatLink(label: string, url: string): string {
-  const safe = url.replace(/[()\s]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
+  const safe = url.replace(
+    /[()\s]/g,
+    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`,
+  );
   return `[${chatText(label)}](${safe})`;
 }
