@@ -1,12 +1,6 @@
 import type { EndpointConfig } from '../endpoint';
-import {
-  type AlertFacts,
-  type AlertRule,
-  cidrSummary,
-  describeConfig,
-  type Headline,
-  type TriggerFacts,
-} from './facts';
+import { cidrSummary, describeConfig } from './derive';
+import type { AlertFacts, AlertRule, Headline, TriggerFacts } from './facts';
 import type { Phrases } from './phrases';
 
 /** The English sentences of an alert: the words of today's e-mail. */

@@ -1,13 +1,7 @@
 import type { EndpointConfig } from '../endpoint';
 import type { Outcome, Severity } from '../outcome';
-import {
-  type AlertFacts,
-  type AlertRule,
-  cidrSummary,
-  describeConfig,
-  type Headline,
-  type TriggerFacts,
-} from './facts';
+import { cidrSummary, describeConfig } from './derive';
+import type { AlertFacts, AlertRule, Headline, TriggerFacts } from './facts';
 import type { Phrases } from './phrases';
 
 /**
