@@ -8,13 +8,12 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
+import { AlertChannels, AlertChannelsConfigError } from '../../infra/alert-channels';
 import {
-  AlertChannels,
-  AlertChannelsConfigError,
   existingAlertTopic,
   securityHubStatements,
   topicOwnerStatements,
-} from '../../infra/alert-channels';
+} from '../../infra/alert-permissions';
 import { newApp } from './helpers';
 
 const ENV = { account: '111122223333', region: 'eu-west-1' };
