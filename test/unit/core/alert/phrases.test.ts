@@ -42,7 +42,10 @@ const VARIANTS: Record<string, CheckResult> = {
   'check-failed': sample({ outcome: 'failed', reason: 'DescribeCluster throttled', violations: undefined }),
   cancelled: sample({ outcome: 'failed', updateStatus: 'Cancelled', updateErrors: [] }),
   'policy-denied': sample({ outcome: 'failed', reason: 'policy /p: access denied' }),
-  'exempt-tag': sample({ outcome: 'exempt', exemption: { source: 'tag', reason: 'tagged eks-endpoint-guard/exempt' } }),
+  'exempt-tag': sample({
+    outcome: 'exempt',
+    exemption: { source: 'tag', reason: 'tagged eks-endpoint-guard/exempt' },
+  }),
   'escalation-unknown': sample({
     escalation: { remediations: 3, windowMinutes: 30 },
     trigger: { source: 'sweep' },
