@@ -1,0 +1,278 @@
+import type { Trigger } from '../check-request';
+import type { ActiveExemption } from '../effective';
+import type { EndpointConfig } from '../endpoint';
+import type { ViolationRule } from '../evaluate';
+import type { Outcome, Severity } from '../outcome';
+import type { CheckResult, PolicyRef } from '../result';
+import {
+  accessOf,
+  actionsOf,
+  actorLabel,
+  changesOf,
+  headlineOf,
+  linksOf,
+  partitionOf,
+  policyFaultOf,
+} from './derive';
+import { safeLine } from './forms';
+
+/**
+ * An alert as facts (DESIGN §10): built once, purely, from a decision; every channel (e-mail in
+ * English or Japanese, chat, the machine JSON, a Security Hub finding) renders these and nothing
+ * else. Every string that came from outside the guard is already one safe line here; renderers
+ * apply their own form's escape on top (forms.ts).
+ */
+export interface AlertFacts {
+  /** `open`: something people must know or do; `resolved`: a cluster alerted before is compliant again. */
+  status: AlertStatus;
+  outcome: Outcome;
+  severity: Severity;
+  cluster: string;
+  clusterArn?: string;
+  account?: string;
+  region: string;
+  partition: string;
+  /** ISO time of the decision. */
+  time: string;
+  correlationId: string;
+  /** The decision's own sentence (safe line). */
+  reason: string;
+  headline: Headline;
+  trigger: TriggerFacts;
+  /** 0 for a first check, n for the n-th re-check of a busy cluster. */
+  attempt: number;
+  before?: EndpointConfig;
+  after?: EndpointConfig;
+  /** What the target changes (or would), most significant first. */
+  changes: Change[];
+  /** `did` when the guard changed the cluster, `would` in notify mode, `none` otherwise. */
+  mood: 'did' | 'would' | 'none';
+  /** Every policy rule the decision is about: broken ones when open, the previously broken ones when resolved. */
+  rules: AlertRule[];
+  violations: { rule: ViolationRule; reason: string; offendingCidrs?: string[] }[];
+  policy?: PolicyRef;
+  exemption?: ActiveExemption;
+  /** Blocked or notify mode: what must be fixed before the guard can act (safe line). */
+  fix?: string;
+  update?: { id?: string; status?: string; errors: { code: string; message: string }[] };
+  escalation?: { actorArn?: string; remediations: number; windowMinutes: number };
+  /** A policy that could not be used, read back from the reason. */
+  policyFault?: PolicyFault;
+  /** What the decision means for who can reach the API server. */
+  access: AccessEffect[];
+  /** What people should do next. */
+  actions: Action[];
+  links: AlertLinks;
+  /** The outcome of the alert a `resolved` alert closes. */
+  resolves?: Outcome;
+}
+
+export type AlertStatus = 'open' | 'resolved';
+export type Change = 'public-off' | 'narrowed' | 'private-on';
+/** A rule a finding and a dedup key are kept per: the three endpoint rules, or the check itself. */
+export type AlertRule = ViolationRule | 'check';
+export const ALERT_RULES: readonly AlertRule[] = [
+  'public-disabled',
+  'public-cidrs',
+  'private-required',
+  'check',
+];
+
+export interface TriggerFacts {
+  source: Trigger['source'];
+  eventId?: string;
+  eventName?: string;
+  eventTime?: string;
+  actorArn?: string;
+  /** `assumed-role/Deployer/ci` rather than the whole ARN: the part a person recognises. */
+  actorLabel?: string;
+  sourceIp?: string;
+  userAgent?: string;
+  byGuard: boolean;
+}
+
+export type Headline =
+  | { kind: 'escalation'; actorLabel?: string }
+  | { kind: 'remediated'; change?: Change; cidrs: string[] }
+  | { kind: 'would-remediate'; change?: Change; cidrs: string[] }
+  | { kind: 'exempt'; reason: string }
+  | { kind: 'blocked'; cause: BlockedCause }
+  | { kind: 'policy-fault'; fault: PolicyFault }
+  | { kind: 'update-failed'; status: 'Failed' | 'Cancelled'; code?: string }
+  | { kind: 'check-failed'; reason: string }
+  | { kind: 'resolved'; resolves?: Outcome }
+  | { kind: 'other'; reason: string };
+
+export type BlockedCause =
+  | { kind: 'dns'; support: boolean; hostnames: boolean }
+  | { kind: 'reason'; reason: string };
+
+export interface PolicyFault {
+  source: string;
+  state: 'missing' | 'unreadable' | 'empty' | 'invalid';
+}
+
+export type AccessEffect =
+  | { kind: 'unchanged'; config: EndpointConfig }
+  | { kind: 'public-off' }
+  | { kind: 'narrowed'; cidrs: string[] }
+  | { kind: 'nodes-through-nat' }
+  | { kind: 'private-on' }
+  | { kind: 'peering-resolves-public' }
+  | { kind: 'still-authenticated' };
+
+export type Action =
+  | { kind: 'remove-exemption'; source: ActiveExemption['source']; reason: string; expires?: string }
+  | { kind: 'fix-policy'; parameter: string }
+  | { kind: 'fix-blocked'; fix: string }
+  | { kind: 'before-enforcing'; fix: string }
+  | { kind: 'fix-reapplier' }
+  | { kind: 'request-exception'; tag: string; parameter: string };
+
+export interface AlertLinks {
+  /** The cluster's networking tab in the EKS console. */
+  console?: string;
+  /** The CloudTrail event that triggered the decision. */
+  cloudTrailEvent?: string;
+}
+
+export interface FactsOptions {
+  exemptionTag: string;
+  policyParameter: string;
+  /** The severity the alert already carries, so that facts and SNS attributes always agree. */
+  severity?: Severity;
+}
+
+const ALERTING: readonly Outcome[] = ['remediated', 'would-remediate', 'exempt', 'blocked', 'failed'];
+/** An open alert of these outcomes stays open until the cluster is seen compliant (resolved.ts). */
+export const RESOLVABLE: readonly Outcome[] = ['failed', 'blocked', 'would-remediate'];
+
+const ACCOUNT = /^\d{12}$/;
+
+/** The facts of the alert for a decision, or undefined when the decision alerts nobody (DESIGN §4). */
+export function factsOf(result: CheckResult, options: FactsOptions): AlertFacts | undefined {
+  if (!result.escalation && !ALERTING.includes(result.outcome)) return undefined;
+  return build(result, 'open', options);
+}
+
+/**
+ * The facts of the one `resolved` alert for a compliant result whose cluster was last alerted
+ * with `previous` (see resolved.ts for when one is due). `previous` gives the rules it closes.
+ */
+export function resolvedFactsOf(
+  result: CheckResult,
+  previous: Pick<CheckResult, 'outcome' | 'violations'>,
+  options: FactsOptions,
+): AlertFacts {
+  const facts = build(result, 'resolved', { ...options, severity: 'info' });
+  const rules = rulesOf(previous);
+  return {
+    ...facts,
+    resolves: previous.outcome,
+    rules,
+    headline: { kind: 'resolved', resolves: previous.outcome },
+  };
+}
+
+function build(result: CheckResult, status: AlertStatus, options: FactsOptions): AlertFacts {
+  const trigger = triggerFacts(result.trigger);
+  const changes = status === 'open' ? changesOf(result.before, result.after) : [];
+  const mood = status === 'resolved' ? 'none' : moodOf(result.outcome);
+  const policyFault = result.outcome === 'failed' ? policyFaultOf(result.reason) : undefined;
+  const facts: AlertFacts = {
+    status,
+    outcome: result.outcome,
+    severity: options.severity ?? severityOf(result),
+    cluster: result.cluster,
+    region: result.region,
+    partition: partitionOf(result.clusterArn),
+    time: result.time,
+    correlationId: safeLine(result.correlationId, 128),
+    reason: safeLine(result.reason),
+    headline: { kind: 'other', reason: '' },
+    trigger,
+    attempt: result.attempt,
+    changes,
+    mood,
+    rules: status === 'open' ? rulesOf(result) : [],
+    violations: (result.violations ?? []).map((v) => ({
+      rule: v.rule,
+      reason: safeLine(v.reason),
+      ...(v.offendingCidrs && { offendingCidrs: v.offendingCidrs.map((c) => safeLine(c, 64)) }),
+    })),
+    access: [],
+    actions: [],
+    links: linksOf(result, trigger),
+  };
+  if (result.clusterArn) facts.clusterArn = safeLine(result.clusterArn, 256);
+  if (result.account && ACCOUNT.test(result.account)) facts.account = result.account;
+  if (result.before) facts.before = result.before;
+  if (result.after) facts.after = result.after;
+  if (result.policy) facts.policy = result.policy;
+  if (result.exemption) facts.exemption = safeExemption(result.exemption);
+  if (result.fix) facts.fix = safeLine(result.fix);
+  if (result.updateId || result.updateStatus || result.updateErrors?.length) {
+    facts.update = {
+      ...(result.updateId && { id: safeLine(result.updateId, 128) }),
+      ...(result.updateStatus && { status: safeLine(result.updateStatus, 32) }),
+      errors: (result.updateErrors ?? []).map((e) => ({
+        code: safeLine(e.code, 64),
+        message: safeLine(e.message),
+      })),
+    };
+  }
+  if (result.escalation) {
+    const actor = result.escalation.actorArn ?? result.trigger.actorArn;
+    facts.escalation = {
+      remediations: result.escalation.remediations,
+      windowMinutes: result.escalation.windowMinutes,
+      ...(actor && { actorArn: safeLine(actor, 256) }),
+    };
+  }
+  if (policyFault) facts.policyFault = policyFault;
+  facts.headline = headlineOf(result, facts);
+  if (status === 'open') {
+    facts.access = accessOf(result, changes);
+    facts.actions = actionsOf(result, facts, options);
+  }
+  return facts;
+}
+
+function severityOf(result: CheckResult): Severity {
+  if (result.escalation || result.outcome === 'failed' || result.outcome === 'blocked') return 'critical';
+  return result.outcome === 'exempt' ? 'info' : 'warning';
+}
+
+function moodOf(outcome: Outcome): AlertFacts['mood'] {
+  if (outcome === 'remediated') return 'did';
+  return outcome === 'would-remediate' ? 'would' : 'none';
+}
+
+/** The broken rules; a failed decision that broke none is about the check itself. */
+function rulesOf(result: Pick<CheckResult, 'outcome' | 'violations'>): AlertRule[] {
+  const rules = [...new Set((result.violations ?? []).map((v) => v.rule))];
+  if (rules.length === 0 && result.outcome === 'failed') return ['check'];
+  return rules;
+}
+
+function triggerFacts(trigger: Trigger): TriggerFacts {
+  const facts: TriggerFacts = { source: trigger.source, byGuard: trigger.byGuard === true };
+  if (trigger.eventId) facts.eventId = safeLine(trigger.eventId, 128);
+  if (trigger.eventName) facts.eventName = safeLine(trigger.eventName, 64);
+  if (trigger.eventTime) facts.eventTime = safeLine(trigger.eventTime, 40);
+  if (trigger.actorArn) {
+    facts.actorArn = safeLine(trigger.actorArn, 256);
+    facts.actorLabel = actorLabel(facts.actorArn);
+  }
+  if (trigger.sourceIp) facts.sourceIp = safeLine(trigger.sourceIp, 64);
+  if (trigger.userAgent) facts.userAgent = safeLine(trigger.userAgent, 200);
+  return facts;
+}
+
+function safeExemption(exemption: ActiveExemption): ActiveExemption {
+  return {
+    source: exemption.source,
+    reason: safeLine(exemption.reason, 256),
+    ...(exemption.expires && { expires: safeLine(exemption.expires, 32) }),
+  };
+}
