@@ -33,6 +33,7 @@ import {
 import { OUTCOMES } from '../../functions/core/outcome';
 import { REMEDIATOR_RUNTIME } from '../stack';
 import { OrgConfigError, validOrganizationId } from './config';
+import { SharedPolicy } from './policy-share';
 
 /** The central bus's name: members send to `arn:aws:events:<region>:<central account>:event-bus/<name>`. */
 export const CENTRAL_BUS_NAME = 'eks-endpoint-guard';
@@ -46,6 +47,8 @@ export interface CentralStackProps extends StackProps {
   /** 0 keeps central audit records forever. */
   readonly auditRetentionDays?: number;
   readonly logRetentionDays?: number;
+  /** Create the organisation's policy parameter here and share it with every account through RAM. */
+  readonly sharedPolicy?: { readonly managementAccountId: string; readonly policyFile?: string };
 }
 
 /**
@@ -58,6 +61,7 @@ export class CentralStack extends Stack {
   readonly bus: events.EventBus;
   readonly topic: sns.Topic;
   readonly table: dynamodb.Table;
+  readonly policy?: SharedPolicy;
 
   constructor(scope: Construct, id: string, props: CentralStackProps) {
     super(scope, id, props);
@@ -206,6 +210,15 @@ export class CentralStack extends Stack {
       schedule: events.Schedule.expression(WATCHDOG_SCHEDULE),
       targets: [new targets.LambdaFunction(watchdog.fn, { deadLetterQueue: deadLetters, retryAttempts: 2 })],
     });
+
+    if (props.sharedPolicy) {
+      this.policy = new SharedPolicy(this, 'OrganisationPolicy', {
+        organizationId: props.organizationId,
+        managementAccountId: props.sharedPolicy.managementAccountId,
+        policyFile: props.sharedPolicy.policyFile,
+        alertTopic: this.topic,
+      });
+    }
 
     const alarms = this.addAlarms({ recorder: recorder.fn, watchdog: watchdog.fn, deadLetters });
     const dashboard = this.addDashboard(alarms, watchdog.logGroup);

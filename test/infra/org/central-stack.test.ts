@@ -3,16 +3,21 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { AUDIT_KEYS } from '../../../functions/aws/audit-store';
 import { CentralStack } from '../../../infra/org/central-stack';
 import { OrgConfigError } from '../../../infra/org/config';
-import { allStatements, newApp } from '../helpers';
+import { allStatements, newApp, show } from '../helpers';
 
 const ORG = 'o-a1b2c3d4e5';
+const MANAGEMENT = '111111111111';
 let template: Template;
 let stack: CentralStack;
 
 beforeAll(() => {
   // Prepare
   const app = newApp();
-  stack = new CentralStack(app, 'Central', { organizationId: ORG, notificationEmails: ['sec@example.com'] });
+  stack = new CentralStack(app, 'Central', {
+    organizationId: ORG,
+    notificationEmails: ['sec@example.com'],
+    sharedPolicy: { managementAccountId: MANAGEMENT },
+  });
   // Act
   template = Template.fromStack(stack);
 });
@@ -86,6 +91,44 @@ describe('central stack', () => {
       Threshold: 1,
     });
     template.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'rate(1 hour)' });
+  });
+
+  test('the organisation policy is an advanced parameter shared read-only with the organisation only', () => {
+    // Act
+    const parameters = Object.values(template.findResources('AWS::SSM::Parameter'));
+    const shares = Object.values(template.findResources('AWS::RAM::ResourceShare'));
+    // Assess
+    expect(parameters).toHaveLength(1);
+    expect(parameters[0]?.Properties).toMatchObject({
+      Name: '/eks-endpoint-guard/organisation/policy',
+      Tier: 'Advanced',
+      Type: 'String',
+    });
+    expect(shares).toHaveLength(1);
+    const share = shares[0]?.Properties;
+    expect(share.AllowExternalPrincipals).toBe(false);
+    expect(share.ResourceArns).toHaveLength(1);
+    expect(show(share.ResourceArns[0])).toMatch(
+      /:ssm:.*:parameter\$\{OrganisationPolicyParameter[0-9A-F]{8}\}$/,
+    );
+    expect(share.Principals.map(show)).toEqual([
+      `arn:\${AWS::Partition}:organizations::${MANAGEMENT}:organization/${ORG}`,
+    ]);
+    expect(share.PermissionArns.map(show)).toEqual([
+      `arn:\${AWS::Partition}:ram::aws:permission/AWSRAMDefaultPermissionSSMParameterReadOnly`,
+    ]);
+  });
+
+  test('a change of the organisation policy is alerted on the central topic', () => {
+    // Assess
+    template.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: {
+        source: ['aws.ssm'],
+        'detail-type': ['Parameter Store Change'],
+        detail: { name: ['/eks-endpoint-guard/organisation/policy'] },
+      },
+      Targets: [Match.objectLike({ Arn: { Ref: Match.stringLikeRegexp('^Alerts') } })],
+    });
   });
 
   test('cdk-nag AwsSolutions reports nothing unacknowledged', () => {
