@@ -88,7 +88,8 @@ describe('organisation StackSet', () => {
     // Act
     const puts = allStatements(template).filter((s) => s.Action.includes('events:PutEvents'));
     // Assess
-    const env = (fn?.Properties.Environment as { Variables: Record<string, string> }).Variables;
+    const env =
+      (fn?.Properties.Environment as { Variables: Record<string, string> } | undefined)?.Variables ?? {};
     expect(env.DECISION_BUS_ARN).toBe('arn:aws:events:eu-west-1:222233334444:event-bus/eks-endpoint-guard');
     expect(env.POLICY_PARAMETER_NAME).toBe(
       'arn:aws:ssm:eu-west-1:222233334444:parameter/eks-endpoint-guard/organisation/policy',
