@@ -145,10 +145,17 @@ export function buildOrgApp(app: App): void {
   }
 }
 
+/** The org app as `cdk synth` runs it: stacks, tags and the AwsSolutions checks. */
+export function configureOrgApp(app: App): void {
+  buildOrgApp(app);
+  Tags.of(app).add('application', 'eks-endpoint-guard');
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+}
+
 function main(): void {
   const app = new App();
   try {
-    buildOrgApp(app);
+    configureOrgApp(app);
   } catch (error) {
     const known = [
       PolicyError,
@@ -163,8 +170,6 @@ function main(): void {
     }
     throw error;
   }
-  Tags.of(app).add('application', 'eks-endpoint-guard');
-  Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   app.synth();
 }
 
