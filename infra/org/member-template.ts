@@ -10,8 +10,10 @@ import {
   type FileAssetSource,
   type ISynthesisSession,
   StackSynthesizer,
+  Validations,
 } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import { addDecisionForwarding } from '../decision-forwarding';
 import { EndpointGuardStack, type EndpointGuardStackProps } from '../stack';
 import { OrgConfigError } from './config';
@@ -123,6 +125,8 @@ export function synthesizeMemberTemplate(
     const functions = stack.node.findAll().filter((c): c is lambda.Function => c instanceof lambda.Function);
     for (const fn of functions) addDecisionForwarding(fn, options.decisionBusArn);
   }
+  // The same checks as the single-account app: the member template is deployed everywhere.
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new ServerlessChecks(app));
   app.synth();
   const templateFile = path.join(outdir, stack.templateFile);
   const text = readFileSync(templateFile, 'utf8');
