@@ -20,7 +20,7 @@ beforeAll(() => {
   });
   // Act
   template = Template.fromStack(stack);
-});
+}, 120_000);
 
 describe('central stack', () => {
   test('the bus admits PutEvents from principals of the organisation only', () => {

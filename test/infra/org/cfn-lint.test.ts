@@ -26,7 +26,7 @@ beforeAll(() => {
       .map((f) => path.join(dir, f));
   orgTemplates = [...templates(orgDir), ...templates(path.join(orgDir, 'stackset-member'))];
   regionTemplates = templates(regionDir);
-});
+}, 120_000);
 
 afterAll(() => rmSync(outdir, { recursive: true, force: true }));
 

@@ -14,7 +14,7 @@ beforeAll(() => {
   // Act
   guards = buildRegionalGuards(app, ['us-east-1', 'eu-west-1', 'ap-northeast-1'], { createTrail: true });
   templates = guards.map((g) => Template.fromStack(g.stack));
-});
+}, 120_000);
 
 function policyEnv(template: Template): string {
   const fn = Object.values(template.findResources('AWS::Lambda::Function'))[0];

@@ -16,7 +16,7 @@ beforeAll(() => {
   app = orgApp({ ...ORG_CONTEXT, callAs: 'DELEGATED_ADMIN' });
   outdir = app.synth().directory;
   stackSet = templateOf(app, 'EksEndpointGuardStackSet');
-});
+}, 120_000);
 
 function member(): Record<string, { Type: string; Properties: Record<string, unknown> }> {
   return JSON.parse(readFileSync(path.join(outdir, 'stackset-member', 'Member.template.json'), 'utf8'))

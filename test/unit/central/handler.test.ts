@@ -136,3 +136,32 @@ describe('central watchdog', () => {
     });
   });
 });
+
+describe('central Lambda entry points', () => {
+  const saved = { ...process.env };
+  afterEach(() => {
+    process.env = { ...saved };
+  });
+
+  test('record and watch read the table from the environment', async () => {
+    // Prepare
+    process.env.CENTRAL_AUDIT_TABLE_NAME = 'central-from-env';
+    process.env.AWS_REGION = 'eu-west-1';
+    documents.on(PutCommand).resolves({});
+    documents.on(QueryCommand).resolves({ Items: [] });
+    const { record, watch } = await import('../../../functions/central/handler');
+    const log = jest.spyOn(console, 'log').mockImplementation(() => undefined);
+    try {
+      // Act
+      const written = await record(event('EKS Endpoint Guard Decision', decision));
+      const watched = await watch();
+      // Assess
+      expect(written).toBe('written');
+      expect(watched).toEqual({ members: 0, stale: 0 });
+      expect(documents).toHaveReceivedCommandWith(PutCommand, { TableName: 'central-from-env' });
+      expect(JSON.parse(String(log.mock.calls.at(-1)?.[0]))).toMatchObject({ StaleMembers: 0 });
+    } finally {
+      log.mockRestore();
+    }
+  });
+});
