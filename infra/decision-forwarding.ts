@@ -17,7 +17,8 @@ export class DecisionForwardingError extends Error {
  */
 export function addDecisionForwarding(fn: lambda.Function, busArn: string): void {
   if (!Token.isUnresolved(busArn)) {
-    const parts = busArn.split(':').length === 6 ? Arn.split(busArn, ArnFormat.SLASH_RESOURCE_NAME) : undefined;
+    const parts =
+      busArn.split(':').length === 6 ? Arn.split(busArn, ArnFormat.SLASH_RESOURCE_NAME) : undefined;
     if (parts?.service !== 'events' || parts.resource !== 'event-bus' || !parts.region || !parts.account) {
       throw new DecisionForwardingError(`decisionBusArn ${busArn}: expected an EventBridge event bus ARN`);
     }
