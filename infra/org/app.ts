@@ -1,5 +1,5 @@
 import { App, Tags, Validations } from 'aws-cdk-lib';
-import { AwsSolutionsChecks } from 'cdk-nag';
+import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import type { Node } from 'constructs';
 import { DecisionBusConfigError } from '../../functions/aws/decision-bus';
 import { PolicyError } from '../../functions/core/policy';
@@ -149,7 +149,7 @@ export function buildOrgApp(app: App): void {
 export function configureOrgApp(app: App): void {
   buildOrgApp(app);
   Tags.of(app).add('application', 'eks-endpoint-guard');
-  Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new ServerlessChecks(app));
 }
 
 function main(): void {

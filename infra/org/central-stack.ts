@@ -139,10 +139,12 @@ export class CentralStack extends Stack {
       enforceSSL: true,
       retentionPeriod: Duration.days(14),
     });
-    Validations.of(deadLetters).acknowledge({
-      id: 'AwsSolutions-SQS3',
-      reason: 'This queue is itself the dead-letter destination of the central rules; it is alarmed.',
-    });
+    for (const id of ['AwsSolutions-SQS3', 'Serverless-SQSRedrivePolicy']) {
+      Validations.of(deadLetters).acknowledge({
+        id,
+        reason: 'This queue is itself the dead-letter destination of the central rules; it is alarmed.',
+      });
+    }
 
     this.table = new dynamodb.Table(this, 'AuditTable', {
       partitionKey: { name: AUDIT_KEYS.partitionKey, type: dynamodb.AttributeType.STRING },
@@ -217,6 +219,7 @@ export class CentralStack extends Stack {
         managementAccountId: props.sharedPolicy.managementAccountId,
         policyFile: props.sharedPolicy.policyFile,
         alertTopic: this.topic,
+        deadLetterQueue: deadLetters,
       });
     }
 

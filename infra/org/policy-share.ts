@@ -4,6 +4,7 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as ram from 'aws-cdk-lib/aws-ram';
 import type * as sns from 'aws-cdk-lib/aws-sns';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import { PolicyError, parsePolicy } from '../../functions/core/policy';
@@ -24,6 +25,8 @@ export interface SharedPolicyProps {
   readonly policyFile?: string;
   /** Where a change of the organisation's policy is alerted (the trust model: every weakening is seen). */
   readonly alertTopic?: sns.ITopic;
+  /** Where a change alert that cannot be delivered to the topic goes. */
+  readonly deadLetterQueue?: sqs.IQueue;
 }
 
 /**
@@ -79,7 +82,12 @@ export class SharedPolicy extends Construct {
           detailType: ['Parameter Store Change'],
           detail: { name: [ORGANISATION_POLICY_PARAMETER_NAME] },
         },
-        targets: [new targets.SnsTopic(props.alertTopic)],
+        targets: [
+          new targets.SnsTopic(props.alertTopic, {
+            deadLetterQueue: props.deadLetterQueue,
+            retryAttempts: 20,
+          }),
+        ],
       });
     }
 

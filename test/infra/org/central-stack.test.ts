@@ -1,5 +1,5 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { AwsSolutionsChecks } from 'cdk-nag';
+import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import { AUDIT_KEYS } from '../../../functions/aws/audit-store';
 import { CentralStack } from '../../../infra/org/central-stack';
 import { OrgConfigError } from '../../../infra/org/config';
@@ -131,11 +131,13 @@ describe('central stack', () => {
     });
   });
 
-  test('cdk-nag AwsSolutions reports nothing unacknowledged', () => {
+  test('cdk-nag AwsSolutions and Serverless report nothing unacknowledged', () => {
     // Act
-    const report = new AwsSolutionsChecks(stack).validateScope(stack);
+    const violations = [new AwsSolutionsChecks(stack), new ServerlessChecks(stack)].flatMap(
+      (pack) => pack.validateScope(stack).violations,
+    );
     // Assess
-    expect(report.violations).toEqual([]);
+    expect(violations).toEqual([]);
   });
 
   test('an organisation id that is not one is refused in one line', () => {

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { AwsSolutionsChecks } from 'cdk-nag';
+import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import { buildOrgApp, configureOrgApp } from '../../../infra/org/app';
 
 const CDK_JSON_CONTEXT = JSON.parse(
@@ -90,7 +90,9 @@ export function templateOf(app: App, stackName: string): Template {
   return Template.fromStack(stack as never);
 }
 
-/** Every AwsSolutions finding left unacknowledged anywhere in the app. */
+/** Every AwsSolutions and Serverless finding left unacknowledged anywhere in the app. */
 export function nagViolations(app: App): unknown[] {
-  return new AwsSolutionsChecks(app).validateScope(app).violations;
+  return [new AwsSolutionsChecks(app), new ServerlessChecks(app)].flatMap(
+    (pack) => pack.validateScope(app).violations,
+  );
 }
