@@ -1,5 +1,5 @@
 import { auditStore } from './aws/audit-store';
-import type { AwsClients } from './aws/clients';
+import { type AwsClients, createAwsClients } from './aws/clients';
 import { cloudTrailLookup } from './aws/cloudtrail';
 import { ec2Adapter } from './aws/ec2';
 import { eksAdapter } from './aws/eks';
@@ -7,6 +7,7 @@ import { notifier } from './aws/notifier';
 import { policyStore } from './aws/policy-store';
 import { recheckQueue } from './aws/recheck-queue';
 import type { GuardConfig } from './config';
+import { parameterRegion } from './core/parameter-region';
 import type { GuardOptions } from './guard';
 import type { GuardPorts } from './ports';
 
@@ -16,11 +17,14 @@ export function createPorts(
   clients: AwsClients,
   clock: () => Date = () => new Date(),
 ): GuardPorts {
+  // A policy shared by ARN (organisation or home region) is read from the ARN's region.
+  const policyRegion = parameterRegion(config.POLICY_PARAMETER_NAME, config.AWS_REGION);
+  const policyClients = policyRegion === config.AWS_REGION ? clients : createAwsClients(policyRegion);
   return {
     // Thunks: each client (and its SDK package) is created on first use, not at start.
     eks: eksAdapter(() => clients.eks),
     ec2: ec2Adapter(() => clients.ec2),
-    policy: policyStore(() => clients.ssm, config.POLICY_PARAMETER_NAME, config.POLICY_CACHE_SECONDS),
+    policy: policyStore(() => policyClients.ssm, config.POLICY_PARAMETER_NAME, config.POLICY_CACHE_SECONDS),
     notifier: notifier(() => clients.sns, config.TOPIC_ARN),
     audit: auditStore(
       () => clients.dynamodb,

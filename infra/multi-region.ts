@@ -1,0 +1,74 @@
+import { App, Aws, Tags, Validations } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
+import { DEFAULT_POLICY_PARAMETER_NAME, PolicyError } from '../functions/core/policy';
+import { propsFromContext } from './app';
+import { OrgConfigError, regionList } from './org/config';
+import { EndpointGuardStack, type EndpointGuardStackProps, GuardConfigError } from './stack';
+
+export interface RegionalGuard {
+  region: string;
+  stack: EndpointGuardStack;
+}
+
+/**
+ * One guard stack per region of one account (`-c regions=us-east-1,eu-west-1`, then
+ * `cdk deploy --all`). The first region is the home region: it alone creates the policy parameter
+ * (the others read it by ARN, across regions, so there is one policy that cannot drift) and, if asked
+ * for, the multi-region trail (one trail already logs every region).
+ */
+export function buildRegionalGuards(
+  app: App,
+  regions: readonly string[],
+  props: EndpointGuardStackProps,
+): RegionalGuard[] {
+  if (regions.length === 0) throw new OrgConfigError('regions: give at least one region');
+  const [home] = regions;
+  const sharedPolicy =
+    props.policyParameter ??
+    `arn:${Aws.PARTITION}:ssm:${home}:${Aws.ACCOUNT_ID}:parameter${DEFAULT_POLICY_PARAMETER_NAME}`;
+  return regions.map((region) => {
+    const isHome = region === home;
+    const stack = new EndpointGuardStack(app, `EksEndpointGuard-${region}`, {
+      ...props,
+      env: { region },
+      description: `eks-endpoint-guard (${region}${isHome ? ', home region: policy and trail' : ''})`,
+      createTrail: isHome && props.createTrail,
+      policyFile: isHome ? props.policyFile : undefined,
+      policyParameter: isHome ? props.policyParameter : sharedPolicy,
+    });
+    // The stack acknowledges this finding in its environment-agnostic form; with a region the ARN is literal.
+    for (const policy of stack.node.findAll().filter((c) => c instanceof iam.Policy)) {
+      Validations.of(policy).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::arn:aws:eks:${region}:<AWS::AccountId>:cluster/*]`,
+        reason:
+          'The guard must check and fix every cluster of the account and region, including clusters created later.',
+      });
+    }
+    if (!isHome)
+      stack.addStackDependency(app.node.findChild(`EksEndpointGuard-${home}`) as EndpointGuardStack);
+    return { region, stack };
+  });
+}
+
+function main(): void {
+  const app = new App();
+  try {
+    buildRegionalGuards(app, regionList(app.node.tryGetContext('regions')), propsFromContext(app.node));
+  } catch (error) {
+    if (
+      error instanceof PolicyError ||
+      error instanceof GuardConfigError ||
+      error instanceof OrgConfigError
+    ) {
+      console.error(error.message);
+      process.exit(1);
+    }
+    throw error;
+  }
+  Tags.of(app).add('application', 'eks-endpoint-guard');
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new ServerlessChecks(app));
+  app.synth();
+}
+
+if (require.main === module) main();

@@ -1,0 +1,395 @@
+import * as path from 'node:path';
+import {
+  ArnFormat,
+  Aws,
+  CfnOutput,
+  Duration,
+  RemovalPolicy,
+  Stack,
+  type StackProps,
+  Validations,
+} from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import type { Construct } from 'constructs';
+import { AUDIT_KEYS } from '../../functions/aws/audit-store';
+import { CENTRAL_METRICS_NAMESPACE } from '../../functions/central/handler';
+import {
+  DECISION_DETAIL_TYPE,
+  DECISION_EVENT_SOURCE,
+  SWEEP_DETAIL_TYPE,
+} from '../../functions/core/decision-event';
+import { OUTCOMES } from '../../functions/core/outcome';
+import { REMEDIATOR_RUNTIME } from '../stack';
+import { OrgConfigError, validOrganizationId } from './config';
+import { SharedPolicy } from './policy-share';
+
+/** The central bus's name: members send to `arn:aws:events:<region>:<central account>:event-bus/<name>`. */
+export const CENTRAL_BUS_NAME = 'eks-endpoint-guard';
+/** How often the watchdog looks for members that stopped sweeping. */
+export const WATCHDOG_SCHEDULE = 'rate(1 hour)';
+
+export interface CentralStackProps extends StackProps {
+  /** The organisation whose accounts may send to the bus (`o-` and 10 to 32 characters). */
+  readonly organizationId: string;
+  readonly notificationEmails?: readonly string[];
+  /** 0 keeps central audit records forever. */
+  readonly auditRetentionDays?: number;
+  readonly logRetentionDays?: number;
+  /** Create the organisation's policy parameter here and share it with every account through RAM. */
+  readonly sharedPolicy?: { readonly managementAccountId: string; readonly policyFile?: string };
+}
+
+/**
+ * The security account's side (DESIGN §12): one event bus the organisation's guards send their
+ * decisions and sweep heartbeats to, one alert topic, one audit table (the member layout, the
+ * account in front of the key), one dashboard, and an alarm on members that stopped sweeping.
+ * It changes no cluster: each member still decides and acts on its own.
+ */
+export class CentralStack extends Stack {
+  readonly bus: events.EventBus;
+  readonly topic: sns.Topic;
+  readonly table: dynamodb.Table;
+  readonly policy?: SharedPolicy;
+
+  constructor(scope: Construct, id: string, props: CentralStackProps) {
+    super(scope, id, props);
+    if (!validOrganizationId(props.organizationId)) {
+      throw new OrgConfigError(
+        `organizationId ${props.organizationId}: expected o- and 10 to 32 lowercase letters or digits`,
+      );
+    }
+    const logRetention = (props.logRetentionDays ?? 365) as logs.RetentionDays;
+
+    this.bus = new events.EventBus(this, 'Bus', { eventBusName: CENTRAL_BUS_NAME });
+    // Any principal of the organisation, nobody else; the rules then admit only the guard's source.
+    this.bus.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'OrganisationGuardsMayPutEvents',
+        principals: [new iam.AnyPrincipal()],
+        actions: ['events:PutEvents'],
+        resources: [this.bus.eventBusArn],
+        conditions: { StringEquals: { 'aws:PrincipalOrgID': props.organizationId } },
+      }),
+    );
+
+    const key = new kms.Key(this, 'AlertsKey', {
+      description: 'eks-endpoint-guard central alert topic',
+      enableKeyRotation: true,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    for (const service of ['cloudwatch.amazonaws.com', 'events.amazonaws.com']) {
+      key.addToResourcePolicy(
+        new iam.PolicyStatement({
+          sid: `Allow${service.split('.')[0] === 'events' ? 'EventBridge' : 'CloudWatchAlarms'}ToPublish`,
+          principals: [new iam.ServicePrincipal(service)],
+          actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+          resources: ['*'],
+          conditions: { StringEquals: { 'aws:SourceAccount': this.account } },
+        }),
+      );
+    }
+    this.topic = new sns.Topic(this, 'Alerts', {
+      displayName: 'EKS endpoint guard (organisation)',
+      masterKey: key,
+      enforceSSL: true,
+    });
+    this.topic.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'AllowCloudWatchAlarmsOfThisAccount',
+        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['sns:Publish'],
+        resources: [this.topic.topicArn],
+        conditions: {
+          StringEquals: { 'aws:SourceAccount': this.account },
+          ArnLike: {
+            'aws:SourceArn': this.formatArn({
+              service: 'cloudwatch',
+              resource: 'alarm',
+              resourceName: '*',
+              arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+            }),
+          },
+        },
+      }),
+    );
+    for (const email of props.notificationEmails ?? [])
+      this.topic.addSubscription(new EmailSubscription(email));
+    for (const subscription of this.topic.node.children.filter((c) => c instanceof sns.Subscription)) {
+      Validations.of(subscription).acknowledge({
+        id: 'Serverless-SNSRedrivePolicy',
+        reason:
+          'E-mail subscriptions: SNS retries delivery itself and every decision is also kept in the central audit table.',
+      });
+    }
+
+    const deadLetters = new sqs.Queue(this, 'DeadLetterQueue', {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    for (const id of ['AwsSolutions-SQS3', 'Serverless-SQSRedrivePolicy']) {
+      Validations.of(deadLetters).acknowledge({
+        id,
+        reason: 'This queue is itself the dead-letter destination of the central rules; it is alarmed.',
+      });
+    }
+
+    this.table = new dynamodb.Table(this, 'AuditTable', {
+      partitionKey: { name: AUDIT_KEYS.partitionKey, type: dynamodb.AttributeType.STRING },
+      sortKey: { name: AUDIT_KEYS.sortKey, type: dynamodb.AttributeType.STRING },
+      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+      encryption: dynamodb.TableEncryption.AWS_MANAGED,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      deletionProtection: true,
+      timeToLiveAttribute: AUDIT_KEYS.ttlAttribute,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    for (const [indexName, partitionKey] of [
+      [AUDIT_KEYS.byDayIndex, 'day'],
+      [AUDIT_KEYS.byOutcomeIndex, 'outcome'],
+    ] as const) {
+      this.table.addGlobalSecondaryIndex({
+        indexName,
+        partitionKey: { name: partitionKey, type: dynamodb.AttributeType.STRING },
+        sortKey: { name: AUDIT_KEYS.sortKey, type: dynamodb.AttributeType.STRING },
+      });
+    }
+
+    const recorder = this.centralFunction(
+      'Recorder',
+      'record',
+      'Writes member decisions and sweeps to the central audit table',
+      logRetention,
+    );
+    recorder.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'WriteAudit',
+        actions: ['dynamodb:PutItem'],
+        resources: [this.table.tableArn],
+      }),
+    );
+    const watchdog = this.centralFunction(
+      'Watchdog',
+      'watch',
+      'Counts enrolled members that stopped sweeping',
+      logRetention,
+    );
+    watchdog.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'ReadMembers',
+        actions: ['dynamodb:Query'],
+        resources: [this.table.tableArn],
+      }),
+    );
+
+    const target = { deadLetterQueue: deadLetters, maxEventAge: Duration.hours(24), retryAttempts: 20 };
+    new events.Rule(this, 'DecisionRule', {
+      eventBus: this.bus,
+      description: 'Member decisions: to the organisation alert topic and the central audit table',
+      eventPattern: { source: [DECISION_EVENT_SOURCE], detailType: [DECISION_DETAIL_TYPE] },
+      targets: [new targets.SnsTopic(this.topic, target), new targets.LambdaFunction(recorder.fn, target)],
+    });
+    new events.Rule(this, 'SweepRule', {
+      eventBus: this.bus,
+      description: 'Member sweep heartbeats: to the central audit table (last sweep per account-region)',
+      eventPattern: { source: [DECISION_EVENT_SOURCE], detailType: [SWEEP_DETAIL_TYPE] },
+      targets: [new targets.LambdaFunction(recorder.fn, target)],
+    });
+    new events.Rule(this, 'WatchdogSchedule', {
+      description: 'Looks for enrolled members that stopped sweeping',
+      schedule: events.Schedule.expression(WATCHDOG_SCHEDULE),
+      targets: [new targets.LambdaFunction(watchdog.fn, { deadLetterQueue: deadLetters, retryAttempts: 2 })],
+    });
+
+    if (props.sharedPolicy) {
+      this.policy = new SharedPolicy(this, 'OrganisationPolicy', {
+        organizationId: props.organizationId,
+        managementAccountId: props.sharedPolicy.managementAccountId,
+        policyFile: props.sharedPolicy.policyFile,
+        alertTopic: this.topic,
+        deadLetterQueue: deadLetters,
+      });
+    }
+
+    const alarms = this.addAlarms({ recorder: recorder.fn, watchdog: watchdog.fn, deadLetters });
+    const dashboard = this.addDashboard(alarms, watchdog.logGroup);
+
+    new CfnOutput(this, 'EventBusArn', { value: this.bus.eventBusArn });
+    new CfnOutput(this, 'TopicArn', { value: this.topic.topicArn });
+    new CfnOutput(this, 'AuditTableName', { value: this.table.tableName });
+    new CfnOutput(this, 'DashboardName', { value: dashboard.dashboardName });
+  }
+
+  private centralFunction(
+    id: string,
+    handler: 'record' | 'watch',
+    description: string,
+    retention: logs.RetentionDays,
+  ): { fn: lambda.Function; role: iam.Role; logGroup: logs.LogGroup } {
+    const logGroup = new logs.LogGroup(this, `${id}Logs`, { retention, removalPolicy: RemovalPolicy.RETAIN });
+    const role = new iam.Role(this, `${id}Role`, {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: `eks-endpoint-guard central ${handler}`,
+    });
+    logGroup.grantWrite(role);
+    const fn = new NodejsFunction(this, id, {
+      entry: path.join(__dirname, '..', '..', 'functions', 'central', 'handler.ts'),
+      handler,
+      runtime: REMEDIATOR_RUNTIME,
+      architecture: lambda.Architecture.ARM_64,
+      memorySize: 256,
+      timeout: Duration.minutes(1),
+      role,
+      logGroup,
+      description,
+      environment: { CENTRAL_AUDIT_TABLE_NAME: this.table.tableName, NODE_OPTIONS: '--enable-source-maps' },
+      bundling: {
+        format: OutputFormat.CJS,
+        minify: true,
+        sourceMap: true,
+        sourcesContent: false,
+        forceDockerBundling: false,
+      },
+    });
+    Validations.of(fn).acknowledge({
+      id: 'Serverless-LambdaDLQ',
+      reason: 'Invoked by EventBridge rules whose targets have their own dead-letter queue and retry policy.',
+    });
+    Validations.of(fn).acknowledge({
+      id: 'Serverless-LambdaTracing',
+      reason:
+        'One DynamoDB call per invocation: a trace would add cost per member event and say nothing new.',
+    });
+    return { fn, role, logGroup };
+  }
+
+  private addAlarms(res: {
+    recorder: lambda.IFunction;
+    watchdog: lambda.IFunction;
+    deadLetters: sqs.IQueue;
+  }) {
+    const action = new SnsAction(this.topic);
+    const period = Duration.minutes(5);
+    const alarm = (
+      id: string,
+      description: string,
+      metric: cloudwatch.IMetric,
+      missing: cloudwatch.TreatMissingData,
+    ) => {
+      const created = new cloudwatch.Alarm(this, id, {
+        alarmDescription: description,
+        metric,
+        threshold: 1,
+        evaluationPeriods: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: missing,
+      });
+      created.addAlarmAction(action);
+      return created;
+    };
+    return [
+      alarm(
+        'StaleMembersAlarm',
+        'An enrolled account-region sent no sweep within twice its schedule: its guard stopped. The watchdog log names it.',
+        new cloudwatch.Metric({
+          namespace: CENTRAL_METRICS_NAMESPACE,
+          metricName: 'StaleMembers',
+          statistic: 'Maximum',
+          period: Duration.hours(1),
+        }),
+        // The watchdog not reporting at all is as bad as a stale member.
+        cloudwatch.TreatMissingData.BREACHING,
+      ),
+      alarm(
+        'CentralDeadLettersAlarm',
+        'Member events could not be delivered to the topic or the recorder: see the central dead-letter queue',
+        res.deadLetters.metricApproximateNumberOfMessagesVisible({ statistic: 'Maximum', period }),
+        cloudwatch.TreatMissingData.NOT_BREACHING,
+      ),
+      alarm(
+        'CentralFunctionErrorsAlarm',
+        'The central recorder or watchdog failed',
+        new cloudwatch.MathExpression({
+          expression: 'recorder + watchdog',
+          usingMetrics: {
+            recorder: res.recorder.metricErrors({ statistic: 'Sum', period }),
+            watchdog: res.watchdog.metricErrors({ statistic: 'Sum', period }),
+          },
+          period,
+        }),
+        cloudwatch.TreatMissingData.NOT_BREACHING,
+      ),
+    ];
+  }
+
+  private addDashboard(alarms: cloudwatch.IAlarm[], watchdogLogs: logs.ILogGroup): cloudwatch.Dashboard {
+    const dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {
+      dashboardName: `eks-endpoint-guard-organisation-${Aws.REGION}`,
+      defaultInterval: Duration.days(7),
+    });
+    const count = { min: 0, showUnits: false };
+    dashboard.addWidgets(new cloudwatch.AlarmStatusWidget({ title: 'Alarms', alarms, width: 24, height: 3 }));
+    dashboard.addWidgets(
+      new cloudwatch.GraphWidget({
+        title: 'Decisions across the organisation, by outcome',
+        width: 12,
+        height: 6,
+        left: OUTCOMES.map(
+          (outcome) =>
+            new cloudwatch.Metric({
+              namespace: CENTRAL_METRICS_NAMESPACE,
+              metricName: 'Decisions',
+              dimensionsMap: { outcome },
+              statistic: 'Sum',
+              period: Duration.hours(1),
+              label: outcome,
+            }),
+        ),
+        leftYAxis: count,
+      }),
+      new cloudwatch.GraphWidget({
+        title: 'Members that stopped sweeping',
+        width: 12,
+        height: 6,
+        left: [
+          new cloudwatch.Metric({
+            namespace: CENTRAL_METRICS_NAMESPACE,
+            metricName: 'StaleMembers',
+            statistic: 'Maximum',
+            period: Duration.hours(1),
+            label: 'stale account-regions',
+          }),
+        ],
+        leftYAxis: count,
+      }),
+    );
+    dashboard.addWidgets(
+      new cloudwatch.LogQueryWidget({
+        title: 'Stale members (latest watchdog run)',
+        logGroupNames: [watchdogLogs.logGroupName],
+        queryLines: [
+          'fields @timestamp, members, StaleMembers, stale.0.account, stale.0.region',
+          'filter ispresent(StaleMembers)',
+          'sort @timestamp desc',
+          'limit 24',
+        ],
+        view: cloudwatch.LogQueryVisualizationType.TABLE,
+        width: 24,
+        height: 6,
+      }),
+    );
+    return dashboard;
+  }
+}

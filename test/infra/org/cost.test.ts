@@ -1,0 +1,87 @@
+import {
+  type CostReport,
+  costReport,
+  customMetrics,
+  fixedCost,
+  orgModeMember,
+  renderMarkdown,
+  synthesizeTemplates,
+  type Templates,
+  total,
+} from '../../../scripts/cost';
+
+let templates: Templates;
+let report: CostReport;
+
+beforeAll(() => {
+  // Prepare / Act: the real templates, synthesised as `npm run cost` does
+  templates = synthesizeTemplates();
+  report = costReport(templates);
+}, 60_000);
+
+const quantity = (lines: { item: string; quantity: number }[], prefix: string) =>
+  lines.find((l) => l.item.startsWith(prefix))?.quantity;
+
+describe('npm run cost', () => {
+  test('counts the fixed charges from the single-account template', () => {
+    // Act
+    const lines = fixedCost(templates.single);
+    // Assess
+    expect(quantity(lines, 'KMS')).toBe(
+      Object.values(templates.single).filter((r) => r.Type === 'AWS::KMS::Key').length,
+    );
+    expect(quantity(lines, 'CloudWatch alarm')).toBe(
+      Object.values(templates.single).filter((r) => r.Type === 'AWS::CloudWatch::Alarm').length,
+    );
+    expect(quantity(lines, 'CloudWatch dashboards')).toBe(1);
+    expect(quantity(lines, 'SQS idle')).toBe(648_000);
+  });
+
+  test('finds the custom metrics the alarms and the dashboard name', () => {
+    // Act
+    const metrics = customMetrics(templates.single);
+    // Assess
+    expect(metrics).toContain('EksEndpointGuard/Decisions{outcome="failed",service="eks-endpoint-guard"}');
+    expect(metrics).toContain('EksEndpointGuard/AlertFailures{service="eks-endpoint-guard"}');
+    expect(metrics.every((m) => m.startsWith('EksEndpointGuard'))).toBe(true);
+  });
+
+  test('today a member account-region costs far more than $1 a month; in org mode it is under $1', () => {
+    // Assess
+    expect(report.perMemberRegion.member).toBeGreaterThan(5);
+    expect(report.perMemberRegion.memberOrgMode).toBeLessThan(1);
+    expect(
+      Object.values(orgModeMember(templates.member)).some((r) => r.Type === 'AWS::CloudWatch::Dashboard'),
+    ).toBe(false);
+  });
+
+  test('the organisation total is 800 members plus one central account', () => {
+    // Assess
+    expect(report.organisation.members).toBe(800);
+    expect(report.organisation.membersUsd).toBeCloseTo(800 * total(report.lines.memberOrgMode), 6);
+    expect(report.organisation.centralUsd).toBeCloseTo(total(report.lines.central), 6);
+    expect(quantity(report.lines.central, 'SSM advanced')).toBe(1);
+  });
+
+  test('the central usage grows with the members, its fixed part does not', () => {
+    // Act
+    const one = costReport(templates, 1, 1);
+    // Assess
+    expect(one.organisation.centralUsd).toBeLessThan(report.organisation.centralUsd);
+    expect(total(fixedCost(templates.central))).toBeCloseTo(
+      total(one.lines.central.filter((l) => !/Recorder|DynamoDB|Watchdog/.test(l.item))),
+      6,
+    );
+  });
+
+  test('renders the README table', () => {
+    // Act
+    const markdown = renderMarkdown(report);
+    // Assess
+    expect(markdown).toContain(
+      '| item | single account today | StackSet member today | member in org mode |',
+    );
+    expect(markdown).toMatch(/\| \*\*per account-region\*\* \| \*\*\$\d+\.\d\d\*\* /);
+    expect(markdown).toContain('Organisation of 200 accounts × 4 regions');
+  });
+});
