@@ -97,4 +97,9 @@ export interface CheckResult {
    * decision message and is delivered from there, as decided (core/decision-message.ts).
    */
   deliveryQueued?: boolean;
+  /**
+   * This result finishes the delivery of a queued decision (deliveryQueued): the decision was
+   * counted when it was made, so metrics leave it out; the log line stays.
+   */
+  finishedFromQueue?: boolean;
 }
