@@ -1,6 +1,7 @@
 import { attributeDrift } from './attribution';
 import { AlreadyAtTargetError, ClusterBusyError, UpdateRejectedError } from './aws/errors';
 import { alertFor } from './core/alert';
+import type { RemediationBudget } from './core/budget';
 import type { CheckRequest } from './core/check-request';
 import type { QueuedDecision } from './core/decision-message';
 import { backoffSeconds, deadlineOf, isPastDeadline } from './core/deferral';
@@ -25,6 +26,8 @@ export interface GuardOptions {
   act: boolean;
   recheckDeadlineMinutes: number;
   flipFlop: { threshold: number; windowMinutes: number };
+  /** A sweep's blast-radius limit (maxRemediationsPerRun), shared by its checks; absent: one event, unlimited. */
+  budget?: RemediationBudget;
 }
 
 /** Where telemetry about delivery problems goes; the handler wires it to Logger and Metrics. */
@@ -295,10 +298,41 @@ async function decide(request: CheckRequest, ports: GuardPorts, options: GuardOp
     return firstSighting({ ...planned, outcome: 'would-remediate', reason: `${why} (report only)` }, history);
   }
 
-  return remediate(request, state, planned, target, ports, options, now);
+  return remediate(request, state, planned, target, ports, options, now, loaded.policy.maxRemediationsPerRun);
 }
 
 async function remediate(
+  request: CheckRequest,
+  state: ClusterState,
+  planned: CheckResult,
+  target: EndpointConfig,
+  ports: GuardPorts,
+  options: GuardOptions,
+  now: Date,
+  maxRemediations: number | undefined,
+): Promise<Decision> {
+  const budget = options.budget;
+  if (budget && !budget.reserve(maxRemediations)) {
+    // Reported once for the whole sweep (sweep.ts), not once per cluster.
+    budget.withhold(state.name);
+    const why = planned.violations?.map((v) => v.reason).join('; ');
+    return quiet({
+      ...planned,
+      outcome: 'would-remediate',
+      reason: `${why}; not changed: this sweep reached the blast-radius limit of ${maxRemediations} remediation(s) (maxRemediationsPerRun)`,
+    });
+  }
+  let issuedUpdate = false;
+  try {
+    const decision = await issue(request, state, planned, target, ports, options, now);
+    issuedUpdate = decision.changed === true;
+    return decision;
+  } finally {
+    if (budget && !issuedUpdate) budget.release();
+  }
+}
+
+async function issue(
   request: CheckRequest,
   state: ClusterState,
   planned: CheckResult,

@@ -66,7 +66,8 @@ export function snsMessage(alert: Alert): {
 }
 
 function severityOf(result: CheckResult): Severity {
-  if (result.escalation || result.outcome === 'failed' || result.outcome === 'blocked') return 'critical';
+  if (result.escalation || result.blastRadius || result.outcome === 'failed' || result.outcome === 'blocked')
+    return 'critical';
   if (result.policyChange) return result.policyChange.weaker.length > 0 ? 'critical' : 'warning';
   // Someone just set or removed a tag to exempt the cluster: not routine information.
   if (result.outcome === 'exempt') return isTagEvent(result.trigger) ? 'warning' : 'info';

@@ -41,6 +41,14 @@ const MAX_FIX = 1500;
 
 function whatHappened(result: CheckResult): string[] {
   if (result.policyChange) return [policyChangeSentence(result)];
+  if (result.blastRadius) {
+    const { limit, withheld, clusters } = result.blastRadius;
+    const more = withheld > clusters.length ? ` and ${withheld - clusters.length} more` : '';
+    return [
+      `A sweep found more non-compliant clusters than the policy lets it change in one run (maxRemediationsPerRun ${limit}): it left ${withheld} unchanged: ${clusters.map((c) => safe(c)).join(', ')}${more}.`,
+      `If the policy is wrong, correct it now: every sweep changes up to ${limit} more.`,
+    ];
+  }
   const c = `EKS cluster ${safe(result.cluster)}`;
   const reason = safe(result.reason);
   const changes = changesOf(result.before, result.after);
