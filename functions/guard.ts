@@ -16,6 +16,7 @@ import { flipFlop } from './core/repetition';
 import { clientRequestToken } from './core/request-token';
 import type { CheckResult, PolicyRef } from './core/result';
 import { recordResult } from './evidence';
+import { graceOf } from './guard-grace';
 import { effectiveFor, type History, isFirstSighting, recentHistory } from './guard-sighting';
 import type { ClusterState, GuardPorts } from './ports';
 
@@ -56,7 +57,7 @@ export class DeliveryError extends Error {
 }
 
 /** A decision plus what must happen after it. */
-interface Decision {
+export interface Decision {
   result: CheckResult;
   /** Publish an alert for it (subject to alertFor deciding the outcome warrants one). */
   notify: boolean;
@@ -298,7 +299,13 @@ async function decide(request: CheckRequest, ports: GuardPorts, options: GuardOp
     return firstSighting({ ...planned, outcome: 'would-remediate', reason: `${why} (report only)` }, history);
   }
 
-  return remediate(request, state, planned, target, ports, options, now, loaded.policy.maxRemediationsPerRun);
+  // A new violation under a grace period is alerted now and reverted when the period ends.
+  const grace = await graceOf(request, planned, effective.gracePeriodMinutes, ports, now);
+  if (grace.wait) return grace.wait;
+  const due: CheckResult = grace.until
+    ? { ...planned, graceSince: grace.since, graceUntil: grace.until }
+    : planned;
+  return remediate(request, state, due, target, ports, options, now, loaded.policy.maxRemediationsPerRun);
 }
 
 async function remediate(
@@ -383,7 +390,7 @@ async function issue(
   const result: CheckResult = {
     ...planned,
     outcome: 'remediated',
-    reason: `${planned.violations?.map((v) => v.reason).join('; ')}; changed ${change}`,
+    reason: `${planned.violations?.map((v) => v.reason).join('; ')}; changed ${change}${planned.graceUntil ? ` (the grace period ended at ${planned.graceUntil})` : ''}`,
     updateId: issued.updateId,
     updateStatus: issued.status ?? (issued.updateId ? 'InProgress' : undefined),
     ...(loop.escalation ? { escalation: loop.escalation } : {}),

@@ -8,6 +8,7 @@ import {
   type GuardTelemetry,
   recordDecision,
 } from '../guard';
+import { passOnUntilDue } from '../guard-grace';
 import { decidePolicyChange } from '../guard-policy';
 import type { GuardPorts } from '../ports';
 import { sweep } from '../sweep';
@@ -108,7 +109,11 @@ async function handleItem(
   const time = ports.clock().toISOString();
   switch (item.kind) {
     case 'check':
-      return checkCluster(item.request, ports, options.guard, options.telemetry);
+      // A grace period's re-check that is not due yet only takes another hop through the queue.
+      return (
+        (await passOnUntilDue(item.request, ports, options.guard)) ??
+        checkCluster(item.request, ports, options.guard, options.telemetry)
+      );
     case 'decision': {
       const result = await deliverQueuedDecision(item.decision, ports, options.guard, options.telemetry);
       return { ...result, finishedFromQueue: true };

@@ -69,6 +69,15 @@ function whatHappened(result: CheckResult): string[] {
     case 'exempt':
       sentence = `${c} does not comply with the endpoint policy, but it is exempt, so nothing was changed.`;
       break;
+    case 'deferred':
+      sentence = result.graceUntil
+        ? `${c} does not comply with the endpoint policy. The policy gives a grace period, so nothing was changed yet: it will be reverted at ${result.graceUntil.slice(11, 16)} UTC (${result.graceUntil}) unless an exemption appears or the cluster is made compliant before then${
+            changes.length
+              ? `; the guard will then ${joinAnd(changes.map((x) => changeText(x, result.after, 'would')))}`
+              : ''
+          }.`
+        : `${c}: ${reason}.`;
+      break;
     case 'blocked':
       sentence = `The guard did not change ${c}, which does not comply with the endpoint policy: ${reason}.`;
       break;
@@ -342,7 +351,8 @@ function updateLines(result: CheckResult): string[] {
 }
 
 function exemptionLines(result: CheckResult, options: AlertOptions): string[] {
-  const noncompliant = ['remediated', 'would-remediate', 'blocked'].includes(result.outcome);
+  const noncompliant =
+    ['remediated', 'would-remediate', 'blocked'].includes(result.outcome) || result.graceUntil !== undefined;
   if (!noncompliant && !result.escalation) return [];
   return [
     'Need an exception?',

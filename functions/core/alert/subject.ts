@@ -65,6 +65,15 @@ export function subjectOf(result: CheckResult): string {
       );
     case 'blocked':
       return subjectLine(cluster, (c) => `${c}: remediation blocked (${blockedCause(result)})`);
+    case 'deferred':
+      if (result.graceUntil) {
+        const at = result.graceUntil.slice(11, 16);
+        return subjectLine(
+          cluster,
+          (c) => `${c}: non-compliant, will be reverted at ${at} UTC (grace period)`,
+        );
+      }
+      return failedSubject(result);
     default:
       return failedSubject(result);
   }
