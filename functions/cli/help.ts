@@ -123,9 +123,11 @@ export const DEMO_HELP: CommandHelp = {
 creates five clusters in two VPCs (one of them without DNS hostnames) and a demo policy, then
 plays the sample events through the same code the Lambda runs and tells what happened: each
 decision with the endpoint change, the alert as a subscriber receives it, a sweep report and
-the audit trail. Stops the emulator at the end (also on Ctrl-C). Needs moto_server on PATH;
-touches no real AWS account.`,
-  examples: ['npm run demo', 'npm run cli -- demo --verbose'],
+the audit trail, and ends by writing the HTML report of what it did (exposure windows on a
+timeline, as "report --format html" writes it) to eks-endpoint-guard-demo-report.html in the
+current directory (--out to choose the file) and printing its path. Stops the emulator at the
+end (also on Ctrl-C). Needs moto_server on PATH; touches no real AWS account.`,
+  examples: ['npm run demo', 'npm run cli -- demo --verbose', 'npm run cli -- demo --out /tmp/demo.html'],
 };
 
 export const POLICY_HELP: CommandHelp = {
