@@ -44,9 +44,9 @@ export async function graceOf(
   });
   const carried = previous && carriesGrace(previous) ? previous : undefined;
   // Never later than now, whatever a record says.
-  const since = new Date(
-    Math.min(Date.parse(carried?.graceSince ?? ''), now.getTime()) || now.getTime(),
-  ).toISOString();
+  const carriedStart = carried?.graceSince ? Date.parse(carried.graceSince) : Number.NaN;
+  const start = Number.isNaN(carriedStart) ? now.getTime() : Math.min(carriedStart, now.getTime());
+  const since = new Date(start).toISOString();
   const end = Date.parse(since) + minutes * 60_000;
   const until = new Date(end).toISOString();
   if (now.getTime() >= end) return { since, until };

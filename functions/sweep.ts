@@ -128,7 +128,8 @@ export async function* sweep(
 
   for await (const result of mapBounded(queued(names), limit, checkOne)) yield recorder.add(result);
   const capped = budget ? blastRadiusResult(budget, options, ports.clock()) : undefined;
-  if (capped) yield recorder.add(await recordDecision(capped, ports, telemetry));
+  // Not a cluster's result: yielded and recorded, but not counted in the sweep's summary.
+  if (capped) yield await recordDecision(capped, ports, telemetry);
   await recorder.finish();
   if (unfinished > 0 && guard.act) {
     throw new SweepIncompleteError(

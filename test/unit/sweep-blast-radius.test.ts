@@ -92,6 +92,11 @@ describe('maxRemediationsPerRun: the blast-radius limit of a sweep', () => {
     // Two remediation alerts and the sweep's one: none per withheld cluster.
     expect(alerts()).toHaveLength(3);
     expect(auditWrites().filter((w) => w.outcome === 'would-remediate')).toHaveLength(4);
+    // The sweep's summary counts clusters: the sweep's own record is not one.
+    expect(auditWrites().find((w) => String(w.pk).startsWith('#sweep#'))).toMatchObject({
+      clustersChecked: 5,
+      outcomes: { remediated: 2, 'would-remediate': 3 },
+    });
   });
 
   it('never issues more updates than the limit with checks running concurrently', async () => {
