@@ -1,6 +1,7 @@
 import { attributeDrift } from './attribution';
 import { AlreadyAtTargetError, ClusterBusyError, UpdateRejectedError } from './aws/errors';
 import { alertFor } from './core/alert';
+import type { RemediationBudget } from './core/budget';
 import type { CheckRequest } from './core/check-request';
 import type { QueuedDecision } from './core/decision-message';
 import { backoffSeconds, deadlineOf, isPastDeadline } from './core/deferral';
@@ -15,6 +16,7 @@ import { flipFlop } from './core/repetition';
 import { clientRequestToken } from './core/request-token';
 import type { CheckResult, PolicyRef } from './core/result';
 import { recordResult } from './evidence';
+import { graceOf } from './guard-grace';
 import { effectiveFor, type History, isFirstSighting, recentHistory } from './guard-sighting';
 import type { ClusterState, GuardPorts } from './ports';
 
@@ -25,6 +27,8 @@ export interface GuardOptions {
   act: boolean;
   recheckDeadlineMinutes: number;
   flipFlop: { threshold: number; windowMinutes: number };
+  /** A sweep's blast-radius limit (maxRemediationsPerRun), shared by its checks; absent: one event, unlimited. */
+  budget?: RemediationBudget;
 }
 
 /** Where telemetry about delivery problems goes; the handler wires it to Logger and Metrics. */
@@ -53,7 +57,7 @@ export class DeliveryError extends Error {
 }
 
 /** A decision plus what must happen after it. */
-interface Decision {
+export interface Decision {
   result: CheckResult;
   /** Publish an alert for it (subject to alertFor deciding the outcome warrants one). */
   notify: boolean;
@@ -295,10 +299,47 @@ async function decide(request: CheckRequest, ports: GuardPorts, options: GuardOp
     return firstSighting({ ...planned, outcome: 'would-remediate', reason: `${why} (report only)` }, history);
   }
 
-  return remediate(request, state, planned, target, ports, options, now);
+  // A new violation under a grace period is alerted now and reverted when the period ends.
+  const grace = await graceOf(request, planned, effective.gracePeriodMinutes, ports, now);
+  if (grace.wait) return grace.wait;
+  const due: CheckResult = grace.until
+    ? { ...planned, graceSince: grace.since, graceUntil: grace.until }
+    : planned;
+  return remediate(request, state, due, target, ports, options, now, loaded.policy.maxRemediationsPerRun);
 }
 
 async function remediate(
+  request: CheckRequest,
+  state: ClusterState,
+  planned: CheckResult,
+  target: EndpointConfig,
+  ports: GuardPorts,
+  options: GuardOptions,
+  now: Date,
+  maxRemediations: number | undefined,
+): Promise<Decision> {
+  const budget = options.budget;
+  if (budget && !budget.reserve(maxRemediations)) {
+    // Reported once for the whole sweep (sweep.ts), not once per cluster.
+    budget.withhold(state.name);
+    const why = planned.violations?.map((v) => v.reason).join('; ');
+    return quiet({
+      ...planned,
+      outcome: 'would-remediate',
+      reason: `${why}; not changed: this sweep reached the blast-radius limit of ${maxRemediations} remediation(s) (maxRemediationsPerRun)`,
+    });
+  }
+  let issuedUpdate = false;
+  try {
+    const decision = await issue(request, state, planned, target, ports, options, now);
+    issuedUpdate = decision.changed === true;
+    return decision;
+  } finally {
+    if (budget && !issuedUpdate) budget.release();
+  }
+}
+
+async function issue(
   request: CheckRequest,
   state: ClusterState,
   planned: CheckResult,
@@ -349,7 +390,7 @@ async function remediate(
   const result: CheckResult = {
     ...planned,
     outcome: 'remediated',
-    reason: `${planned.violations?.map((v) => v.reason).join('; ')}; changed ${change}`,
+    reason: `${planned.violations?.map((v) => v.reason).join('; ')}; changed ${change}${planned.graceUntil ? ` (the grace period ended at ${planned.graceUntil})` : ''}`,
     updateId: issued.updateId,
     updateStatus: issued.status ?? (issued.updateId ? 'InProgress' : undefined),
     ...(loop.escalation ? { escalation: loop.escalation } : {}),

@@ -1,5 +1,6 @@
 import { mapBounded, Retry, readAhead } from './bounded-map';
 import { AdaptiveLimit } from './core/adaptive-limit';
+import { MAX_WITHHELD_NAMES, RemediationBudget } from './core/budget';
 import type { Trigger } from './core/check-request';
 import { boundedId, clusterCorrelationId } from './core/ids';
 import { type LoadedPolicy, PolicyError } from './core/policy';
@@ -79,6 +80,9 @@ export async function* sweep(
     return;
   }
 
+  // The policy's maxRemediationsPerRun, counted across this sweep's concurrent checks.
+  const budget = guard.act ? new RemediationBudget() : undefined;
+  const sweepGuard: GuardOptions = budget ? { ...guard, budget } : guard;
   const limit =
     options.limit ?? new AdaptiveLimit({ initial: INITIAL_CONCURRENCY, max: options.concurrency });
   const backoffMs = options.throttleBackoffMs ?? 100;
@@ -95,7 +99,7 @@ export async function* sweep(
     };
     if (tries > 0 && backoffMs > 0) await delay(backoffMs * tries);
     try {
-      return await checkCluster(request, sweepPorts, guard, telemetry);
+      return await checkCluster(request, sweepPorts, sweepGuard, telemetry);
     } catch (error) {
       if (error instanceof DeliveryError && error.changed) {
         // The cluster was changed: a plain re-check would decide again. Report what was done; the
@@ -123,12 +127,46 @@ export async function* sweep(
   };
 
   for await (const result of mapBounded(queued(names), limit, checkOne)) yield recorder.add(result);
+  const capped = budget ? blastRadiusResult(budget, options, ports.clock()) : undefined;
+  // Not a cluster's result: yielded and recorded, but not counted in the sweep's summary.
+  if (capped) yield await recordDecision(capped, ports, telemetry);
   await recorder.finish();
   if (unfinished > 0 && guard.act) {
     throw new SweepIncompleteError(
       `${unfinished} cluster(s) could be neither checked nor queued for a re-check`,
     );
   }
+}
+
+/**
+ * The one record and alert (critical) of a sweep that reached the blast-radius limit: which
+ * clusters it left unchanged, so people look at the policy before the next sweep changes more.
+ */
+function blastRadiusResult(
+  budget: RemediationBudget,
+  options: SweepOptions,
+  now: Date,
+): CheckResult | undefined {
+  const limit = budget.limit;
+  const withheld = budget.withheld;
+  if (limit === undefined || withheld.length === 0) return undefined;
+  const clusters = withheld.slice(0, MAX_WITHHELD_NAMES);
+  const more = withheld.length > clusters.length ? ` and ${withheld.length - clusters.length} more` : '';
+  return {
+    cluster: '-',
+    region: options.region,
+    ...(options.account ? { account: options.account } : {}),
+    outcome: 'would-remediate',
+    reason:
+      `blast-radius limit: this sweep reached the policy's maxRemediationsPerRun (${limit}) and left ` +
+      `${withheld.length} more non-compliant cluster(s) unchanged (${clusters.join(', ')}${more}); ` +
+      'check the policy: the next sweep changes up to the limit again',
+    time: now.toISOString(),
+    correlationId: boundedId(`${options.sweepId}/blast-radius`),
+    trigger: options.trigger,
+    attempt: 0,
+    blastRadius: { limit, withheld: withheld.length, clusters },
+  };
 }
 
 interface Queued {

@@ -47,7 +47,9 @@ export async function checkCommand(options: CheckOptions, io: CliIo): Promise<nu
     for await (const result of results) {
       run.observe?.(result);
       printer.add(result);
-      if (NON_COMPLIANT_OUTCOMES.has(result.outcome)) nonCompliant += 1;
+      // A violation within its grace period is still one: nothing fixed it yet.
+      const inGrace = result.outcome === 'deferred' && result.graceUntil !== undefined;
+      if (NON_COMPLIANT_OUTCOMES.has(result.outcome) || inGrace) nonCompliant += 1;
       printer.working(`${printer.count} cluster(s) checked…`);
     }
   } finally {

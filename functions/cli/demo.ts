@@ -9,6 +9,7 @@ import type { CheckResult } from '../core/result';
 import { GUARD_TOKEN_PREFIX } from '../core/triggers';
 import { processEvent } from '../remediator/process-event';
 import { sweep } from '../sweep';
+import { writeHtmlReport } from './commands/report';
 import { guardRuntime } from './context';
 import { startEmulator } from './emulator';
 import { auditCells, changeOf, renderTable, shortArn } from './format';
@@ -155,7 +156,10 @@ const SCENES: Scene[] = [
   },
 ];
 
-export async function demoCommand(options: { verbose: boolean }, io: CliIo): Promise<void> {
+/** Where the demo writes its HTML report unless told otherwise: the working directory, to open in a browser. */
+export const DEMO_REPORT_FILE = 'eks-endpoint-guard-demo-report.html';
+
+export async function demoCommand(options: { verbose: boolean; out?: string }, io: CliIo): Promise<void> {
   const started = Date.now();
   const { style } = io;
   const say = (text = '') => io.out(`${text}\n`);
@@ -285,9 +289,19 @@ export async function demoCommand(options: { verbose: boolean }, io: CliIo): Pro
     io.out(indent(renderTable(['TIME', 'CLUSTER', 'OUTCOME', 'TRIGGER', 'CHANGE'], trail), '  '));
     say(`  ${records.length} records; "npm run cli -- audit --csv" writes them for a spreadsheet.`);
 
+    // The evidence of what the demo did, as the report command writes it for auditors.
+    const reportPath = resolve(options.out ?? DEMO_REPORT_FILE);
+    const written = await writeHtmlReport(store, REGION, new Date(started - 60_000), reportPath);
+    // Every window drawn, also those whose sample event predates the demo (the events carry old times).
+    const windows = written.clusters.reduce((count, cluster) => count + cluster.windows.length, 0);
+    const open = written.windows.open;
     say(
       `\nDone in ${seconds(Date.now() - started)}. Try it yourself: start moto_server, then "npm run cli -- local-env", "check", "invoke <event>" and "audit".`,
     );
+    say(
+      `\nThe report of what it did (${windows} exposure window(s), ${open} still open), as "report --format html" writes it; open it in a browser:`,
+    );
+    say(`  ${reportPath}`);
   } finally {
     await emulator.stop();
   }

@@ -48,8 +48,10 @@ changes: a non-compliant cluster is reported as "would-remediate", and no alert,
 or re-check is produced. With --fix the guard acts as the Lambda would: it updates the endpoint
 configuration, alerts and records its decisions. --cluster limits the check to the named
 clusters (repeat it or list several names). Report-only needs POLICY_PARAMETER_NAME and
-AWS_REGION only; --fix needs the topic, queue and table too. Exit code 3 when a cluster is left
-non-compliant (would-remediate, blocked) or a decision failed, for CI; --exit-zero makes it 0.`,
+AWS_REGION only; --fix needs the topic, queue and table too; with --fix the policy's grace
+period and blast-radius limit apply as in the Lambda. Exit code 3 when a cluster is left
+non-compliant (would-remediate, blocked, deferred within a grace period) or a decision failed,
+for CI; --exit-zero makes it 0.`,
   examples: [
     'npm run cli -- check',
     'npm run cli -- check --cluster prod-api payments',
@@ -123,9 +125,11 @@ export const DEMO_HELP: CommandHelp = {
 creates five clusters in two VPCs (one of them without DNS hostnames) and a demo policy, then
 plays the sample events through the same code the Lambda runs and tells what happened: each
 decision with the endpoint change, the alert as a subscriber receives it, a sweep report and
-the audit trail. Stops the emulator at the end (also on Ctrl-C). Needs moto_server on PATH;
-touches no real AWS account.`,
-  examples: ['npm run demo', 'npm run cli -- demo --verbose'],
+the audit trail, and ends by writing the HTML report of what it did (exposure windows on a
+timeline, as "report --format html" writes it) to eks-endpoint-guard-demo-report.html in the
+current directory (--out to choose the file) and printing its path. Stops the emulator at the
+end (also on Ctrl-C). Needs moto_server on PATH; touches no real AWS account.`,
+  examples: ['npm run demo', 'npm run cli -- demo --verbose', 'npm run cli -- demo --out /tmp/demo.html'],
 };
 
 export const POLICY_HELP: CommandHelp = {
@@ -214,8 +218,8 @@ export const EXIT_CODES_TEXT = `
 Exit codes:
   0  success, nothing non-compliant
   1  a clear error (one line on stderr): bad arguments or input, environment, AWS
-  3  check found a cluster non-compliant (would-remediate, blocked) or a decision failed
-     (--exit-zero turns 3 into 0)
+  3  check found a cluster non-compliant (would-remediate, blocked, deferred within a grace
+     period) or a decision failed (--exit-zero turns 3 into 0)
 `;
 
 export function examplesText(help: CommandHelp): string {

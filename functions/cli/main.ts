@@ -139,10 +139,16 @@ export function buildProgram(io: () => CliIo, exit: (code: number) => void = () 
       await localEnvCommand(options, io());
     });
 
-  command(program, 'demo', DEMO_HELP).action(async (_options: unknown, cmd: Command) => {
-    const { demoCommand } = await (await load()).demo();
-    await demoCommand({ verbose: (cmd.optsWithGlobals() as GlobalOptions).verbose ?? false }, io());
-  });
+  command(program, 'demo', DEMO_HELP)
+    .option(
+      '--out <file>',
+      'where to write the HTML report (default: eks-endpoint-guard-demo-report.html here)',
+    )
+    .action(async (options: { out?: string }, cmd: Command) => {
+      const { demoCommand } = await (await load()).demo();
+      const verbose = (cmd.optsWithGlobals() as GlobalOptions).verbose ?? false;
+      await demoCommand({ verbose, ...(options.out ? { out: options.out } : {}) }, io());
+    });
 
   addPolicyCommands(program, { command, load, io, exit });
 

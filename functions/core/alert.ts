@@ -25,7 +25,10 @@ const ALERTING: readonly Outcome[] = ['remediated', 'would-remediate', 'exempt',
 
 /** The alert for a decision people must know about (DESIGN §4), or undefined when there is none. */
 export function alertFor(result: CheckResult, options: AlertOptions): Alert | undefined {
-  if (!result.escalation && !result.policyChange && !ALERTING.includes(result.outcome)) return undefined;
+  // A deferral alerts only as the first sighting of a violation under a grace period (graceUntil).
+  const grace = result.outcome === 'deferred' && result.graceUntil !== undefined;
+  if (!result.escalation && !result.policyChange && !grace && !ALERTING.includes(result.outcome))
+    return undefined;
   const severity = severityOf(result);
   return {
     subject: subjectOf(result),
@@ -66,7 +69,8 @@ export function snsMessage(alert: Alert): {
 }
 
 function severityOf(result: CheckResult): Severity {
-  if (result.escalation || result.outcome === 'failed' || result.outcome === 'blocked') return 'critical';
+  if (result.escalation || result.blastRadius || result.outcome === 'failed' || result.outcome === 'blocked')
+    return 'critical';
   if (result.policyChange) return result.policyChange.weaker.length > 0 ? 'critical' : 'warning';
   // Someone just set or removed a tag to exempt the cluster: not routine information.
   if (result.outcome === 'exempt') return isTagEvent(result.trigger) ? 'warning' : 'info';

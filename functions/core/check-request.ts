@@ -29,6 +29,11 @@ export interface CheckRequest {
   attempt: number;
   /** ISO time after which a still-busy cluster becomes `failed`. Set on the first deferral. */
   deadline?: string;
+  /**
+   * The end of a grace period (ISO): until then the re-check is only passed on through the queue
+   * (SQS delays at most 15 minutes); then it is decided, reading the cluster and the policy afresh.
+   */
+  dueAt?: string;
   /** Set when the re-check follows an update the guard issued, instead of re-deciding. */
   followUpdate?: FollowUpdate;
 }

@@ -30,6 +30,16 @@ export interface Escalation {
   silenced?: boolean;
 }
 
+/** A sweep that would have changed more clusters than the policy allows in one run. */
+export interface BlastRadius {
+  /** The policy's maxRemediationsPerRun. */
+  limit: number;
+  /** How many non-compliant clusters were left unchanged. */
+  withheld: number;
+  /** Their names (the first MAX_WITHHELD_NAMES). */
+  clusters: string[];
+}
+
 /** A change to the policy parameter, seen through CloudTrail and the parameter history. */
 export interface PolicyChange {
   parameter: string;
@@ -84,6 +94,14 @@ export interface CheckResult {
   /** What people must check so the change does not cut clients off (NAT egress IPs when narrowing CIDRs). */
   accessNote?: string;
   escalation?: Escalation;
+  /**
+   * A new violation under the policy's grace period (`deferred`): when the violation was first
+   * seen (the start of the grace period) and when the guard reverts it unless it is fixed or exempt.
+   */
+  graceSince?: string;
+  graceUntil?: string;
+  /** The record of a sweep that reached the policy's maxRemediationsPerRun (cluster `-`). */
+  blastRadius?: BlastRadius;
   /** Set on the record of a policy parameter change (cluster `-`). */
   policyChange?: PolicyChange;
   /** Set once the alert is published. */
@@ -97,4 +115,9 @@ export interface CheckResult {
    * decision message and is delivered from there, as decided (core/decision-message.ts).
    */
   deliveryQueued?: boolean;
+  /**
+   * This result finishes the delivery of a queued decision (deliveryQueued): the decision was
+   * counted when it was made, so metrics leave it out; the log line stays.
+   */
+  finishedFromQueue?: boolean;
 }

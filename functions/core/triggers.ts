@@ -1,4 +1,5 @@
 import type { CheckRequest } from './check-request';
+import { boundedId } from './ids';
 import { quote as show } from './quote';
 import { fromCloudTrail, otherEventBridge } from './triggers/cloudtrail';
 import { fromSqsRecord } from './triggers/queue';
@@ -69,7 +70,8 @@ function sweepOf(event: Json, context: TriggerContext): NormalisedEvent['sweep']
   const eventId = identifier(field(event, 'id'));
   const eventTime = text(field(event, 'time')) ?? context.now.toISOString();
   return {
-    correlationId: `sweep-${eventId ?? fingerprint(event)}`,
+    // An event id may itself be 128 characters: the sweep id stays within the id limit.
+    correlationId: boundedId(`sweep-${eventId ?? fingerprint(event)}`),
     trigger: compact({ source: 'sweep', eventId, eventTime }),
   };
 }

@@ -41,8 +41,11 @@ export function observer(logger: Logger, metrics: Metrics) {
       updateId: result.updateId,
       updateStatus: result.updateStatus,
       alertMessageId: result.alertMessageId,
+      ...(result.finishedFromQueue && { finishedFromQueue: true }),
     });
 
+    // The same decision, made and counted earlier: its delivery finished from the queue.
+    if (result.finishedFromQueue) return;
     const perOutcome = metrics.singleMetric();
     perOutcome.addDimension('outcome', result.outcome);
     perOutcome.addMetric('Decisions', MetricUnit.Count, 1);

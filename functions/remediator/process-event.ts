@@ -8,6 +8,7 @@ import {
   type GuardTelemetry,
   recordDecision,
 } from '../guard';
+import { passOnUntilDue } from '../guard-grace';
 import { decidePolicyChange } from '../guard-policy';
 import type { GuardPorts } from '../ports';
 import { sweep } from '../sweep';
@@ -108,9 +109,15 @@ async function handleItem(
   const time = ports.clock().toISOString();
   switch (item.kind) {
     case 'check':
-      return checkCluster(item.request, ports, options.guard, options.telemetry);
-    case 'decision':
-      return deliverQueuedDecision(item.decision, ports, options.guard, options.telemetry);
+      // A grace period's re-check that is not due yet only takes another hop through the queue.
+      return (
+        (await passOnUntilDue(item.request, ports, options.guard)) ??
+        checkCluster(item.request, ports, options.guard, options.telemetry)
+      );
+    case 'decision': {
+      const result = await deliverQueuedDecision(item.decision, ports, options.guard, options.telemetry);
+      return { ...result, finishedFromQueue: true };
+    }
     case 'ignored':
       // Irrelevant triggers are logged, not recorded: they are not decisions about a cluster.
       return {
@@ -152,7 +159,9 @@ export function accountOfArn(arn: string | undefined): string | undefined {
  * decision is put off, not lost, and is reported as deferred rather than paging as a failure.
  */
 function retryResult(item: NormalisedItem, now: Date, error: unknown): CheckResult {
-  const request = item.kind === 'check' ? item.request : undefined;
+  // A queued decision names its cluster too: the retry is reported against it, not against `-`.
+  const request =
+    item.kind === 'check' ? item.request : item.kind === 'decision' ? item.decision.result : undefined;
   return {
     cluster: request?.cluster ?? '-',
     region: request?.region ?? '-',

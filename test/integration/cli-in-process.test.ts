@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GetParameterCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
@@ -497,11 +497,16 @@ describe('demo', () => {
     // Prepare: the demo points this process at its own emulator; put everything back afterwards
     const saved = { ...process.env };
     const signalHandlers = process.listenerCount('SIGINT');
+    // The report goes to the working directory: a temporary one here.
+    const cwd = process.cwd();
+    const here = mkdtempSync(join(tmpdir(), 'demo-'));
     let run: InProcessRun;
     // Act
     try {
+      process.chdir(here);
       run = await runInProcess(['demo']);
     } finally {
+      process.chdir(cwd);
       for (const name of Object.keys(process.env)) if (!(name in saved)) delete process.env[name];
       Object.assign(process.env, saved);
     }
@@ -575,6 +580,17 @@ describe('demo', () => {
       ['prod-api', 'remediated'],
     ]);
     expect(output).toContain('  9 records; "npm run cli -- audit --csv" writes them for a spreadsheet.');
-    expect(output.at(-2)).toMatch(/^Done in [\d.]+ s\. Try it yourself: /);
+    expect(output.at(-5)).toMatch(/^Done in [\d.]+ s\. Try it yourself: /);
+    // Assess: it ends with the HTML report of what it did, one bar per exposure window
+    const reportPath = join(realpathSync(here), 'eks-endpoint-guard-demo-report.html');
+    expect(output.slice(-3)).toEqual([
+      'The report of what it did (5 exposure window(s), 1 still open), as "report --format html" writes it; open it in a browser:',
+      `  ${reportPath}`,
+      '',
+    ]);
+    const html = readFileSync(reportPath, 'utf8');
+    expect(html.match(/<rect class="bar[ "]/g)).toHaveLength(5);
+    expect(html.match(/<rect class="bar open"/g)).toHaveLength(1);
+    rmSync(here, { recursive: true, force: true });
   });
 });

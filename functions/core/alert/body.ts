@@ -41,6 +41,14 @@ const MAX_FIX = 1500;
 
 function whatHappened(result: CheckResult): string[] {
   if (result.policyChange) return [policyChangeSentence(result)];
+  if (result.blastRadius) {
+    const { limit, withheld, clusters } = result.blastRadius;
+    const more = withheld > clusters.length ? ` and ${withheld - clusters.length} more` : '';
+    return [
+      `A sweep found more non-compliant clusters than the policy lets it change in one run (maxRemediationsPerRun ${limit}): it left ${withheld} unchanged: ${clusters.map((c) => safe(c)).join(', ')}${more}.`,
+      `If the policy is wrong, correct it now: every sweep changes up to ${limit} more.`,
+    ];
+  }
   const c = `EKS cluster ${safe(result.cluster)}`;
   const reason = safe(result.reason);
   const changes = changesOf(result.before, result.after);
@@ -60,6 +68,15 @@ function whatHappened(result: CheckResult): string[] {
       break;
     case 'exempt':
       sentence = `${c} does not comply with the endpoint policy, but it is exempt, so nothing was changed.`;
+      break;
+    case 'deferred':
+      sentence = result.graceUntil
+        ? `${c} does not comply with the endpoint policy. The policy gives a grace period, so nothing was changed yet: it will be reverted at ${result.graceUntil.slice(11, 16)} UTC (${result.graceUntil}) unless an exemption appears or the cluster is made compliant before then${
+            changes.length
+              ? `; the guard will then ${joinAnd(changes.map((x) => changeText(x, result.after, 'would')))}`
+              : ''
+          }.`
+        : `${c}: ${reason}.`;
       break;
     case 'blocked':
       sentence = `The guard did not change ${c}, which does not comply with the endpoint policy: ${reason}.`;
@@ -334,7 +351,8 @@ function updateLines(result: CheckResult): string[] {
 }
 
 function exemptionLines(result: CheckResult, options: AlertOptions): string[] {
-  const noncompliant = ['remediated', 'would-remediate', 'blocked'].includes(result.outcome);
+  const noncompliant =
+    ['remediated', 'would-remediate', 'blocked'].includes(result.outcome) || result.graceUntil !== undefined;
   if (!noncompliant && !result.escalation) return [];
   return [
     'Need an exception?',

@@ -151,7 +151,9 @@ const ACCOUNT = /^\d{12}$/;
 
 /** The facts of the alert for a decision, or undefined when the decision alerts nobody (DESIGN §4). */
 export function factsOf(result: CheckResult, options: FactsOptions): AlertFacts | undefined {
-  if (!result.escalation && !ALERTING.includes(result.outcome)) return undefined;
+  // A deferral alerts only as the first sighting of a violation under a grace period (graceUntil).
+  const grace = result.outcome === 'deferred' && result.graceUntil !== undefined;
+  if (!result.escalation && !grace && !ALERTING.includes(result.outcome)) return undefined;
   return build(result, 'open', options);
 }
 
@@ -239,7 +241,8 @@ function build(result: CheckResult, status: AlertStatus, options: FactsOptions):
 }
 
 function severityOf(result: CheckResult): Severity {
-  if (result.escalation || result.outcome === 'failed' || result.outcome === 'blocked') return 'critical';
+  if (result.escalation || result.blastRadius || result.outcome === 'failed' || result.outcome === 'blocked')
+    return 'critical';
   return result.outcome === 'exempt' ? 'info' : 'warning';
 }
 

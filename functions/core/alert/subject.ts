@@ -23,6 +23,13 @@ export function subjectOf(result: CheckResult): string {
         : `policy ${change.parameter} ${change.weaker.length > 0 ? 'weakened' : 'changed'} by ${actor}: ${oneLine(change.changes[0] ?? '')}`;
     return subjectLine(undefined, () => what);
   }
+  if (result.blastRadius) {
+    const { limit, withheld } = result.blastRadius;
+    return subjectLine(
+      undefined,
+      () => `sweep stopped at the blast-radius limit (${limit}): ${withheld} cluster(s) not changed`,
+    );
+  }
   if (result.escalation) {
     const actor = actorLabel(result.escalation.actorArn ?? result.trigger.actorArn);
     return subjectLine(cluster, (c) => `${c} keeps being made non-compliant by ${actor}`);
@@ -58,6 +65,15 @@ export function subjectOf(result: CheckResult): string {
       );
     case 'blocked':
       return subjectLine(cluster, (c) => `${c}: remediation blocked (${blockedCause(result)})`);
+    case 'deferred':
+      if (result.graceUntil) {
+        const at = result.graceUntil.slice(11, 16);
+        return subjectLine(
+          cluster,
+          (c) => `${c}: non-compliant, will be reverted at ${at} UTC (grace period)`,
+        );
+      }
+      return failedSubject(result);
     default:
       return failedSubject(result);
   }

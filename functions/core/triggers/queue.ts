@@ -2,6 +2,7 @@ import * as z from 'zod/mini';
 import { ALERT_MESSAGE_KIND, alertOfMessage } from '../alert-message';
 import type { CheckRequest } from '../check-request';
 import { DECISION_MESSAGE_KIND, decisionOfMessage } from '../decision-message';
+import { MAX_GRACE_PERIOD_MINUTES } from '../policy';
 import { quote as show } from '../quote';
 import { ACCOUNT, CLUSTER_NAME, clip, compact, field, fingerprint, ID, identifier, REGION } from './read';
 import { CHECK_REQUEST_KIND, type NormalisedItem, type TriggerContext } from './types';
@@ -84,11 +85,12 @@ function queuedCheck(
   if (!isGuardSender(senderOf(sqsRecord), context)) {
     // Not the guard's message: it may ask for a check, never claim the guard's own change or update.
     const { byGuard: _claim, ...trigger } = request.trigger;
-    const { followUpdate: _follow, ...rest } = request;
+    const { followUpdate: _follow, dueAt: _due, ...rest } = request;
     request = { ...rest, trigger };
   }
   const deadline = capDeadline(request.deadline, context);
-  return compact({ kind: 'check', request: compact({ ...request, deadline }), messageId });
+  const dueAt = capTime(request.dueAt, context.now, MAX_GRACE_PERIOD_MINUTES);
+  return compact({ kind: 'check', request: compact({ ...request, deadline, dueAt }), messageId });
 }
 
 /** A deadline from a message never lies further ahead than the configured recheck deadline from now. */
@@ -97,6 +99,14 @@ function capDeadline(deadline: string | undefined, context: TriggerContext): str
   const latest = context.now.getTime() + context.recheckDeadlineMinutes * 60_000;
   const time = Date.parse(deadline);
   return Number.isNaN(time) || time > latest ? new Date(latest).toISOString() : deadline;
+}
+
+/** A grace period's end from the guard's own message never lies further ahead than the longest grace period. */
+function capTime(time: string | undefined, now: Date, minutes: number): string | undefined {
+  if (time === undefined) return undefined;
+  const latest = now.getTime() + minutes * 60_000;
+  const value = Date.parse(time);
+  return Number.isNaN(value) || value > latest ? new Date(latest).toISOString() : time;
 }
 
 function senderOf(sqsRecord: unknown): string | undefined {
@@ -162,6 +172,7 @@ const CheckRequestSchema: z.ZodMiniType<CheckRequest> = z.object(
       .number(expected('a whole number'))
       .check(z.int(expected('a whole number')), z.minimum(0, expected('0 or more'))),
     deadline: z.optional(isoTime),
+    dueAt: z.optional(isoTime),
     followUpdate: z.optional(
       z.object(
         {

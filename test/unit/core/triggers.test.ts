@@ -521,6 +521,21 @@ describe('normaliseEvent: the sweep schedule', () => {
       items: [],
     });
   });
+  it('keeps the sweep id within the 128-character id limit for a long event id', () => {
+    // Prepare
+    const event = { ...sample('scheduled-sweep.json'), id: `e${'x'.repeat(127)}` };
+    const other = { ...event, id: `e${'x'.repeat(126)}y` };
+
+    // Act
+    const sweep = normaliseEvent(event, context).sweep;
+    const otherSweep = normaliseEvent(other, context).sweep;
+
+    // Assess
+    expect(sweep?.correlationId.length).toBeLessThanOrEqual(128);
+    expect(sweep?.correlationId).toMatch(/^sweep-ex+~[0-9a-f]{10}$/);
+    expect(sweep?.trigger.eventId).toBe(event.id);
+    expect(otherSweep?.correlationId).not.toBe(sweep?.correlationId);
+  });
 });
 
 describe('normaliseEvent: recheck messages from SQS', () => {

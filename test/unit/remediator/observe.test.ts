@@ -1,7 +1,19 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
+import { SendMessageCommand } from '@aws-sdk/client-sqs';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { CheckResult } from '../../../functions/core/result';
 import { observer } from '../../../functions/remediator/observe';
+import { processEvent } from '../../../functions/remediator/process-event';
+import {
+  GUARD_SENDER,
+  givenCluster,
+  loadEvent,
+  mocks,
+  processOptions,
+  resetAws,
+  testPorts,
+} from '../support/aws';
 
 function result(overrides: Partial<CheckResult>): CheckResult {
   return {
@@ -30,6 +42,28 @@ function captureOutput(act: () => void): Record<string, unknown>[] {
   ];
   try {
     act();
+  } finally {
+    for (const spy of spies) spy.mockRestore();
+  }
+  return lines
+    .flatMap((l) => l.split('\n'))
+    .filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l));
+}
+
+/** captureOutput for an asynchronous act: output is captured until it settles. */
+async function captureOutputOf(act: () => Promise<unknown>): Promise<Record<string, unknown>[]> {
+  const lines: string[] = [];
+  const capture = (chunk: unknown) => {
+    lines.push(String(chunk));
+    return true;
+  };
+  const spies = [
+    jest.spyOn(process.stdout, 'write').mockImplementation(capture),
+    jest.spyOn(process.stderr, 'write').mockImplementation(capture),
+  ];
+  try {
+    await act();
   } finally {
     for (const spy of spies) spy.mockRestore();
   }
@@ -124,5 +158,34 @@ describe('observe', () => {
     // Assess
     expect(JSON.stringify(metrics.serializeMetrics())).toContain('"AlertFailures":1');
     expect(JSON.stringify(output)).toContain('could not deliver the alert');
+  });
+
+  it('counts a decision once when its delivery is finished from the queue, and logs both', async () => {
+    // Prepare: the audit write fails once, so the remediation's delivery goes to the queue.
+    resetAws();
+    givenCluster({ name: 'prod-api' });
+    mocks.dynamodb.on(PutCommand).rejectsOnce(new Error('table unavailable')).resolves({});
+    const { observe, telemetry } = setup();
+    const options = { ...processOptions(), observe, telemetry };
+    const first = await captureOutputOf(() =>
+      processEvent(loadEvent('update-config-open-world.json'), testPorts(), options),
+    );
+    const body = mocks.sqs
+      .commandCalls(SendMessageCommand)
+      .map((call) => call.args[0].input.MessageBody ?? '')
+      .find((b) => b.includes('"kind":"eks-endpoint-guard/decision"'));
+    const queued = {
+      Records: [{ messageId: 'm-1', eventSource: 'aws:sqs', body, attributes: { SenderId: GUARD_SENDER } }],
+    };
+
+    // Act
+    const second = await captureOutputOf(() => processEvent(queued, testPorts(), options));
+
+    // Assess
+    const counted = [...first, ...second].filter((o) => 'Decisions' in o);
+    expect(counted).toEqual([expect.objectContaining({ outcome: 'remediated', Decisions: 1 })]);
+    const logged = [...first, ...second].filter((o) => o.message === 'prod-api: remediated');
+    expect(logged).toHaveLength(2);
+    expect(logged[1]).toMatchObject({ finishedFromQueue: true });
   });
 });

@@ -7,9 +7,12 @@ import {
 } from '@aws-sdk/client-eks';
 import { PublishCommand } from '@aws-sdk/client-sns';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { decisionMessage } from '../../../functions/core/decision-message';
 import { processEvent } from '../../../functions/remediator/process-event';
 import {
   auditWrites,
+  GUARD_SENDER,
   givenCluster,
   givenPolicy,
   lastAlert,
@@ -222,6 +225,48 @@ describe('recheck queue', () => {
     expect(results[0]?.reason).toMatch(/ThrottlingException: Rate exceeded; the message stays on the queue/);
     expect(mocks.eks).not.toHaveReceivedCommand(UpdateClusterConfigCommand);
   }, 30_000);
+
+  it('reports a failing queued decision against its cluster, not against "-"', async () => {
+    // Prepare
+    mocks.dynamodb.on(PutCommand).rejects(new Error('table unavailable'));
+    const body = decisionMessage({
+      result: {
+        cluster: 'prod-api',
+        region: 'us-east-1',
+        outcome: 'remediated',
+        reason: 'public endpoint is enabled; changed public → private',
+        time: '2026-06-03T10:20:00.000Z',
+        correlationId: 'evt-0042',
+        trigger: { source: 'event', eventName: 'UpdateClusterConfig' },
+        attempt: 0,
+        before: { publicAccess: true, privateAccess: false, publicAccessCidrs: ['0.0.0.0/0'] },
+        after: { publicAccess: false, privateAccess: true, publicAccessCidrs: ['0.0.0.0/0'] },
+        updateId: 'upd-0001',
+        deliveryQueued: true,
+      },
+      notify: false,
+      record: true,
+      followUp: false,
+    });
+    const event = {
+      Records: [{ messageId: 'm-7', eventSource: 'aws:sqs', body, attributes: { SenderId: GUARD_SENDER } }],
+    };
+
+    // Act
+    const { results, batchItemFailures } = await run(event);
+
+    // Assess
+    expect(batchItemFailures).toEqual([{ itemIdentifier: 'm-7' }]);
+    expect(results).toEqual([
+      expect.objectContaining({
+        cluster: 'prod-api',
+        region: 'us-east-1',
+        correlationId: 'evt-0042',
+        outcome: 'deferred',
+        trigger: { source: 'event', eventName: 'UpdateClusterConfig' },
+      }),
+    ]);
+  });
 
   it('records and alerts an unreadable message instead of dropping it', async () => {
     // Prepare

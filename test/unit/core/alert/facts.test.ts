@@ -20,6 +20,33 @@ describe('alert facts', () => {
     expect(escalated?.severity).toBe('critical');
   });
 
+  it('exist for the first sighting of a violation under a grace period, and are critical for the blast-radius limit', () => {
+    // Act
+    const grace = factsOf(
+      sample({
+        outcome: 'deferred',
+        graceUntil: '2026-06-03T11:20:00.000Z',
+        reason: 'will be reverted at 11:20 UTC',
+      }),
+      SAMPLE_OPTIONS,
+    );
+    const capped = factsOf(
+      sample({
+        cluster: '-',
+        outcome: 'would-remediate',
+        blastRadius: { limit: 2, withheld: 3, clusters: ['a', 'b', 'c'] },
+      }),
+      SAMPLE_OPTIONS,
+    );
+    // Assess
+    expect(grace).toMatchObject({
+      outcome: 'deferred',
+      severity: 'warning',
+      reason: 'will be reverted at 11:20 UTC',
+    });
+    expect(capped?.severity).toBe('critical');
+  });
+
   it('name the cluster, the account, the region, the actor, before and after, and the broken rules', () => {
     // Act
     const facts = sampleFacts('remediated');
