@@ -37,6 +37,9 @@ beforeAll(() => {
   snsTarget = rule?.Properties.Targets.find((t: { Arn: unknown }) =>
     JSON.stringify(t.Arn).includes('Alerts'),
   );
+  recorderTarget = rule?.Properties.Targets.find(
+    (t: { Arn: unknown }) => !JSON.stringify(t.Arn).includes('Alerts'),
+  );
 }, 60_000);
 
 describe('the central topic gets a readable alert, not the EventBridge envelope', () => {
