@@ -132,6 +132,19 @@ describe('decision events to the central bus', () => {
     expect(queued.event).not.toHaveProperty('EventBusName');
   });
 
+  test('an entry neither the bus nor the queue takes is reported as lost, and the call still succeeds', async () => {
+    // Prepare
+    events.on(PutEventsCommand).rejects(new Error('connect ETIMEDOUT'));
+    mocks.sqs.on(SendMessageCommand).rejects(new Error('queue unavailable'));
+    const lost: string[] = [];
+    // Act
+    await forwardDecision({ cluster: 'prod-api' }, testPorts(NOW, config), {
+      decisionEventLost: (detailType) => lost.push(detailType),
+    });
+    // Assess
+    expect(lost).toEqual(['EKS Endpoint Guard Decision']);
+  });
+
   test('each sweep of the region sends one heartbeat naming the schedule and the clusters checked', async () => {
     // Prepare
     mocks.eks.on(ListClustersCommand).resolves({ clusters: ['a', 'b'] });
@@ -198,16 +211,19 @@ describe('queued decision events', () => {
       GUARD_SENDER,
     ],
     ['a detail that is not JSON', decisionEventMessage({ ...entry, Detail: 'not json' }), GUARD_SENDER],
-  ])('a queued event with %s is not sent: it is a failure to decide, alerted as such', async (_, body, sender) => {
-    // Act
-    const response = await processEvent(
-      queueRecord(body, sender),
-      testPorts(NOW, config),
-      processOptions(config),
-    );
-    // Assess
-    expect(response.results).toEqual([expect.objectContaining({ outcome: 'failed', cluster: '-' })]);
-    const details = sentEntries().map((e) => JSON.parse(e.Detail ?? '{}'));
-    expect(details).toEqual([expect.objectContaining({ outcome: 'failed', cluster: '-' })]);
-  });
+  ])(
+    'a queued event with %s is not sent: it is a failure to decide, alerted as such',
+    async (_, body, sender) => {
+      // Act
+      const response = await processEvent(
+        queueRecord(body, sender),
+        testPorts(NOW, config),
+        processOptions(config),
+      );
+      // Assess
+      expect(response.results).toEqual([expect.objectContaining({ outcome: 'failed', cluster: '-' })]);
+      const details = sentEntries().map((e) => JSON.parse(e.Detail ?? '{}'));
+      expect(details).toEqual([expect.objectContaining({ outcome: 'failed', cluster: '-' })]);
+    },
+  );
 });
