@@ -42,6 +42,22 @@ const EnvSchema = z.object({
   /** 0 keeps audit records forever; otherwise they expire through the table's TTL. */
   AUDIT_RETENTION_DAYS: count(0, 3650, 0),
   SWEEP_CONCURRENCY: count(1, 64, 8),
+  /** The organisation's central event bus (DESIGN §12); unset: decisions stay in this account. */
+  DECISION_BUS_ARN: z.optional(
+    z
+      .string()
+      .check(
+        z.regex(
+          /^arn:aws[a-z-]*:events:[a-z0-9-]+:\d{12}:event-bus\/[A-Za-z0-9._\-/]+$/,
+          'expected an event bus ARN',
+        ),
+      ),
+  ),
+  /** Named in each sweep heartbeat, so the central account knows how long silence may last. */
+  SWEEP_SCHEDULE: z._default(
+    z.string().check(z.regex(/^(rate|cron)\(.+\)$/, 'expected rate(...) or cron(...)')),
+    'rate(1 hour)',
+  ),
 });
 
 export type GuardConfig = z.output<typeof EnvSchema>;

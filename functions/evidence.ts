@@ -1,5 +1,6 @@
 import { isUnchangedCompliant, SweepTally } from './core/report/evidence';
 import type { CheckResult } from './core/result';
+import { type DecisionEventTelemetry, forwardSweep } from './decision-events';
 import type { AuditPort, GuardPorts } from './ports';
 
 /**
@@ -33,6 +34,7 @@ export class SweepRecorder {
     private readonly ports: GuardPorts,
     private readonly sweep: { sweepId: string; region: string; account?: string; clusters?: string[] },
     private readonly act: boolean,
+    private readonly telemetry?: DecisionEventTelemetry,
   ) {
     this.startedAt = ports.clock();
   }
@@ -44,6 +46,13 @@ export class SweepRecorder {
 
   async finish(): Promise<void> {
     if (!this.act || this.sweep.clusters) return;
-    await this.ports.audit.sweepSummary(this.tally.summary(this.sweep, this.startedAt, this.ports.clock()));
+    const summary = this.tally.summary(this.sweep, this.startedAt, this.ports.clock());
+    // The heartbeat the central account's "member stopped sweeping" alarm needs (never throws).
+    await forwardSweep(
+      { startedAt: this.startedAt, clusters: summary.clustersChecked },
+      this.ports,
+      this.telemetry,
+    );
+    await this.ports.audit.sweepSummary(summary);
   }
 }

@@ -15,6 +15,7 @@ import { quote } from './core/quote';
 import { flipFlop } from './core/repetition';
 import { clientRequestToken } from './core/request-token';
 import type { CheckResult, PolicyRef } from './core/result';
+import { type DecisionEventTelemetry, forwardDecision } from './decision-events';
 import { recordResult } from './evidence';
 import { graceOf } from './guard-grace';
 import { effectiveFor, type History, isFirstSighting, recentHistory } from './guard-sighting';
@@ -32,7 +33,7 @@ export interface GuardOptions {
 }
 
 /** Where telemetry about delivery problems goes; the handler wires it to Logger and Metrics. */
-export interface GuardTelemetry {
+export interface GuardTelemetry extends DecisionEventTelemetry {
   deliveryFailed(part: 'alert' | 'audit' | 'recheck', result: CheckResult, error: unknown): void;
   /** A queued alert failed to publish again; the queue will redeliver it. */
   alertRetry?(correlationId: string, error: unknown): void;
@@ -519,6 +520,8 @@ async function deliver(
       }
     }
   }
+  // The organisation's copy (decision-events.ts): sent whether or not the topic took the alert, never failing the decision.
+  if (alert) await forwardDecision(alert.json, ports, telemetry);
   // The record is written even when the alert failed, and says so.
   try {
     await recordResult(result, ports.audit);

@@ -1,5 +1,6 @@
 import type { Alert } from './core/alert';
 import type { CheckRequest } from './core/check-request';
+import type { DecisionEventEntry } from './core/decision-event';
 import type { QueuedDecision } from './core/decision-message';
 import type { EndpointConfig } from './core/endpoint';
 import type { LoadedPolicy } from './core/policy';
@@ -132,6 +133,20 @@ export interface RecheckPort {
   sendAlert(alert: Alert, correlationId: string): Promise<void>;
   /** Queues the rest of the delivery of a decision that issued an update, to be delivered from the queue. */
   sendDecision(decision: QueuedDecision): Promise<void>;
+  /** Queues a decision event the central bus refused, to be sent again from the queue. */
+  sendDecisionEvent?(entry: DecisionEventEntry): Promise<void>;
+}
+
+/** The organisation's central event bus (DESIGN §12). */
+export interface DecisionEventsPort {
+  /** The bus every entry goes to. */
+  readonly busArn: string;
+  /** The member's sweep schedule, named in each heartbeat. */
+  readonly sweepSchedule: string;
+  /** Entries still refused after the adapter's own retries are returned, never dropped. */
+  send(
+    entries: DecisionEventEntry[],
+  ): Promise<{ failed: { entry: DecisionEventEntry; errorCode: string }[] }>;
 }
 
 export interface GuardPorts {
@@ -141,6 +156,8 @@ export interface GuardPorts {
   notifier: NotifierPort;
   audit: AuditPort;
   recheck: RecheckPort;
+  /** The central bus decisions and sweep heartbeats are sent to; absent: not a member of an organisation. */
+  decisions?: DecisionEventsPort;
   /** Names who caused drift the sweep finds; absent: no lookup. */
   cloudtrail?: CloudTrailPort;
   clock: () => Date;

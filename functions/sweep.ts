@@ -53,7 +53,7 @@ export async function* sweep(
   options: SweepOptions,
   telemetry?: GuardTelemetry,
 ): AsyncGenerator<CheckResult> {
-  const recorder = new SweepRecorder(ports, options, guard.act);
+  const recorder = new SweepRecorder(ports, options, guard.act, telemetry);
   const policy = policyOnce(ports.policy);
   const sweepPorts: GuardPorts = { ...ports, policy };
   // Listing starts while the policy is read: neither waits for the other.

@@ -1,6 +1,7 @@
 import { auditStore } from './aws/audit-store';
 import { type AwsClients, createAwsClients } from './aws/clients';
 import { cloudTrailLookup } from './aws/cloudtrail';
+import { busClient, decisionBus } from './aws/decision-bus';
 import { ec2Adapter } from './aws/ec2';
 import { eksAdapter } from './aws/eks';
 import { notifier } from './aws/notifier';
@@ -9,7 +10,7 @@ import { recheckQueue } from './aws/recheck-queue';
 import type { GuardConfig } from './config';
 import { parameterRegion } from './core/parameter-region';
 import type { GuardOptions } from './guard';
-import type { GuardPorts } from './ports';
+import type { DecisionEventsPort, GuardPorts } from './ports';
 
 /** The adapters over one set of clients: shared by the Lambda handler and the CLI. */
 export function createPorts(
@@ -35,8 +36,17 @@ export function createPorts(
     ),
     recheck: recheckQueue(() => clients.sqs, config.RECHECK_QUEUE_URL),
     cloudtrail: cloudTrailLookup(() => clients.cloudtrail, { guardRoleArn: config.GUARD_ROLE_ARN }),
+    ...(config.DECISION_BUS_ARN
+      ? { decisions: decisionsPort(config.DECISION_BUS_ARN, config.SWEEP_SCHEDULE) }
+      : {}),
     clock,
   };
+}
+
+/** The central bus, through a client in the bus's region (a bus in another region is the normal case). */
+function decisionsPort(busArn: string, sweepSchedule: string): DecisionEventsPort {
+  const bus = decisionBus(busClient(busArn));
+  return { busArn, sweepSchedule, send: (entries) => bus.send(entries) };
 }
 
 export function guardOptions(config: GuardConfig, act: boolean): GuardOptions {

@@ -1,6 +1,6 @@
 import { ArnFormat, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import type * as kms from 'aws-cdk-lib/aws-kms';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct } from 'constructs';
@@ -8,14 +8,29 @@ import { guardKey } from './keys';
 
 export interface GuardAlertTopic {
   readonly topic: sns.Topic;
-  readonly key: kms.Key;
+  /** Absent with `awsManagedKey`. */
+  readonly key?: kms.Key;
 }
 
 /**
  * The alert topic (id `Alerts`) with its customer managed key (`AlertsKey`) and the e-mail
- * subscriptions, created in `scope`.
+ * subscriptions, created in `scope`. With `awsManagedKey` (no alarm publishes to the topic) it is
+ * encrypted with the AWS managed SNS key instead, which costs nothing.
  */
-export function guardAlertTopic(scope: Construct, emails: readonly string[]): GuardAlertTopic {
+export function guardAlertTopic(
+  scope: Construct,
+  emails: readonly string[],
+  options: { awsManagedKey?: boolean } = {},
+): GuardAlertTopic {
+  if (options.awsManagedKey) {
+    const topic = new sns.Topic(scope, 'Alerts', {
+      displayName: 'EKS endpoint guard',
+      masterKey: kms.Alias.fromAliasName(scope, 'AwsManagedSnsKey', 'alias/aws/sns'),
+      enforceSSL: true,
+    });
+    subscribe(topic, emails);
+    return { topic };
+  }
   const stack = Stack.of(scope);
   // A customer managed key, because CloudWatch alarms cannot use the AWS managed SNS key.
   const key = guardKey(scope, 'AlertsKey', {
@@ -57,6 +72,11 @@ export function guardAlertTopic(scope: Construct, emails: readonly string[]): Gu
       conditions: alarmsOfThisAccount,
     }),
   );
+  subscribe(topic, emails);
+  return { topic, key };
+}
+
+function subscribe(topic: sns.Topic, emails: readonly string[]): void {
   for (const email of emails) {
     topic.addSubscription(new EmailSubscription(email));
   }
@@ -67,5 +87,4 @@ export function guardAlertTopic(scope: Construct, emails: readonly string[]): Gu
         'E-mail subscriptions: SNS retries delivery itself and every alerted decision is also kept in the audit table and logs, so a subscription DLQ would only be an unread copy.',
     });
   }
-  return { topic, key };
 }

@@ -16,6 +16,7 @@ import {
   DEFAULT_SWEEP_SCHEDULE,
   GuardConfigError,
 } from './config';
+import { addDecisionForwarding } from './decision-forwarding';
 import { guardAlarms } from './guard-alarms';
 import { FUNCTION_TIMEOUT, guardFunction, RECHECK_MAX_CONCURRENCY } from './guard-function';
 import { guardQueues, restrictQueueWriters } from './guard-queues';
@@ -74,6 +75,23 @@ export interface EndpointGuardProps {
    * @default 120
    */
   readonly recheckDeadlineMinutes?: number;
+
+  // ---- organisation (DESIGN §12) ----
+
+  /**
+   * ARN of the organisation's central event bus: every alerted decision is sent there as an
+   * "EKS Endpoint Guard Decision" event and every sweep as an "EKS Endpoint Guard Sweep" heartbeat.
+   * @default none: decisions stay in this account
+   */
+  readonly decisionBusArn?: string;
+  /**
+   * A member of an organisation whose central account watches it: no dashboard, no alarms, no
+   * custom metrics and no customer managed keys (the alert topic uses the AWS managed SNS key, the
+   * log group CloudWatch Logs' own encryption), so a member account-region costs under $1 a month
+   * in fixed charges. Requires `decisionBusArn`; excludes `createTrail`.
+   * @default false
+   */
+  readonly organizationMode?: boolean;
 }
 
 /**
@@ -93,8 +111,8 @@ export class EndpointGuard extends Construct {
   /** The policy parameter the function reads (`name` is its POLICY_PARAMETER_NAME). */
   readonly policyParameter: GuardPolicyParameter;
   readonly topic: sns.Topic;
-  /** The customer managed key of the alert topic. */
-  readonly alertsKey: kms.Key;
+  /** The customer managed key of the alert topic; absent in organisation mode. */
+  readonly alertsKey?: kms.Key;
   readonly recheckQueue: sqs.Queue;
   readonly deadLetters: sqs.Queue;
   readonly recheckDeadLetters: sqs.Queue;
@@ -102,10 +120,12 @@ export class EndpointGuard extends Construct {
   readonly function: lambda.Function;
   readonly role: iam.Role;
   readonly logGroup: logs.LogGroup;
-  /** The customer managed key of the log group. */
-  readonly logsKey: kms.Key;
+  /** The customer managed key of the log group; absent in organisation mode. */
+  readonly logsKey?: kms.Key;
+  /** Empty in organisation mode. */
   readonly alarms: readonly cloudwatch.Alarm[];
-  readonly dashboard: cloudwatch.Dashboard;
+  /** Absent in organisation mode. */
+  readonly dashboard?: cloudwatch.Dashboard;
   /** Only with `createTrail`. */
   readonly trail?: cloudtrail.Trail;
 
@@ -113,11 +133,12 @@ export class EndpointGuard extends Construct {
     super(scope, id);
 
     validate(props);
+    const orgMode = props.organizationMode === true;
     this.policyParameter = guardPolicyParameter(this, {
       existing: props.policyParameter,
       policyFile: props.policyFile,
     });
-    const alerts = guardAlertTopic(this, props.notificationEmails ?? []);
+    const alerts = guardAlertTopic(this, props.notificationEmails ?? [], { awsManagedKey: orgMode });
     this.topic = alerts.topic;
     this.alertsKey = alerts.key;
     const queues = guardQueues(this, { functionTimeout: FUNCTION_TIMEOUT });
@@ -138,26 +159,31 @@ export class EndpointGuard extends Construct {
       reservedConcurrency: props.reservedConcurrency,
       recheckDeadlineMinutes: props.recheckDeadlineMinutes ?? DEFAULT_RECHECK_DEADLINE_MINUTES,
       auditRetentionDays: props.auditRetentionDays ?? 0,
+      logsKey: !orgMode,
     });
     this.function = remediator.fn;
     this.role = remediator.role;
     this.logGroup = remediator.logGroup;
     this.logsKey = remediator.logsKey;
 
+    const sweepSchedule = props.sweepSchedule ?? DEFAULT_SWEEP_SCHEDULE;
     const triggers = guardTriggers(this, {
       fn: this.function,
       policy: this.policyParameter,
       deadLetters: this.deadLetters,
-      sweepSchedule: props.sweepSchedule ?? DEFAULT_SWEEP_SCHEDULE,
+      sweepSchedule,
     });
     restrictQueueWriters(queues, { role: this.role, rules: triggers.rules });
 
-    this.alarms = guardAlarms(this, {
-      fn: this.function,
-      topic: this.topic,
-      deadLetters: this.deadLetters,
-      recheckDeadLetters: this.recheckDeadLetters,
-    });
+    // The central account alarms on and graphs every member: in organisation mode these would be copies.
+    this.alarms = orgMode
+      ? []
+      : guardAlarms(this, {
+          fn: this.function,
+          topic: this.topic,
+          deadLetters: this.deadLetters,
+          recheckDeadLetters: this.recheckDeadLetters,
+        });
     const observability = new GuardObservability(this, 'Observability', {
       fn: this.function,
       logGroup: this.logGroup,
@@ -165,15 +191,35 @@ export class EndpointGuard extends Construct {
       recheckDeadLetters: this.recheckDeadLetters,
       alarms: [...this.alarms],
       functionTimeout: FUNCTION_TIMEOUT,
+      dashboard: !orgMode,
     });
     this.dashboard = observability.dashboard;
     if (props.createTrail) this.trail = guardTrail(this);
+
+    // ---- organisation (DESIGN §12) ----
+    if (props.decisionBusArn) {
+      addDecisionForwarding(this.function, props.decisionBusArn);
+      // The heartbeat names the schedule, so the central account knows how long silence may last.
+      this.function.addEnvironment('SWEEP_SCHEDULE', sweepSchedule);
+    }
+    // Custom metrics are charged per metric: nothing alarms on or graphs them in organisation mode.
+    if (orgMode) this.function.addEnvironment('POWERTOOLS_METRICS_DISABLED', 'true');
   }
 }
 
 function validate(props: EndpointGuardProps): void {
   if (props.policyFile && props.policyParameter) {
     throw new GuardConfigError('policyFile and policyParameter exclude each other: give one');
+  }
+  if (props.organizationMode && !props.decisionBusArn) {
+    throw new GuardConfigError(
+      'organizationMode needs decisionBusArn: without the central bus nobody would see the decisions',
+    );
+  }
+  if (props.organizationMode && props.createTrail) {
+    throw new GuardConfigError(
+      'organizationMode and createTrail exclude each other: use the organisation trail',
+    );
   }
   const retention = props.logRetentionDays;
   // Any CloudWatch Logs period except "never expire": logs are kept bounded.

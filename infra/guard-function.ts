@@ -40,14 +40,20 @@ export interface GuardFunctionOptions extends GuardPermissionResources {
   readonly reservedConcurrency?: number;
   readonly recheckDeadlineMinutes: number;
   readonly auditRetentionDays: number;
+  /**
+   * false: the log group keeps CloudWatch Logs' own encryption at rest instead of a customer
+   * managed key (organisation mode, where a key per account and region is most of the cost).
+   * @default true
+   */
+  readonly logsKey?: boolean;
 }
 
 export interface GuardFunction {
   readonly fn: NodejsFunction;
   readonly role: iam.Role;
   readonly logGroup: logs.LogGroup;
-  /** The customer managed key of the log group. */
-  readonly logsKey: kms.Key;
+  /** The customer managed key of the log group; absent with `logsKey: false`. */
+  readonly logsKey?: kms.Key;
 }
 
 /**
@@ -58,7 +64,10 @@ export interface GuardFunction {
  */
 export function guardFunction(scope: Construct, options: GuardFunctionOptions): GuardFunction {
   // Retained with the log group: deleting the key would make the retained logs unreadable.
-  const logsKey = logGroupKey(scope, 'RemediatorLogsKey', { removalPolicy: RemovalPolicy.RETAIN });
+  const logsKey =
+    options.logsKey === false
+      ? undefined
+      : logGroupKey(scope, 'RemediatorLogsKey', { removalPolicy: RemovalPolicy.RETAIN });
   const logGroup = new logs.LogGroup(scope, 'RemediatorLogs', {
     retention: options.logRetentionDays as logs.RetentionDays,
     removalPolicy: RemovalPolicy.RETAIN,

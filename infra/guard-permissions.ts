@@ -1,4 +1,4 @@
-import { Stack, Validations } from 'aws-cdk-lib';
+import { Stack, Token, Validations } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
@@ -9,7 +9,8 @@ import type * as sqs from 'aws-cdk-lib/aws-sqs';
 export interface GuardPermissionResources {
   readonly policy: { readonly arn: string };
   readonly topic: sns.ITopic;
-  readonly topicKey: kms.IKey;
+  /** The topic's customer managed key; absent: the AWS managed SNS key, which needs no grant. */
+  readonly topicKey?: kms.IKey;
   readonly recheckQueue: sqs.IQueue;
   readonly deadLetters: sqs.IQueue;
   readonly table: dynamodb.Table;
@@ -57,12 +58,16 @@ export function grantGuardPermissions(role: iam.Role, res: GuardPermissionResour
       resources: [res.topic.topicArn],
     }),
     // SNS encrypts with the topic key on the publisher's behalf; only through SNS.
-    new iam.PolicyStatement({
-      sid: 'UseAlertsKey',
-      actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
-      resources: [res.topicKey.keyArn],
-      conditions: { StringEquals: { 'kms:ViaService': `sns.${stack.region}.amazonaws.com` } },
-    }),
+    ...(res.topicKey
+      ? [
+          new iam.PolicyStatement({
+            sid: 'UseAlertsKey',
+            actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
+            resources: [res.topicKey.keyArn],
+            conditions: { StringEquals: { 'kms:ViaService': `sns.${stack.region}.amazonaws.com` } },
+          }),
+        ]
+      : []),
     // Deferred re-checks, and the async on-failure destination.
     new iam.PolicyStatement({
       sid: 'SendToQueues',
@@ -87,9 +92,15 @@ export function grantGuardPermissions(role: iam.Role, res: GuardPermissionResour
   const acknowledgements: Record<string, string> = {
     'AwsSolutions-IAM5[Resource::*]':
       'Only actions without resource-level permissions use "*": eks:ListClusters, ec2:DescribeVpcs, ec2:DescribeVpcAttribute, ec2:DescribeSubnets, ec2:DescribeDhcpOptions, cloudtrail:LookupEvents and the X-Ray trace upload.',
-    'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:eks:<AWS::Region>:<AWS::AccountId>:cluster/*]':
+    // In the form the checks print the ARN: literal where the stack's environment is pinned.
+    [`AwsSolutions-IAM5[Resource::arn:${nagForm(stack.partition, 'AWS::Partition')}:eks:${nagForm(stack.region, 'AWS::Region')}:${nagForm(stack.account, 'AWS::AccountId')}:cluster/*]`]:
       'The guard must check and fix every cluster of the account and region, including clusters created later.',
   };
   for (const [id, reason] of Object.entries(acknowledgements))
     Validations.of(policy).acknowledge({ id, reason });
+}
+
+/** A pseudo parameter as the checks name it in a finding: its value when known at synth time. */
+function nagForm(value: string, pseudo: string): string {
+  return Token.isUnresolved(value) ? `<${pseudo}>` : value;
 }

@@ -1,5 +1,4 @@
 import { App, Aws, Tags, Validations } from 'aws-cdk-lib';
-import * as iam from 'aws-cdk-lib/aws-iam';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import { DEFAULT_POLICY_PARAMETER_NAME, PolicyError } from '../functions/core/policy';
 import { propsFromContext } from './app';
@@ -37,14 +36,6 @@ export function buildRegionalGuards(
       policyFile: isHome ? props.policyFile : undefined,
       policyParameter: isHome ? props.policyParameter : sharedPolicy,
     });
-    // The stack acknowledges this finding in its environment-agnostic form; with a region the ARN is literal.
-    for (const policy of stack.node.findAll().filter((c) => c instanceof iam.Policy)) {
-      Validations.of(policy).acknowledge({
-        id: `AwsSolutions-IAM5[Resource::arn:aws:eks:${region}:<AWS::AccountId>:cluster/*]`,
-        reason:
-          'The guard must check and fix every cluster of the account and region, including clusters created later.',
-      });
-    }
     if (!isHome)
       stack.addStackDependency(app.node.findChild(`EksEndpointGuard-${home}`) as EndpointGuardStack);
     return { region, stack };

@@ -76,6 +76,8 @@ export interface GuardObservabilityProps {
   readonly alarms: cloudwatch.IAlarm[];
   /** Drawn as a line on the duration graph. */
   readonly functionTimeout: Duration;
+  /** false: the saved queries only (organisation mode: the central account has the dashboard). */
+  readonly dashboard?: boolean;
 }
 
 /** Log lines of decisions carry the trigger; delivery-failure lines repeat the outcome without it. */
@@ -127,7 +129,8 @@ export const SAVED_QUERIES = {
  * function, delivery failures, deferrals) and the saved Logs Insights queries.
  */
 export class GuardObservability extends Construct {
-  readonly dashboard: cloudwatch.Dashboard;
+  /** Absent with `dashboard: false`. */
+  readonly dashboard?: cloudwatch.Dashboard;
 
   constructor(scope: Construct, id: string, props: GuardObservabilityProps) {
     super(scope, id);
@@ -141,11 +144,13 @@ export class GuardObservability extends Construct {
       });
     }
 
+    if (props.dashboard === false) return;
     // Dashboard names are unique per account, not per region: the region keeps them apart.
-    this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {
+    const dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {
       dashboardName: `${SERVICE_NAME}-${Aws.REGION}`,
       defaultInterval: Duration.days(7),
     });
+    this.dashboard = dashboard;
 
     const { fn } = props;
     const half = { width: 12, height: 6 };
@@ -154,10 +159,10 @@ export class GuardObservability extends Construct {
     const ms = { min: 0, label: 'ms', showUnits: false };
     const service = guardMetrics.service;
 
-    this.dashboard.addWidgets(
+    dashboard.addWidgets(
       new cloudwatch.AlarmStatusWidget({ title: 'Alarms', alarms: props.alarms, width: 24, height: 3 }),
     );
-    this.dashboard.addWidgets(
+    dashboard.addWidgets(
       new cloudwatch.GraphWidget({
         ...half,
         title: 'Decisions by outcome',
@@ -175,7 +180,7 @@ export class GuardObservability extends Construct {
         leftYAxis: ms,
       }),
     );
-    this.dashboard.addWidgets(
+    dashboard.addWidgets(
       new cloudwatch.GraphWidget({
         ...third,
         title: 'Dead-letter queue depth',
@@ -206,7 +211,7 @@ export class GuardObservability extends Construct {
         leftAnnotations: [{ value: props.functionTimeout.toMilliseconds(), label: 'timeout' }],
       }),
     );
-    this.dashboard.addWidgets(
+    dashboard.addWidgets(
       new cloudwatch.GraphWidget({
         ...half,
         title: 'Delivery failures (alert, audit record, re-check)',
@@ -222,7 +227,7 @@ export class GuardObservability extends Construct {
         rightYAxis: count,
       }),
     );
-    this.dashboard.addWidgets(
+    dashboard.addWidgets(
       new cloudwatch.LogQueryWidget({
         title: 'Failed and blocked decisions',
         logGroupNames: [props.logGroup.logGroupName],

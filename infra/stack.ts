@@ -35,6 +35,6 @@ export class EndpointGuardStack extends Stack {
     new CfnOutput(this, 'AuditTableName', { value: guard.table.tableName });
     new CfnOutput(this, 'PolicyParameterName', { value: guard.policyParameter.name });
     new CfnOutput(this, 'FunctionName', { value: guard.function.functionName });
-    new CfnOutput(this, 'DashboardName', { value: guard.dashboard.dashboardName });
+    if (guard.dashboard) new CfnOutput(this, 'DashboardName', { value: guard.dashboard.dashboardName });
   }
 }

@@ -240,7 +240,7 @@ export interface Templates {
   central: Resources;
 }
 
-/** The real templates: the single-account stack, the StackSet member and the central stack. */
+/** The real templates: the single-account stack, the StackSet member (organisation mode: the org app gives it the central bus) and the central stack. */
 export function synthesizeTemplates(): Templates {
   const context = JSON.parse(readFileSync(path.join(__dirname, '..', 'cdk.json'), 'utf8')).context;
   const quiet = { ...context, 'aws:cdk:bundling-stacks': [] };
@@ -268,16 +268,13 @@ export function synthesizeTemplates(): Templates {
   };
 }
 
-/** The member without what org mode leaves to the central account: dashboard, alarms, alert key, metrics. */
-export function orgModeMember(member: Resources): Resources {
-  const dropped = new Set(['AWS::CloudWatch::Dashboard', 'AWS::CloudWatch::Alarm', 'AWS::KMS::Key']);
-  return Object.fromEntries(Object.entries(member).filter(([, r]) => !dropped.has(r.Type)));
-}
-
 export interface CostReport {
   workload: Workload;
-  perMemberRegion: { single: number; member: number; memberOrgMode: number };
-  lines: { single: Line[]; member: Line[]; memberOrgMode: Line[]; central: Line[] };
+  /** Fixed plus usage, per account-region: the single-account stack and the StackSet member (organisation mode). */
+  perMemberRegion: { single: number; member: number };
+  /** The fixed part alone (what an idle account-region costs). */
+  fixedPerMemberRegion: { single: number; member: number };
+  lines: { single: Line[]; member: Line[]; central: Line[] };
   organisation: {
     accounts: number;
     regions: number;
@@ -298,25 +295,21 @@ export function costReport(
   const lines = {
     single: [...fixedCost(templates.single), ...memberUsageCost(templates.single, workload)],
     member: [...fixedCost(templates.member), ...memberUsageCost(templates.member, workload)],
-    memberOrgMode: [
-      ...fixedCost(orgModeMember(templates.member)),
-      ...memberUsageCost(templates.member, workload),
-    ],
     central: [...fixedCost(templates.central), ...centralUsageCost(members, workload)],
   };
   return {
     workload,
-    perMemberRegion: {
-      single: total(lines.single),
-      member: total(lines.member),
-      memberOrgMode: total(lines.memberOrgMode),
+    perMemberRegion: { single: total(lines.single), member: total(lines.member) },
+    fixedPerMemberRegion: {
+      single: total(fixedCost(templates.single)),
+      member: total(fixedCost(templates.member)),
     },
     lines,
     organisation: {
       accounts,
       regions,
       members,
-      membersUsd: members * total(lines.memberOrgMode),
+      membersUsd: members * total(lines.member),
       centralUsd: total(lines.central),
     },
     prices: PRICES,
@@ -335,13 +328,11 @@ export function renderMarkdown(report: CostReport): string {
   const out = [
     `Workload per member account-region: ${report.workload.clusters} clusters, ${report.workload.sweepsPerMonth} sweeps a month. List prices, us-east-1, before free tiers.`,
     '',
-    '| item | single account today | StackSet member today | member in org mode |',
-    '|---|---|---|---|',
-    ...items.map(
-      (item) =>
-        `| ${item} | ${row(item, lines.single)} | ${row(item, lines.member)} | ${row(item, lines.memberOrgMode)} |`,
-    ),
-    `| **per account-region** | **${usd(report.perMemberRegion.single)}** | **${usd(report.perMemberRegion.member)}** | **${usd(report.perMemberRegion.memberOrgMode)}** |`,
+    '| item | single account | StackSet member (organisation mode) |',
+    '|---|---|---|',
+    ...items.map((item) => `| ${item} | ${row(item, lines.single)} | ${row(item, lines.member)} |`),
+    `| fixed part | ${usd(report.fixedPerMemberRegion.single)} | ${usd(report.fixedPerMemberRegion.member)} |`,
+    `| **per account-region** | **${usd(report.perMemberRegion.single)}** | **${usd(report.perMemberRegion.member)}** |`,
     '',
     '| central account | cost |',
     '|---|---|',
@@ -364,7 +355,7 @@ function main(): void {
   const one = costReport(templates, 1, 1);
   console.log('');
   console.log(
-    `One account, one region, org mode: member ${usd(one.perMemberRegion.memberOrgMode)} + central ${usd(one.organisation.centralUsd)} a month.`,
+    `One account, one region, organisation mode: member ${usd(one.perMemberRegion.member)} + central ${usd(one.organisation.centralUsd)} a month.`,
   );
 }
 

@@ -60,12 +60,23 @@ export interface AuditStore extends AuditPort {
   markers(region: string): Promise<CheckedMarker[]>;
 }
 
+/**
+ * `account`: the table is the organisation's central table (functions/core/central.ts), whose
+ * decision items are keyed `<account>#<region>#<cluster>` and carry `account`: only that account's
+ * records are read, in every region of it, through the day and outcome indexes (the same layout
+ * as a member's). The central table holds no sweep summaries or markers of its members.
+ */
+export interface AuditStoreOptions {
+  readonly account?: string;
+}
+
 export function auditStore(
   client: ClientSource<DynamoDBClient>,
   tableName: string,
   region: string,
   retentionDays: number,
   now: () => Date = () => new Date(),
+  options: AuditStoreOptions = {},
 ): AuditStore {
   const documents = lazy(() =>
     sdk.dynamodbDocuments().DynamoDBDocumentClient.from(resolveClient(client), {
@@ -121,7 +132,8 @@ export function auditStore(
 
     ...evidenceMethods(documents, tableName, retentionDays),
 
-    async query(query: AuditQuery): Promise<CheckResult[]> {
+    async query(asked: AuditQuery): Promise<CheckResult[]> {
+      const query = options.account ? centralQuery(asked, options.account) : asked;
       const limit = query.limit ?? 1000;
       const since = (
         query.since ?? new Date(now().getTime() - DEFAULT_AUDIT_WINDOW_DAYS * DAY_MS)
@@ -196,8 +208,44 @@ export function auditStore(
   };
 }
 
+/**
+ * A query of the central table: the account's records only, found through the indexes (a cluster's
+ * partition key would need its region, and `--cluster` names a cluster in any region of the account).
+ */
+function centralQuery(query: AuditQuery, account: string): AuditQuery {
+  const { cluster, region, filter, ...rest } = query;
+  return {
+    ...rest,
+    filter: (r) =>
+      r.account === account &&
+      (cluster === undefined || r.cluster === cluster) &&
+      (region === undefined || r.region === region) &&
+      (!filter || filter(r)),
+  };
+}
+
 function clusterKey(region: string, cluster: string): string {
   return `${region}#${cluster}`;
+}
+
+/**
+ * Whether the table is the organisation's central table: it alone holds the members' heartbeats,
+ * under a partition key (`member`) no member table uses.
+ */
+export async function isCentralTable(
+  client: ClientSource<DynamoDBClient>,
+  tableName: string,
+): Promise<boolean> {
+  const { DynamoDBDocumentClient, QueryCommand } = sdk.dynamodbDocuments();
+  const page = await DynamoDBDocumentClient.from(resolveClient(client)).send(
+    new QueryCommand({
+      TableName: tableName,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': 'member' },
+      Limit: 1,
+    }),
+  );
+  return (page.Items ?? []).length > 0;
 }
 
 /** YYYY-MM-DD from `until`'s day back to `since`'s day, inclusive. */

@@ -34,6 +34,12 @@ export class DecisionBusConfigError extends Error {
   override readonly name = 'DecisionBusConfigError';
 }
 
+/** A client in the bus's own region, created on first use, with the guard's standard retries. */
+export function busClient(busArn: string): () => EventBridgeClient {
+  const region = busRegion(busArn);
+  return lazy(() => new (eventBridge().EventBridgeClient)({ region, maxAttempts: 5, retryMode: 'standard' }));
+}
+
 /** A bus ARN names a region: PutEvents must be sent to that region's endpoint. */
 export function busRegion(busArn: string): string {
   const parts = busArn.split(':');

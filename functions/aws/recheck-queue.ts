@@ -2,6 +2,8 @@ import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { Alert } from '../core/alert';
 import { alertMessage } from '../core/alert-message';
 import type { CheckRequest } from '../core/check-request';
+import type { DecisionEventEntry } from '../core/decision-event';
+import { decisionEventMessage } from '../core/decision-event-message';
 import { decisionMessage, type QueuedDecision } from '../core/decision-message';
 import { checkRequestMessage } from '../core/triggers';
 import type { RecheckPort } from '../ports';
@@ -43,6 +45,18 @@ export function recheckQueue(client: ClientSource<SQSClient>, queueUrl: string):
           QueueUrl: queueUrl,
           MessageBody: decisionMessage(decision),
           DelaySeconds: 10,
+        }),
+      );
+    },
+
+    async sendDecisionEvent(entry: DecisionEventEntry): Promise<void> {
+      const { SendMessageCommand } = sdk.sqs();
+      // Longer: a refused PutEvents is usually the central bus throttling or unreachable.
+      await resolveClient(client).send(
+        new SendMessageCommand({
+          QueueUrl: queueUrl,
+          MessageBody: decisionEventMessage(entry),
+          DelaySeconds: 60,
         }),
       );
     },

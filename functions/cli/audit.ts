@@ -1,5 +1,5 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { auditStore } from '../aws/audit-store';
+import { createAwsClients } from '../aws/clients';
 import { ConfigError } from '../config';
 import { matchesGlob } from '../core/effective';
 import type { Outcome } from '../core/outcome';
@@ -27,6 +27,8 @@ export interface AuditOptions {
   actor?: string;
   changesOnly?: boolean;
   outcome?: Outcome | Outcome[];
+  /** Only this account's records: for the organisation's central table (any region of the account). */
+  account?: string;
   limit?: number;
   json?: boolean;
   csv?: boolean;
@@ -54,11 +56,12 @@ export async function auditCommand(options: AuditOptions, io: CliIo, env = proce
     },
     now,
   );
+  const account = parseAccount(options.account);
   const { tableName, region } = auditConfig(env);
-  // The table is all the audit trail needs: no other SDK client is loaded.
-  const dynamodb = new DynamoDBClient({ region, maxAttempts: 5, retryMode: 'adaptive' });
+  // The table is all the audit trail needs: no other SDK client is created.
+  const { dynamodb } = createAwsClients(region);
   nameFailedCalls({ dynamodb });
-  const store = auditStore(dynamodb, tableName, region, 0);
+  const store = auditStore(dynamodb, tableName, region, 0, undefined, account ? { account } : {});
   const outcomes = [options.outcome ?? []].flat();
   const glob = options.cluster && /[*?]/.test(options.cluster) ? options.cluster : undefined;
   const exact = options.cluster && !glob ? options.cluster : undefined;
@@ -122,8 +125,17 @@ export function auditConfig(env: NodeJS.ProcessEnv): { tableName: string; region
   return { tableName, region };
 }
 
+/** `--account`: a 12-digit account id, or undefined. */
+export function parseAccount(account: string | undefined): string | undefined {
+  if (account !== undefined && !/^\d{12}$/.test(account)) {
+    throw new CliError(`--account "${account}": expected a 12-digit AWS account id`);
+  }
+  return account;
+}
+
 function filters(options: AuditOptions, outcomes: readonly Outcome[]): string {
   const parts = [
+    options.account ? `account ${options.account}` : '',
     options.cluster ? `cluster ${options.cluster}` : '',
     outcomes.length > 0 ? `outcome ${outcomes.join(' or ')}` : '',
     options.actor ? `actor *${options.actor}*` : '',

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Trigger } from '../core/check-request';
 import { sweep } from '../sweep';
+import { guardRegions } from './aws-target';
+import { CliError } from './cli-error';
 import { guardRuntime } from './context';
 import { EXIT_NON_COMPLIANT, EXIT_OK, NON_COMPLIANT_OUTCOMES } from './exit-codes';
 import type { CliIo } from './io';
@@ -13,15 +15,35 @@ export interface CheckOptions {
   json?: boolean;
   /** Exit 0 even when a cluster is non-compliant or a decision failed. */
   exitZero?: boolean;
+  /** Every enabled region with a guard stack (named `stack`, or any guard stack). */
+  allRegions?: boolean;
+  stack?: string;
 }
 
 /**
  * Resolves to the exit code: 3 when a cluster is left non-compliant (would-remediate, blocked) or a
  * decision failed, unless `exitZero`; 0 otherwise. Report-only needs no topic, queue or table.
  */
-export async function checkCommand(options: CheckOptions, io: CliIo): Promise<number> {
+export async function checkCommand(
+  options: CheckOptions,
+  io: CliIo,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<number> {
+  if (!options.allRegions) return checkRegion(options, io, env);
+  const regions = await guardRegions(env, options.stack);
+  if (regions.length === 0) throw new CliError('--all-regions: no region of the account has a guard stack');
+  let code = EXIT_OK;
+  for (const target of regions) {
+    io.err(`${target.region}:\n`);
+    const exit = await checkRegion(options, io, { ...env, ...target.env });
+    if (exit !== EXIT_OK) code = exit;
+  }
+  return code;
+}
+
+async function checkRegion(options: CheckOptions, io: CliIo, env: NodeJS.ProcessEnv): Promise<number> {
   const act = options.fix ?? false;
-  const runtime = guardRuntime(process.env, { reportOnly: !act });
+  const runtime = guardRuntime(env, { reportOnly: !act });
   const clusters = options.cluster && options.cluster.length > 0 ? [...new Set(options.cluster)] : undefined;
   const now = runtime.ports.clock();
   const trigger: Trigger = { source: clusters ? 'cli' : 'sweep', eventTime: now.toISOString() };

@@ -10,6 +10,7 @@ export const commands = {
   demo: () => import('./demo'),
   report: () => import('./commands/report'),
   errors: () => import('./errors'),
+  awsTarget: () => import('./aws-target'),
   policyValidate: () => import('./commands/policy/validate'),
   policyWhatIf: () => import('./commands/policy/what-if'),
   policyPublish: () => import('./commands/policy/publish'),

@@ -58,8 +58,15 @@ export function buildProgram(io: () => CliIo, exit: (code: number) => void = () 
       writeErr: (text) => io().err(text),
       outputError: (text, write) => write(`${PROGRAM}: ${oneLine(text.replace(/^error: /, ''))}\n`),
     })
-    .hook('preAction', (_program, action) => {
+    .hook('preAction', async (_program, action) => {
       if ((action.optsWithGlobals() as GlobalOptions).verbose) process.env.POWERTOOLS_LOG_LEVEL = 'INFO';
+      // --region, --profile, --stack: set the environment the command reads (cli/aws-target.ts).
+      const target = action.opts() as AwsTarget & { allRegions?: boolean };
+      if (target.region !== undefined || target.profile !== undefined || target.stack !== undefined) {
+        const { applyAwsTarget } = await (await load()).awsTarget();
+        // With --all-regions the stack is looked up in each region by the command itself.
+        await applyAwsTarget({ ...target, ...(target.allRegions ? { stack: undefined } : {}) });
+      }
     });
 
   command(program, 'invoke', INVOKE_HELP)
@@ -81,6 +88,10 @@ export function buildProgram(io: () => CliIo, exit: (code: number) => void = () 
     )
     .option('--json', 'print the results as a JSON array, element by element')
     .option('--exit-zero', 'exit 0 even when a cluster is non-compliant or a decision failed (not 3)')
+    .option(
+      '--all-regions',
+      'every enabled region with a guard stack (the one named by --stack, or any eks-endpoint-guard stack)',
+    )
     .action(
       async (options: {
         cluster?: string[];
@@ -88,6 +99,8 @@ export function buildProgram(io: () => CliIo, exit: (code: number) => void = () 
         concurrency?: number;
         json?: boolean;
         exitZero?: boolean;
+        allRegions?: boolean;
+        stack?: string;
       }) => {
         const { checkCommand } = await (await load()).check();
         exit(await checkCommand(options, io()));
@@ -109,6 +122,7 @@ export function buildProgram(io: () => CliIo, exit: (code: number) => void = () 
       'only this outcome (repeat for several: compliant, remediated, would-remediate, ...)',
       collectOutcomes,
     )
+    .option('--account <id>', "only this account's records (the organisation's central table)")
     .option('--limit <n>', 'at most this many records', parsePositiveInt('--limit', 10_000), 100)
     .addOption(new Option('--json', 'print the records as a JSON array').conflicts('csv'))
     .addOption(new Option('--csv', 'print the records as CSV with a header row').conflicts('json'))
@@ -123,7 +137,8 @@ export function buildProgram(io: () => CliIo, exit: (code: number) => void = () 
     .option('--until <when>', 'end, exclusive: a duration or an ISO date/time (default now)')
     .option('--month <YYYY-MM>', 'one calendar month (UTC) instead of --since/--until')
     .option('--cluster <glob>', 'only clusters matching this name or glob (* and ?)')
-    .option('--account <id>', 'only this account')
+    .option('--account <id>', 'only this account (on the central table: its records alone)')
+    .option('--member-region <region>', 'with --account on the central table: the region reported')
     .option('--format <format>', 'html, md, csv or json (default md, or from --out)')
     .option('--out <file>', 'write the report to this file')
     .option('--sweep-interval <duration>', 'the sweep schedule, to flag gaps (default 1h)')
@@ -155,13 +170,30 @@ export function buildProgram(io: () => CliIo, exit: (code: number) => void = () 
   return program;
 }
 
+/** The commands that talk to AWS: each takes --region, --profile and --stack. */
+const AWS_COMMANDS = new Set(['invoke', 'check', 'audit', 'report', 'what-if', 'publish', 'show']);
+
+interface AwsTarget {
+  region?: string;
+  profile?: string;
+  stack?: string;
+}
+
 function command(parent: Command, name: string, help: CommandHelp): Command {
-  return parent
+  const created = parent
     .command(name)
     .summary(help.summary)
     .description(paragraph(help.description))
     .option('--verbose', 'log each decision (Powertools logs, on stderr)')
     .addHelpText('after', examplesText(help));
+  if (!AWS_COMMANDS.has(name)) return created;
+  return created
+    .option('--region <region>', 'the AWS region (sets AWS_REGION)')
+    .option('--profile <name>', 'the AWS profile of the shared config files (sets AWS_PROFILE)')
+    .option(
+      '--stack <name>',
+      "read TOPIC_ARN, RECHECK_QUEUE_URL, AUDIT_TABLE_NAME and POLICY_PARAMETER_NAME from this stack's outputs",
+    );
 }
 
 /** Commander wraps descriptions to the terminal: hand it one line. */

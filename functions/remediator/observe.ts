@@ -19,6 +19,18 @@ export function observer(logger: Logger, metrics: Metrics) {
       const name = { alert: 'AlertFailures', audit: 'AuditFailures', recheck: 'RecheckFailures' }[part];
       metrics.addMetric(name, MetricUnit.Count, 1);
     },
+    decisionEventLost(detailType, error) {
+      logger.error('could not send or queue an event for the central bus: lost', {
+        detailType,
+        error: error as Error,
+      });
+    },
+    decisionEventRetry(correlationId, error) {
+      logger.error('could not send a queued event to the central bus; the queue redelivers it', {
+        correlationId,
+        error: error as Error,
+      });
+    },
     alertRetry(correlationId, error) {
       logger.error('could not publish a queued alert; the queue redelivers it', {
         correlationId,

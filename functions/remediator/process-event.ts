@@ -1,6 +1,7 @@
 import type { Trigger } from '../core/check-request';
 import type { CheckResult } from '../core/result';
 import { type NormalisedItem, normaliseEvent } from '../core/triggers';
+import { resendDecisionEvent } from '../decision-events';
 import {
   checkCluster,
   deliverQueuedDecision,
@@ -78,6 +79,11 @@ export async function processEvent(
         await ports.notifier.publish(item.alert);
         continue;
       }
+      if (item.kind === 'decision-event') {
+        // The organisation's copy of a decision made earlier: it adds no result either.
+        await resendDecisionEvent(item.event, ports);
+        continue;
+      }
       if (item.kind === 'policy-change') {
         const decision = await decidePolicyChange(item, ports);
         add(
@@ -94,7 +100,8 @@ export async function processEvent(
     } catch (error) {
       if (item.messageId === undefined) throw error;
       response.batchItemFailures.push({ itemIdentifier: item.messageId });
-      if (item.kind !== 'alert') add(retryResult(item, ports.clock(), error));
+      if (item.kind === 'decision-event') options.telemetry?.decisionEventRetry?.(item.correlationId, error);
+      else if (item.kind !== 'alert') add(retryResult(item, ports.clock(), error));
       else options.telemetry?.alertRetry?.(item.correlationId, error);
     }
   }
@@ -102,7 +109,7 @@ export async function processEvent(
 }
 
 async function handleItem(
-  item: Exclude<NormalisedItem, { kind: 'alert' } | { kind: 'policy-change' }>,
+  item: Exclude<NormalisedItem, { kind: 'alert' } | { kind: 'policy-change' } | { kind: 'decision-event' }>,
   ports: GuardPorts,
   options: ProcessOptions,
 ): Promise<CheckResult> {

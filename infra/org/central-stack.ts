@@ -199,7 +199,10 @@ export class CentralStack extends Stack {
       eventBus: this.bus,
       description: 'Member decisions: to the organisation alert topic and the central audit table',
       eventPattern: { source: [DECISION_EVENT_SOURCE], detailType: [DECISION_DETAIL_TYPE] },
-      targets: [new targets.SnsTopic(this.topic, target), new targets.LambdaFunction(recorder.fn, target)],
+      targets: [
+        new targets.SnsTopic(this.topic, { ...target, message: readableAlert() }),
+        new targets.LambdaFunction(recorder.fn, target),
+      ],
     });
     new events.Rule(this, 'SweepRule', {
       eventBus: this.bus,
@@ -392,4 +395,24 @@ export class CentralStack extends Stack {
     );
     return dashboard;
   }
+}
+
+/**
+ * What the topic delivers for a member's decision: a text people can read, not the EventBridge
+ * envelope. EventBridge fills it in itself (an input transformer), so the alert reaches the topic
+ * even when the recorder function fails, and no code renders the untrusted detail. The account and
+ * region come from the envelope, which EventBridge sets from the sender's credentials; the other
+ * fields are ones every alert JSON form carries.
+ */
+export function readableAlert(): events.RuleTargetInput {
+  const field = events.EventField.fromPath;
+  return events.RuleTargetInput.fromText(
+    [
+      `EKS endpoint guard: ${field('$.detail.outcome')} (${field('$.detail.severity')})`,
+      `Cluster ${field('$.detail.cluster')} in account ${field('$.account')}, region ${field('$.region')}`,
+      `${field('$.detail.reason')}`,
+      `Time ${field('$.detail.time')}, correlation id ${field('$.detail.correlationId')}.`,
+      `Details: eks-endpoint-guard audit --account ${field('$.account')} --cluster ${field('$.detail.cluster')}, on the central audit table.`,
+    ].join('\n'),
+  );
 }

@@ -12,9 +12,7 @@ import {
   StackSynthesizer,
   Validations,
 } from 'aws-cdk-lib';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
-import { addDecisionForwarding } from '../decision-forwarding';
 import { EndpointGuardStack, type EndpointGuardStackProps } from '../stack';
 import { OrgConfigError } from './config';
 
@@ -116,15 +114,15 @@ export function synthesizeMemberTemplate(
   const outdir = path.join(options.outdir, MEMBER_ASSEMBLY_DIR);
   const app = new App({ outdir, context: options.context });
   const synthesizer = new StackSetMemberSynthesizer(options.bucketPrefix, MEMBER_ASSEMBLY_DIR);
+  // With a central account the member is in organisation mode: the centre alarms and graphs.
+  const decisionBusArn = options.decisionBusArn ?? props.decisionBusArn;
   const stack = new EndpointGuardStack(app, 'Member', {
     ...props,
+    decisionBusArn,
+    organizationMode: props.organizationMode ?? decisionBusArn !== undefined,
     synthesizer,
     description: 'eks-endpoint-guard member (StackSet): keeps EKS API server endpoints compliant',
   });
-  if (options.decisionBusArn) {
-    const functions = stack.node.findAll().filter((c): c is lambda.Function => c instanceof lambda.Function);
-    for (const fn of functions) addDecisionForwarding(fn, options.decisionBusArn);
-  }
   // The same checks as the single-account app: the member template is deployed everywhere.
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new ServerlessChecks(app));
   app.synth();

@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { type AuditStore, auditStore } from '../../aws/audit-store';
+import { type AuditStore, auditStore, isCentralTable } from '../../aws/audit-store';
+import { createAwsClients } from '../../aws/clients';
 import { matchesGlob } from '../../core/effective';
 import {
   REPORT_FORMATS,
@@ -12,7 +12,7 @@ import {
 import { renderHtml } from '../../core/report/render-html';
 import { type AccountReport, buildReport } from '../../core/report/summary';
 import type { CheckResult } from '../../core/result';
-import { auditConfig } from '../audit';
+import { auditConfig, parseAccount } from '../audit';
 import { CliError, nameFailedCalls } from '../errors';
 import type { CliIo } from '../io';
 import { type Period, parseClusterGlob, parseInterval, parsePeriod } from '../period';
@@ -23,6 +23,8 @@ export interface ReportOptions {
   month?: string;
   cluster?: string;
   account?: string;
+  /** With --account on the central table: the member region reported (default: the table's region). */
+  memberRegion?: string;
   format?: string;
   out?: string;
   sweepInterval?: string;
@@ -39,17 +41,21 @@ export async function reportCommand(options: ReportOptions, io: CliIo, env = pro
   const format = parseFormat(options.format ?? (options.out ? formatOfFile(options.out) : 'md'));
   const period = parsePeriod(options, now);
   const cluster = options.cluster === undefined ? undefined : parseClusterGlob(options.cluster);
-  if (options.account !== undefined && !/^\d{12}$/.test(options.account)) {
-    throw new CliError(`--account "${options.account}": expected a 12-digit AWS account id`);
-  }
+  const account = parseAccount(options.account);
   const sweepIntervalSeconds = parseInterval(
     '--sweep-interval',
     options.sweepInterval ?? DEFAULT_SWEEP_INTERVAL,
   );
-  const { tableName, region } = auditConfig(env);
-  const dynamodb = new DynamoDBClient({ region, maxAttempts: 5, retryMode: 'adaptive' });
+  const { tableName, region: tableRegion } = auditConfig(env);
+  const { dynamodb } = createAwsClients(tableRegion);
   nameFailedCalls({ dynamodb });
-  const store = auditStore(dynamodb, tableName, region, 0);
+  // The organisation's central table holds every account: --account then selects one (DESIGN §12).
+  const central = account !== undefined && (await isCentralTable(dynamodb, tableName));
+  if (options.memberRegion !== undefined && !central) {
+    throw new CliError('--member-region: only with --account, on the central audit table');
+  }
+  const region = central ? (options.memberRegion ?? tableRegion) : tableRegion;
+  const store = auditStore(dynamodb, tableName, tableRegion, 0, undefined, central ? { account } : {});
 
   const report = await auditReport(store, region, period, now, {
     sweepIntervalSeconds,

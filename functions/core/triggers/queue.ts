@@ -1,6 +1,7 @@
 import * as z from 'zod/mini';
 import { ALERT_MESSAGE_KIND, alertOfMessage } from '../alert-message';
 import type { CheckRequest } from '../check-request';
+import { DECISION_EVENT_MESSAGE_KIND, decisionEventOfMessage } from '../decision-event-message';
 import { DECISION_MESSAGE_KIND, decisionOfMessage } from '../decision-message';
 import { MAX_GRACE_PERIOD_MINUTES } from '../policy';
 import { quote as show } from '../quote';
@@ -49,6 +50,20 @@ export function fromSqsRecord(sqsRecord: unknown, index: number, context: Trigge
     } else {
       return compact({ kind: 'decision', decision, messageId, correlationId: decision.result.correlationId });
     }
+  }
+  if (!problem && field(message, 'kind') === DECISION_EVENT_MESSAGE_KIND) {
+    const event = decisionEventOfMessage(message);
+    const sender = senderOf(sqsRecord);
+    if (typeof event === 'string') problem = event;
+    else if (!isGuardSender(sender, context))
+      problem = `a decision event sent by ${sender ? `sender ${clip(sender, 80)}` : 'a sender SQS does not name'}, not by the guard's role; not sent`;
+    else
+      return compact({
+        kind: 'decision-event',
+        event,
+        messageId,
+        correlationId: messageId ?? fingerprint(sqsRecord),
+      });
   }
   if (!problem) problem = checkRequestProblem(message);
   if (!problem) {

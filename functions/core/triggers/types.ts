@@ -1,5 +1,6 @@
 import type { Alert } from '../alert';
 import type { CheckRequest, Trigger } from '../check-request';
+import type { QueuedDecisionEvent } from '../decision-event-message';
 import type { QueuedDecision } from '../decision-message';
 
 /** Marks the guard's own SQS bodies, so that a stray message on the queue is told apart. */
@@ -52,6 +53,8 @@ export type NormalisedItem =
       messageId?: string;
     }
   | { kind: 'unreadable'; reason: string; messageId?: string; correlationId: string }
+  /** A decision event the central bus refused, queued to be sent again. */
+  | { kind: 'decision-event'; event: QueuedDecisionEvent; messageId?: string; correlationId: string }
   | {
       kind: 'policy-change';
       change: PolicyChangeEvent;

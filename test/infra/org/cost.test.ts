@@ -3,7 +3,6 @@ import {
   costReport,
   customMetrics,
   fixedCost,
-  orgModeMember,
   renderMarkdown,
   synthesizeTemplates,
   type Templates,
@@ -46,19 +45,22 @@ describe('npm run cost', () => {
     expect(metrics.every((m) => m.startsWith('EksEndpointGuard'))).toBe(true);
   });
 
-  test('today a member account-region costs far more than $1 a month; in org mode it is under $1', () => {
+  test('a single account-region costs far more than $1 a month; the real member template (organisation mode) under $1 fixed', () => {
     // Assess
-    expect(report.perMemberRegion.member).toBeGreaterThan(5);
-    expect(report.perMemberRegion.memberOrgMode).toBeLessThan(1);
-    expect(
-      Object.values(orgModeMember(templates.member)).some((r) => r.Type === 'AWS::CloudWatch::Dashboard'),
-    ).toBe(false);
+    expect(report.perMemberRegion.single).toBeGreaterThan(5);
+    expect(report.fixedPerMemberRegion.member).toBeLessThan(1);
+    expect(total(fixedCost(templates.member))).toBe(report.fixedPerMemberRegion.member);
+    expect(report.perMemberRegion.member).toBeLessThan(1);
+    const types = new Set(Object.values(templates.member).map((r) => r.Type));
+    for (const type of ['AWS::CloudWatch::Dashboard', 'AWS::CloudWatch::Alarm', 'AWS::KMS::Key'])
+      expect(types.has(type)).toBe(false);
+    expect(customMetrics(templates.member)).toEqual([]);
   });
 
   test('the organisation total is 800 members plus one central account', () => {
     // Assess
     expect(report.organisation.members).toBe(800);
-    expect(report.organisation.membersUsd).toBeCloseTo(800 * total(report.lines.memberOrgMode), 6);
+    expect(report.organisation.membersUsd).toBeCloseTo(800 * total(report.lines.member), 6);
     expect(report.organisation.centralUsd).toBeCloseTo(total(report.lines.central), 6);
     expect(quantity(report.lines.central, 'SSM advanced')).toBe(1);
   });
@@ -78,9 +80,7 @@ describe('npm run cost', () => {
     // Act
     const markdown = renderMarkdown(report);
     // Assess
-    expect(markdown).toContain(
-      '| item | single account today | StackSet member today | member in org mode |',
-    );
+    expect(markdown).toContain('| item | single account | StackSet member (organisation mode) |');
     expect(markdown).toMatch(/\| \*\*per account-region\*\* \| \*\*\$\d+\.\d\d\*\* /);
     expect(markdown).toContain('Organisation of 200 accounts × 4 regions');
   });

@@ -189,3 +189,28 @@ describe('observe', () => {
     expect(logged[1]).toMatchObject({ finishedFromQueue: true });
   });
 });
+
+describe('events for the central bus', () => {
+  it('logs an event neither the bus nor the queue took, and a queued one that failed again, as errors', () => {
+    // Prepare
+    const { telemetry } = setup();
+    // Act
+    const lines = captureOutput(() => {
+      telemetry.decisionEventLost?.('EKS Endpoint Guard Decision', new Error('queue down'));
+      telemetry.decisionEventRetry?.('msg-1', new Error('bus down'));
+    });
+    // Assess
+    expect(lines).toEqual([
+      expect.objectContaining({
+        level: 'ERROR',
+        message: 'could not send or queue an event for the central bus: lost',
+        detailType: 'EKS Endpoint Guard Decision',
+      }),
+      expect.objectContaining({
+        level: 'ERROR',
+        message: 'could not send a queued event to the central bus; the queue redelivers it',
+        correlationId: 'msg-1',
+      }),
+    ]);
+  });
+});
