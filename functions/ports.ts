@@ -1,4 +1,7 @@
+import type { AlertPublisher } from './aws/alert-publisher';
+import type { SecurityHubPort } from './aws/security-hub';
 import type { Alert } from './core/alert';
+import type { Delivery } from './core/alert/deliveries';
 import type { CheckRequest } from './core/check-request';
 import type { QueuedDecision } from './core/decision-message';
 import type { EndpointConfig } from './core/endpoint';
@@ -130,6 +133,8 @@ export interface RecheckPort {
   send(request: CheckRequest, delaySeconds: number): Promise<void>;
   /** Queues an alert whose publish failed, to be published from the queue. */
   sendAlert(alert: Alert, correlationId: string): Promise<void>;
+  /** Queues one form of an alert (chat, Security Hub) whose delivery failed, to be retried from the queue. */
+  sendDelivery(delivery: Delivery, correlationId: string): Promise<void>;
   /** Queues the rest of the delivery of a decision that issued an update, to be delivered from the queue. */
   sendDecision(decision: QueuedDecision): Promise<void>;
 }
@@ -143,5 +148,9 @@ export interface GuardPorts {
   recheck: RecheckPort;
   /** Names who caused drift the sweep finds; absent: no lookup. */
   cloudtrail?: CloudTrailPort;
+  /** The chat topic (Slack, Microsoft Teams); absent: no chat form. */
+  chat?: AlertPublisher;
+  /** Security Hub findings (the `securityHub` stack option); absent: none. */
+  securityHub?: SecurityHubPort;
   clock: () => Date;
 }

@@ -1,3 +1,4 @@
+import { alertPublisher } from './aws/alert-publisher';
 import { auditStore } from './aws/audit-store';
 import { type AwsClients, createAwsClients } from './aws/clients';
 import { cloudTrailLookup } from './aws/cloudtrail';
@@ -6,6 +7,7 @@ import { eksAdapter } from './aws/eks';
 import { notifier } from './aws/notifier';
 import { policyStore } from './aws/policy-store';
 import { recheckQueue } from './aws/recheck-queue';
+import { securityHub } from './aws/security-hub';
 import type { GuardConfig } from './config';
 import { parameterRegion } from './core/parameter-region';
 import type { GuardOptions } from './guard';
@@ -35,6 +37,8 @@ export function createPorts(
     ),
     recheck: recheckQueue(() => clients.sqs, config.RECHECK_QUEUE_URL),
     cloudtrail: cloudTrailLookup(() => clients.cloudtrail, { guardRoleArn: config.GUARD_ROLE_ARN }),
+    ...(config.CHAT_TOPIC_ARN && { chat: alertPublisher(() => clients.sns, config.CHAT_TOPIC_ARN) }),
+    ...(config.SECURITY_HUB && { securityHub: securityHub(() => clients.securityhub) }),
     clock,
   };
 }

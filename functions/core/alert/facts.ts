@@ -151,7 +151,8 @@ const ACCOUNT = /^\d{12}$/;
 
 /** The facts of the alert for a decision, or undefined when the decision alerts nobody (DESIGN §4). */
 export function factsOf(result: CheckResult, options: FactsOptions): AlertFacts | undefined {
-  if (!result.escalation && !ALERTING.includes(result.outcome)) return undefined;
+  // A policy change alerts whatever its outcome (a changed policy is `ignored` for the cluster `-`).
+  if (!result.escalation && !result.policyChange && !ALERTING.includes(result.outcome)) return undefined;
   return build(result, 'open', options);
 }
 
