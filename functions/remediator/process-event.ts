@@ -8,6 +8,7 @@ import {
   type GuardTelemetry,
   recordDecision,
 } from '../guard';
+import { deliverForm } from '../guard-alerts';
 import { decidePolicyChange } from '../guard-policy';
 import type { GuardPorts } from '../ports';
 import { sweep } from '../sweep';
@@ -77,6 +78,11 @@ export async function processEvent(
         await ports.notifier.publish(item.alert);
         continue;
       }
+      if (item.kind === 'delivery') {
+        // The chat or Security Hub form of an alert made earlier: no result either.
+        await deliverForm(item.delivery, ports);
+        continue;
+      }
       if (item.kind === 'policy-change') {
         const decision = await decidePolicyChange(item, ports);
         add(
@@ -93,7 +99,7 @@ export async function processEvent(
     } catch (error) {
       if (item.messageId === undefined) throw error;
       response.batchItemFailures.push({ itemIdentifier: item.messageId });
-      if (item.kind !== 'alert') add(retryResult(item, ports.clock(), error));
+      if (item.kind !== 'alert' && item.kind !== 'delivery') add(retryResult(item, ports.clock(), error));
       else options.telemetry?.alertRetry?.(item.correlationId, error);
     }
   }
@@ -101,7 +107,7 @@ export async function processEvent(
 }
 
 async function handleItem(
-  item: Exclude<NormalisedItem, { kind: 'alert' } | { kind: 'policy-change' }>,
+  item: Exclude<NormalisedItem, { kind: 'alert' } | { kind: 'delivery' } | { kind: 'policy-change' }>,
   ports: GuardPorts,
   options: ProcessOptions,
 ): Promise<CheckResult> {

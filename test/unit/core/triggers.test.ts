@@ -753,7 +753,7 @@ describe('normaliseEvent never throws', () => {
         });
       } else {
         // Arbitrary input never forms a queued alert.
-        if (item.kind === 'alert' || item.kind === 'decision')
+        if (item.kind === 'alert' || item.kind === 'decision' || item.kind === 'delivery')
           throw new Error(`arbitrary input read as a queued ${item.kind}`);
         if (item.kind === 'policy-change') throw new Error('arbitrary input read as a policy change');
         expect(item.reason.length).toBeGreaterThan(0);
