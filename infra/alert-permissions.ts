@@ -95,8 +95,15 @@ function parseTopicArn(topicArn: string): void {
   }
 }
 
-/** The Security Hub calls of the `securityHub` option, scoped to this account and region. */
-export function securityHubStatements(scope: Construct): iam.PolicyStatement[] {
+/**
+ * The Security Hub calls of the `securityHub` option, scoped to this account and region:
+ * BatchImportFindings on the account's default product; GetFindings and BatchUpdateFindings on
+ * the hub only when the guard notes the managed control finding (`noteControlFindings`).
+ */
+export function securityHubStatements(
+  scope: Construct,
+  options: { noteControlFindings?: boolean } = {},
+): iam.PolicyStatement[] {
   const stack = Stack.of(scope);
   const arn = (resource: string) =>
     stack.formatArn({
@@ -105,12 +112,16 @@ export function securityHubStatements(scope: Construct): iam.PolicyStatement[] {
       resourceName: undefined,
       arnFormat: ArnFormat.NO_RESOURCE_NAME,
     });
-  return [
+  const statements = [
     new iam.PolicyStatement({
       sid: 'ImportGuardFindings',
       actions: ['securityhub:BatchImportFindings'],
       resources: [arn(`product/${stack.account}/default`)],
     }),
+  ];
+  if (!options.noteControlFindings) return statements;
+  return [
+    ...statements,
     new iam.PolicyStatement({
       sid: 'NoteControlFindings',
       actions: ['securityhub:GetFindings', 'securityhub:BatchUpdateFindings'],

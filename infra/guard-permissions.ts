@@ -9,7 +9,8 @@ import type * as sqs from 'aws-cdk-lib/aws-sqs';
 export interface GuardPermissionResources {
   readonly policy: { readonly arn: string };
   readonly topic: sns.ITopic;
-  readonly topicKey: kms.IKey;
+  /** Absent: an existing topic without a customer managed key the stack knows of. */
+  readonly topicKey?: kms.IKey;
   readonly recheckQueue: sqs.IQueue;
   readonly deadLetters: sqs.IQueue;
   readonly table: dynamodb.Table;
@@ -57,12 +58,16 @@ export function grantGuardPermissions(role: iam.Role, res: GuardPermissionResour
       resources: [res.topic.topicArn],
     }),
     // SNS encrypts with the topic key on the publisher's behalf; only through SNS.
-    new iam.PolicyStatement({
-      sid: 'UseAlertsKey',
-      actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
-      resources: [res.topicKey.keyArn],
-      conditions: { StringEquals: { 'kms:ViaService': `sns.${stack.region}.amazonaws.com` } },
-    }),
+    ...(res.topicKey
+      ? [
+          new iam.PolicyStatement({
+            sid: 'UseAlertsKey',
+            actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
+            resources: [res.topicKey.keyArn],
+            conditions: { StringEquals: { 'kms:ViaService': `sns.${stack.region}.amazonaws.com` } },
+          }),
+        ]
+      : []),
     // Deferred re-checks, and the async on-failure destination.
     new iam.PolicyStatement({
       sid: 'SendToQueues',
