@@ -65,6 +65,15 @@ export interface AlertFacts {
   links: AlertLinks;
   /** The outcome of the alert a `resolved` alert closes. */
   resolves?: Outcome;
+  /** A change of the policy parameter (the alert of a policy change, cluster `-`). */
+  policyChange?: {
+    parameter: string;
+    eventName: string;
+    version?: number;
+    previousVersion?: number;
+    changes: string[];
+    weaker: string[];
+  };
 }
 
 export type AlertStatus = 'open' | 'resolved';
@@ -231,6 +240,17 @@ function build(result: CheckResult, status: AlertStatus, options: FactsOptions):
     };
   }
   if (policyFault) facts.policyFault = policyFault;
+  if (result.policyChange) {
+    const { parameter, eventName, version, previousVersion, changes: lines, weaker } = result.policyChange;
+    facts.policyChange = {
+      parameter: safeLine(parameter, 2048),
+      eventName: safeLine(eventName, 64),
+      ...(version !== undefined && { version }),
+      ...(previousVersion !== undefined && { previousVersion }),
+      changes: lines.slice(0, 50).map((line) => safeLine(line)),
+      weaker: weaker.slice(0, 50).map((line) => safeLine(line)),
+    };
+  }
   facts.headline = headlineOf(result, facts);
   if (status === 'open') {
     facts.access = accessOf(result, changes);
