@@ -1,6 +1,6 @@
-import { bodyOf, isTagEvent } from './alert/body';
+import { bodyOf } from './alert/body';
 import { renderEmailJa } from './alert/email-ja';
-import { type AlertFacts, factsOf } from './alert/facts';
+import { type AlertFacts, factsOf, severityOf } from './alert/facts';
 import { ALERT_JSON_SCHEMA, renderJson } from './alert/json';
 import type { Language } from './alert/phrases';
 import { subjectOf } from './alert/subject';
@@ -109,12 +109,4 @@ export function snsMessage(alert: Alert): {
       status: attribute(alert.attributes.status ?? 'open'),
     },
   };
-}
-
-function severityOf(result: CheckResult): Severity {
-  if (result.escalation || result.outcome === 'failed' || result.outcome === 'blocked') return 'critical';
-  if (result.policyChange) return result.policyChange.weaker.length > 0 ? 'critical' : 'warning';
-  // Someone just set or removed a tag to exempt the cluster: not routine information.
-  if (result.outcome === 'exempt') return isTagEvent(result.trigger) ? 'warning' : 'info';
-  return 'warning';
 }

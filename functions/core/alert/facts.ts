@@ -10,6 +10,7 @@ import {
   actorLabel,
   changesOf,
   headlineOf,
+  isTagEvent,
   linksOf,
   partitionOf,
   policyFaultOf,
@@ -259,9 +260,13 @@ function build(result: CheckResult, status: AlertStatus, options: FactsOptions):
   return facts;
 }
 
-function severityOf(result: CheckResult): Severity {
+/** The severity of a decision's alert: the SNS `severity` attribute pagers route on. */
+export function severityOf(result: CheckResult): Severity {
   if (result.escalation || result.outcome === 'failed' || result.outcome === 'blocked') return 'critical';
-  return result.outcome === 'exempt' ? 'info' : 'warning';
+  if (result.policyChange) return result.policyChange.weaker.length > 0 ? 'critical' : 'warning';
+  // Someone just set or removed a tag to exempt the cluster: not routine information.
+  if (result.outcome === 'exempt') return isTagEvent(result.trigger) ? 'warning' : 'info';
+  return 'warning';
 }
 
 function moodOf(outcome: Outcome): AlertFacts['mood'] {
