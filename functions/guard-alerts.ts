@@ -37,11 +37,11 @@ export async function alertOfDecision(
   }
   // Only a decision about a cluster that was read (it has its ARN) can resolve anything.
   if (result.outcome !== 'compliant' || !result.clusterArn || result.escalation) return undefined;
-  const history = await ports.audit.query({
-    cluster: result.cluster,
-    region: result.region,
-    limit: RESOLUTION_HISTORY,
-  });
+  // Unreadable history sends nothing now: the compliant record carries no alert, so the next
+  // check finds the same open alert and resolves it then.
+  const history = await ports.audit
+    .query({ cluster: result.cluster, region: result.region, limit: RESOLUTION_HISTORY })
+    .catch(() => []);
   const previous = resolutionFor(result, history);
   if (!previous) return undefined;
   const facts = resolvedFactsOf(result, previous, {

@@ -319,6 +319,20 @@ describe('resolved alerts', () => {
     expect(mocks.sns.commandCalls(PublishCommand)).toHaveLength(0);
   });
 
+  it('wait for the next check when the history cannot be read, and do not fail the decision', async () => {
+    // Prepare
+    givenCluster({ name: 'prod-api', publicAccess: false, privateAccess: true });
+    mocks.dynamodb.on(QueryCommand).rejects(new Error('ProvisionedThroughputExceededException'));
+
+    // Act
+    const result = await check(request('prod-api'));
+
+    // Assess
+    expect(result).toMatchObject({ outcome: 'compliant' });
+    expect(result.alertMessageId).toBeUndefined();
+    expect(mocks.sns.commandCalls(PublishCommand)).toHaveLength(0);
+  });
+
   it('are not sent for a cluster whose last alert was a remediation', async () => {
     // Prepare
     givenCluster({ name: 'prod-api', publicAccess: false, privateAccess: true });
