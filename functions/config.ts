@@ -35,6 +35,13 @@ const EnvSchema = z.object({
   GUARD_ROLE_ID: z.optional(
     z.string().check(z.regex(/^AROA[A-Z0-9]{4,128}$/, 'expected a role id such as AROAEXAMPLE123')),
   ),
+  /** The chat topic Amazon Q Developer in chat applications subscribes to; unset: no chat form. */
+  CHAT_TOPIC_ARN: z.optional(z.string().check(z.regex(/^arn:aws[a-z-]*:sns:/, 'expected an SNS topic ARN'))),
+  /** `true`: import a Security Hub finding per cluster and rule (the `securityHub` stack option). */
+  SECURITY_HUB: z.pipe(
+    z._default(z.enum(['true', 'false'], { error: 'expected true or false' }), 'false'),
+    z.transform((value) => value === 'true'),
+  ),
   POLICY_CACHE_SECONDS: count(0, 3600, 60),
   RECHECK_DEADLINE_MINUTES: count(1, 24 * 60, 120),
   FLIP_FLOP_THRESHOLD: count(2, 100, 3),

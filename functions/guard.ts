@@ -1,6 +1,5 @@
 import { attributeDrift } from './attribution';
 import { AlreadyAtTargetError, ClusterBusyError, UpdateRejectedError } from './aws/errors';
-import { alertFor } from './core/alert';
 import type { RemediationBudget } from './core/budget';
 import type { CheckRequest } from './core/check-request';
 import type { QueuedDecision } from './core/decision-message';
@@ -10,13 +9,14 @@ import { describeEndpointConfig, type EndpointConfig } from './core/endpoint';
 import { evaluateEndpoint } from './core/evaluate';
 import { lockoutFixOf } from './core/lockout';
 import { accessNoteOf, planTarget, turnsPublicOff } from './core/plan';
-import { DEFAULT_EXEMPTION_TAG, type LoadedPolicy, PolicyError } from './core/policy';
+import { type LoadedPolicy, PolicyError } from './core/policy';
 import { quote } from './core/quote';
 import { flipFlop } from './core/repetition';
 import { clientRequestToken } from './core/request-token';
 import type { CheckResult, PolicyRef } from './core/result';
 import { type DecisionEventTelemetry, forwardDecision } from './decision-events';
 import { recordResult } from './evidence';
+import { alertOfDecision, sendAlert } from './guard-alerts';
 import { graceOf } from './guard-grace';
 import { effectiveFor, type History, isFirstSighting, recentHistory } from './guard-sighting';
 import type { ClusterState, GuardPorts } from './ports';
@@ -497,27 +497,14 @@ async function deliver(
   const failed: string[] = [];
   let cause: unknown;
 
-  const alert = decision.notify
-    ? alertFor(result, {
-        exemptionTag: result.policy ? result.policy.exemptionTag : DEFAULT_EXEMPTION_TAG,
-        policyParameter: ports.policy.parameterName,
-      })
-    : undefined;
+  // The decision's own alert, or the one `resolved` alert of a cluster compliant again.
+  const alert = await alertOfDecision(result, decision.notify, ports);
   if (alert) {
-    try {
-      result = { ...result, alertMessageId: await ports.notifier.publish(alert) };
-    } catch (error) {
-      telemetry?.deliveryFailed('alert', result, error);
-      // Retrying the request would decide afresh on a changed cluster and never re-send this
-      // alert: the alert itself goes through the queue, which redelivers it until it is out.
-      try {
-        await ports.recheck.sendAlert(alert, result.correlationId);
-        result = { ...result, alertQueued: true };
-      } catch {
-        failed.push('alert');
-        cause = error;
-        result = { ...result, alertFailed: true };
-      }
+    const sent = await sendAlert(alert, result, ports, telemetry);
+    result = sent.result;
+    if (sent.failed.length > 0) {
+      failed.push(...sent.failed);
+      cause = sent.cause;
     }
   }
   // The organisation's copy (decision-events.ts): sent whether or not the topic took the alert, never failing the decision.

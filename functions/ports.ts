@@ -1,4 +1,7 @@
+import type { AlertPublisher } from './aws/alert-publisher';
+import type { SecurityHubPort } from './aws/security-hub';
 import type { Alert } from './core/alert';
+import type { Delivery } from './core/alert/deliveries';
 import type { CheckRequest } from './core/check-request';
 import type { DecisionEventEntry } from './core/decision-event';
 import type { QueuedDecision } from './core/decision-message';
@@ -131,6 +134,8 @@ export interface RecheckPort {
   send(request: CheckRequest, delaySeconds: number): Promise<void>;
   /** Queues an alert whose publish failed, to be published from the queue. */
   sendAlert(alert: Alert, correlationId: string): Promise<void>;
+  /** Queues one form of an alert (chat, Security Hub) whose delivery failed, to be retried from the queue. */
+  sendDelivery(delivery: Delivery, correlationId: string): Promise<void>;
   /** Queues the rest of the delivery of a decision that issued an update, to be delivered from the queue. */
   sendDecision(decision: QueuedDecision): Promise<void>;
   /** Queues a decision event the central bus refused, to be sent again from the queue. */
@@ -160,5 +165,9 @@ export interface GuardPorts {
   decisions?: DecisionEventsPort;
   /** Names who caused drift the sweep finds; absent: no lookup. */
   cloudtrail?: CloudTrailPort;
+  /** The chat topic (Slack, Microsoft Teams); absent: no chat form. */
+  chat?: AlertPublisher;
+  /** Security Hub findings (the `securityHub` stack option); absent: none. */
+  securityHub?: SecurityHubPort;
   clock: () => Date;
 }

@@ -1,3 +1,4 @@
+import { alertPublisher } from './aws/alert-publisher';
 import { auditStore } from './aws/audit-store';
 import { type AwsClients, createAwsClients } from './aws/clients';
 import { cloudTrailLookup } from './aws/cloudtrail';
@@ -7,6 +8,7 @@ import { eksAdapter } from './aws/eks';
 import { notifier } from './aws/notifier';
 import { policyStore } from './aws/policy-store';
 import { recheckQueue } from './aws/recheck-queue';
+import { securityHub } from './aws/security-hub';
 import type { GuardConfig } from './config';
 import { parameterRegion } from './core/parameter-region';
 import type { GuardOptions } from './guard';
@@ -39,6 +41,8 @@ export function createPorts(
     ...(config.DECISION_BUS_ARN
       ? { decisions: decisionsPort(config.DECISION_BUS_ARN, config.SWEEP_SCHEDULE) }
       : {}),
+    ...(config.CHAT_TOPIC_ARN && { chat: alertPublisher(() => clients.sns, config.CHAT_TOPIC_ARN) }),
+    ...(config.SECURITY_HUB && { securityHub: securityHub(() => clients.securityhub) }),
     clock,
   };
 }

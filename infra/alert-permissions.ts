@@ -15,7 +15,7 @@ export interface ExistingAlertTopic {
 /**
  * The `alertTopicArn` option: the stack publishes into a topic it does not own. The topic's owner
  * must allow the guard's role in the topic policy (and in the key policy when the topic is
- * encrypted): see `topicOwnerStatements`, which docs/ALERTS.md shows.
+ * encrypted): see `topicOwnerStatements`, which the README (*Alerts where people work*) shows.
  */
 export function existingAlertTopic(
   scope: Construct,
@@ -95,8 +95,15 @@ function parseTopicArn(topicArn: string): void {
   }
 }
 
-/** The Security Hub calls of the `securityHub` option, scoped to this account and region. */
-export function securityHubStatements(scope: Construct): iam.PolicyStatement[] {
+/**
+ * The Security Hub calls of the `securityHub` option, scoped to this account and region:
+ * BatchImportFindings on the account's default product; GetFindings and BatchUpdateFindings on
+ * the hub only when the guard notes the managed control finding (`noteControlFindings`).
+ */
+export function securityHubStatements(
+  scope: Construct,
+  options: { noteControlFindings?: boolean } = {},
+): iam.PolicyStatement[] {
   const stack = Stack.of(scope);
   const arn = (resource: string) =>
     stack.formatArn({
@@ -105,12 +112,16 @@ export function securityHubStatements(scope: Construct): iam.PolicyStatement[] {
       resourceName: undefined,
       arnFormat: ArnFormat.NO_RESOURCE_NAME,
     });
-  return [
+  const statements = [
     new iam.PolicyStatement({
       sid: 'ImportGuardFindings',
       actions: ['securityhub:BatchImportFindings'],
       resources: [arn(`product/${stack.account}/default`)],
     }),
+  ];
+  if (!options.noteControlFindings) return statements;
+  return [
+    ...statements,
     new iam.PolicyStatement({
       sid: 'NoteControlFindings',
       actions: ['securityhub:GetFindings', 'securityhub:BatchUpdateFindings'],

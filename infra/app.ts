@@ -2,6 +2,7 @@ import { App, Tags, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import type { Node } from 'constructs';
 import { PolicyError } from '../functions/core/policy';
+import { AlertChannelsConfigError } from './alert-channels';
 import { EndpointGuardStack, type EndpointGuardStackProps, GuardConfigError } from './stack';
 
 /** Reads the `-c key=value` / cdk.json context into typed stack props. */
@@ -45,7 +46,35 @@ export function propsFromContext(node: Node): EndpointGuardStackProps {
     recheckDeadlineMinutes: int('recheckDeadlineMinutes', 1),
     decisionBusArn: text('decisionBusArn'),
     organizationMode: bool('organizationMode'),
+    // Alerts where people work: JSON lists (a string from `-c`, an array from cdk.json).
+    slackChannels: jsonList(node, 'slackChannels') as EndpointGuardStackProps['slackChannels'],
+    teamsChannels: jsonList(node, 'teamsChannels') as EndpointGuardStackProps['teamsChannels'],
+    webhooks: jsonList(node, 'webhooks') as EndpointGuardStackProps['webhooks'],
+    securityHub: bool('securityHub'),
+    alertTopicArn: text('alertTopicArn'),
+    alertTopicKeyArn: text('alertTopicKeyArn'),
   };
+}
+
+/**
+ * A list of objects from the context, e.g. `-c 'webhooks=[{"url":"https://...","severities":["critical"]}]'`.
+ * The shapes are checked by the constructs (AlertChannels), which name the field at fault.
+ */
+function jsonList(node: Node, key: string): object[] | undefined {
+  const value: unknown = node.tryGetContext(key);
+  if (value === undefined || value === null || value === '') return undefined;
+  let items = value;
+  if (typeof value === 'string') {
+    try {
+      items = JSON.parse(value);
+    } catch {
+      throw new GuardConfigError(`context ${key}: not a valid JSON array`);
+    }
+  }
+  if (!Array.isArray(items) || !items.every((item) => typeof item === 'object' && item !== null)) {
+    throw new GuardConfigError(`context ${key}: expected a JSON array of objects`);
+  }
+  return items;
 }
 
 /** A comma-separated string, a JSON array in a string (from `-c`), or an array (from cdk.json). */
@@ -77,7 +106,11 @@ function main(): void {
         'eks-endpoint-guard: keeps EKS API server endpoints compliant with the organisation policy',
     });
   } catch (error) {
-    if (error instanceof PolicyError || error instanceof GuardConfigError) {
+    if (
+      error instanceof PolicyError ||
+      error instanceof GuardConfigError ||
+      error instanceof AlertChannelsConfigError
+    ) {
       console.error(error.message);
       process.exit(1);
     }

@@ -2,12 +2,14 @@ import type * as cloudtrail from 'aws-cdk-lib/aws-cloudtrail';
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as iam from 'aws-cdk-lib/aws-iam';
-import type * as kms from 'aws-cdk-lib/aws-kms';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { AlertChannels, type SlackChannel, type TeamsChannel, type Webhook } from './alert-channels';
+import { existingAlertTopic, securityHubStatements } from './alert-permissions';
 import { guardAlertTopic } from './alert-topic';
 import { guardAuditTable } from './audit-table';
 import {
@@ -76,6 +78,42 @@ export interface EndpointGuardProps {
    */
   readonly recheckDeadlineMinutes?: number;
 
+  // ---- alerts where people work (DESIGN §10) ----
+
+  /**
+   * Slack channels of Amazon Q Developer in chat applications (the workspace authorised once in
+   * its console) that receive the chat form of every alert, with a read-only guardrail.
+   * @default none
+   */
+  readonly slackChannels?: readonly SlackChannel[];
+  /**
+   * Microsoft Teams channels, as `slackChannels`.
+   * @default none
+   */
+  readonly teamsChannels?: readonly TeamsChannel[];
+  /**
+   * HTTPS endpoints (pagers, incident tools) subscribed to the alert topic, each optionally only
+   * for some severities; they receive the alert@2 JSON.
+   * @default none
+   */
+  readonly webhooks?: readonly Webhook[];
+  /**
+   * Import a Security Hub finding per cluster and rule (Security Hub must be enabled).
+   * @default false
+   */
+  readonly securityHub?: boolean;
+  /**
+   * Publish into this existing (for example central) SNS topic instead of creating one; its
+   * owner must allow the guard's role (README, *Alerts where people work*). Excludes `notificationEmails`.
+   * @default a topic created by the stack
+   */
+  readonly alertTopicArn?: string;
+  /**
+   * The customer managed KMS key of `alertTopicArn`, if it is encrypted with one.
+   * @default none
+   */
+  readonly alertTopicKeyArn?: string;
+
   // ---- organisation (DESIGN §12) ----
 
   /**
@@ -110,9 +148,12 @@ export interface EndpointGuardProps {
 export class EndpointGuard extends Construct {
   /** The policy parameter the function reads (`name` is its POLICY_PARAMETER_NAME). */
   readonly policyParameter: GuardPolicyParameter;
-  readonly topic: sns.Topic;
-  /** The customer managed key of the alert topic; absent in organisation mode. */
-  readonly alertsKey?: kms.Key;
+  /** The alert topic: the stack's own, or the existing one of `alertTopicArn`. */
+  readonly topic: sns.ITopic;
+  /** The customer managed key of the alert topic (the existing topic's, when its ARN is given); absent in organisation mode. */
+  readonly alertsKey?: kms.IKey;
+  /** Slack, Teams and webhooks; absent when none is configured. */
+  readonly channels?: AlertChannels;
   readonly recheckQueue: sqs.Queue;
   readonly deadLetters: sqs.Queue;
   readonly recheckDeadLetters: sqs.Queue;
@@ -138,7 +179,15 @@ export class EndpointGuard extends Construct {
       existing: props.policyParameter,
       policyFile: props.policyFile,
     });
-    const alerts = guardAlertTopic(this, props.notificationEmails ?? [], { awsManagedKey: orgMode });
+    const alerts = props.alertTopicArn
+      ? {
+          topic: existingAlertTopic(this, 'Alerts', props.alertTopicArn, { keyArn: props.alertTopicKeyArn })
+            .topic,
+          key: props.alertTopicKeyArn
+            ? kms.Key.fromKeyArn(this, 'AlertsKey', props.alertTopicKeyArn)
+            : undefined,
+        }
+      : guardAlertTopic(this, props.notificationEmails ?? [], { awsManagedKey: orgMode });
     this.topic = alerts.topic;
     this.alertsKey = alerts.key;
     const queues = guardQueues(this, { functionTimeout: FUNCTION_TIMEOUT });
@@ -204,6 +253,24 @@ export class EndpointGuard extends Construct {
     }
     // Custom metrics are charged per metric: nothing alarms on or graphs them in organisation mode.
     if (orgMode) this.function.addEnvironment('POWERTOOLS_METRICS_DISABLED', 'true');
+    // ---- alerts where people work (DESIGN §10): chat, webhooks, Security Hub ----
+    const chat = [...(props.slackChannels ?? []), ...(props.teamsChannels ?? [])];
+    if (chat.length > 0 || (props.webhooks ?? []).length > 0) {
+      this.channels = new AlertChannels(this, 'AlertChannels', {
+        alertTopic: this.topic,
+        slack: props.slackChannels ?? [],
+        teams: props.teamsChannels ?? [],
+        webhooks: props.webhooks ?? [],
+      });
+      for (const statement of this.channels.publishStatements()) this.role.addToPrincipalPolicy(statement);
+      if (this.channels.chatTopic) {
+        this.function.addEnvironment('CHAT_TOPIC_ARN', this.channels.chatTopic.topicArn);
+      }
+    }
+    if (props.securityHub) {
+      for (const statement of securityHubStatements(this)) this.role.addToPrincipalPolicy(statement);
+      this.function.addEnvironment('SECURITY_HUB', 'true');
+    }
   }
 }
 
@@ -220,6 +287,14 @@ function validate(props: EndpointGuardProps): void {
     throw new GuardConfigError(
       'organizationMode and createTrail exclude each other: use the organisation trail',
     );
+  }
+  if (props.alertTopicArn && props.notificationEmails?.length) {
+    throw new GuardConfigError(
+      'alertTopicArn and notificationEmails exclude each other: the owner of an existing topic subscribes its readers',
+    );
+  }
+  if (props.alertTopicKeyArn && !props.alertTopicArn) {
+    throw new GuardConfigError('alertTopicKeyArn needs alertTopicArn: it is the key of that topic');
   }
   const retention = props.logRetentionDays;
   // Any CloudWatch Logs period except "never expire": logs are kept bounded.

@@ -9,7 +9,7 @@ import type * as sqs from 'aws-cdk-lib/aws-sqs';
 export interface GuardPermissionResources {
   readonly policy: { readonly arn: string };
   readonly topic: sns.ITopic;
-  /** The topic's customer managed key; absent: the AWS managed SNS key, which needs no grant. */
+  /** The topic's customer managed key; absent: the AWS managed SNS key (organisation mode), or an existing topic without a customer managed key the stack knows of. */
   readonly topicKey?: kms.IKey;
   readonly recheckQueue: sqs.IQueue;
   readonly deadLetters: sqs.IQueue;

@@ -2,6 +2,7 @@ import type * as CloudTrail from '@aws-sdk/client-cloudtrail';
 import type * as DynamoDb from '@aws-sdk/client-dynamodb';
 import type * as Ec2 from '@aws-sdk/client-ec2';
 import type * as Eks from '@aws-sdk/client-eks';
+import type * as SecurityHub from '@aws-sdk/client-securityhub';
 import type * as Sns from '@aws-sdk/client-sns';
 import type * as Sqs from '@aws-sdk/client-sqs';
 import type * as Ssm from '@aws-sdk/client-ssm';
@@ -30,6 +31,7 @@ export const sdk = {
   dynamodb: lazy((): typeof DynamoDb => require('@aws-sdk/client-dynamodb')),
   dynamodbDocuments: lazy((): typeof DynamoDbDocuments => require('@aws-sdk/lib-dynamodb')),
   cloudtrail: lazy((): typeof CloudTrail => require('@aws-sdk/client-cloudtrail')),
+  securityhub: lazy((): typeof SecurityHub => require('@aws-sdk/client-securityhub')),
 };
 
 /** One client per service, created on first use and then reused (the SDK keeps connections alive). */
@@ -41,6 +43,7 @@ export interface AwsClients {
   readonly sqs: Sqs.SQSClient;
   readonly dynamodb: DynamoDb.DynamoDBClient;
   readonly cloudtrail: CloudTrail.CloudTrailClient;
+  readonly securityhub: SecurityHub.SecurityHubClient;
 }
 
 /** A client, or a function that returns it when first needed. */
@@ -77,6 +80,7 @@ export function createAwsClients(
     sqs: () => new (sdk.sqs().SQSClient)(options),
     dynamodb: () => new (sdk.dynamodb().DynamoDBClient)(options),
     cloudtrail: () => new (sdk.cloudtrail().CloudTrailClient)(options),
+    securityhub: () => new (sdk.securityhub().SecurityHubClient)(options),
   };
   const clients = {} as AwsClients;
   for (const [name, create] of Object.entries(factories)) {

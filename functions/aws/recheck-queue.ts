@@ -1,5 +1,6 @@
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { Alert } from '../core/alert';
+import { type Delivery, deliveryMessage } from '../core/alert/deliveries';
 import { alertMessage } from '../core/alert-message';
 import type { CheckRequest } from '../core/check-request';
 import type { DecisionEventEntry } from '../core/decision-event';
@@ -32,6 +33,17 @@ export function recheckQueue(client: ClientSource<SQSClient>, queueUrl: string):
         new SendMessageCommand({
           QueueUrl: queueUrl,
           MessageBody: alertMessage(alert, correlationId),
+          DelaySeconds: 10,
+        }),
+      );
+    },
+
+    async sendDelivery(delivery: Delivery, correlationId: string): Promise<void> {
+      const { SendMessageCommand } = sdk.sqs();
+      await resolveClient(client).send(
+        new SendMessageCommand({
+          QueueUrl: queueUrl,
+          MessageBody: deliveryMessage(delivery, correlationId),
           DelaySeconds: 10,
         }),
       );

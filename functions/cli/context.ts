@@ -74,6 +74,7 @@ function reportOnly(ports: GuardPorts, missing: readonly string[]): GuardPorts {
             send: refuse('RECHECK_QUEUE_URL'),
             sendAlert: refuse('RECHECK_QUEUE_URL'),
             sendDecision: refuse('RECHECK_QUEUE_URL'),
+            sendDelivery: refuse('RECHECK_QUEUE_URL'),
           },
         }
       : {}),

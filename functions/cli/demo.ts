@@ -1,5 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { GetFindingsCommand } from '@aws-sdk/client-securityhub';
+import { CreateTopicCommand } from '@aws-sdk/client-sns';
 import { PutParameterCommand } from '@aws-sdk/client-ssm';
 import { auditStore } from '../aws/audit-store';
 import type { AwsClients } from '../aws/clients';
@@ -204,6 +206,12 @@ export async function demoCommand(options: { verbose: boolean; out?: string }, i
     for (const line of policyInWords(validatePolicy(DEMO_POLICY, 'demo'))) say(`    ${line}`);
     const inbox = await subscribeInbox(clients, env.TOPIC_ARN, 'demo-team-inbox');
     say(`\n  The team's inbox: an SQS queue subscribed to the alert topic stands in for their email.`);
+    const { TopicArn: chatTopicArn = '' } = await clients.sns.send(
+      new CreateTopicCommand({ Name: 'demo-chat' }),
+    );
+    const chatChannel = await subscribeInbox(clients, chatTopicArn, 'demo-chat-channel');
+    say('  Their chat channel: another queue, on the chat topic Slack or Teams would subscribe to.');
+    say('  Security Hub is on (SECURITY_HUB=true): a finding per cluster and rule.');
 
     heading('The clusters');
     const withDns = await createVpc(clients.ec2, '10.10', true);
@@ -242,7 +250,10 @@ export async function demoCommand(options: { verbose: boolean; out?: string }, i
     ]);
     io.out(indent(renderTable(['CLUSTER', 'VPC', 'ENDPOINT'], rows), '  '));
 
-    const runtime = guardRuntime({ ...process.env, GUARD_ROLE_ARN: DEMO_GUARD_ROLE }, { clients });
+    const runtime = guardRuntime(
+      { ...process.env, GUARD_ROLE_ARN: DEMO_GUARD_ROLE, CHAT_TOPIC_ARN: chatTopicArn, SECURITY_HUB: 'true' },
+      { clients },
+    );
     const lambda = runtime.processOptions(true);
     const seen = new Set<string>();
 
@@ -263,6 +274,12 @@ export async function demoCommand(options: { verbose: boolean; out?: string }, i
       say(`    ${scene.story}`);
       for (const result of results) printDecision(result, io);
       for (const alert of await inbox.drain()) printAlert(alert, io, seen);
+      const chats = await chatChannel.drain();
+      const remediated = results.find((r) => r.outcome === 'remediated' && r.alertMessageId);
+      if (remediated && !seen.has('other forms')) {
+        seen.add('other forms');
+        await printOtherForms(remediated, chats, clients, io);
+      }
     }
 
     heading('A sweep over every cluster (check, report only)');
@@ -329,6 +346,39 @@ function printAlert(alert: DeliveredAlert, io: CliIo, seen: Set<string>): void {
   }
   seen.add(kind);
   io.out(`${indent(alert.text.trimEnd(), '      │ ')}\n`);
+}
+
+/** The chat and Security Hub forms of the same remediation: one set of facts, each channel's shape. */
+async function printOtherForms(
+  result: CheckResult,
+  chats: DeliveredAlert[],
+  clients: AwsClients,
+  io: CliIo,
+): Promise<void> {
+  const content = chats[0]?.message.content as { title?: string; description?: string } | undefined;
+  if (content?.title) {
+    io.out(`\n    💬 ${io.style.bold(`chat: ${content.title}`)}\n`);
+    const description = (content.description ?? '').split('\n').slice(0, 6).join('\n');
+    io.out(`${indent(description.trimEnd(), '      │ ')}\n`);
+  }
+  const { Findings = [] } = await clients.securityhub.send(
+    new GetFindingsCommand({
+      Filters: { ResourceId: [{ Value: result.clusterArn ?? '', Comparison: 'EQUALS' }] },
+      MaxResults: 10,
+    }),
+  );
+  for (const finding of Findings) {
+    io.out(`\n    🛡 ${io.style.bold(`Security Hub: ${finding.Title ?? ''}`)}\n`);
+    const fields: [string, string | undefined][] = [
+      ['Id', finding.Id],
+      ['GeneratorId', finding.GeneratorId],
+      ['Compliance', finding.Compliance?.Status],
+      ['RecordState', finding.RecordState],
+      ['Severity', finding.Severity?.Label],
+      ['Resource', `${finding.Resources?.[0]?.Type ?? ''} ${finding.Resources?.[0]?.Id ?? ''}`],
+    ];
+    for (const [name, value] of fields) io.out(`      │ ${`${name}:`.padEnd(13)}${value ?? '-'}\n`);
+  }
 }
 
 /** `CreateCluster prod-api by user/platform-ci`, from the event itself. */

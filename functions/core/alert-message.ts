@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { ALERT_SCHEMA, type Alert } from './alert';
+import { ALERT_SCHEMA, ALERT_SCHEMA_V1, type Alert } from './alert';
 import { OUTCOMES } from './outcome';
 
 /**
@@ -17,6 +17,7 @@ const AlertSchema: z.ZodMiniType<Alert> = z.object({
     outcome: z.enum(OUTCOMES),
     cluster: z.string(),
     severity: z.enum(['info', 'warning', 'critical']),
+    status: z.optional(z.enum(['open', 'resolved'])),
   }),
 });
 
@@ -29,7 +30,10 @@ export function alertOfMessage(message: unknown): Alert | string {
   const parsed = AlertSchema.safeParse((message as { alert?: unknown } | null)?.alert);
   if (parsed.success) {
     const schema = parsed.data.json.schema;
-    return schema === ALERT_SCHEMA ? parsed.data : `alert.json.schema: expected "${ALERT_SCHEMA}"`;
+    // An alert@1 queued before the upgrade is still published as it was made.
+    return schema === ALERT_SCHEMA || schema === ALERT_SCHEMA_V1
+      ? parsed.data
+      : `alert.json.schema: expected "${ALERT_SCHEMA}"`;
   }
   const [issue] = parsed.error.issues;
   return `alert.${issue?.path.join('.') ?? ''}: not a valid alert`;

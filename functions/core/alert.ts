@@ -1,26 +1,43 @@
-import { bodyOf, isTagEvent } from './alert/body';
+import { bodyOf } from './alert/body';
+import { renderEmailJa } from './alert/email-ja';
+import { type AlertFacts, factsOf, severityOf } from './alert/facts';
+import { ALERT_JSON_SCHEMA, renderJson } from './alert/json';
+import type { Language } from './alert/phrases';
 import { subjectOf } from './alert/subject';
 import { forAttribute, forJson } from './escape';
 import type { Outcome, Severity } from './outcome';
 import type { CheckResult } from './result';
 
+/**
+ * An alert (DESIGN §10): the facts of a decision, built once, and the forms the alert topic
+ * carries (the e-mail subject and text, the alert@2 JSON). Chat and Security Hub render the same
+ * facts (alert/deliveries.ts).
+ */
 export interface Alert {
   subject: string;
   /** The body people read in an email. */
   text: string;
-  /** The same decision for machines (queues, functions, webhooks). */
+  /** The same decision for machines (queues, functions, webhooks): alert@2. */
   json: Record<string, unknown>;
   /** Carried as SNS message attributes, so that subscriptions can filter on them. */
-  attributes: { outcome: Outcome; cluster: string; severity: Severity };
+  attributes: { outcome: Outcome; cluster: string; severity: Severity; status?: AlertFacts['status'] };
+  /** The facts every form is rendered from; absent on an alert read back from the queue. */
+  facts?: AlertFacts;
+  /** The language of the subject and text (and of the chat form). */
+  language?: Language;
 }
 
 export interface AlertOptions {
   /** null: the policy turned tag exemptions off. */
   exemptionTag: string | null;
   policyParameter: string;
+  /** The policy's `alertLanguage`: the subject and text in English (default) or Japanese. */
+  language?: Language;
 }
 
-export const ALERT_SCHEMA = 'eks-endpoint-guard/alert@1';
+export const ALERT_SCHEMA = ALERT_JSON_SCHEMA;
+/** The machine form before `status` and `dedupKey`: still read back from queues that hold one. */
+export const ALERT_SCHEMA_V1 = 'eks-endpoint-guard/alert@1';
 const ALERTING: readonly Outcome[] = ['remediated', 'would-remediate', 'exempt', 'blocked', 'failed'];
 
 /** The alert for a decision people must know about (DESIGN §4), or undefined when there is none. */
@@ -30,11 +47,38 @@ export function alertFor(result: CheckResult, options: AlertOptions): Alert | un
   if (!result.escalation && !result.policyChange && !grace && !ALERTING.includes(result.outcome))
     return undefined;
   const severity = severityOf(result);
+  const facts = factsOf(result, {
+    exemptionTag: options.exemptionTag ?? '',
+    policyParameter: options.policyParameter,
+    severity,
+  });
+  if (!facts) return undefined;
+  return alertOfFacts(
+    facts,
+    () => ({ subject: subjectOf(result), text: bodyOf(result, severity, options) }),
+    options.language,
+  );
+}
+
+/** The alert of prepared facts (a decision's, or a resolution's): e-mail in the language asked for. */
+export function alertOfFacts(
+  facts: AlertFacts,
+  english: () => { subject: string; text: string },
+  language: Language = 'en',
+): Alert {
+  const email = language === 'ja' ? renderEmailJa(facts) : english();
   return {
-    subject: subjectOf(result),
-    text: bodyOf(result, severity, options),
-    json: machineForm(result, severity),
-    attributes: { outcome: result.outcome, cluster: forAttribute(result.cluster), severity },
+    subject: email.subject,
+    text: email.text,
+    json: renderJson(facts),
+    attributes: {
+      outcome: facts.outcome,
+      cluster: forAttribute(facts.cluster),
+      severity: facts.severity,
+      status: facts.status,
+    },
+    facts,
+    language,
   };
 }
 
@@ -64,47 +108,8 @@ export function snsMessage(alert: Alert): {
       outcome: attribute(alert.attributes.outcome),
       cluster: attribute(alert.attributes.cluster),
       severity: attribute(alert.attributes.severity),
+      // A subscription filter policy routes pagers on severity and closes incidents on status.
+      status: attribute(alert.attributes.status ?? 'open'),
     },
   };
-}
-
-function severityOf(result: CheckResult): Severity {
-  if (result.escalation || result.blastRadius || result.outcome === 'failed' || result.outcome === 'blocked')
-    return 'critical';
-  if (result.policyChange) return result.policyChange.weaker.length > 0 ? 'critical' : 'warning';
-  // Someone just set or removed a tag to exempt the cluster: not routine information.
-  if (result.outcome === 'exempt') return isTagEvent(result.trigger) ? 'warning' : 'info';
-  return 'warning';
-}
-
-// ---- machine form ----
-
-function machineForm(result: CheckResult, severity: Severity): Record<string, unknown> {
-  const form: Record<string, unknown> = {
-    schema: ALERT_SCHEMA,
-    outcome: result.outcome,
-    severity,
-    cluster: result.cluster,
-    clusterArn: result.clusterArn,
-    region: result.region,
-    account: result.account,
-    reason: result.reason,
-    trigger: result.trigger,
-    before: result.before,
-    after: result.after,
-    violations: result.violations,
-    policy: result.policy,
-    exemption: result.exemption,
-    rejectedTag: result.rejectedTag,
-    policyChange: result.policyChange,
-    fix: result.fix,
-    accessNote: result.accessNote,
-    updateId: result.updateId,
-    updateStatus: result.updateStatus,
-    updateErrors: result.updateErrors,
-    escalation: result.escalation,
-    correlationId: result.correlationId,
-    time: result.time,
-  };
-  return Object.fromEntries(Object.entries(form).filter(([, value]) => value !== undefined));
 }

@@ -9,6 +9,7 @@ import {
   type GuardTelemetry,
   recordDecision,
 } from '../guard';
+import { deliverForm } from '../guard-alerts';
 import { passOnUntilDue } from '../guard-grace';
 import { decidePolicyChange } from '../guard-policy';
 import type { GuardPorts } from '../ports';
@@ -84,6 +85,11 @@ export async function processEvent(
         await resendDecisionEvent(item.event, ports);
         continue;
       }
+      if (item.kind === 'delivery') {
+        // The chat or Security Hub form of an alert made earlier: no result either.
+        await deliverForm(item.delivery, ports);
+        continue;
+      }
       if (item.kind === 'policy-change') {
         const decision = await decidePolicyChange(item, ports);
         add(
@@ -101,7 +107,8 @@ export async function processEvent(
       if (item.messageId === undefined) throw error;
       response.batchItemFailures.push({ itemIdentifier: item.messageId });
       if (item.kind === 'decision-event') options.telemetry?.decisionEventRetry?.(item.correlationId, error);
-      else if (item.kind !== 'alert') add(retryResult(item, ports.clock(), error));
+      else if (item.kind !== 'alert' && item.kind !== 'delivery')
+        add(retryResult(item, ports.clock(), error));
       else options.telemetry?.alertRetry?.(item.correlationId, error);
     }
   }
@@ -109,7 +116,10 @@ export async function processEvent(
 }
 
 async function handleItem(
-  item: Exclude<NormalisedItem, { kind: 'alert' } | { kind: 'policy-change' } | { kind: 'decision-event' }>,
+  item: Exclude<
+    NormalisedItem,
+    { kind: 'alert' } | { kind: 'delivery' } | { kind: 'policy-change' } | { kind: 'decision-event' }
+  >,
   ports: GuardPorts,
   options: ProcessOptions,
 ): Promise<CheckResult> {

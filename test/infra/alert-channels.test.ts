@@ -246,7 +246,9 @@ describe('Security Hub permissions', () => {
     // Prepare
     const stack = new Stack(newApp(), 'Hub', { env: ENV });
     // Act
-    const statements = securityHubStatements(stack).map((s) => stack.resolve(s.toStatementJson()));
+    const statements = securityHubStatements(stack, { noteControlFindings: true }).map((s) =>
+      stack.resolve(s.toStatementJson()),
+    );
     // Assess
     expect(statements).toEqual([
       {

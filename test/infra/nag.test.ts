@@ -18,6 +18,23 @@ function buildApp(): App {
     notificationEmails: ['ops@example.com'],
     reservedConcurrency: 10,
   });
+  // The alert options (DESIGN §10): chat channels, a webhook, Security Hub; and an existing topic.
+  new EndpointGuardStack(app, 'Channels', {
+    slackChannels: [{ workspaceId: 'T0123ABCD', channelId: 'C0123ABCD' }],
+    teamsChannels: [
+      {
+        teamId: '00000000-0000-4000-8000-000000000001',
+        channelId: '19:abc@thread.tacv2',
+        tenantId: '00000000-0000-4000-8000-000000000002',
+      },
+    ],
+    webhooks: [{ url: 'https://events.pager.example/integration/abc', severities: ['critical'] }],
+    securityHub: true,
+  });
+  new EndpointGuardStack(app, 'CentralTopic', {
+    alertTopicArn: 'arn:aws:sns:eu-west-1:444455556666:central-alerts',
+    alertTopicKeyArn: 'arn:aws:kms:eu-west-1:444455556666:key/1234abcd-12ab-34cd-56ef-1234567890ab',
+  });
   app.synth();
   return app;
 }

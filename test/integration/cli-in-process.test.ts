@@ -559,6 +559,19 @@ describe('demo', () => {
       '    ✉ [eks-endpoint-guard] prod-api keeps being made non-compliant by assumed-role/PlatformAdmin/jdoe',
       '    ✉ [eks-endpoint-guard] edge-proxy: remediation blocked (VPC DNS hostnames off)',
     ]);
+    // Assess: the chat and Security Hub forms of the first remediation, from the same facts
+    expect(output.filter((line) => line.startsWith('    💬 '))).toEqual([
+      '    💬 chat: prod-api: public endpoint turned off (was open to 0.0.0.0/0)',
+    ]);
+    expect(output.filter((line) => line.startsWith('    🛡 '))).toEqual([
+      '    🛡 Security Hub: EKS cluster prod-api: the public endpoint must be off',
+      '    🛡 Security Hub: EKS cluster prod-api: the private endpoint must be on',
+    ]);
+    expect(output).toContain('      │ Compliance:  PASSED');
+    expect(output).toContain('      │ RecordState: ARCHIVED');
+    expect(output).toContain(
+      '      │ Id:          eks-endpoint-guard/123456789012/us-east-1/prod-api/public-disabled',
+    );
     // Assess: the sweep and the audit trail
     expect(output).toContain('  5 clusters: 3 compliant, 1 exempt, 1 blocked');
     const trailStart = output.indexOf('The audit trail (audit), newest first');

@@ -2,6 +2,7 @@ import { DeleteClusterCommand } from '@aws-sdk/client-eks';
 import { createCluster } from '../../functions/cli/sandbox';
 import { GUARD_TOKEN_PREFIX } from '../../functions/core/triggers';
 import { processEvent } from '../../functions/remediator/process-event';
+import { schemaErrors } from '../unit/core/alert/support';
 import { auditRecords, createWorld, endpointOf, sampleEvent, type World } from './support';
 
 /** Enforce mode against the emulator: the decisions that change a cluster, or refuse to. */
@@ -62,7 +63,13 @@ describe('enforce mode against the emulator', () => {
     expect(alert?.subject).toMatch(
       new RegExp(`^\\[eks-endpoint-guard\\] ${cluster}: public endpoint turned off`),
     );
-    expect(alert?.attributes).toEqual({ outcome: 'remediated', cluster, severity: 'warning' });
+    expect(alert?.attributes).toEqual({
+      outcome: 'remediated',
+      cluster,
+      severity: 'warning',
+      status: 'open',
+    });
+    expect(schemaErrors(alert?.message)).toEqual([]);
     expect(alert?.message).toMatchObject({ trigger: { actorArn: JDOE, eventName: 'UpdateClusterConfig' } });
     expect(alert?.message.reason).toContain('public (0.0.0.0/0) → private');
     expect(alert?.text).toContain(JDOE);
@@ -237,7 +244,13 @@ describe('enforce mode against the emulator', () => {
     expect(await endpointOf(world, cluster)).toMatchObject({ publicAccess: true, privateAccess: false });
     const alerts = await world.inbox.drain();
     expect(alerts).toHaveLength(1);
-    expect(alerts[0]?.attributes).toEqual({ outcome: 'blocked', cluster, severity: 'critical' });
+    expect(alerts[0]?.attributes).toEqual({
+      outcome: 'blocked',
+      cluster,
+      severity: 'critical',
+      status: 'open',
+    });
+    expect(schemaErrors(alerts[0]?.message)).toEqual([]);
     expect(alerts[0]?.text).toContain(`modify-vpc-attribute --vpc-id ${vpcId} --enable-dns-hostnames`);
     expect((await auditRecords(world, cluster)).map((r) => r.outcome)).toEqual(['blocked']);
   });

@@ -89,3 +89,44 @@ describe('the guard role settings', () => {
     expect(config.GUARD_ROLE_ID).toBeUndefined();
   });
 });
+
+describe('loadConfig: the alert channels', () => {
+  it('has no chat topic and Security Hub off unless set', () => {
+    // Act
+    const config = loadConfig({ ...TEST_ENV });
+
+    // Assess
+    expect(config.CHAT_TOPIC_ARN).toBeUndefined();
+    expect(config.SECURITY_HUB).toBe(false);
+  });
+
+  it('reads a chat topic and SECURITY_HUB=true', () => {
+    // Act
+    const config = loadConfig({
+      ...TEST_ENV,
+      CHAT_TOPIC_ARN: 'arn:aws:sns:us-east-1:111122223333:chat',
+      SECURITY_HUB: 'true',
+    });
+
+    // Assess
+    expect(config).toMatchObject({
+      CHAT_TOPIC_ARN: 'arn:aws:sns:us-east-1:111122223333:chat',
+      SECURITY_HUB: true,
+    });
+  });
+
+  it.each([
+    [{ SECURITY_HUB: 'yes' }, 'environment variable SECURITY_HUB is invalid (expected true or false)'],
+    [
+      { CHAT_TOPIC_ARN: 'chat' },
+      'environment variable CHAT_TOPIC_ARN is invalid (expected an SNS topic ARN)',
+    ],
+  ])('refuses %j', (env, message) => {
+    // Act
+    const load = () => loadConfig({ ...TEST_ENV, ...env });
+
+    // Assess
+    expect(load).toThrow(ConfigError);
+    expect(load).toThrow(message);
+  });
+});

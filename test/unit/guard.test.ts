@@ -162,7 +162,12 @@ describe('public endpoint under publicAccess "disabled"', () => {
     expect(alert.subject).toBe(
       '[eks-endpoint-guard] prod-api: public endpoint turned off (was open to 0.0.0.0/0)',
     );
-    expect(alert.attributes).toEqual({ outcome: 'remediated', cluster: 'prod-api', severity: 'warning' });
+    expect(alert.attributes).toEqual({
+      outcome: 'remediated',
+      cluster: 'prod-api',
+      severity: 'warning',
+      status: 'open',
+    });
     expect(alert.text).toContain('arn:aws:sts::111122223333:assumed-role/PlatformAdmin/jdoe');
     expect(alert.text).toContain('198.51.100.77');
     expect(alert.text).toMatch(/VPN, Direct Connect or peering/);
@@ -483,7 +488,9 @@ describe('narrowing the CIDRs of a cluster without private access', () => {
       'private access stays off, so nodes reach the API server through the public endpoint: the egress IPs of their NAT gateways must be among 203.0.113.0/24, or turn private access on',
     );
     expect(auditWrites()[0]).toMatchObject({ accessNote: result.accessNote });
-    expect(lastAlert().json).toMatchObject({ accessNote: result.accessNote });
+    expect(lastAlert().json).toMatchObject({
+      access: expect.arrayContaining([{ kind: 'nodes-through-nat' }]),
+    });
   });
 
   it('says nothing of NAT when private access is on', async () => {

@@ -5,6 +5,7 @@ import { forEmail, MAX_EMAIL_VALUE } from '../escape';
 import type { Severity } from '../outcome';
 import type { CheckResult } from '../result';
 import { type Change, changesOf } from './changes';
+import { isTagEvent } from './derive';
 import { policyFault } from './subject';
 
 // ---- body ----
@@ -331,9 +332,7 @@ function rejectedTagLines(result: CheckResult): string[] {
   ];
 }
 
-export function isTagEvent(trigger: Trigger): boolean {
-  return trigger.eventName === 'TagResource' || trigger.eventName === 'UntagResource';
-}
+export { isTagEvent } from './derive';
 
 function tagVerb(trigger: Trigger): string {
   const keys = trigger.tagKeys?.length ? ` (${trigger.tagKeys.join(', ')})` : '';

@@ -21,6 +21,11 @@ import { safeLine } from './forms';
 const CLUSTER_NAME = /^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$/;
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
 const EVENT_ID = /^[0-9A-Za-z-]{1,128}$/;
+/** A tag event set or removed tags: an exemption someone just made or ended. */
+export function isTagEvent(trigger: Pick<TriggerFacts, 'eventName'>): boolean {
+  return trigger.eventName === 'TagResource' || trigger.eventName === 'UntagResource';
+}
+
 /** `assumed-role/Deployer/ci` rather than the whole ARN. */
 export function actorLabel(arn: string): string {
   const resource = arn.split(':').slice(5).join(':');
@@ -91,7 +96,7 @@ export function policyFaultOf(reason: string): PolicyFault | undefined {
 }
 
 /** The lockout guard's usual causes; anything else is the decision's own reason. */
-function blockedCause(result: CheckResult): BlockedCause {
+export function blockedCause(result: CheckResult): BlockedCause {
   const said = `${result.fix ?? ''} ${result.reason}`;
   const support = /enableDnsSupport|DNS support/i.test(said);
   const hostnames = /enableDnsHostnames|DNS hostnames/i.test(said);

@@ -10,6 +10,7 @@ import {
   actorLabel,
   changesOf,
   headlineOf,
+  isTagEvent,
   linksOf,
   partitionOf,
   policyFaultOf,
@@ -65,6 +66,15 @@ export interface AlertFacts {
   links: AlertLinks;
   /** The outcome of the alert a `resolved` alert closes. */
   resolves?: Outcome;
+  /** A change of the policy parameter (the alert of a policy change, cluster `-`). */
+  policyChange?: {
+    parameter: string;
+    eventName: string;
+    version?: number;
+    previousVersion?: number;
+    changes: string[];
+    weaker: string[];
+  };
 }
 
 export type AlertStatus = 'open' | 'resolved';
@@ -151,9 +161,11 @@ const ACCOUNT = /^\d{12}$/;
 
 /** The facts of the alert for a decision, or undefined when the decision alerts nobody (DESIGN §4). */
 export function factsOf(result: CheckResult, options: FactsOptions): AlertFacts | undefined {
-  // A deferral alerts only as the first sighting of a violation under a grace period (graceUntil).
+  // A deferral alerts only as the first sighting of a violation under a grace period (graceUntil);
+  // a policy change alerts whatever its outcome (a changed policy is `ignored` for the cluster `-`).
   const grace = result.outcome === 'deferred' && result.graceUntil !== undefined;
-  if (!result.escalation && !grace && !ALERTING.includes(result.outcome)) return undefined;
+  if (!result.escalation && !grace && !result.policyChange && !ALERTING.includes(result.outcome))
+    return undefined;
   return build(result, 'open', options);
 }
 
@@ -232,6 +244,17 @@ function build(result: CheckResult, status: AlertStatus, options: FactsOptions):
     };
   }
   if (policyFault) facts.policyFault = policyFault;
+  if (result.policyChange) {
+    const { parameter, eventName, version, previousVersion, changes: lines, weaker } = result.policyChange;
+    facts.policyChange = {
+      parameter: safeLine(parameter, 2048),
+      eventName: safeLine(eventName, 64),
+      ...(version !== undefined && { version }),
+      ...(previousVersion !== undefined && { previousVersion }),
+      changes: lines.slice(0, 50).map((line) => safeLine(line)),
+      weaker: weaker.slice(0, 50).map((line) => safeLine(line)),
+    };
+  }
   facts.headline = headlineOf(result, facts);
   if (status === 'open') {
     facts.access = accessOf(result, changes);
@@ -240,10 +263,14 @@ function build(result: CheckResult, status: AlertStatus, options: FactsOptions):
   return facts;
 }
 
-function severityOf(result: CheckResult): Severity {
+/** The severity of a decision's alert: the SNS `severity` attribute pagers route on. */
+export function severityOf(result: CheckResult): Severity {
   if (result.escalation || result.blastRadius || result.outcome === 'failed' || result.outcome === 'blocked')
     return 'critical';
-  return result.outcome === 'exempt' ? 'info' : 'warning';
+  if (result.policyChange) return result.policyChange.weaker.length > 0 ? 'critical' : 'warning';
+  // Someone just set or removed a tag to exempt the cluster: not routine information.
+  if (result.outcome === 'exempt') return isTagEvent(result.trigger) ? 'warning' : 'info';
+  return 'warning';
 }
 
 function moodOf(outcome: Outcome): AlertFacts['mood'] {

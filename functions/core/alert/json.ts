@@ -119,6 +119,20 @@ export const AlertJsonSchema = z.object({
   actions: z.array(ActionJson),
   links: z.object({ console: z.optional(text(512)), cloudTrailEvent: z.optional(text(512)) }),
   resolves: z.optional(z.enum(OUTCOMES).check(z.describe('The outcome of the alert this one resolves'))),
+  policyChange: z.optional(
+    z
+      .object({
+        parameter: text(2048),
+        eventName: text(64),
+        version: z.optional(z.number()),
+        previousVersion: z.optional(z.number()),
+        changes: z.array(text(500)).check(z.describe('One line per change, before → after')),
+        weaker: z.array(text(500)).check(z.describe('The changes that weaken enforcement')),
+      })
+      .check(
+        z.describe('For the alert of a policy change (cluster `-`): what changed in the policy parameter'),
+      ),
+  ),
 });
 
 export type AlertJson = z.infer<typeof AlertJsonSchema>;
@@ -175,6 +189,7 @@ export function renderJson(facts: AlertFacts): AlertJson {
   if (facts.update) json.update = facts.update;
   if (facts.escalation) json.escalation = facts.escalation;
   if (facts.resolves) json.resolves = facts.resolves;
+  if (facts.policyChange) json.policyChange = facts.policyChange;
   return json;
 }
 

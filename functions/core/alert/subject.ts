@@ -1,6 +1,7 @@
 import { forSubject } from '../escape';
 import type { CheckResult } from '../result';
 import { changesOf, cidrList } from './changes';
+import { blockedCause as causeOf, actorLabel as labelOf, policyFaultOf } from './derive';
 
 const PREFIX = '[eks-endpoint-guard]';
 /** SNS wants subjects under 100 characters, on one line. */
@@ -95,28 +96,23 @@ function failedSubject(result: CheckResult): string {
 
 /** A PolicyError message (`policy <source>: <fault>`) read back, to name the parameter in the subject. */
 export function policyFault(reason: string): { source: string; state: string } | undefined {
-  const match = /^policy (\S+): (.*)$/.exec(reason);
-  if (!match) return undefined;
-  const [, source = '', fault = ''] = match;
-  const state = /does not exist|not found/i.test(fault)
-    ? 'is missing'
-    : /denied/i.test(fault)
-      ? 'cannot be read'
-      : /empty/i.test(fault)
-        ? 'is empty'
-        : 'is invalid';
-  return { source, state };
+  const fault = policyFaultOf(reason);
+  return fault && { source: fault.source, state: POLICY_STATE[fault.state] };
 }
+
+const POLICY_STATE = {
+  missing: 'is missing',
+  unreadable: 'cannot be read',
+  empty: 'is empty',
+  invalid: 'is invalid',
+} as const;
 
 /** The lockout guard's usual causes, said briefly; anything else is the decision's own reason. */
 function blockedCause(result: CheckResult): string {
-  const said = `${result.fix ?? ''} ${result.reason}`;
-  const support = /enableDnsSupport|DNS support/i.test(said);
-  const hostnames = /enableDnsHostnames|DNS hostnames/i.test(said);
-  if (support && hostnames) return 'VPC DNS support and hostnames off';
-  if (support) return 'VPC DNS support off';
-  if (hostnames) return 'VPC DNS hostnames off';
-  return oneLine(result.reason);
+  const cause = causeOf(result);
+  if (cause.kind === 'reason') return oneLine(cause.reason);
+  if (cause.support && cause.hostnames) return 'VPC DNS support and hostnames off';
+  return cause.support ? 'VPC DNS support off' : 'VPC DNS hostnames off';
 }
 
 /**
@@ -138,7 +134,5 @@ const oneLine = forSubject;
 
 /** `assumed-role/Deployer/ci` rather than the whole ARN: the part a person recognises. */
 function actorLabel(arn: string | undefined): string {
-  if (!arn) return 'an unknown actor';
-  const resource = arn.split(':').slice(5).join(':');
-  return oneLine(resource || arn);
+  return arn ? oneLine(labelOf(arn)) : 'an unknown actor';
 }

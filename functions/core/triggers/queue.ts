@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { DELIVERY_MESSAGE_KIND, deliveryOfMessage } from '../alert/deliveries';
 import { ALERT_MESSAGE_KIND, alertOfMessage } from '../alert-message';
 import type { CheckRequest } from '../check-request';
 import { DECISION_EVENT_MESSAGE_KIND, decisionEventOfMessage } from '../decision-event-message';
@@ -38,6 +39,19 @@ export function fromSqsRecord(sqsRecord: unknown, index: number, context: Trigge
       const who = sender ? `sender ${clip(sender, 80)}` : 'a sender SQS does not name';
       problem = `an alert sent by ${who}, not by the guard's role${context.guardRoleId ? '' : ' (GUARD_ROLE_ID is not set)'}; not published`;
     } else return compact({ kind: 'alert', alert, messageId, correlationId });
+  }
+  if (!problem && field(message, 'kind') === DELIVERY_MESSAGE_KIND) {
+    // A chat message or Security Hub findings to send as they are: only the guard may queue one.
+    const delivery = deliveryOfMessage(message);
+    const correlationId = identifier(field(message, 'correlationId')) ?? messageId ?? fingerprint(sqsRecord);
+    const sender = senderOf(sqsRecord);
+    if (typeof delivery === 'string') problem = delivery;
+    else if (!isGuardSender(sender, context)) {
+      const who = sender ? `sender ${clip(sender, 80)}` : 'a sender SQS does not name';
+      problem = `an alert delivery sent by ${who}, not by the guard's role${context.guardRoleId ? '' : ' (GUARD_ROLE_ID is not set)'}; not delivered`;
+    } else if (delivery.channel === 'topic') {
+      problem = 'delivery.channel: the alert topic takes queued alerts, not deliveries';
+    } else return compact({ kind: 'delivery', delivery, messageId, correlationId });
   }
   if (!problem && field(message, 'kind') === DECISION_MESSAGE_KIND) {
     // A finished decision is delivered as it stands (record, alert, follow-up): only the guard may send one.

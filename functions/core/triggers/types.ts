@@ -1,4 +1,5 @@
 import type { Alert } from '../alert';
+import type { Delivery } from '../alert/deliveries';
 import type { CheckRequest, Trigger } from '../check-request';
 import type { QueuedDecisionEvent } from '../decision-event-message';
 import type { QueuedDecision } from '../decision-message';
@@ -41,6 +42,8 @@ export type NormalisedItem =
   | { kind: 'check'; request: CheckRequest; messageId?: string }
   /** An alert whose first publish failed, queued for another try. */
   | { kind: 'alert'; alert: Alert; messageId?: string; correlationId: string }
+  /** One form of an alert (chat, Security Hub) whose delivery failed, queued for another try. */
+  | { kind: 'delivery'; delivery: Delivery; messageId?: string; correlationId: string }
   /** A decision already made and acted on, whose delivery is finished from the queue. */
   | { kind: 'decision'; decision: QueuedDecision; messageId?: string; correlationId: string }
   | {

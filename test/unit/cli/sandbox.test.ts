@@ -99,7 +99,12 @@ describe('deliveredAlert', () => {
 
     // Assess
     expect(delivered.subject).toBe(alert.subject);
-    expect(delivered.attributes).toEqual({ outcome: 'remediated', cluster: 'prod-api', severity: 'warning' });
+    expect(delivered.attributes).toEqual({
+      outcome: 'remediated',
+      cluster: 'prod-api',
+      severity: 'warning',
+      status: 'open',
+    });
     expect(delivered.message).toEqual(alert.json);
     expect(delivered.text).toBe(alert.text);
   });

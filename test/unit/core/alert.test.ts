@@ -4,6 +4,7 @@ import type { Trigger } from '../../../functions/core/check-request';
 import type { EndpointConfig } from '../../../functions/core/endpoint';
 import { OUTCOMES } from '../../../functions/core/outcome';
 import type { CheckResult, PolicyRef } from '../../../functions/core/result';
+import { schemaErrors } from './alert/support';
 
 const options: AlertOptions = {
   exemptionTag: 'eks-endpoint-guard/exempt',
@@ -126,7 +127,7 @@ describe('alertFor: which decisions alert', () => {
     const made = alert({ outcome });
 
     // Assess
-    expect(made.attributes).toEqual({ outcome, cluster: 'prod-api', severity });
+    expect(made.attributes).toEqual({ outcome, cluster: 'prod-api', severity, status: 'open' });
   });
 
   it('covers every outcome', () => {
@@ -512,24 +513,29 @@ describe('alertFor: the machine form', () => {
     const { json } = alert({ account: undefined, escalation: undefined });
 
     // Assess
-    expect(json).toEqual({
+    expect(json).toMatchObject({
       schema: ALERT_SCHEMA,
+      status: 'open',
+      dedupKey: 'eks-endpoint-guard/unknown-account/eu-west-1/prod-api',
       outcome: 'remediated',
       severity: 'warning',
       cluster: 'prod-api',
       clusterArn: 'arn:aws:eks:eu-west-1:111122223333:cluster/prod-api',
       region: 'eu-west-1',
       reason: 'public endpoint turned off as the policy requires',
-      trigger: personTrigger,
       before: openToWorld,
       after: privateOnly,
-      violations: result().violations,
-      policy,
-      updateId: '2c9d4e1f-5a6b-4c7d-8e9f-0a1b2c3d4e5f',
-      updateStatus: 'InProgress',
+      update: { id: '2c9d4e1f-5a6b-4c7d-8e9f-0a1b2c3d4e5f', status: 'InProgress', errors: [] },
       correlationId: personTrigger.eventId,
       time: '2025-06-03T10:17:41.000Z',
+      links: {
+        console:
+          'https://eu-west-1.console.aws.amazon.com/eks/clusters/prod-api?region=eu-west-1&selectedTab=cluster-networking-tab',
+      },
     });
+    expect(json).not.toHaveProperty('account');
+    expect(json).not.toHaveProperty('escalation');
+    expect(schemaErrors(json)).toEqual([]);
     expect(JSON.parse(JSON.stringify(json))).toEqual(json);
   });
 });
@@ -554,6 +560,7 @@ describe('snsMessage', () => {
       outcome: { DataType: 'String', StringValue: 'blocked' },
       cluster: { DataType: 'String', StringValue: 'prod-api' },
       severity: { DataType: 'String', StringValue: 'critical' },
+      status: { DataType: 'String', StringValue: 'open' },
     });
   });
 });

@@ -768,7 +768,12 @@ describe('normaliseEvent never throws', () => {
         });
       } else {
         // Arbitrary input never forms a queued alert.
-        if (item.kind === 'alert' || item.kind === 'decision' || item.kind === 'decision-event')
+        if (
+          item.kind === 'alert' ||
+          item.kind === 'decision' ||
+          item.kind === 'decision-event' ||
+          item.kind === 'delivery'
+        )
           throw new Error(`arbitrary input read as a queued ${item.kind}`);
         if (item.kind === 'policy-change') throw new Error('arbitrary input read as a policy change');
         expect(item.reason.length).toBeGreaterThan(0);

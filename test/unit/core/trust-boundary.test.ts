@@ -374,7 +374,7 @@ describe('recheck queue senders', () => {
     // Assess
     expect(item).toMatchObject({
       kind: 'unreadable',
-      reason: 'SQS message m-1: alert.json.schema: expected "eks-endpoint-guard/alert@1"',
+      reason: 'SQS message m-1: alert.json.schema: expected "eks-endpoint-guard/alert@2"',
     });
   });
 

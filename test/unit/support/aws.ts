@@ -26,6 +26,7 @@ import { type GuardConfig, loadConfig } from '../../../functions/config';
 import type { GuardPorts } from '../../../functions/ports';
 import type { ProcessOptions } from '../../../functions/remediator/process-event';
 import { createPorts, guardOptions } from '../../../functions/wiring';
+import { schemaErrors } from '../core/alert/support';
 
 /** AWS faked at the SDK boundary only: every adapter and the guard run for real. */
 export const REGION = 'us-east-1';
@@ -174,10 +175,14 @@ export function lastAlert(): {
   json: Record<string, unknown>;
   attributes: Record<string, string>;
 } {
-  const calls = mocks.sns.commandCalls(PublishCommand);
+  const calls = mocks.sns.commandCalls(PublishCommand).filter((c) => c.args[0].input.TopicArn === TOPIC_ARN);
   const input = calls.at(-1)?.args[0].input;
   if (!input) throw new Error('no alert was published');
   const message = JSON.parse(input.Message ?? '{}');
+  // Every alert a test reads goes through the committed JSON Schema (docs/alert.schema.json).
+  const errors = schemaErrors(JSON.parse(message.sqs));
+  if (errors.length > 0)
+    throw new Error(`the alert does not match docs/alert.schema.json: ${errors.join('; ')}`);
   const attributes = Object.fromEntries(
     Object.entries(input.MessageAttributes ?? {}).map(([k, v]) => [k, v.StringValue ?? '']),
   );
