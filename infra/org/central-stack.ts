@@ -1,7 +1,6 @@
 import * as path from 'node:path';
 import {
   ArnFormat,
-  Aws,
   CfnOutput,
   Duration,
   RemovalPolicy,
@@ -9,8 +8,6 @@ import {
   type StackProps,
   Validations,
 } from 'aws-cdk-lib';
-import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
@@ -24,14 +21,13 @@ import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { AUDIT_KEYS } from '../../functions/aws/audit-store';
-import { CENTRAL_METRICS_NAMESPACE } from '../../functions/central/handler';
 import {
   DECISION_DETAIL_TYPE,
   DECISION_EVENT_SOURCE,
   SWEEP_DETAIL_TYPE,
 } from '../../functions/core/decision-event';
-import { OUTCOMES } from '../../functions/core/outcome';
 import { REMEDIATOR_RUNTIME } from '../stack';
+import { addCentralAlarms, addCentralDashboard } from './central-observability';
 import { OrgConfigError, validOrganizationId } from './config';
 import { SharedPolicy } from './policy-share';
 
@@ -226,8 +222,13 @@ export class CentralStack extends Stack {
       });
     }
 
-    const alarms = this.addAlarms({ recorder: recorder.fn, watchdog: watchdog.fn, deadLetters });
-    const dashboard = this.addDashboard(alarms, watchdog.logGroup);
+    const alarms = addCentralAlarms(this, {
+      topic: this.topic,
+      recorder: recorder.fn,
+      watchdog: watchdog.fn,
+      deadLetters,
+    });
+    const dashboard = addCentralDashboard(this, alarms, watchdog.logGroup);
 
     new CfnOutput(this, 'EventBusArn', { value: this.bus.eventBusArn });
     new CfnOutput(this, 'TopicArn', { value: this.topic.topicArn });
@@ -276,124 +277,6 @@ export class CentralStack extends Stack {
         'One DynamoDB call per invocation: a trace would add cost per member event and say nothing new.',
     });
     return { fn, role, logGroup };
-  }
-
-  private addAlarms(res: {
-    recorder: lambda.IFunction;
-    watchdog: lambda.IFunction;
-    deadLetters: sqs.IQueue;
-  }) {
-    const action = new SnsAction(this.topic);
-    const period = Duration.minutes(5);
-    const alarm = (
-      id: string,
-      description: string,
-      metric: cloudwatch.IMetric,
-      missing: cloudwatch.TreatMissingData,
-    ) => {
-      const created = new cloudwatch.Alarm(this, id, {
-        alarmDescription: description,
-        metric,
-        threshold: 1,
-        evaluationPeriods: 1,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        treatMissingData: missing,
-      });
-      created.addAlarmAction(action);
-      return created;
-    };
-    return [
-      alarm(
-        'StaleMembersAlarm',
-        'An enrolled account-region sent no sweep within twice its schedule: its guard stopped. The watchdog log names it.',
-        new cloudwatch.Metric({
-          namespace: CENTRAL_METRICS_NAMESPACE,
-          metricName: 'StaleMembers',
-          statistic: 'Maximum',
-          period: Duration.hours(1),
-        }),
-        // The watchdog not reporting at all is as bad as a stale member.
-        cloudwatch.TreatMissingData.BREACHING,
-      ),
-      alarm(
-        'CentralDeadLettersAlarm',
-        'Member events could not be delivered to the topic or the recorder: see the central dead-letter queue',
-        res.deadLetters.metricApproximateNumberOfMessagesVisible({ statistic: 'Maximum', period }),
-        cloudwatch.TreatMissingData.NOT_BREACHING,
-      ),
-      alarm(
-        'CentralFunctionErrorsAlarm',
-        'The central recorder or watchdog failed',
-        new cloudwatch.MathExpression({
-          expression: 'recorder + watchdog',
-          usingMetrics: {
-            recorder: res.recorder.metricErrors({ statistic: 'Sum', period }),
-            watchdog: res.watchdog.metricErrors({ statistic: 'Sum', period }),
-          },
-          period,
-        }),
-        cloudwatch.TreatMissingData.NOT_BREACHING,
-      ),
-    ];
-  }
-
-  private addDashboard(alarms: cloudwatch.IAlarm[], watchdogLogs: logs.ILogGroup): cloudwatch.Dashboard {
-    const dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {
-      dashboardName: `eks-endpoint-guard-organisation-${Aws.REGION}`,
-      defaultInterval: Duration.days(7),
-    });
-    const count = { min: 0, showUnits: false };
-    dashboard.addWidgets(new cloudwatch.AlarmStatusWidget({ title: 'Alarms', alarms, width: 24, height: 3 }));
-    dashboard.addWidgets(
-      new cloudwatch.GraphWidget({
-        title: 'Decisions across the organisation, by outcome',
-        width: 12,
-        height: 6,
-        left: OUTCOMES.map(
-          (outcome) =>
-            new cloudwatch.Metric({
-              namespace: CENTRAL_METRICS_NAMESPACE,
-              metricName: 'Decisions',
-              dimensionsMap: { outcome },
-              statistic: 'Sum',
-              period: Duration.hours(1),
-              label: outcome,
-            }),
-        ),
-        leftYAxis: count,
-      }),
-      new cloudwatch.GraphWidget({
-        title: 'Members that stopped sweeping',
-        width: 12,
-        height: 6,
-        left: [
-          new cloudwatch.Metric({
-            namespace: CENTRAL_METRICS_NAMESPACE,
-            metricName: 'StaleMembers',
-            statistic: 'Maximum',
-            period: Duration.hours(1),
-            label: 'stale account-regions',
-          }),
-        ],
-        leftYAxis: count,
-      }),
-    );
-    dashboard.addWidgets(
-      new cloudwatch.LogQueryWidget({
-        title: 'Stale members (latest watchdog run)',
-        logGroupNames: [watchdogLogs.logGroupName],
-        queryLines: [
-          'fields @timestamp, members, StaleMembers, stale.0.account, stale.0.region',
-          'filter ispresent(StaleMembers)',
-          'sort @timestamp desc',
-          'limit 24',
-        ],
-        view: cloudwatch.LogQueryVisualizationType.TABLE,
-        width: 24,
-        height: 6,
-      }),
-    );
-    return dashboard;
   }
 }
 
