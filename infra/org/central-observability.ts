@@ -16,6 +16,8 @@ export function addCentralAlarms(
     topic: sns.ITopic;
     recorder: lambda.IFunction;
     watchdog: lambda.IFunction;
+    /** The chat notifier, when the central stack has chat channels. */
+    notifier?: lambda.IFunction;
     deadLetters: sqs.IQueue;
   },
 ): cloudwatch.Alarm[] {
@@ -59,12 +61,15 @@ export function addCentralAlarms(
     ),
     alarm(
       'CentralFunctionErrorsAlarm',
-      'The central recorder or watchdog failed',
+      res.notifier
+        ? 'The central recorder, watchdog or chat notifier failed'
+        : 'The central recorder or watchdog failed',
       new cloudwatch.MathExpression({
-        expression: 'recorder + watchdog',
+        expression: res.notifier ? 'recorder + watchdog + notifier' : 'recorder + watchdog',
         usingMetrics: {
           recorder: res.recorder.metricErrors({ statistic: 'Sum', period }),
           watchdog: res.watchdog.metricErrors({ statistic: 'Sum', period }),
+          ...(res.notifier && { notifier: res.notifier.metricErrors({ statistic: 'Sum', period }) }),
         },
         period,
       }),

@@ -14,6 +14,7 @@ import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
@@ -26,6 +27,7 @@ import {
   DECISION_EVENT_SOURCE,
   SWEEP_DETAIL_TYPE,
 } from '../../functions/core/decision-event';
+import { AlertChannels, type SlackChannel, type TeamsChannel } from '../alert-channels';
 import { REMEDIATOR_RUNTIME } from '../stack';
 import { addCentralAlarms, addCentralDashboard } from './central-observability';
 import { OrgConfigError, validOrganizationId } from './config';
@@ -45,6 +47,12 @@ export interface CentralStackProps extends StackProps {
   readonly logRetentionDays?: number;
   /** Create the organisation's policy parameter here and share it with every account through RAM. */
   readonly sharedPolicy?: { readonly managementAccountId: string; readonly policyFile?: string };
+  /**
+   * Chat channels of the organisation (Amazon Q Developer in chat applications): with one, every
+   * member decision is also published, as its chat form, to a central chat topic they subscribe to.
+   */
+  readonly slack?: readonly SlackChannel[];
+  readonly teams?: readonly TeamsChannel[];
 }
 
 /**
@@ -58,6 +66,8 @@ export class CentralStack extends Stack {
   readonly topic: sns.Topic;
   readonly table: dynamodb.Table;
   readonly policy?: SharedPolicy;
+  /** The central chat topic, when Slack or Teams channels are given. */
+  readonly chatTopic?: sns.ITopic;
 
   constructor(scope: Construct, id: string, props: CentralStackProps) {
     super(scope, id, props);
@@ -191,7 +201,7 @@ export class CentralStack extends Stack {
     );
 
     const target = { deadLetterQueue: deadLetters, maxEventAge: Duration.hours(24), retryAttempts: 20 };
-    new events.Rule(this, 'DecisionRule', {
+    const decisionRule = new events.Rule(this, 'DecisionRule', {
       eventBus: this.bus,
       description: 'Member decisions: to the organisation alert topic and the central audit table',
       eventPattern: { source: [DECISION_EVENT_SOURCE], detailType: [DECISION_DETAIL_TYPE] },
@@ -200,6 +210,33 @@ export class CentralStack extends Stack {
         new targets.LambdaFunction(recorder.fn, target),
       ],
     });
+
+    // Chat: its own topic (the chat service renders only its custom-notification shape, see
+    // AlertChannels) and its own function, a separate target of the decision rule, so that a chat
+    // publish that fails never holds up or loses the decision record.
+    let notifier: lambda.IFunction | undefined;
+    if ((props.slack?.length ?? 0) > 0 || (props.teams?.length ?? 0) > 0) {
+      const channels = new AlertChannels(this, 'Chat', {
+        alertTopic: this.topic,
+        chatTopicKey: key,
+        slack: props.slack,
+        teams: props.teams,
+      });
+      const chatTopic = channels.chatTopic as sns.Topic;
+      this.chatTopic = chatTopic;
+      const notify = this.centralFunction(
+        'Notifier',
+        'notify',
+        'Publishes member decisions to the organisation chat channels',
+        logRetention,
+        // Lambda retries a failed publish twice, then keeps the event in the dead-letter queue.
+        { failures: deadLetters, environment: { CENTRAL_CHAT_TOPIC_ARN: chatTopic.topicArn } },
+      );
+      for (const statement of channels.publishStatements()) notify.role.addToPrincipalPolicy(statement);
+      decisionRule.addTarget(new targets.LambdaFunction(notify.fn, target));
+      notifier = notify.fn;
+      new CfnOutput(this, 'ChatTopicArn', { value: chatTopic.topicArn });
+    }
     new events.Rule(this, 'SweepRule', {
       eventBus: this.bus,
       description: 'Member sweep heartbeats: to the central audit table (last sweep per account-region)',
@@ -226,6 +263,7 @@ export class CentralStack extends Stack {
       topic: this.topic,
       recorder: recorder.fn,
       watchdog: watchdog.fn,
+      notifier,
       deadLetters,
     });
     const dashboard = addCentralDashboard(this, alarms, watchdog.logGroup);
@@ -238,9 +276,10 @@ export class CentralStack extends Stack {
 
   private centralFunction(
     id: string,
-    handler: 'record' | 'watch',
+    handler: 'record' | 'watch' | 'notify',
     description: string,
     retention: logs.RetentionDays,
+    extra: { failures?: sqs.IQueue; environment?: Record<string, string> } = {},
   ): { fn: lambda.Function; role: iam.Role; logGroup: logs.LogGroup } {
     const logGroup = new logs.LogGroup(this, `${id}Logs`, { retention, removalPolicy: RemovalPolicy.RETAIN });
     const role = new iam.Role(this, `${id}Role`, {
@@ -258,7 +297,12 @@ export class CentralStack extends Stack {
       role,
       logGroup,
       description,
-      environment: { CENTRAL_AUDIT_TABLE_NAME: this.table.tableName, NODE_OPTIONS: '--enable-source-maps' },
+      environment: {
+        CENTRAL_AUDIT_TABLE_NAME: this.table.tableName,
+        NODE_OPTIONS: '--enable-source-maps',
+        ...extra.environment,
+      },
+      ...(extra.failures && { onFailure: new SqsDestination(extra.failures), retryAttempts: 2 }),
       bundling: {
         format: OutputFormat.CJS,
         minify: true,
@@ -269,12 +313,14 @@ export class CentralStack extends Stack {
     });
     Validations.of(fn).acknowledge({
       id: 'Serverless-LambdaDLQ',
-      reason: 'Invoked by EventBridge rules whose targets have their own dead-letter queue and retry policy.',
+      reason: extra.failures
+        ? 'An on-failure destination (the central dead-letter queue) keeps what Lambda could not process.'
+        : 'Invoked by EventBridge rules whose targets have their own dead-letter queue and retry policy.',
     });
     Validations.of(fn).acknowledge({
       id: 'Serverless-LambdaTracing',
       reason:
-        'One DynamoDB call per invocation: a trace would add cost per member event and say nothing new.',
+        'One DynamoDB or SNS call per invocation: a trace would add cost per member event and say nothing new.',
     });
     return { fn, role, logGroup };
   }
