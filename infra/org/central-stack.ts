@@ -1,4 +1,3 @@
-import * as path from 'node:path';
 import {
   ArnFormat,
   CfnOutput,
@@ -13,10 +12,8 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
-import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
@@ -28,7 +25,7 @@ import {
   SWEEP_DETAIL_TYPE,
 } from '../../functions/core/decision-event';
 import { AlertChannels, type SlackChannel, type TeamsChannel } from '../alert-channels';
-import { REMEDIATOR_RUNTIME } from '../stack';
+import { centralFunction } from './central-function';
 import { addCentralAlarms, addCentralDashboard } from './central-observability';
 import { OrgConfigError, validOrganizationId } from './config';
 import { SharedPolicy } from './policy-share';
@@ -173,12 +170,12 @@ export class CentralStack extends Stack {
       });
     }
 
-    const recorder = this.centralFunction(
-      'Recorder',
-      'record',
-      'Writes member decisions and sweeps to the central audit table',
-      logRetention,
-    );
+    const recorder = centralFunction(this, 'Recorder', {
+      handler: 'record',
+      description: 'Writes member decisions and sweeps to the central audit table',
+      retention: logRetention,
+      tableName: this.table.tableName,
+    });
     recorder.role.addToPrincipalPolicy(
       new iam.PolicyStatement({
         sid: 'WriteAudit',
@@ -186,12 +183,12 @@ export class CentralStack extends Stack {
         resources: [this.table.tableArn],
       }),
     );
-    const watchdog = this.centralFunction(
-      'Watchdog',
-      'watch',
-      'Counts enrolled members that stopped sweeping',
-      logRetention,
-    );
+    const watchdog = centralFunction(this, 'Watchdog', {
+      handler: 'watch',
+      description: 'Counts enrolled members that stopped sweeping',
+      retention: logRetention,
+      tableName: this.table.tableName,
+    });
     watchdog.role.addToPrincipalPolicy(
       new iam.PolicyStatement({
         sid: 'ReadMembers',
@@ -224,14 +221,15 @@ export class CentralStack extends Stack {
       });
       const chatTopic = channels.chatTopic as sns.Topic;
       this.chatTopic = chatTopic;
-      const notify = this.centralFunction(
-        'Notifier',
-        'notify',
-        'Publishes member decisions to the organisation chat channels',
-        logRetention,
+      const notify = centralFunction(this, 'Notifier', {
+        handler: 'notify',
+        description: 'Publishes member decisions to the organisation chat channels',
+        retention: logRetention,
+        tableName: this.table.tableName,
         // Lambda retries a failed publish twice, then keeps the event in the dead-letter queue.
-        { failures: deadLetters, environment: { CENTRAL_CHAT_TOPIC_ARN: chatTopic.topicArn } },
-      );
+        failures: deadLetters,
+        environment: { CENTRAL_CHAT_TOPIC_ARN: chatTopic.topicArn },
+      });
       for (const statement of channels.publishStatements()) notify.role.addToPrincipalPolicy(statement);
       decisionRule.addTarget(new targets.LambdaFunction(notify.fn, target));
       notifier = notify.fn;
@@ -272,57 +270,6 @@ export class CentralStack extends Stack {
     new CfnOutput(this, 'TopicArn', { value: this.topic.topicArn });
     new CfnOutput(this, 'AuditTableName', { value: this.table.tableName });
     new CfnOutput(this, 'DashboardName', { value: dashboard.dashboardName });
-  }
-
-  private centralFunction(
-    id: string,
-    handler: 'record' | 'watch' | 'notify',
-    description: string,
-    retention: logs.RetentionDays,
-    extra: { failures?: sqs.IQueue; environment?: Record<string, string> } = {},
-  ): { fn: lambda.Function; role: iam.Role; logGroup: logs.LogGroup } {
-    const logGroup = new logs.LogGroup(this, `${id}Logs`, { retention, removalPolicy: RemovalPolicy.RETAIN });
-    const role = new iam.Role(this, `${id}Role`, {
-      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-      description: `eks-endpoint-guard central ${handler}`,
-    });
-    logGroup.grantWrite(role);
-    const fn = new NodejsFunction(this, id, {
-      entry: path.join(__dirname, '..', '..', 'functions', 'central', 'handler.ts'),
-      handler,
-      runtime: REMEDIATOR_RUNTIME,
-      architecture: lambda.Architecture.ARM_64,
-      memorySize: 256,
-      timeout: Duration.minutes(1),
-      role,
-      logGroup,
-      description,
-      environment: {
-        CENTRAL_AUDIT_TABLE_NAME: this.table.tableName,
-        NODE_OPTIONS: '--enable-source-maps',
-        ...extra.environment,
-      },
-      ...(extra.failures && { onFailure: new SqsDestination(extra.failures), retryAttempts: 2 }),
-      bundling: {
-        format: OutputFormat.CJS,
-        minify: true,
-        sourceMap: true,
-        sourcesContent: false,
-        forceDockerBundling: false,
-      },
-    });
-    Validations.of(fn).acknowledge({
-      id: 'Serverless-LambdaDLQ',
-      reason: extra.failures
-        ? 'An on-failure destination (the central dead-letter queue) keeps what Lambda could not process.'
-        : 'Invoked by EventBridge rules whose targets have their own dead-letter queue and retry policy.',
-    });
-    Validations.of(fn).acknowledge({
-      id: 'Serverless-LambdaTracing',
-      reason:
-        'One DynamoDB or SNS call per invocation: a trace would add cost per member event and say nothing new.',
-    });
-    return { fn, role, logGroup };
   }
 }
 
