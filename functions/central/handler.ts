@@ -1,11 +1,20 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { SNSClient } from '@aws-sdk/client-sns';
 import { type ClientSource, lazy, resolveClient, sdk } from '../aws/clients';
-import { centralRecord, MEMBERS_PARTITION, type MemberItem, staleMembers } from '../core/central';
+import {
+  centralChat,
+  centralRecord,
+  MEMBERS_PARTITION,
+  type MemberItem,
+  staleMembers,
+} from '../core/central';
 
 /**
- * The central account's two small functions: `record` writes each member event from the central
- * bus to the central audit table, `watch` (on a schedule) counts the members that stopped sweeping
- * and emits that count as one metric, which one alarm watches.
+ * The central account's small functions: `record` writes each member event from the central bus
+ * to the central audit table, `watch` (on a schedule) counts the members that stopped sweeping
+ * and emits that count as one metric, which one alarm watches, and `notify` (with chat channels)
+ * publishes each member decision to the central chat topic. `record` and `notify` are separate
+ * targets of the decision rule, so that a chat publish that fails can never lose the record.
  */
 
 export const CENTRAL_METRICS_NAMESPACE = 'EksEndpointGuard/Central';
@@ -87,6 +96,26 @@ export function recorder(client: ClientSource<DynamoDBClient>, tableName: string
   };
 }
 
+/**
+ * Publishes the chat form of a member decision to the chat topic. A failed publish throws, so that
+ * Lambda retries the event and, after its retries, puts it in the central dead-letter queue.
+ */
+export function notifier(client: ClientSource<SNSClient>, topicArn: string, log: Log = jsonLog) {
+  return async (event: unknown): Promise<'published' | 'rejected'> => {
+    const chat = centralChat(event);
+    if (chat.kind === 'rejected') {
+      log({ level: 'WARN', message: 'event refused', reason: chat.reason });
+      return 'rejected';
+    }
+    if (chat.kind === 'unreadable') {
+      log({ level: 'WARN', message: 'unreadable decision detail', reason: chat.reason });
+    }
+    const { PublishCommand } = sdk.sns();
+    await resolveClient(client).send(new PublishCommand({ TopicArn: topicArn, ...chat.message }));
+    return 'published';
+  };
+}
+
 export function watchdog(
   client: ClientSource<DynamoDBClient>,
   tableName: string,
@@ -134,12 +163,19 @@ export function watchdog(
 const clients = lazy(() => {
   const env = envOf(process.env);
   const dynamodb = lazy(() => new (sdk.dynamodb().DynamoDBClient)({ region: env.region, maxAttempts: 5 }));
-  return { env, dynamodb };
+  const sns = lazy(() => new (sdk.sns().SNSClient)({ region: env.region, maxAttempts: 5 }));
+  return { env, dynamodb, sns };
 });
 
 const recordOnce = lazy(() => recorder(clients().dynamodb, clients().env.tableName));
 const watchOnce = lazy(() => watchdog(clients().dynamodb, clients().env.tableName));
+const notifyOnce = lazy(() => {
+  const topicArn = process.env.CENTRAL_CHAT_TOPIC_ARN;
+  if (!topicArn) throw new Error('CENTRAL_CHAT_TOPIC_ARN must be set');
+  return notifier(clients().sns, topicArn);
+});
 
-/** Lambda entry points (the central stack's two functions). */
+/** Lambda entry points (the central stack's functions). */
 export const record = (event: unknown) => recordOnce()(event);
 export const watch = () => watchOnce()();
+export const notify = (event: unknown) => notifyOnce()(event);

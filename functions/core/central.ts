@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { type ChatFromDetail, chatFromDetail } from './alert/chat-from-json';
 import { DECISION_DETAIL_TYPE, DECISION_EVENT_SOURCE, SWEEP_DETAIL_TYPE } from './decision-event';
 
 /**
@@ -112,6 +113,20 @@ export function centralRecord(event: unknown): CentralRecord {
       outcome,
     },
   };
+}
+
+/**
+ * The chat message for one event from the central bus: decisions only (sweeps say nothing to
+ * people), from the sender named by the envelope; refused when the envelope is not a guard decision.
+ */
+export function centralChat(event: unknown): ChatFromDetail | { kind: 'rejected'; reason: string } {
+  const envelope = Envelope.safeParse(event);
+  if (!envelope.success)
+    return { kind: 'rejected', reason: `not a guard event: ${firstIssue(envelope.error)}` };
+  if (envelope.data['detail-type'] !== DECISION_DETAIL_TYPE)
+    return { kind: 'rejected', reason: 'not a decision: nothing to say in chat' };
+  const { account, region, detail } = envelope.data;
+  return chatFromDetail(detail, { account, region });
 }
 
 /** Seconds between sweeps of a `rate(...)` schedule; a `cron(...)` or anything else counts as daily. */

@@ -3,6 +3,7 @@ import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import type { Node } from 'constructs';
 import { DecisionBusConfigError } from '../../functions/aws/decision-bus';
 import { PolicyError } from '../../functions/core/policy';
+import { AlertChannelsConfigError } from '../alert-channels';
 import { propsFromContext } from '../app';
 import { DecisionForwardingError } from '../decision-forwarding';
 import { GuardConfigError } from '../stack';
@@ -13,6 +14,8 @@ import {
   OrgConfigError,
   organizationalUnitList,
   regionList,
+  slackChannelList,
+  teamsChannelList,
   validOrganizationId,
 } from './config';
 import { synthesizeMemberTemplate } from './member-template';
@@ -138,6 +141,8 @@ export function buildOrgApp(app: App): void {
       description: 'eks-endpoint-guard: central bus, alerts, audit and watchdog of the organisation',
       organizationId: org.organizationId,
       notificationEmails: list(app.node.tryGetContext('centralNotificationEmails')),
+      slack: slackChannelList(app.node.tryGetContext('centralSlackChannels')),
+      teams: teamsChannelList(app.node.tryGetContext('centralTeamsChannels')),
       sharedPolicy: org.managementAccountId
         ? { managementAccountId: org.managementAccountId, policyFile: member.policyFile }
         : undefined,
@@ -163,6 +168,7 @@ function main(): void {
       OrgConfigError,
       DecisionForwardingError,
       DecisionBusConfigError,
+      AlertChannelsConfigError,
     ];
     if (known.some((type) => error instanceof type)) {
       console.error((error as Error).message);

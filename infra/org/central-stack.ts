@@ -1,7 +1,5 @@
-import * as path from 'node:path';
 import {
   ArnFormat,
-  Aws,
   CfnOutput,
   Duration,
   RemovalPolicy,
@@ -9,29 +7,26 @@ import {
   type StackProps,
   Validations,
 } from 'aws-cdk-lib';
-import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
-import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { AUDIT_KEYS } from '../../functions/aws/audit-store';
-import { CENTRAL_METRICS_NAMESPACE } from '../../functions/central/handler';
 import {
   DECISION_DETAIL_TYPE,
   DECISION_EVENT_SOURCE,
   SWEEP_DETAIL_TYPE,
 } from '../../functions/core/decision-event';
-import { OUTCOMES } from '../../functions/core/outcome';
-import { REMEDIATOR_RUNTIME } from '../stack';
+import { AlertChannels, type SlackChannel, type TeamsChannel } from '../alert-channels';
+import { centralFunction } from './central-function';
+import { addCentralAlarms, addCentralDashboard } from './central-observability';
 import { OrgConfigError, validOrganizationId } from './config';
 import { SharedPolicy } from './policy-share';
 
@@ -49,6 +44,12 @@ export interface CentralStackProps extends StackProps {
   readonly logRetentionDays?: number;
   /** Create the organisation's policy parameter here and share it with every account through RAM. */
   readonly sharedPolicy?: { readonly managementAccountId: string; readonly policyFile?: string };
+  /**
+   * Chat channels of the organisation (Amazon Q Developer in chat applications): with one, every
+   * member decision is also published, as its chat form, to a central chat topic they subscribe to.
+   */
+  readonly slack?: readonly SlackChannel[];
+  readonly teams?: readonly TeamsChannel[];
 }
 
 /**
@@ -62,6 +63,8 @@ export class CentralStack extends Stack {
   readonly topic: sns.Topic;
   readonly table: dynamodb.Table;
   readonly policy?: SharedPolicy;
+  /** The central chat topic, when Slack or Teams channels are given. */
+  readonly chatTopic?: sns.ITopic;
 
   constructor(scope: Construct, id: string, props: CentralStackProps) {
     super(scope, id, props);
@@ -167,12 +170,12 @@ export class CentralStack extends Stack {
       });
     }
 
-    const recorder = this.centralFunction(
-      'Recorder',
-      'record',
-      'Writes member decisions and sweeps to the central audit table',
-      logRetention,
-    );
+    const recorder = centralFunction(this, 'Recorder', {
+      handler: 'record',
+      description: 'Writes member decisions and sweeps to the central audit table',
+      retention: logRetention,
+      tableName: this.table.tableName,
+    });
     recorder.role.addToPrincipalPolicy(
       new iam.PolicyStatement({
         sid: 'WriteAudit',
@@ -180,12 +183,12 @@ export class CentralStack extends Stack {
         resources: [this.table.tableArn],
       }),
     );
-    const watchdog = this.centralFunction(
-      'Watchdog',
-      'watch',
-      'Counts enrolled members that stopped sweeping',
-      logRetention,
-    );
+    const watchdog = centralFunction(this, 'Watchdog', {
+      handler: 'watch',
+      description: 'Counts enrolled members that stopped sweeping',
+      retention: logRetention,
+      tableName: this.table.tableName,
+    });
     watchdog.role.addToPrincipalPolicy(
       new iam.PolicyStatement({
         sid: 'ReadMembers',
@@ -195,7 +198,7 @@ export class CentralStack extends Stack {
     );
 
     const target = { deadLetterQueue: deadLetters, maxEventAge: Duration.hours(24), retryAttempts: 20 };
-    new events.Rule(this, 'DecisionRule', {
+    const decisionRule = new events.Rule(this, 'DecisionRule', {
       eventBus: this.bus,
       description: 'Member decisions: to the organisation alert topic and the central audit table',
       eventPattern: { source: [DECISION_EVENT_SOURCE], detailType: [DECISION_DETAIL_TYPE] },
@@ -204,6 +207,34 @@ export class CentralStack extends Stack {
         new targets.LambdaFunction(recorder.fn, target),
       ],
     });
+
+    // Chat: its own topic (the chat service renders only its custom-notification shape, see
+    // AlertChannels) and its own function, a separate target of the decision rule, so that a chat
+    // publish that fails never holds up or loses the decision record.
+    let notifier: lambda.IFunction | undefined;
+    if ((props.slack?.length ?? 0) > 0 || (props.teams?.length ?? 0) > 0) {
+      const channels = new AlertChannels(this, 'Chat', {
+        alertTopic: this.topic,
+        chatTopicKey: key,
+        slack: props.slack,
+        teams: props.teams,
+      });
+      const chatTopic = channels.chatTopic as sns.Topic;
+      this.chatTopic = chatTopic;
+      const notify = centralFunction(this, 'Notifier', {
+        handler: 'notify',
+        description: 'Publishes member decisions to the organisation chat channels',
+        retention: logRetention,
+        tableName: this.table.tableName,
+        // Lambda retries a failed publish twice, then keeps the event in the dead-letter queue.
+        failures: deadLetters,
+        environment: { CENTRAL_CHAT_TOPIC_ARN: chatTopic.topicArn },
+      });
+      for (const statement of channels.publishStatements()) notify.role.addToPrincipalPolicy(statement);
+      decisionRule.addTarget(new targets.LambdaFunction(notify.fn, target));
+      notifier = notify.fn;
+      new CfnOutput(this, 'ChatTopicArn', { value: chatTopic.topicArn });
+    }
     new events.Rule(this, 'SweepRule', {
       eventBus: this.bus,
       description: 'Member sweep heartbeats: to the central audit table (last sweep per account-region)',
@@ -226,174 +257,19 @@ export class CentralStack extends Stack {
       });
     }
 
-    const alarms = this.addAlarms({ recorder: recorder.fn, watchdog: watchdog.fn, deadLetters });
-    const dashboard = this.addDashboard(alarms, watchdog.logGroup);
+    const alarms = addCentralAlarms(this, {
+      topic: this.topic,
+      recorder: recorder.fn,
+      watchdog: watchdog.fn,
+      notifier,
+      deadLetters,
+    });
+    const dashboard = addCentralDashboard(this, alarms, watchdog.logGroup);
 
     new CfnOutput(this, 'EventBusArn', { value: this.bus.eventBusArn });
     new CfnOutput(this, 'TopicArn', { value: this.topic.topicArn });
     new CfnOutput(this, 'AuditTableName', { value: this.table.tableName });
     new CfnOutput(this, 'DashboardName', { value: dashboard.dashboardName });
-  }
-
-  private centralFunction(
-    id: string,
-    handler: 'record' | 'watch',
-    description: string,
-    retention: logs.RetentionDays,
-  ): { fn: lambda.Function; role: iam.Role; logGroup: logs.LogGroup } {
-    const logGroup = new logs.LogGroup(this, `${id}Logs`, { retention, removalPolicy: RemovalPolicy.RETAIN });
-    const role = new iam.Role(this, `${id}Role`, {
-      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-      description: `eks-endpoint-guard central ${handler}`,
-    });
-    logGroup.grantWrite(role);
-    const fn = new NodejsFunction(this, id, {
-      entry: path.join(__dirname, '..', '..', 'functions', 'central', 'handler.ts'),
-      handler,
-      runtime: REMEDIATOR_RUNTIME,
-      architecture: lambda.Architecture.ARM_64,
-      memorySize: 256,
-      timeout: Duration.minutes(1),
-      role,
-      logGroup,
-      description,
-      environment: { CENTRAL_AUDIT_TABLE_NAME: this.table.tableName, NODE_OPTIONS: '--enable-source-maps' },
-      bundling: {
-        format: OutputFormat.CJS,
-        minify: true,
-        sourceMap: true,
-        sourcesContent: false,
-        forceDockerBundling: false,
-      },
-    });
-    Validations.of(fn).acknowledge({
-      id: 'Serverless-LambdaDLQ',
-      reason: 'Invoked by EventBridge rules whose targets have their own dead-letter queue and retry policy.',
-    });
-    Validations.of(fn).acknowledge({
-      id: 'Serverless-LambdaTracing',
-      reason:
-        'One DynamoDB call per invocation: a trace would add cost per member event and say nothing new.',
-    });
-    return { fn, role, logGroup };
-  }
-
-  private addAlarms(res: {
-    recorder: lambda.IFunction;
-    watchdog: lambda.IFunction;
-    deadLetters: sqs.IQueue;
-  }) {
-    const action = new SnsAction(this.topic);
-    const period = Duration.minutes(5);
-    const alarm = (
-      id: string,
-      description: string,
-      metric: cloudwatch.IMetric,
-      missing: cloudwatch.TreatMissingData,
-    ) => {
-      const created = new cloudwatch.Alarm(this, id, {
-        alarmDescription: description,
-        metric,
-        threshold: 1,
-        evaluationPeriods: 1,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        treatMissingData: missing,
-      });
-      created.addAlarmAction(action);
-      return created;
-    };
-    return [
-      alarm(
-        'StaleMembersAlarm',
-        'An enrolled account-region sent no sweep within twice its schedule: its guard stopped. The watchdog log names it.',
-        new cloudwatch.Metric({
-          namespace: CENTRAL_METRICS_NAMESPACE,
-          metricName: 'StaleMembers',
-          statistic: 'Maximum',
-          period: Duration.hours(1),
-        }),
-        // The watchdog not reporting at all is as bad as a stale member.
-        cloudwatch.TreatMissingData.BREACHING,
-      ),
-      alarm(
-        'CentralDeadLettersAlarm',
-        'Member events could not be delivered to the topic or the recorder: see the central dead-letter queue',
-        res.deadLetters.metricApproximateNumberOfMessagesVisible({ statistic: 'Maximum', period }),
-        cloudwatch.TreatMissingData.NOT_BREACHING,
-      ),
-      alarm(
-        'CentralFunctionErrorsAlarm',
-        'The central recorder or watchdog failed',
-        new cloudwatch.MathExpression({
-          expression: 'recorder + watchdog',
-          usingMetrics: {
-            recorder: res.recorder.metricErrors({ statistic: 'Sum', period }),
-            watchdog: res.watchdog.metricErrors({ statistic: 'Sum', period }),
-          },
-          period,
-        }),
-        cloudwatch.TreatMissingData.NOT_BREACHING,
-      ),
-    ];
-  }
-
-  private addDashboard(alarms: cloudwatch.IAlarm[], watchdogLogs: logs.ILogGroup): cloudwatch.Dashboard {
-    const dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {
-      dashboardName: `eks-endpoint-guard-organisation-${Aws.REGION}`,
-      defaultInterval: Duration.days(7),
-    });
-    const count = { min: 0, showUnits: false };
-    dashboard.addWidgets(new cloudwatch.AlarmStatusWidget({ title: 'Alarms', alarms, width: 24, height: 3 }));
-    dashboard.addWidgets(
-      new cloudwatch.GraphWidget({
-        title: 'Decisions across the organisation, by outcome',
-        width: 12,
-        height: 6,
-        left: OUTCOMES.map(
-          (outcome) =>
-            new cloudwatch.Metric({
-              namespace: CENTRAL_METRICS_NAMESPACE,
-              metricName: 'Decisions',
-              dimensionsMap: { outcome },
-              statistic: 'Sum',
-              period: Duration.hours(1),
-              label: outcome,
-            }),
-        ),
-        leftYAxis: count,
-      }),
-      new cloudwatch.GraphWidget({
-        title: 'Members that stopped sweeping',
-        width: 12,
-        height: 6,
-        left: [
-          new cloudwatch.Metric({
-            namespace: CENTRAL_METRICS_NAMESPACE,
-            metricName: 'StaleMembers',
-            statistic: 'Maximum',
-            period: Duration.hours(1),
-            label: 'stale account-regions',
-          }),
-        ],
-        leftYAxis: count,
-      }),
-    );
-    dashboard.addWidgets(
-      new cloudwatch.LogQueryWidget({
-        title: 'Stale members (latest watchdog run)',
-        logGroupNames: [watchdogLogs.logGroupName],
-        queryLines: [
-          'fields @timestamp, members, StaleMembers, stale.0.account, stale.0.region',
-          'filter ispresent(StaleMembers)',
-          'sort @timestamp desc',
-          'limit 24',
-        ],
-        view: cloudwatch.LogQueryVisualizationType.TABLE,
-        width: 24,
-        height: 6,
-      }),
-    );
-    return dashboard;
   }
 }
 

@@ -48,3 +48,42 @@ export function accountId(value: unknown, name: string): string | undefined {
   if (value === undefined || value === null || value === '') return undefined;
   return checked(name, [String(value).trim()], ACCOUNT, '111122223333')[0];
 }
+
+/**
+ * Slack channels from `-c centralSlackChannels=T0123ABCD/C0123ABCD,…` (workspace/channel) or, in
+ * cdk.json, an array of `{ workspaceId, channelId }`; the ids are checked by AlertChannels.
+ */
+export function slackChannelList(value: unknown): { workspaceId: string; channelId: string }[] {
+  return channelList(value, 'centralSlackChannels', ['workspaceId', 'channelId'], 'T0123ABCD/C0123ABCD');
+}
+
+/** Teams channels from `-c centralTeamsChannels=<teamId>/<channelId>/<tenantId>,…` or an array of objects. */
+export function teamsChannelList(value: unknown): { teamId: string; channelId: string; tenantId: string }[] {
+  return channelList(
+    value,
+    'centralTeamsChannels',
+    ['teamId', 'channelId', 'tenantId'],
+    '<team GUID>/19:…@thread.tacv2/<tenant GUID>',
+  );
+}
+
+function channelList<K extends string>(
+  value: unknown,
+  name: string,
+  keys: readonly K[],
+  example: string,
+): Record<K, string>[] {
+  const items = Array.isArray(value) ? value : list(value);
+  return items.map((item) => {
+    const parts =
+      typeof item === 'string'
+        ? item.split('/').map((part) => part.trim())
+        : keys.map((key) => (item && typeof item === 'object' ? String((item as never)[key] ?? '') : ''));
+    if (parts.length !== keys.length || parts.some((part) => part === '')) {
+      throw new OrgConfigError(
+        `${name}: "${String(typeof item === 'string' ? item : JSON.stringify(item)).slice(0, 80)}" is not a channel (expected ${example})`,
+      );
+    }
+    return Object.fromEntries(keys.map((key, index) => [key, parts[index] as string])) as Record<K, string>;
+  });
+}
