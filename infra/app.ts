@@ -46,6 +46,7 @@ export function propsFromContext(node: Node): EndpointGuardStackProps {
     recheckDeadlineMinutes: int('recheckDeadlineMinutes', 1),
     decisionBusArn: text('decisionBusArn'),
     organizationMode: bool('organizationMode'),
+    customerManagedLogKey: bool('customerManagedLogKey'),
     // Alerts where people work: JSON lists (a string from `-c`, an array from cdk.json).
     slackChannels: jsonList(node, 'slackChannels') as EndpointGuardStackProps['slackChannels'],
     teamsChannels: jsonList(node, 'teamsChannels') as EndpointGuardStackProps['teamsChannels'],

@@ -130,6 +130,13 @@ export interface EndpointGuardProps {
    * @default false
    */
   readonly organizationMode?: boolean;
+  /**
+   * Encrypt the function's log group (actors, source IPs, user agents) with a customer managed key
+   * ($1 a month). Organisation mode leaves it out to stay under $1 a month per account-region, the
+   * logs then being encrypted by CloudWatch Logs' own keys; set true to keep it there too.
+   * @default true, false in organisation mode
+   */
+  readonly customerManagedLogKey?: boolean;
 }
 
 /**
@@ -208,7 +215,7 @@ export class EndpointGuard extends Construct {
       reservedConcurrency: props.reservedConcurrency,
       recheckDeadlineMinutes: props.recheckDeadlineMinutes ?? DEFAULT_RECHECK_DEADLINE_MINUTES,
       auditRetentionDays: props.auditRetentionDays ?? 0,
-      logsKey: !orgMode,
+      logsKey: props.customerManagedLogKey ?? !orgMode,
     });
     this.function = remediator.fn;
     this.role = remediator.role;

@@ -30,6 +30,25 @@ const env = (template: Template) =>
   Object.values(template.findResources('AWS::Lambda::Function'))[0]?.Properties.Environment.Variables;
 
 describe('organizationMode', () => {
+  test('keeps the log group key when asked to, for $1 a month more', () => {
+    // Prepare
+    const stack = new Stack(newApp(), 'KeepsLogKey');
+
+    // Act
+    const guard = new EndpointGuard(stack, 'Guard', {
+      decisionBusArn: BUS,
+      organizationMode: true,
+      customerManagedLogKey: true,
+    });
+
+    // Assess
+    const template = Template.fromStack(stack);
+    template.resourceCountIs('AWS::KMS::Key', 1);
+    template.hasResourceProperties('AWS::Logs::LogGroup', { KmsKeyId: Match.anyValue() });
+    expect(guard.logsKey).toBeDefined();
+    expect(guard.dashboard).toBeUndefined();
+  });
+
   test('leaves out the dashboard, the alarms, the customer managed keys and the dashboard output', () => {
     // Assess
     member.resourceCountIs('AWS::CloudWatch::Dashboard', 0);
