@@ -1,8 +1,8 @@
 import type { EndpointConfig } from '../endpoint';
 import type { CheckResult } from '../result';
 import { CHAT_LIMITS, type ChatNotification, chatSnsMessage } from './chat';
-import { accessOf, actorLabel, changesOf, headlineOf, linksOf, partitionOf, policyFaultOf } from './derive';
-import type { Action, AlertFacts, TriggerFacts } from './facts';
+import { accessOf, changesOf, headlineOf, linksOf, partitionOf, policyFaultOf } from './derive';
+import { type Action, type AlertFacts, triggerFacts } from './facts';
 import { chatLiteral, chatText, clip, safeLine } from './forms';
 import { type AlertJson, AlertJsonSchema, type SnsAttributes } from './json';
 
@@ -233,20 +233,6 @@ function endpointConfig(config: EndpointConfig): EndpointConfig {
     privateAccess: config.privateAccess,
     publicAccessCidrs: config.publicAccessCidrs.map((c) => safeLine(c, 64)),
   };
-}
-
-function triggerFacts(trigger: AlertJson['trigger']): TriggerFacts {
-  const facts: TriggerFacts = { source: trigger.source, byGuard: trigger.byGuard };
-  if (trigger.eventId) facts.eventId = safeLine(trigger.eventId, 128);
-  if (trigger.eventName) facts.eventName = safeLine(trigger.eventName, 64);
-  if (trigger.eventTime) facts.eventTime = safeLine(trigger.eventTime, 40);
-  if (trigger.actorArn) {
-    facts.actorArn = safeLine(trigger.actorArn, 256);
-    facts.actorLabel = actorLabel(facts.actorArn);
-  }
-  if (trigger.sourceIp) facts.sourceIp = safeLine(trigger.sourceIp, 64);
-  if (trigger.userAgent) facts.userAgent = safeLine(trigger.userAgent, 200);
-  return facts;
 }
 
 function safeAction(action: AlertJson['actions'][number]): Action {

@@ -285,7 +285,14 @@ function rulesOf(result: Pick<CheckResult, 'outcome' | 'violations'>): AlertRule
   return rules;
 }
 
-function triggerFacts(trigger: Trigger): TriggerFacts {
+/** What an alert may show of a trigger: from a decision, or from a member's alert@2 JSON (central chat). */
+export type TriggerInput = Pick<
+  Trigger,
+  'source' | 'byGuard' | 'eventId' | 'eventName' | 'eventTime' | 'actorArn' | 'sourceIp' | 'userAgent'
+>;
+
+/** Every string of the trigger as one safe, bounded line. */
+export function triggerFacts(trigger: TriggerInput): TriggerFacts {
   const facts: TriggerFacts = { source: trigger.source, byGuard: trigger.byGuard === true };
   if (trigger.eventId) facts.eventId = safeLine(trigger.eventId, 128);
   if (trigger.eventName) facts.eventName = safeLine(trigger.eventName, 64);
