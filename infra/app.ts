@@ -1,9 +1,8 @@
-import { App, Tags, Validations } from 'aws-cdk-lib';
-import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import type { Node } from 'constructs';
 import { PolicyError } from '../functions/core/policy';
 import { AlertChannelsConfigError } from './alert-channels';
 import { EndpointGuardStack, type EndpointGuardStackProps, GuardConfigError } from './stack';
+import { applyStandards, synthesise } from './synth';
 
 /** Reads the `-c key=value` / cdk.json context into typed stack props. */
 export function propsFromContext(node: Node): EndpointGuardStackProps {
@@ -98,28 +97,18 @@ function emailList(value: unknown): string[] {
 }
 
 function main(): void {
-  const app = new App();
-  try {
-    // Environment-agnostic: deploys to the account and region of the caller's credentials.
-    new EndpointGuardStack(app, 'EksEndpointGuard', {
-      ...propsFromContext(app.node),
-      description:
-        'eks-endpoint-guard: keeps EKS API server endpoints compliant with the organisation policy',
-    });
-  } catch (error) {
-    if (
-      error instanceof PolicyError ||
-      error instanceof GuardConfigError ||
-      error instanceof AlertChannelsConfigError
-    ) {
-      console.error(error.message);
-      process.exit(1);
-    }
-    throw error;
-  }
-  Tags.of(app).add('application', 'eks-endpoint-guard');
-  Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new ServerlessChecks(app));
-  app.synth();
+  synthesise(
+    (app) => {
+      // Environment-agnostic: deploys to the account and region of the caller's credentials.
+      new EndpointGuardStack(app, 'EksEndpointGuard', {
+        ...propsFromContext(app.node),
+        description:
+          'eks-endpoint-guard: keeps EKS API server endpoints compliant with the organisation policy',
+      });
+      applyStandards(app);
+    },
+    [PolicyError, GuardConfigError, AlertChannelsConfigError],
+  );
 }
 
 if (require.main === module) main();

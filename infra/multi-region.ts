@@ -1,9 +1,10 @@
-import { App, Aws, Tags, Validations } from 'aws-cdk-lib';
-import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
+import { type App, Aws } from 'aws-cdk-lib';
 import { DEFAULT_POLICY_PARAMETER_NAME, PolicyError } from '../functions/core/policy';
+import { AlertChannelsConfigError } from './alert-channels';
 import { propsFromContext } from './app';
 import { OrgConfigError, regionList } from './org/config';
 import { EndpointGuardStack, type EndpointGuardStackProps, GuardConfigError } from './stack';
+import { applyStandards, synthesise } from './synth';
 
 export interface RegionalGuard {
   region: string;
@@ -43,23 +44,13 @@ export function buildRegionalGuards(
 }
 
 function main(): void {
-  const app = new App();
-  try {
-    buildRegionalGuards(app, regionList(app.node.tryGetContext('regions')), propsFromContext(app.node));
-  } catch (error) {
-    if (
-      error instanceof PolicyError ||
-      error instanceof GuardConfigError ||
-      error instanceof OrgConfigError
-    ) {
-      console.error(error.message);
-      process.exit(1);
-    }
-    throw error;
-  }
-  Tags.of(app).add('application', 'eks-endpoint-guard');
-  Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new ServerlessChecks(app));
-  app.synth();
+  synthesise(
+    (app) => {
+      buildRegionalGuards(app, regionList(app.node.tryGetContext('regions')), propsFromContext(app.node));
+      applyStandards(app);
+    },
+    [PolicyError, GuardConfigError, OrgConfigError, AlertChannelsConfigError],
+  );
 }
 
 if (require.main === module) main();

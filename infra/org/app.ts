@@ -1,5 +1,4 @@
-import { App, Tags, Validations } from 'aws-cdk-lib';
-import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
+import type { App } from 'aws-cdk-lib';
 import type { Node } from 'constructs';
 import { DecisionBusConfigError } from '../../functions/aws/decision-bus';
 import { PolicyError } from '../../functions/core/policy';
@@ -7,6 +6,7 @@ import { AlertChannelsConfigError } from '../alert-channels';
 import { propsFromContext } from '../app';
 import { DecisionForwardingError } from '../decision-forwarding';
 import { GuardConfigError } from '../stack';
+import { applyStandards, synthesise } from '../synth';
 import { CENTRAL_BUS_NAME, CentralStack } from './central-stack';
 import {
   accountId,
@@ -153,30 +153,18 @@ export function buildOrgApp(app: App): void {
 /** The org app as `cdk synth` runs it: stacks, tags and the AwsSolutions checks. */
 export function configureOrgApp(app: App): void {
   buildOrgApp(app);
-  Tags.of(app).add('application', 'eks-endpoint-guard');
-  Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new ServerlessChecks(app));
+  applyStandards(app);
 }
 
 function main(): void {
-  const app = new App();
-  try {
-    configureOrgApp(app);
-  } catch (error) {
-    const known = [
-      PolicyError,
-      GuardConfigError,
-      OrgConfigError,
-      DecisionForwardingError,
-      DecisionBusConfigError,
-      AlertChannelsConfigError,
-    ];
-    if (known.some((type) => error instanceof type)) {
-      console.error((error as Error).message);
-      process.exit(1);
-    }
-    throw error;
-  }
-  app.synth();
+  synthesise(configureOrgApp, [
+    PolicyError,
+    GuardConfigError,
+    OrgConfigError,
+    DecisionForwardingError,
+    DecisionBusConfigError,
+    AlertChannelsConfigError,
+  ]);
 }
 
 if (require.main === module) main();
