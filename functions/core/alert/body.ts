@@ -4,9 +4,8 @@ import { describeEndpointConfig, type EndpointConfig } from '../endpoint';
 import { forEmail, MAX_EMAIL_VALUE } from '../escape';
 import type { Severity } from '../outcome';
 import type { CheckResult } from '../result';
+import { exemptionLines, fixLines, updateLines } from './body-actions';
 import { type Change, changesOf } from './changes';
-import { isTagEvent } from './derive';
-import { policyFault } from './subject';
 
 // ---- body ----
 
@@ -36,9 +35,7 @@ export function bodyOf(result: CheckResult, severity: Severity, options: AlertOp
 const MAX_LINE = 2 * MAX_EMAIL_VALUE;
 
 /** An untrusted value inside a sentence: escaped and shortened on its own. */
-const safe = (value: string | undefined) => (value === undefined ? undefined : forEmail(value));
-/** The lockout fix is the guard's own text with the commands to run: long, and cut only far out. */
-const MAX_FIX = 1500;
+export const safe = (value: string | undefined) => (value === undefined ? undefined : forEmail(value));
 
 function whatHappened(result: CheckResult): string[] {
   if (result.policyChange) return [policyChangeSentence(result)];
@@ -271,103 +268,12 @@ function accessLines(result: CheckResult): string[] {
   return ['What it means for access', ...indent(lines)];
 }
 
-function fixLines(result: CheckResult): string[] {
-  if (result.outcome === 'exempt' && result.exemption) {
-    const { exemption } = result;
-    const source = exemption.source === 'tag' ? 'the cluster tag' : 'an entry in the policy exemptions';
-    const until = !exemption.expires
-      ? 'with no end date'
-      : /T/.test(exemption.expires)
-        ? `until ${exemption.expires}`
-        : `until ${exemption.expires} (inclusive)`;
-    const tagEvent = isTagEvent(result.trigger);
-    return [
-      'Exemption',
-      `  Granted by ${source}, ${until}: ${safe(exemption.reason)}`,
-      ...(exemption.capped ? [`  Shortened by the policy: ${safe(exemption.capped)}`] : []),
-      ...(tagEvent
-        ? [
-            `  ${tagVerb(result.trigger)} by ${safe(result.trigger.actorArn) ?? 'an unknown actor'}${result.trigger.eventTime ? ` at ${safe(result.trigger.eventTime)}` : ''}`,
-          ]
-        : []),
-      '  Remove it to let the guard enforce the policy on this cluster.',
-    ];
-  }
-  const rejected = rejectedTagLines(result);
-  if (rejected.length > 0) return rejected;
-  const policy = result.outcome === 'failed' ? policyFault(result.reason) : undefined;
-  if (policy) {
-    return [
-      'What to fix',
-      `  Correct the policy in the SSM parameter ${policy.source}; until it can be read, the guard changes nothing on any cluster.`,
-    ];
-  }
-  if (result.outcome === 'blocked') {
-    return [
-      'What to fix',
-      `  ${forEmail(result.fix ?? result.reason, MAX_FIX)}`,
-      '  Turning the public endpoint off while the VPC cannot resolve the private endpoint would cut nodes and kubectl off from the API server. The next sweep checks the cluster again.',
-    ];
-  }
-  if (result.outcome === 'would-remediate' && result.fix) {
-    return [
-      'Before enforcing',
-      `  ${forEmail(result.fix, MAX_FIX)}`,
-      '  Until then the guard would refuse this change (outcome blocked) to keep private clients able to reach the API server.',
-    ];
-  }
-  return [];
-}
-
-/** The exemption tag is on the cluster but did not exempt it: say so, and why. */
-function rejectedTagLines(result: CheckResult): string[] {
-  const tag = result.rejectedTag;
-  if (!tag || result.outcome === 'exempt') return [];
-  return [
-    'Exemption tag not accepted',
-    `  ${safe(tag.tag)}=${safe(tag.value)}: ${safe(tag.why)}`,
-    ...(isTagEvent(result.trigger)
-      ? [`  ${tagVerb(result.trigger)} by ${safe(result.trigger.actorArn) ?? 'an unknown actor'}`]
-      : []),
-  ];
-}
-
-export { isTagEvent } from './derive';
-
-function tagVerb(trigger: Trigger): string {
-  const keys = trigger.tagKeys?.length ? ` (${trigger.tagKeys.join(', ')})` : '';
-  return `${trigger.eventName === 'UntagResource' ? 'Tags removed' : 'Tags set'}${keys}`;
-}
-
-function updateLines(result: CheckResult): string[] {
-  const errors = (result.updateErrors ?? []).map((e) => `  - ${safe(e.code)}: ${safe(e.message)}`);
-  if (!result.updateId && !result.updateStatus && errors.length === 0) return [];
-  const lines = labelled([
-    ['Update id', result.updateId],
-    ['Status', result.updateStatus],
-  ]);
-  return ['EKS update', ...indent(lines), ...(errors.length ? ['  Errors reported by EKS:', ...errors] : [])];
-}
-
-function exemptionLines(result: CheckResult, options: AlertOptions): string[] {
-  const noncompliant =
-    ['remediated', 'would-remediate', 'blocked'].includes(result.outcome) || result.graceUntil !== undefined;
-  if (!noncompliant && !result.escalation) return [];
-  return [
-    'Need an exception?',
-    options.exemptionTag === null
-      ? `  Add an entry to \`exemptions\` in ${options.policyParameter} (the policy turns tag exemptions off).`
-      : `  Tag the cluster ${options.exemptionTag}=<reason> or add an entry to \`exemptions\` in ${options.policyParameter}.`,
-  ];
-}
-
-/** `Label:  value` lines, aligned, leaving out what is unknown. */
-function labelled(rows: [string, string | undefined | false][]): string[] {
+export function labelled(rows: [string, string | undefined | false][]): string[] {
   const known = rows.filter((row): row is [string, string] => typeof row[1] === 'string' && row[1] !== '');
   const width = Math.max(0, ...known.map(([label]) => label.length)) + 2;
   return known.map(([label, value]) => `${`${label}:`.padEnd(width)}${forEmail(value)}`);
 }
 
-function indent(lines: string[]): string[] {
+export function indent(lines: string[]): string[] {
   return lines.map((line) => `  ${line}`);
 }
