@@ -59,6 +59,16 @@ export interface World {
   vpcs: { withDns: SandboxVpc; withoutDns: SandboxVpc };
 }
 
+/** What jdoe does in the console before the event arrives: prod-api open to the whole internet. */
+function openProdApiToTheWorld({ clients, vpcs }: World): Promise<void> {
+  return setEndpoint(
+    clients.eks,
+    'prod-api',
+    { publicAccess: true, privateAccess: false, publicAccessCidrs: ['0.0.0.0/0'] },
+    vpcs.withDns,
+  );
+}
+
 export const SCENES: Scene[] = [
   {
     file: 'create-cluster-public.json',
@@ -87,13 +97,7 @@ export const SCENES: Scene[] = [
     file: 'update-config-open-world.json',
     cluster: 'prod-api',
     story: 'jdoe opens prod-api to the world again from the console.',
-    before: async ({ clients, vpcs }) =>
-      setEndpoint(
-        clients.eks,
-        'prod-api',
-        { publicAccess: true, privateAccess: false, publicAccessCidrs: ['0.0.0.0/0'] },
-        vpcs.withDns,
-      ),
+    before: openProdApiToTheWorld,
   },
   {
     file: 'update-config-open-world.json',
@@ -109,13 +113,7 @@ export const SCENES: Scene[] = [
     story:
       "jdoe opens prod-api again and copies the guard's clientRequestToken prefix to pass as the guard: only the CloudTrail identity counts, so it is reverted like any other change.",
     token: `${GUARD_TOKEN_PREFIX}impostor`,
-    before: async ({ clients, vpcs }) =>
-      setEndpoint(
-        clients.eks,
-        'prod-api',
-        { publicAccess: true, privateAccess: false, publicAccessCidrs: ['0.0.0.0/0'] },
-        vpcs.withDns,
-      ),
+    before: openProdApiToTheWorld,
   },
   {
     file: 'update-config-open-world.json',
