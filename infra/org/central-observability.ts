@@ -55,7 +55,7 @@ export function addCentralAlarms(
     ),
     alarm(
       'CentralDeadLettersAlarm',
-      'Member events could not be delivered to the topic or the recorder: see the central dead-letter queue',
+      'Member events could not be delivered, or a central function failed on one: see the central dead-letter queue',
       res.deadLetters.metricApproximateNumberOfMessagesVisible({ statistic: 'Maximum', period }),
       cloudwatch.TreatMissingData.NOT_BREACHING,
     ),

@@ -175,6 +175,8 @@ export class CentralStack extends Stack {
       description: 'Writes member decisions and sweeps to the central audit table',
       retention: logRetention,
       tableName: this.table.tableName,
+      // An error inside the function (not only a failed hand-over) keeps the event: retried twice, then here.
+      failures: deadLetters,
     });
     recorder.role.addToPrincipalPolicy(
       new iam.PolicyStatement({
@@ -188,6 +190,7 @@ export class CentralStack extends Stack {
       description: 'Counts enrolled members that stopped sweeping',
       retention: logRetention,
       tableName: this.table.tableName,
+      failures: deadLetters,
     });
     watchdog.role.addToPrincipalPolicy(
       new iam.PolicyStatement({

@@ -66,6 +66,24 @@ describe('central stack', () => {
     }
   });
 
+  test('an event the recorder or the watchdog fails on is retried twice, then kept in the dead-letter queue', () => {
+    // Prepare
+    const queues = template.findResources('AWS::SQS::Queue');
+    const deadLetters = Object.keys(queues).find((id) => id.startsWith('DeadLetterQueue'));
+    const functions = template.findResources('AWS::Lambda::Function');
+    const named = (handler: string) =>
+      Object.keys(functions).find((id) => functions[id]?.Properties.Handler === `index.${handler}`);
+
+    // Assess
+    for (const handler of ['record', 'watch']) {
+      template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+        FunctionName: { Ref: named(handler) },
+        MaximumRetryAttempts: 2,
+        DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [deadLetters, 'Arn'] } } },
+      });
+    }
+  });
+
   test('the central audit table has the member audit key schema', () => {
     // Assess
     template.hasResourceProperties('AWS::DynamoDB::Table', {
