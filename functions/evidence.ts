@@ -9,15 +9,17 @@ import type { AuditPort, GuardPorts } from './ports';
  * the sweep summary), so hourly sweeps no longer bury the real changes. Everything else is
  * recorded in full, as before.
  */
-export async function recordResult(result: CheckResult, audit: AuditPort): Promise<void> {
+export async function recordResult(
+  result: CheckResult,
+  audit: AuditPort,
+  /** The cluster's newest records, newest first (shared with the alert side of the delivery). */
+  newest: () => Promise<CheckResult[]>,
+): Promise<void> {
   if (result.trigger.source !== 'sweep') {
     await audit.write(result);
     return;
   }
-  const [previous] =
-    result.outcome === 'compliant'
-      ? await audit.query({ cluster: result.cluster, region: result.region, since: new Date(0), limit: 1 })
-      : [];
+  const [previous] = result.outcome === 'compliant' ? await newest() : [];
   if (!isUnchangedCompliant(previous, result)) await audit.write(result);
   await audit.markChecked(result);
 }

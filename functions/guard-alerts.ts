@@ -1,3 +1,4 @@
+import { DEFAULT_AUDIT_WINDOW_DAYS } from './aws/audit-store';
 import { type Alert, type AlertOptions, alertFor, alertOfFacts } from './core/alert';
 import { type Delivery, deliveriesOf } from './core/alert/deliveries';
 import { renderResolvedEmailEn } from './core/alert/email-resolved';
@@ -19,11 +20,16 @@ import type { GuardPorts } from './ports';
 /** How many of a cluster's newest records are read to find the alert a compliant decision resolves. */
 export const RESOLUTION_HISTORY = 10;
 
-/** The alert a decision carries: its own when `notify`, or the one `resolved` alert when compliant again. */
+/**
+ * The alert a decision carries: its own when `notify`, or the one `resolved` alert when compliant
+ * again. `newest` reads the cluster's newest records (at most RESOLUTION_HISTORY, any age), shared
+ * with the audit side of the delivery so that a compliant check reads the cluster's history once.
+ */
 export async function alertOfDecision(
   result: CheckResult,
   notify: boolean,
   ports: GuardPorts,
+  newest: () => Promise<CheckResult[]>,
 ): Promise<Alert | undefined> {
   const options: AlertOptions = {
     exemptionTag: result.policy ? result.policy.exemptionTag : DEFAULT_EXEMPTION_TAG,
@@ -39,9 +45,9 @@ export async function alertOfDecision(
   if (result.outcome !== 'compliant' || !result.clusterArn || result.escalation) return undefined;
   // Unreadable history sends nothing now: the compliant record carries no alert, so the next
   // check finds the same open alert and resolves it then.
-  const history = await ports.audit
-    .query({ cluster: result.cluster, region: result.region, limit: RESOLUTION_HISTORY })
-    .catch(() => []);
+  // An open alert is looked for in the audit query's default window, as `audit` shows it.
+  const since = ports.clock().getTime() - DEFAULT_AUDIT_WINDOW_DAYS * 86_400_000;
+  const history = (await newest().catch(() => [])).filter((record) => Date.parse(record.time) >= since);
   const previous = resolutionFor(result, history);
   if (!previous) return undefined;
   const facts = resolvedFactsOf(result, previous, {

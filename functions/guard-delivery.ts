@@ -5,7 +5,7 @@ import type { CheckResult } from './core/result';
 import { forwardDecision } from './decision-events';
 import { recordResult } from './evidence';
 import type { GuardOptions, GuardTelemetry } from './guard';
-import { alertOfDecision, sendAlert } from './guard-alerts';
+import { alertOfDecision, RESOLUTION_HISTORY, sendAlert } from './guard-alerts';
 import type { GuardPorts } from './ports';
 
 /**
@@ -125,8 +125,27 @@ export async function deliver(
   const failed: string[] = [];
   let cause: unknown;
 
+  // The cluster's newest records, read at most once: for the alert a compliant decision resolves,
+  // and for whether a compliant sweep check changed anything worth a full record.
+  let history: Promise<CheckResult[]> | undefined;
+  const newest = () => {
+    // A failed read is not kept: the record side reads again rather than inherit the alert side's failure.
+    history ??= ports.audit
+      .query({
+        cluster: result.cluster,
+        region: result.region,
+        since: new Date(0),
+        limit: RESOLUTION_HISTORY,
+      })
+      .catch((error: unknown) => {
+        history = undefined;
+        throw error;
+      });
+    return history;
+  };
+
   // The decision's own alert, or the one `resolved` alert of a cluster compliant again.
-  const alert = await alertOfDecision(result, decision.notify, ports);
+  const alert = await alertOfDecision(result, decision.notify, ports, newest);
   if (alert) {
     const sent = await sendAlert(alert, result, ports, telemetry);
     result = sent.result;
@@ -139,7 +158,7 @@ export async function deliver(
   if (alert) await forwardDecision(alert.json, ports, telemetry);
   // The record is written even when the alert failed, and says so.
   try {
-    await recordResult(result, ports.audit);
+    await recordResult(result, ports.audit, newest);
   } catch (error) {
     failed.push('audit record');
     cause = error;

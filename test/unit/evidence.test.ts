@@ -3,6 +3,7 @@ import { ListClustersCommand } from '@aws-sdk/client-eks';
 import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { auditItem } from '../../functions/aws/audit-store';
 import type { CheckResult } from '../../functions/core/result';
+import { RESOLUTION_HISTORY } from '../../functions/guard-alerts';
 import { processEvent } from '../../functions/remediator/process-event';
 import { givenCluster, loadEvent, mocks, processOptions, resetAws, testPorts } from './support/aws';
 
@@ -95,9 +96,11 @@ describe('a sweep that acts', () => {
     expect(decisions()).toEqual([]);
     expect(markers()).toHaveLength(1);
     expect(summaries()).toHaveLength(1);
+    // One read of the cluster's newest records, of any age, serves the record and the resolved-alert check.
+    expect(mocks.dynamodb).toHaveReceivedCommandTimes(QueryCommand, 1);
     expect(mocks.dynamodb).toHaveReceivedCommandWith(QueryCommand, {
       KeyConditionExpression: 'pk = :pk AND sk >= :since',
-      Limit: 1,
+      Limit: RESOLUTION_HISTORY,
       ExpressionAttributeValues: { ':pk': 'us-east-1#payments', ':since': '1970-01-01T00:00:00.000Z' },
     });
   });
