@@ -2,24 +2,13 @@ import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { propsFromContext } from '../../infra/app';
 import { EndpointGuardStack, type EndpointGuardStackProps } from '../../infra/stack';
-import { newApp } from './helpers';
+import { newApp, WITH_CHANNELS, WITH_EXISTING_TOPIC } from './helpers';
 
 /** The alert stack options of the EndpointGuard construct (DESIGN §10), on one synthesis each. */
 const ENV = { account: '111122223333', region: 'eu-west-1' };
-const CENTRAL_TOPIC = 'arn:aws:sns:eu-west-1:444455556666:central-alerts';
-const CENTRAL_KEY = 'arn:aws:kms:eu-west-1:444455556666:key/1234abcd-12ab-34cd-56ef-1234567890ab';
-const EVERY_CHANNEL: EndpointGuardStackProps = {
-  slackChannels: [{ workspaceId: 'T0123ABCD', channelId: 'C0123ABCD' }],
-  teamsChannels: [
-    {
-      teamId: '00000000-0000-4000-8000-000000000001',
-      channelId: '19:abc@thread.tacv2',
-      tenantId: '00000000-0000-4000-8000-000000000002',
-    },
-  ],
-  webhooks: [{ url: 'https://events.pager.example/integration/abc', severities: ['critical'] }],
-  securityHub: true,
-};
+const CENTRAL_TOPIC = WITH_EXISTING_TOPIC.alertTopicArn as string;
+const CENTRAL_KEY = WITH_EXISTING_TOPIC.alertTopicKeyArn as string;
+const EVERY_CHANNEL = WITH_CHANNELS;
 
 function synth(props: EndpointGuardStackProps): Template {
   return Template.fromStack(new EndpointGuardStack(newApp(), 'Guard', { env: ENV, ...props }));

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { EndpointGuardStack } from '../../infra/stack';
-import { newApp } from './helpers';
+import { newApp, WITH_CHANNELS, WITH_EXISTING_TOPIC } from './helpers';
 
 let outdir: string;
 let templates: string[];
@@ -20,22 +20,8 @@ beforeAll(() => {
       reservedConcurrency: 10,
       policyParameter: 'arn:aws:ssm:eu-west-1:111122223333:parameter/central/eks-endpoint-guard',
     }),
-    new EndpointGuardStack(app, 'Channels', {
-      slackChannels: [{ workspaceId: 'T0123ABCD', channelId: 'C0123ABCD' }],
-      teamsChannels: [
-        {
-          teamId: '00000000-0000-4000-8000-000000000001',
-          channelId: '19:abc@thread.tacv2',
-          tenantId: '00000000-0000-4000-8000-000000000002',
-        },
-      ],
-      webhooks: [{ url: 'https://events.pager.example/integration/abc', severities: ['critical'] }],
-      securityHub: true,
-    }),
-    new EndpointGuardStack(app, 'CentralTopic', {
-      alertTopicArn: 'arn:aws:sns:eu-west-1:444455556666:central-alerts',
-      alertTopicKeyArn: 'arn:aws:kms:eu-west-1:444455556666:key/1234abcd-12ab-34cd-56ef-1234567890ab',
-    }),
+    new EndpointGuardStack(app, 'Channels', WITH_CHANNELS),
+    new EndpointGuardStack(app, 'CentralTopic', WITH_EXISTING_TOPIC),
   ];
   // Act
   const assembly = app.synth();

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { App, type AppProps } from 'aws-cdk-lib';
 import type { Template } from 'aws-cdk-lib/assertions';
+import type { EndpointGuardStackProps } from '../../infra/stack';
 
 /** The feature flags `cdk synth` uses: a bare `new App()` does not read cdk.json. */
 const CDK_JSON_CONTEXT = JSON.parse(
@@ -124,3 +125,23 @@ export const QUEUE_WRITER_DENIES = [
 export function isTlsOnlyDeny(statement: Statement): boolean {
   return JSON.stringify(statement.Condition) === JSON.stringify({ Bool: { 'aws:SecureTransport': 'false' } });
 }
+
+/** Every alert option on (DESIGN §10): chat channels, a webhook with a severity filter, Security Hub. */
+export const WITH_CHANNELS: EndpointGuardStackProps = {
+  slackChannels: [{ workspaceId: 'T0123ABCD', channelId: 'C0123ABCD' }],
+  teamsChannels: [
+    {
+      teamId: '00000000-0000-4000-8000-000000000001',
+      channelId: '19:abc@thread.tacv2',
+      tenantId: '00000000-0000-4000-8000-000000000002',
+    },
+  ],
+  webhooks: [{ url: 'https://events.pager.example/integration/abc', severities: ['critical'] }],
+  securityHub: true,
+};
+
+/** Alerts published into an existing (central) topic and its key. */
+export const WITH_EXISTING_TOPIC: EndpointGuardStackProps = {
+  alertTopicArn: 'arn:aws:sns:eu-west-1:444455556666:central-alerts',
+  alertTopicKeyArn: 'arn:aws:kms:eu-west-1:444455556666:key/1234abcd-12ab-34cd-56ef-1234567890ab',
+};

@@ -2,7 +2,7 @@ import { type App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import { EndpointGuardStack } from '../../infra/stack';
-import { newApp } from './helpers';
+import { newApp, WITH_CHANNELS, WITH_EXISTING_TOPIC } from './helpers';
 
 interface Finding {
   rule: string;
@@ -19,22 +19,8 @@ function buildApp(): App {
     reservedConcurrency: 10,
   });
   // The alert options (DESIGN §10): chat channels, a webhook, Security Hub; and an existing topic.
-  new EndpointGuardStack(app, 'Channels', {
-    slackChannels: [{ workspaceId: 'T0123ABCD', channelId: 'C0123ABCD' }],
-    teamsChannels: [
-      {
-        teamId: '00000000-0000-4000-8000-000000000001',
-        channelId: '19:abc@thread.tacv2',
-        tenantId: '00000000-0000-4000-8000-000000000002',
-      },
-    ],
-    webhooks: [{ url: 'https://events.pager.example/integration/abc', severities: ['critical'] }],
-    securityHub: true,
-  });
-  new EndpointGuardStack(app, 'CentralTopic', {
-    alertTopicArn: 'arn:aws:sns:eu-west-1:444455556666:central-alerts',
-    alertTopicKeyArn: 'arn:aws:kms:eu-west-1:444455556666:key/1234abcd-12ab-34cd-56ef-1234567890ab',
-  });
+  new EndpointGuardStack(app, 'Channels', WITH_CHANNELS);
+  new EndpointGuardStack(app, 'CentralTopic', WITH_EXISTING_TOPIC);
   app.synth();
   return app;
 }
