@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import type { CliIo, Style } from '../../../functions/cli/io';
 import { main } from '../../../functions/cli/main';
@@ -62,4 +65,50 @@ export async function withEnv<T>(
   } finally {
     apply(saved);
   }
+}
+
+/**
+ * A policy command that must not reach AWS, run in this process: the endpoint is a closed local
+ * port, so a regression that called AWS would fail with a connection error, not the expected output.
+ */
+export function runOffline(
+  args: string[],
+  options: { stdin?: string; env?: Record<string, string | undefined> } = {},
+): Promise<InProcessRun> {
+  return withEnv(
+    {
+      AWS_REGION: 'us-east-1',
+      AWS_ENDPOINT_URL: 'http://127.0.0.1:9',
+      POLICY_PARAMETER_NAME: '/eks-endpoint-guard-unit/policy',
+      TOPIC_ARN: undefined,
+      RECHECK_QUEUE_URL: undefined,
+      AUDIT_TABLE_NAME: undefined,
+      GUARD_ROLE_ARN: undefined,
+      ...options.env,
+    },
+    () => runInProcess(args, { stdin: options.stdin }),
+  );
+}
+
+/** A temporary folder for a test file's inputs, removed after its tests. */
+export function scratchFiles(prefix: string): {
+  /** Writes one file (JSON unless a string) and returns its path. */
+  file: (name: string, content: unknown) => string;
+  /** The path a file of that name would have, written or not. */
+  pathOf: (name: string) => string;
+} {
+  let dir = '';
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), prefix));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const pathOf = (name: string) => join(dir, name);
+  return {
+    pathOf,
+    file: (name, content) => {
+      const path = pathOf(name);
+      writeFileSync(path, typeof content === 'string' ? content : JSON.stringify(content, null, 2));
+      return path;
+    },
+  };
 }

@@ -1,8 +1,6 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { POLICY_SCP_HELP, POLICY_VALIDATE_HELP } from '../../../functions/cli/help';
-import { runInProcess, withEnv } from './in-process';
+import { runOffline, scratchFiles } from './in-process';
 
 /**
  * The policy commands that need no AWS (validate, scp) and the refusals found before any AWS call,
@@ -10,28 +8,8 @@ import { runInProcess, withEnv } from './in-process';
  * regression that called AWS would fail with a connection error instead of the expected output.
  */
 const CORPUS = join(__dirname, '..', 'core', 'policy-corpus');
-const OFFLINE_ENV = {
-  AWS_REGION: 'us-east-1',
-  AWS_ENDPOINT_URL: 'http://127.0.0.1:9',
-  POLICY_PARAMETER_NAME: '/eks-endpoint-guard-unit/policy',
-  TOPIC_ARN: undefined,
-  RECHECK_QUEUE_URL: undefined,
-  AUDIT_TABLE_NAME: undefined,
-  GUARD_ROLE_ARN: undefined,
-};
-const run = (args: string[], stdin?: string) => withEnv(OFFLINE_ENV, () => runInProcess(args, { stdin }));
-
-let dir: string;
-const file = (name: string, content: unknown) => {
-  const path = join(dir, name);
-  writeFileSync(path, typeof content === 'string' ? content : JSON.stringify(content, null, 2));
-  return path;
-};
-
-beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), 'policy-offline-'));
-});
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const run = (args: string[], stdin?: string) => runOffline(args, { stdin });
+const { file, pathOf } = scratchFiles('policy-offline-');
 
 describe('policy validate', () => {
   it('a good policy: one summary line, exit 0', async () => {
@@ -66,7 +44,7 @@ describe('policy validate', () => {
     // Prepare
     const syntax = join(CORPUS, 'syntax-errors.policy');
     const schema = join(CORPUS, 'schema-errors.policy');
-    const missing = join(dir, 'no-such-policy.json');
+    const missing = pathOf('no-such-policy.json');
 
     // Act
     const result = await run(['policy', 'validate', syntax, schema, missing]);
@@ -165,16 +143,9 @@ describe('policy scp', () => {
     });
 
     // Act
-    const result = await withEnv(
-      { ...OFFLINE_ENV, GUARD_ROLE_ARN: 'arn:aws:iam::123456789012:role/Guard' },
-      () =>
-        runInProcess([
-          'policy',
-          'scp',
-          path,
-          '--break-glass-role',
-          'arn:aws:iam::123456789012:role/BreakGlass',
-        ]),
+    const result = await runOffline(
+      ['policy', 'scp', path, '--break-glass-role', 'arn:aws:iam::123456789012:role/BreakGlass'],
+      { env: { GUARD_ROLE_ARN: 'arn:aws:iam::123456789012:role/Guard' } },
     );
 
     // Assess

@@ -1,6 +1,3 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import {
   type CommandHelp,
   POLICY_PUBLISH_HELP,
@@ -8,35 +5,15 @@ import {
   POLICY_WHAT_IF_HELP,
 } from '../../../functions/cli/help';
 import packageJson from '../../../package.json';
-import { runInProcess, withEnv } from './in-process';
+import { runInProcess, runOffline, scratchFiles, withEnv } from './in-process';
 
 /**
  * The help of the policy commands that call AWS, and the refusals found before any AWS call,
  * in this process through the same entry point as the bin. The endpoint is a closed local port: a
  * regression that called AWS would fail with a connection error instead of the expected output.
  */
-const OFFLINE_ENV = {
-  AWS_REGION: 'us-east-1',
-  AWS_ENDPOINT_URL: 'http://127.0.0.1:9',
-  POLICY_PARAMETER_NAME: '/eks-endpoint-guard-unit/policy',
-  TOPIC_ARN: undefined,
-  RECHECK_QUEUE_URL: undefined,
-  AUDIT_TABLE_NAME: undefined,
-  GUARD_ROLE_ARN: undefined,
-};
-const run = (args: string[], stdin?: string) => withEnv(OFFLINE_ENV, () => runInProcess(args, { stdin }));
-
-let dir: string;
-const file = (name: string, content: unknown) => {
-  const path = join(dir, name);
-  writeFileSync(path, typeof content === 'string' ? content : JSON.stringify(content, null, 2));
-  return path;
-};
-
-beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), 'policy-offline-'));
-});
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const run = (args: string[], stdin?: string) => runOffline(args, { stdin });
+const { file } = scratchFiles('policy-refusals-');
 
 describe('help of the AWS commands', () => {
   it.each<[string, string, CommandHelp]>([
@@ -125,15 +102,14 @@ describe('refusals before any AWS call', () => {
 
   it('invoke of input that is not an event exits 1 and says why', async () => {
     // Act
-    const result = await withEnv(
-      {
-        ...OFFLINE_ENV,
+    const result = await runOffline(['invoke', '-', '--dry-run', '--json'], {
+      stdin: '{"hello": "world"}',
+      env: {
         TOPIC_ARN: 'arn:aws:sns:us-east-1:123456789012:t',
         RECHECK_QUEUE_URL: 'http://127.0.0.1:9/123456789012/q',
         AUDIT_TABLE_NAME: 'guard-audit-unit',
       },
-      () => runInProcess(['invoke', '-', '--dry-run', '--json'], { stdin: '{"hello": "world"}' }),
-    );
+    });
 
     // Assess
     expect(result.code).toBe(1);
