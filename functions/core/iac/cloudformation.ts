@@ -36,7 +36,7 @@ export function cloudFormationClusters(
       logicalId,
       resourceType: resource.Type,
       context,
-      at: (path) => doc.at([...base, 'Properties', ...path]) ?? doc.at(base),
+      at: (path) => doc.at([...base, 'Properties', ...path]),
     });
     const where = doc.at(base);
     if (where) cluster.at = where;
@@ -84,7 +84,9 @@ export function clusterFromProperties(properties: Found, source: PropertiesSourc
         privateAccess: 'EndpointPrivateAccess',
         cidrs: 'PublicAccessCidrs',
       };
-  const at = (key: string) => source.at?.([...prefix, vpcKey, key]) ?? source.at?.([...prefix, vpcKey]);
+  // An absent setting is pointed at where it belongs: its block, else the properties, else the resource.
+  const at = (key: string) =>
+    source.at?.([...prefix, vpcKey, key]) ?? source.at?.([...prefix, vpcKey]) ?? source.at?.(prefix) ?? source.at?.([]);
   const nameFound = member(container, custom ? 'name' : 'Name', context);
   const tagsFound = member(container, custom ? 'tags' : 'Tags', context);
   return {

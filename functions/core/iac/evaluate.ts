@@ -40,6 +40,13 @@ const RULE_READS: Record<ViolationRule, readonly SettingKey[]> = {
   'private-required': ['privateAccess'],
 };
 
+/** The setting a broken rule is located at: the one to change. */
+const RULE_POINTS_AT: Record<ViolationRule, SettingKey> = {
+  'public-disabled': 'publicAccess',
+  'public-cidrs': 'publicAccessCidrs',
+  'private-required': 'privateAccess',
+};
+
 /**
  * The guard's own evaluation (effective policy, evaluate, plan) applied to a cluster as written.
  * A setting known only at deploy is never guessed: the configuration is evaluated for every value
@@ -59,7 +66,9 @@ export function evaluateCluster(cluster: IacCluster, policy: Policy, now: Date):
   );
   for (const rule of definite) {
     const violation = broken[0]?.find((v) => v.rule === rule);
-    if (violation) findings.push({ rule, message: `${violation.reason}${viaOf(cluster, rule)}` });
+    if (violation) {
+      findings.push({ rule, setting: RULE_POINTS_AT[rule], message: `${violation.reason}${viaOf(cluster, rule)}` });
+    }
   }
   // What a deploy-time value decides: each open setting a rule broken in some cases reads.
   const uncertain = rules.filter((rule) => !definite.includes(rule));
@@ -154,7 +163,7 @@ function dedupe<T>(values: T[]): T[] {
 function viaOf(cluster: IacCluster, rule: ViolationRule): string {
   const notes = RULE_READS[rule].flatMap((key) => {
     const setting = cluster[key];
-    if (setting.state === 'absent') return [`${settingPhrase(cluster, key)} is not set (the EKS default)`];
+    if (setting.state === 'absent') return [`${settingPhrase(cluster, key)} is not set, so the EKS default applies`];
     if (setting.state === 'set' && setting.via) return [`${settingPhrase(cluster, key)} is ${setting.via}`];
     return [];
   });
