@@ -86,7 +86,10 @@ export function clusterFromProperties(properties: Found, source: PropertiesSourc
       };
   // An absent setting is pointed at where it belongs: its block, else the properties, else the resource.
   const at = (key: string) =>
-    source.at?.([...prefix, vpcKey, key]) ?? source.at?.([...prefix, vpcKey]) ?? source.at?.(prefix) ?? source.at?.([]);
+    source.at?.([...prefix, vpcKey, key]) ??
+    source.at?.([...prefix, vpcKey]) ??
+    source.at?.(prefix) ??
+    source.at?.([]);
   const nameFound = member(container, custom ? 'name' : 'Name', context);
   const tagsFound = member(container, custom ? 'tags' : 'Tags', context);
   return {

@@ -67,7 +67,11 @@ export function evaluateCluster(cluster: IacCluster, policy: Policy, now: Date):
   for (const rule of definite) {
     const violation = broken[0]?.find((v) => v.rule === rule);
     if (violation) {
-      findings.push({ rule, setting: RULE_POINTS_AT[rule], message: `${violation.reason}${viaOf(cluster, rule)}` });
+      findings.push({
+        rule,
+        setting: RULE_POINTS_AT[rule],
+        message: `${violation.reason}${viaOf(cluster, rule)}`,
+      });
     }
   }
   // What a deploy-time value decides: each open setting a rule broken in some cases reads.
@@ -163,7 +167,8 @@ function dedupe<T>(values: T[]): T[] {
 function viaOf(cluster: IacCluster, rule: ViolationRule): string {
   const notes = RULE_READS[rule].flatMap((key) => {
     const setting = cluster[key];
-    if (setting.state === 'absent') return [`${settingPhrase(cluster, key)} is not set, so the EKS default applies`];
+    if (setting.state === 'absent')
+      return [`${settingPhrase(cluster, key)} is not set, so the EKS default applies`];
     if (setting.state === 'set' && setting.via) return [`${settingPhrase(cluster, key)} is ${setting.via}`];
     return [];
   });
