@@ -12,6 +12,7 @@ import { AlertChannels, type SlackChannel, type TeamsChannel, type Webhook } fro
 import { existingAlertTopic, securityHubStatements } from './alert-permissions';
 import { guardAlertTopic } from './alert-topic';
 import { guardAuditTable } from './audit-table';
+import { type CfnHookOptions, cfnHookOptionsOf, GuardCfnHook } from './cfn-hook';
 import {
   DEFAULT_LOG_RETENTION_DAYS,
   DEFAULT_RECHECK_DEADLINE_MINUTES,
@@ -137,6 +138,15 @@ export interface EndpointGuardProps {
    * @default true, false in organisation mode
    */
   readonly customerManagedLogKey?: boolean;
+
+  // ---- prevention before deploy (DESIGN §17) ----
+
+  /**
+   * A CloudFormation Lambda hook that applies the live policy to `AWS::EKS::Cluster` create and
+   * update, in stacks and through Cloud Control (infra/cfn-hook.ts): `true`, or its options.
+   * @default false
+   */
+  readonly cfnHook?: boolean | CfnHookOptions;
 }
 
 /**
@@ -176,6 +186,8 @@ export class EndpointGuard extends Construct {
   readonly dashboard?: cloudwatch.Dashboard;
   /** Only with `createTrail`. */
   readonly trail?: cloudtrail.Trail;
+  /** Only with `cfnHook`. */
+  readonly cfnHook?: GuardCfnHook;
 
   constructor(scope: Construct, id: string, props: EndpointGuardProps = {}) {
     super(scope, id);
@@ -251,6 +263,18 @@ export class EndpointGuard extends Construct {
     });
     this.dashboard = observability.dashboard;
     if (props.createTrail) this.trail = guardTrail(this);
+    const hook = cfnHookOptionsOf(props.cfnHook);
+    if (hook) {
+      this.cfnHook = new GuardCfnHook(this, 'CfnHook', {
+        ...hook,
+        policy: this.policyParameter,
+        policyParameterName: this.policyParameter.name,
+        topic: this.topic,
+        topicKey: this.alertsKey,
+        logRetentionDays: props.logRetentionDays ?? DEFAULT_LOG_RETENTION_DAYS,
+        logsKey: this.logsKey,
+      });
+    }
 
     // ---- organisation (DESIGN §12) ----
     if (props.decisionBusArn) {
