@@ -1,14 +1,15 @@
+import type { RemediationBudget } from '../core/budget';
+import type { CheckRequest } from '../core/check-request';
+import type { QueuedDecision } from '../core/decision-message';
+import type { EffectivePolicy } from '../core/effective';
+import { describeEndpointConfig } from '../core/endpoint';
+import { evaluateEndpoint } from '../core/evaluate';
+import { lockoutFixOf } from '../core/lockout';
+import { accessNoteOf, planTarget, turnsPublicOff } from '../core/plan';
+import { type LoadedPolicy, PolicyError } from '../core/policy';
+import type { CheckResult, PolicyRef } from '../core/result';
+import type { ClusterState, GuardPorts } from '../ports';
 import { attributeDrift } from './attribution';
-import type { RemediationBudget } from './core/budget';
-import type { CheckRequest } from './core/check-request';
-import type { QueuedDecision } from './core/decision-message';
-import type { EffectivePolicy } from './core/effective';
-import { describeEndpointConfig } from './core/endpoint';
-import { evaluateEndpoint } from './core/evaluate';
-import { lockoutFixOf } from './core/lockout';
-import { accessNoteOf, planTarget, turnsPublicOff } from './core/plan';
-import { type LoadedPolicy, PolicyError } from './core/policy';
-import type { CheckResult, PolicyRef } from './core/result';
 import type { DecisionEventTelemetry } from './decision-events';
 import {
   type Decision,
@@ -17,11 +18,10 @@ import {
   deliverDecision,
   followUpOf,
   recordDecision,
-} from './guard-delivery';
-import { graceOf } from './guard-grace';
-import { effectiveFor, type History, isFirstSighting, recentHistory } from './guard-sighting';
-import { baseResult, defer, followUpdate, quiet, remediate } from './guard-update';
-import type { ClusterState, GuardPorts } from './ports';
+} from './delivery';
+import { graceOf } from './grace';
+import { effectiveFor, type History, isFirstSighting, recentHistory } from './sighting';
+import { baseResult, defer, followUpdate, quiet, remediate } from './update';
 
 // The delivery side lives in guard-delivery.ts; callers keep importing it from here.
 export { type Decision, DeliveryError, recordDecision };

@@ -1,7 +1,7 @@
-import { isUnchangedCompliant, SweepTally } from './core/report/evidence';
-import type { CheckResult } from './core/result';
+import { isUnchangedCompliant, SweepTally } from '../core/report/evidence';
+import type { CheckResult } from '../core/result';
+import type { AuditPort, GuardPorts } from '../ports';
 import { type DecisionEventTelemetry, forwardSweep } from './decision-events';
-import type { AuditPort, GuardPorts } from './ports';
 
 /**
  * Writes what a decision leaves in the audit table. A sweep's check also moves the cluster's

@@ -1,9 +1,9 @@
-import type { Trigger } from './core/check-request';
-import { type LoadedPolicy, PolicyError, parsePolicy } from './core/policy';
-import { policyDiff } from './core/policy-diff';
-import type { CheckResult, PolicyChange } from './core/result';
-import type { PolicyChangeEvent } from './core/triggers';
-import type { GuardPorts, PolicyVersion } from './ports';
+import type { Trigger } from '../core/check-request';
+import { type LoadedPolicy, PolicyError, parsePolicy } from '../core/policy';
+import { policyDiff } from '../core/policy-diff';
+import type { CheckResult, PolicyChange } from '../core/result';
+import type { PolicyChangeEvent } from '../core/triggers';
+import type { GuardPorts, PolicyVersion } from '../ports';
 
 export interface PolicyChangeItem {
   change: PolicyChangeEvent;

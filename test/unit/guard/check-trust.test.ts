@@ -4,9 +4,9 @@ import { PublishCommand } from '@aws-sdk/client-sns';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { GetParameterCommand, GetParameterHistoryCommand, ParameterNotFound } from '@aws-sdk/client-ssm';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
-import type { CheckResult } from '../../functions/core/result';
-import { GUARD_TOKEN_PREFIX } from '../../functions/core/triggers';
-import { processEvent } from '../../functions/remediator/process-event';
+import type { CheckResult } from '../../../functions/core/result';
+import { GUARD_TOKEN_PREFIX } from '../../../functions/core/triggers';
+import { processEvent } from '../../../functions/remediator/process-event';
 import {
   ACCOUNT,
   auditWrites,
@@ -20,7 +20,7 @@ import {
   resetAws,
   STRICT_POLICY,
   testPorts,
-} from './support/aws';
+} from '../support/aws';
 
 // biome-ignore lint/suspicious/noExplicitAny: events are free-form JSON that tests reshape at will
 type Json = Record<string, any>;

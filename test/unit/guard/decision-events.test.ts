@@ -4,15 +4,15 @@ import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge
 import { PublishCommand } from '@aws-sdk/client-sns';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
-import { busClient } from '../../functions/aws/decision-bus';
-import { renderJson } from '../../functions/core/alert/json';
+import { busClient } from '../../../functions/aws/decision-bus';
+import { renderJson } from '../../../functions/core/alert/json';
 import {
   DECISION_EVENT_MESSAGE_KIND,
   decisionEventMessage,
-} from '../../functions/core/decision-event-message';
-import { forwardDecision } from '../../functions/decision-events';
-import { processEvent } from '../../functions/remediator/process-event';
-import { sampleFacts, schemaErrors } from './core/alert/support';
+} from '../../../functions/core/decision-event-message';
+import { forwardDecision } from '../../../functions/guard/decision-events';
+import { processEvent } from '../../../functions/remediator/process-event';
+import { sampleFacts, schemaErrors } from '../core/alert/support';
 import {
   GUARD_SENDER,
   givenCluster,
@@ -23,7 +23,7 @@ import {
   resetAws,
   testConfig,
   testPorts,
-} from './support/aws';
+} from '../support/aws';
 
 const BUS = 'arn:aws:events:eu-west-1:222233334444:event-bus/eks-endpoint-guard';
 const events = mockClient(EventBridgeClient);

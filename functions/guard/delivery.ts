@@ -1,12 +1,12 @@
-import type { CheckRequest } from './core/check-request';
-import type { QueuedDecision } from './core/decision-message';
-import { deadlineOf } from './core/deferral';
-import type { CheckResult } from './core/result';
+import type { CheckRequest } from '../core/check-request';
+import type { QueuedDecision } from '../core/decision-message';
+import { deadlineOf } from '../core/deferral';
+import type { CheckResult } from '../core/result';
+import type { GuardPorts } from '../ports';
+import { alertOfDecision, RESOLUTION_HISTORY, sendAlert } from './alerts';
+import type { GuardOptions, GuardTelemetry } from './check';
 import { forwardDecision } from './decision-events';
 import { recordResult } from './evidence';
-import type { GuardOptions, GuardTelemetry } from './guard';
-import { alertOfDecision, RESOLUTION_HISTORY, sendAlert } from './guard-alerts';
-import type { GuardPorts } from './ports';
 
 /**
  * What happens after a decision: its alert in every form, the organisation's copy, the audit

@@ -1,5 +1,5 @@
-import { ConfigError, loadConfig } from '../../functions/config';
-import { TEST_ENV } from './support/aws';
+import { ConfigError, loadConfig } from '../../../functions/wiring/config';
+import { TEST_ENV } from '../support/aws';
 
 describe('loadConfig', () => {
   it('reads the DESIGN §5 names and fills in defaults', () => {

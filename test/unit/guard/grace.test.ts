@@ -3,10 +3,10 @@ import { DescribeClusterCommand, ListClustersCommand, UpdateClusterConfigCommand
 import { PublishCommand } from '@aws-sdk/client-sns';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import type { CheckResult } from '../../functions/core/result';
-import { normaliseEvent } from '../../functions/core/triggers';
-import { processEvent } from '../../functions/remediator/process-event';
-import { sweep } from '../../functions/sweep';
+import type { CheckResult } from '../../../functions/core/result';
+import { normaliseEvent } from '../../../functions/core/triggers';
+import { sweep } from '../../../functions/guard/sweep';
+import { processEvent } from '../../../functions/remediator/process-event';
 import {
   ACCOUNT,
   GUARD_ROLE_ID,
@@ -21,7 +21,7 @@ import {
   resetAws,
   STRICT_POLICY,
   testPorts,
-} from './support/aws';
+} from '../support/aws';
 
 const T0 = new Date('2026-06-03T10:20:00Z');
 const minutes = (n: number) => new Date(T0.getTime() + n * 60_000);

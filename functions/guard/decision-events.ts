@@ -1,6 +1,6 @@
-import { type DecisionEventEntry, decisionEvent, sweepEvent } from './core/decision-event';
-import { entryOfQueuedEvent, type QueuedDecisionEvent } from './core/decision-event-message';
-import type { GuardPorts } from './ports';
+import { type DecisionEventEntry, decisionEvent, sweepEvent } from '../core/decision-event';
+import { entryOfQueuedEvent, type QueuedDecisionEvent } from '../core/decision-event-message';
+import type { GuardPorts } from '../ports';
 
 /**
  * The organisation's copy of a member's decisions (DESIGN §12). The central account only watches:

@@ -1,11 +1,11 @@
 import 'aws-sdk-client-mock-jest';
 import { ListClustersCommand } from '@aws-sdk/client-eks';
 import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { auditItem } from '../../functions/aws/audit-store';
-import type { CheckResult } from '../../functions/core/result';
-import { RESOLUTION_HISTORY } from '../../functions/guard-alerts';
-import { processEvent } from '../../functions/remediator/process-event';
-import { givenCluster, loadEvent, mocks, processOptions, resetAws, testPorts } from './support/aws';
+import { auditItem } from '../../../functions/aws/audit-store';
+import type { CheckResult } from '../../../functions/core/result';
+import { RESOLUTION_HISTORY } from '../../../functions/guard/alerts';
+import { processEvent } from '../../../functions/remediator/process-event';
+import { givenCluster, loadEvent, mocks, processOptions, resetAws, testPorts } from '../support/aws';
 
 /** What a sweep leaves in the audit table: a summary, a marker per cluster, records only for changes. */
 const NOW = new Date('2026-06-03T10:20:00Z');

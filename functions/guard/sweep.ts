@@ -1,13 +1,13 @@
+import { AdaptiveLimit } from '../core/adaptive-limit';
+import { MAX_WITHHELD_NAMES, RemediationBudget } from '../core/budget';
+import type { Trigger } from '../core/check-request';
+import { boundedId, clusterCorrelationId } from '../core/ids';
+import { type LoadedPolicy, PolicyError } from '../core/policy';
+import type { CheckResult } from '../core/result';
+import type { GuardPorts, PolicyPort } from '../ports';
 import { mapBounded, Retry, readAhead } from './bounded-map';
-import { AdaptiveLimit } from './core/adaptive-limit';
-import { MAX_WITHHELD_NAMES, RemediationBudget } from './core/budget';
-import type { Trigger } from './core/check-request';
-import { boundedId, clusterCorrelationId } from './core/ids';
-import { type LoadedPolicy, PolicyError } from './core/policy';
-import type { CheckResult } from './core/result';
+import { checkCluster, DeliveryError, type GuardOptions, type GuardTelemetry, recordDecision } from './check';
 import { SweepRecorder } from './evidence';
-import { checkCluster, DeliveryError, type GuardOptions, type GuardTelemetry, recordDecision } from './guard';
-import type { GuardPorts, PolicyPort } from './ports';
 
 export { mapBounded, Retry, readAhead };
 

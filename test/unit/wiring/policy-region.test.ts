@@ -1,6 +1,6 @@
 import 'aws-sdk-client-mock-jest';
 import { GetParameterCommand } from '@aws-sdk/client-ssm';
-import { mocks, resetAws, testConfig, testPorts } from './support/aws';
+import { mocks, resetAws, testConfig, testPorts } from '../support/aws';
 
 beforeEach(() => resetAws());
 

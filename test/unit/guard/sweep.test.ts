@@ -13,9 +13,9 @@ import {
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { GetParameterCommand } from '@aws-sdk/client-ssm';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
-import { AdaptiveLimit } from '../../functions/core/adaptive-limit';
-import type { CheckResult } from '../../functions/core/result';
-import { normaliseEvent } from '../../functions/core/triggers';
+import { AdaptiveLimit } from '../../../functions/core/adaptive-limit';
+import type { CheckResult } from '../../../functions/core/result';
+import { normaliseEvent } from '../../../functions/core/triggers';
 import {
   isThrottling,
   mapBounded,
@@ -24,8 +24,8 @@ import {
   SweepIncompleteError,
   type SweepOptions,
   sweep,
-} from '../../functions/sweep';
-import { guardOptions } from '../../functions/wiring';
+} from '../../../functions/guard/sweep';
+import { guardOptions } from '../../../functions/wiring/ports';
 import {
   ACCOUNT,
   clusterOf,
@@ -37,7 +37,7 @@ import {
   resetAws,
   testConfig,
   testPorts,
-} from './support/aws';
+} from '../support/aws';
 
 const throttled = () =>
   new ThrottlingException({ message: 'Rate exceeded', $metadata: { httpStatusCode: 429 } });

@@ -1,14 +1,14 @@
-import { AlreadyAtTargetError, ClusterBusyError, UpdateRejectedError } from './aws/errors';
-import type { CheckRequest } from './core/check-request';
-import { backoffSeconds, deadlineOf, isPastDeadline } from './core/deferral';
-import { describeEndpointConfig, type EndpointConfig } from './core/endpoint';
-import { quote } from './core/quote';
-import { flipFlop } from './core/repetition';
-import { clientRequestToken } from './core/request-token';
-import type { CheckResult } from './core/result';
-import type { GuardOptions } from './guard';
-import { type Decision, followUpOf, UPDATE_POLL_SECONDS } from './guard-delivery';
-import type { ClusterState, GuardPorts } from './ports';
+import { AlreadyAtTargetError, ClusterBusyError, UpdateRejectedError } from '../aws/errors';
+import type { CheckRequest } from '../core/check-request';
+import { backoffSeconds, deadlineOf, isPastDeadline } from '../core/deferral';
+import { describeEndpointConfig, type EndpointConfig } from '../core/endpoint';
+import { quote } from '../core/quote';
+import { flipFlop } from '../core/repetition';
+import { clientRequestToken } from '../core/request-token';
+import type { CheckResult } from '../core/result';
+import type { ClusterState, GuardPorts } from '../ports';
+import type { GuardOptions } from './check';
+import { type Decision, followUpOf, UPDATE_POLL_SECONDS } from './delivery';
 
 /**
  * The guard's own endpoint updates: issuing one (within the sweep's blast-radius budget, with a

@@ -1,18 +1,18 @@
-import { alertPublisher } from './aws/alert-publisher';
-import { auditStore } from './aws/audit-store';
-import { type AwsClients, createAwsClients } from './aws/clients';
-import { cloudTrailLookup } from './aws/cloudtrail';
-import { busClient, decisionBus } from './aws/decision-bus';
-import { ec2Adapter } from './aws/ec2';
-import { eksAdapter } from './aws/eks';
-import { notifier } from './aws/notifier';
-import { policyStore } from './aws/policy-store';
-import { recheckQueue } from './aws/recheck-queue';
-import { securityHub } from './aws/security-hub';
+import { alertPublisher } from '../aws/alert-publisher';
+import { auditStore } from '../aws/audit-store';
+import { type AwsClients, createAwsClients } from '../aws/clients';
+import { cloudTrailLookup } from '../aws/cloudtrail';
+import { busClient, decisionBus } from '../aws/decision-bus';
+import { ec2Adapter } from '../aws/ec2';
+import { eksAdapter } from '../aws/eks';
+import { notifier } from '../aws/notifier';
+import { policyStore } from '../aws/policy-store';
+import { recheckQueue } from '../aws/recheck-queue';
+import { securityHub } from '../aws/security-hub';
+import { parameterRegion } from '../core/parameter-region';
+import type { GuardOptions } from '../guard/check';
+import type { DecisionEventsPort, GuardPorts } from '../ports';
 import type { GuardConfig } from './config';
-import { parameterRegion } from './core/parameter-region';
-import type { GuardOptions } from './guard';
-import type { DecisionEventsPort, GuardPorts } from './ports';
 
 /** The adapters over one set of clients: shared by the Lambda handler and the CLI. */
 export function createPorts(

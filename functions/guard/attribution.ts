@@ -1,6 +1,6 @@
-import type { Trigger } from './core/check-request';
-import type { CheckResult } from './core/result';
-import type { GuardPorts } from './ports';
+import type { Trigger } from '../core/check-request';
+import type { CheckResult } from '../core/result';
+import type { GuardPorts } from '../ports';
 
 /** CloudTrail's event history goes back 90 days. */
 export const LOOKUP_DAYS = 90;

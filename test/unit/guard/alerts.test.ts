@@ -8,12 +8,12 @@ import { PublishCommand } from '@aws-sdk/client-sns';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
-import { ChatNotificationSchema } from '../../functions/core/alert/chat';
-import { DELIVERY_MESSAGE_KIND, deliveryOfMessage } from '../../functions/core/alert/deliveries';
-import type { CheckRequest } from '../../functions/core/check-request';
-import type { CheckResult } from '../../functions/core/result';
-import { checkCluster, type GuardOptions } from '../../functions/guard';
-import { schemaErrors } from './core/alert/support';
+import { ChatNotificationSchema } from '../../../functions/core/alert/chat';
+import { DELIVERY_MESSAGE_KIND, deliveryOfMessage } from '../../../functions/core/alert/deliveries';
+import type { CheckRequest } from '../../../functions/core/check-request';
+import type { CheckResult } from '../../../functions/core/result';
+import { checkCluster, type GuardOptions } from '../../../functions/guard/check';
+import { schemaErrors } from '../core/alert/support';
 import {
   ACCOUNT,
   givenCluster,
@@ -27,7 +27,7 @@ import {
   TOPIC_ARN,
   testConfig,
   testPorts,
-} from './support/aws';
+} from '../support/aws';
 
 /** The guard's alerts in every form it is configured for (DESIGN §10), AWS faked at the SDK boundary. */
 const securityhub = mockClient(SecurityHubClient);

@@ -1,4 +1,4 @@
-import { AdaptiveLimit, type LimitTicket } from './core/adaptive-limit';
+import { AdaptiveLimit, type LimitTicket } from '../core/adaptive-limit';
 
 /**
  * Async iteration with bounded, adaptive concurrency, and a read-ahead buffer: the sweep's

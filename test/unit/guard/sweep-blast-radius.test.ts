@@ -1,9 +1,9 @@
 import 'aws-sdk-client-mock-jest';
 import { ListClustersCommand, ResourceInUseException, UpdateClusterConfigCommand } from '@aws-sdk/client-eks';
 import { PublishCommand } from '@aws-sdk/client-sns';
-import type { CheckResult } from '../../functions/core/result';
-import { processEvent } from '../../functions/remediator/process-event';
-import { sweep } from '../../functions/sweep';
+import type { CheckResult } from '../../../functions/core/result';
+import { sweep } from '../../../functions/guard/sweep';
+import { processEvent } from '../../../functions/remediator/process-event';
 import {
   ACCOUNT,
   auditWrites,
@@ -15,7 +15,7 @@ import {
   resetAws,
   STRICT_POLICY,
   testPorts,
-} from './support/aws';
+} from '../support/aws';
 
 const GUARD = {
   region: REGION,

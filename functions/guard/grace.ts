@@ -1,9 +1,9 @@
-import { MAX_DELAY_SECONDS } from './aws/recheck-queue';
-import type { CheckRequest } from './core/check-request';
-import { sameEndpointConfig } from './core/endpoint';
-import type { CheckResult } from './core/result';
-import type { Decision, GuardOptions } from './guard';
-import type { GuardPorts } from './ports';
+import { MAX_DELAY_SECONDS } from '../aws/recheck-queue';
+import type { CheckRequest } from '../core/check-request';
+import { sameEndpointConfig } from '../core/endpoint';
+import type { CheckResult } from '../core/result';
+import type { GuardPorts } from '../ports';
+import type { Decision, GuardOptions } from './check';
 
 /**
  * The policy's grace period (`gracePeriodMinutes`): a new violation is alerted at once and

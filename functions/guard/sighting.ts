@@ -1,11 +1,11 @@
-import type { CheckRequest } from './core/check-request';
-import { type EffectivePolicy, effectivePolicyFor, tagExemptionReason } from './core/effective';
-import type { LoadedPolicy } from './core/policy';
-import { isRepeatSighting } from './core/repetition';
-import type { CheckResult } from './core/result';
-import { previousSighting, SIGHTING_HISTORY, sameExemptionStory, tagExemptionSince } from './core/sighting';
-import type { GuardOptions } from './guard';
-import type { ClusterState, GuardPorts } from './ports';
+import type { CheckRequest } from '../core/check-request';
+import { type EffectivePolicy, effectivePolicyFor, tagExemptionReason } from '../core/effective';
+import type { LoadedPolicy } from '../core/policy';
+import { isRepeatSighting } from '../core/repetition';
+import type { CheckResult } from '../core/result';
+import { previousSighting, SIGHTING_HISTORY, sameExemptionStory, tagExemptionSince } from '../core/sighting';
+import type { ClusterState, GuardPorts } from '../ports';
+import type { GuardOptions } from './check';
 
 /**
  * The guard's memory of a cluster's exemptions and alerts: which rules apply given when a tag

@@ -1,8 +1,8 @@
 import 'aws-sdk-client-mock-jest';
 import { LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
 import { ListClustersCommand } from '@aws-sdk/client-eks';
-import { GUARD_TOKEN_PREFIX } from '../../functions/core/triggers';
-import { processEvent } from '../../functions/remediator/process-event';
+import { GUARD_TOKEN_PREFIX } from '../../../functions/core/triggers';
+import { processEvent } from '../../../functions/remediator/process-event';
 import {
   auditWrites,
   GUARD_ROLE_ARN,
@@ -13,7 +13,7 @@ import {
   processOptions,
   resetAws,
   testPorts,
-} from './support/aws';
+} from '../support/aws';
 
 /** Drift found by the sweep is attributed through CloudTrail, at the SDK boundary. */
 const CI = 'arn:aws:iam::111122223333:user/platform-ci';

@@ -13,9 +13,14 @@ import { PublishCommand } from '@aws-sdk/client-sns';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { GetParameterCommand, ParameterNotFound } from '@aws-sdk/client-ssm';
 import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import type { CheckRequest } from '../../functions/core/check-request';
-import type { CheckResult } from '../../functions/core/result';
-import { checkCluster, DeliveryError, deliverQueuedDecision, type GuardOptions } from '../../functions/guard';
+import type { CheckRequest } from '../../../functions/core/check-request';
+import type { CheckResult } from '../../../functions/core/result';
+import {
+  checkCluster,
+  DeliveryError,
+  deliverQueuedDecision,
+  type GuardOptions,
+} from '../../../functions/guard/check';
 import {
   ACCOUNT,
   auditWrites,
@@ -28,7 +33,7 @@ import {
   REGION,
   resetAws,
   testPorts,
-} from './support/aws';
+} from '../support/aws';
 
 const NOW = new Date('2026-06-03T10:20:00Z');
 const OPTIONS: GuardOptions = {
