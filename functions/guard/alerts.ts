@@ -1,11 +1,11 @@
 import { DEFAULT_AUDIT_WINDOW_DAYS } from '../aws/audit-store';
-import { type Alert, type AlertOptions, alertFor, alertOfFacts } from '../core/alert';
+import { type Alert, type AlertOptions, alertFor, alertOfFacts } from '../core/alert/alert';
 import { type Delivery, deliveriesOf } from '../core/alert/deliveries';
 import { renderResolvedEmailEn } from '../core/alert/email-resolved';
 import { resolvedFactsOf } from '../core/alert/facts';
 import type { Language } from '../core/alert/phrases';
 import { resolutionFor } from '../core/alert/resolved';
-import { DEFAULT_EXEMPTION_TAG } from '../core/policy';
+import { DEFAULT_EXEMPTION_TAG } from '../core/policy/policy';
 import type { CheckResult } from '../core/result';
 import type { GuardPorts } from '../ports';
 import type { GuardTelemetry } from './check';

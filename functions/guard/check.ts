@@ -6,7 +6,7 @@ import { describeEndpointConfig } from '../core/endpoint';
 import { evaluateEndpoint } from '../core/evaluate';
 import { lockoutFixOf } from '../core/lockout';
 import { accessNoteOf, planTarget, turnsPublicOff } from '../core/plan';
-import { type LoadedPolicy, PolicyError } from '../core/policy';
+import { type LoadedPolicy, PolicyError } from '../core/policy/policy';
 import type { CheckResult, PolicyRef } from '../core/result';
 import type { ClusterState, GuardPorts } from '../ports';
 import { attributeDrift } from './attribution';

@@ -1,8 +1,8 @@
 import type { Trigger } from '../core/check-request';
-import { type LoadedPolicy, PolicyError, parsePolicy } from '../core/policy';
-import { policyDiff } from '../core/policy-diff';
+import { policyDiff } from '../core/policy/diff';
+import { type LoadedPolicy, PolicyError, parsePolicy } from '../core/policy/policy';
 import type { CheckResult, PolicyChange } from '../core/result';
-import type { PolicyChangeEvent } from '../core/triggers';
+import type { PolicyChangeEvent } from '../core/triggers/normalise';
 import type { GuardPorts, PolicyVersion } from '../ports';
 
 export interface PolicyChangeItem {

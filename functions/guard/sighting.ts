@@ -1,6 +1,6 @@
 import type { CheckRequest } from '../core/check-request';
 import { type EffectivePolicy, effectivePolicyFor, tagExemptionReason } from '../core/effective';
-import type { LoadedPolicy } from '../core/policy';
+import type { LoadedPolicy } from '../core/policy/policy';
 import { isRepeatSighting } from '../core/repetition';
 import type { CheckResult } from '../core/result';
 import { previousSighting, SIGHTING_HISTORY, sameExemptionStory, tagExemptionSince } from '../core/sighting';

@@ -2,7 +2,7 @@ import { AdaptiveLimit } from '../core/adaptive-limit';
 import { MAX_WITHHELD_NAMES, RemediationBudget } from '../core/budget';
 import type { Trigger } from '../core/check-request';
 import { boundedId, clusterCorrelationId } from '../core/ids';
-import { type LoadedPolicy, PolicyError } from '../core/policy';
+import { type LoadedPolicy, PolicyError } from '../core/policy/policy';
 import type { CheckResult } from '../core/result';
 import type { GuardPorts, PolicyPort } from '../ports';
 import { mapBounded, Retry, readAhead } from './bounded-map';

@@ -1,6 +1,6 @@
 import type { Trigger } from '../core/check-request';
 import type { CheckResult } from '../core/result';
-import { type NormalisedItem, normaliseEvent } from '../core/triggers';
+import { type NormalisedItem, normaliseEvent } from '../core/triggers/normalise';
 import { deliverForm } from '../guard/alerts';
 import {
   checkCluster,

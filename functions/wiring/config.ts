@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { DEFAULT_POLICY_PARAMETER_NAME } from '../core/policy';
+import { DEFAULT_POLICY_PARAMETER_NAME } from '../core/policy/policy';
 
 /** An integer setting within bounds, with a default when unset. */
 function count(min: number, max: number, fallback: number) {

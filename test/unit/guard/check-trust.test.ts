@@ -5,7 +5,7 @@ import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { GetParameterCommand, GetParameterHistoryCommand, ParameterNotFound } from '@aws-sdk/client-ssm';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { CheckResult } from '../../../functions/core/result';
-import { GUARD_TOKEN_PREFIX } from '../../../functions/core/triggers';
+import { GUARD_TOKEN_PREFIX } from '../../../functions/core/triggers/normalise';
 import { processEvent } from '../../../functions/remediator/process-event';
 import {
   ACCOUNT,

@@ -4,7 +4,7 @@ import { PublishCommand } from '@aws-sdk/client-sns';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { CheckResult } from '../../../functions/core/result';
-import { normaliseEvent } from '../../../functions/core/triggers';
+import { normaliseEvent } from '../../../functions/core/triggers/normalise';
 import { sweep } from '../../../functions/guard/sweep';
 import { processEvent } from '../../../functions/remediator/process-event';
 import {

@@ -15,7 +15,7 @@ import { GetParameterCommand } from '@aws-sdk/client-ssm';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { AdaptiveLimit } from '../../../functions/core/adaptive-limit';
 import type { CheckResult } from '../../../functions/core/result';
-import { normaliseEvent } from '../../../functions/core/triggers';
+import { normaliseEvent } from '../../../functions/core/triggers/normalise';
 import {
   isThrottling,
   mapBounded,

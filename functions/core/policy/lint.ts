@@ -1,7 +1,7 @@
 import { findNodeAtLocation, type Node, type ParseError, parseTree, printParseErrorCode } from 'jsonc-parser';
+import { quote as show } from '../quote';
+import { formatPath, type LintRule, lintRules, type Path } from './lint-rules';
 import { describeIssue, type Policy, PolicySchema } from './policy';
-import { formatPath, type LintRule, lintRules, type Path } from './policy-lint-rules';
-import { quote as show } from './quote';
 
 export {
   EXPIRY_WARNING_DAYS,
@@ -10,7 +10,7 @@ export {
   LINT_RULES,
   type LintRule,
   NON_PUBLIC_RANGES,
-} from './policy-lint-rules';
+} from './lint-rules';
 
 /**
  * `policy validate`, offline and pure: every syntax error with its line and column, every schema

@@ -1,6 +1,6 @@
-import type { Alert } from '../../../functions/core/alert';
-import { ALERT_MESSAGE_KIND, alertMessage } from '../../../functions/core/alert-message';
-import { normaliseEvent } from '../../../functions/core/triggers';
+import type { Alert } from '../../../../functions/core/alert/alert';
+import { ALERT_MESSAGE_KIND, alertMessage } from '../../../../functions/core/alert/message';
+import { normaliseEvent } from '../../../../functions/core/triggers/normalise';
 
 const alert: Alert = {
   subject: '[eks-endpoint-guard] prod-api: public endpoint turned off (was open to 0.0.0.0/0)',

@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
+import { OUTCOMES } from '../outcome';
 import { ALERT_SCHEMA, ALERT_SCHEMA_V1, type Alert } from './alert';
-import { OUTCOMES } from './outcome';
 
 /**
  * An alert that could not be published when its decision was made travels through the recheck

@@ -4,7 +4,7 @@ import {
   parsePolicy,
   policyDigest,
   validatePolicy,
-} from '../../../functions/core/policy';
+} from '../../../../functions/core/policy/policy';
 
 const SOURCE = 'ssm:/eks-endpoint-guard/policy';
 

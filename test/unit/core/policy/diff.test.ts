@@ -1,5 +1,5 @@
-import { type PolicyInput, validatePolicy } from '../../../functions/core/policy';
-import { policyDiff } from '../../../functions/core/policy-diff';
+import { policyDiff } from '../../../../functions/core/policy/diff';
+import { type PolicyInput, validatePolicy } from '../../../../functions/core/policy/policy';
 
 const BASE: PolicyInput = {
   version: 1,

@@ -1,10 +1,10 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { effectivePolicyFor } from '../../../functions/core/effective';
-import { parsePolicy } from '../../../functions/core/policy';
-import { policySchemaText, SCHEMA_PATH } from '../../../scripts/write-policy-schema';
+import { effectivePolicyFor } from '../../../../functions/core/effective';
+import { parsePolicy } from '../../../../functions/core/policy/policy';
+import { policySchemaText, SCHEMA_PATH } from '../../../../scripts/write-policy-schema';
 
-const EXAMPLES_DIR = join(__dirname, '..', '..', '..', 'docs', 'examples');
+const EXAMPLES_DIR = join(__dirname, '..', '..', '..', '..', 'docs', 'examples');
 const EXAMPLES = readdirSync(EXAMPLES_DIR).filter((file) => file.endsWith('.json'));
 const read = (file: string) => readFileSync(join(EXAMPLES_DIR, file), 'utf8');
 const NOW = new Date('2026-06-15T00:00:00Z');

@@ -1,12 +1,12 @@
-import type { CheckRequest } from './check-request';
-import { boundedId } from './ids';
-import { quote as show } from './quote';
-import { fromCloudTrail, otherEventBridge } from './triggers/cloudtrail';
-import { fromSqsRecord } from './triggers/queue';
-import { clip, compact, field, fingerprint, identifier, type Json, record, text } from './triggers/read';
-import { CHECK_REQUEST_KIND, type NormalisedEvent, type TriggerContext } from './triggers/types';
+import type { CheckRequest } from '../check-request';
+import { boundedId } from '../ids';
+import { quote as show } from '../quote';
+import { fromCloudTrail, otherEventBridge } from './cloudtrail';
+import { fromSqsRecord } from './queue';
+import { clip, compact, field, fingerprint, identifier, type Json, record, text } from './read';
+import { CHECK_REQUEST_KIND, type NormalisedEvent, type TriggerContext } from './types';
 
-export { isGuardOwnChange, isSessionOfRole, sameParameter } from './triggers/cloudtrail';
+export { isGuardOwnChange, isSessionOfRole, sameParameter } from './cloudtrail';
 export {
   CHECK_REQUEST_KIND,
   GUARD_TOKEN_PREFIX,
@@ -14,7 +14,7 @@ export {
   type NormalisedItem,
   type PolicyChangeEvent,
   type TriggerContext,
-} from './triggers/types';
+} from './types';
 
 /**
  * Turns whatever invoked the guard (an EventBridge CloudTrail event, the sweep schedule, a batch of

@@ -1,13 +1,13 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { globCovers, LINT_RULES, lintPolicy } from '../../../functions/core/policy-lint';
+import { globCovers, LINT_RULES, lintPolicy } from '../../../../functions/core/policy/lint';
 
 /**
- * A corpus of good and subtly wrong policies (test/unit/core/policy-corpus): for each, exactly the
+ * A corpus of good and subtly wrong policies (test/unit/core/policy/corpus): for each, exactly the
  * findings expected, as `LINE:COLUMN severity rule path`. A rule that fires where it should not, or
  * stays quiet where it should fire, fails its file.
  */
-const CORPUS = join(__dirname, 'policy-corpus');
+const CORPUS = join(__dirname, 'corpus');
 const NOW = new Date('2026-12-01T12:00:00Z');
 
 const EXPECTED: Record<string, string[]> = {

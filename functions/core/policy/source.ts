@@ -1,4 +1,4 @@
-import type { PolicyPort } from '../ports';
+import type { PolicyPort } from '../../ports';
 import { type LoadedPolicy, parsePolicy } from './policy';
 
 /**

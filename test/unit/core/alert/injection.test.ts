@@ -1,6 +1,6 @@
-import { type AlertOptions, alertFor, snsMessage } from '../../../functions/core/alert';
-import { forAttribute, forEmail, forJson, forSubject } from '../../../functions/core/escape';
-import type { CheckResult } from '../../../functions/core/result';
+import { type AlertOptions, alertFor, snsMessage } from '../../../../functions/core/alert/alert';
+import { forAttribute, forEmail, forJson, forSubject } from '../../../../functions/core/escape';
+import type { CheckResult } from '../../../../functions/core/result';
 
 const options: AlertOptions = {
   exemptionTag: 'eks-endpoint-guard/exempt',

@@ -1,12 +1,12 @@
-import { bodyOf } from './alert/body';
-import { renderEmailJa } from './alert/email-ja';
-import { type AlertFacts, factsOf, severityOf } from './alert/facts';
-import { ALERT_JSON_SCHEMA, renderJson } from './alert/json';
-import type { Language } from './alert/phrases';
-import { subjectOf } from './alert/subject';
-import { forAttribute, forJson } from './escape';
-import type { Outcome, Severity } from './outcome';
-import type { CheckResult } from './result';
+import { forAttribute, forJson } from '../escape';
+import type { Outcome, Severity } from '../outcome';
+import type { CheckResult } from '../result';
+import { bodyOf } from './body';
+import { renderEmailJa } from './email-ja';
+import { type AlertFacts, factsOf, severityOf } from './facts';
+import { ALERT_JSON_SCHEMA, renderJson } from './json';
+import type { Language } from './phrases';
+import { subjectOf } from './subject';
 
 /**
  * An alert (DESIGN §10): the facts of a decision, built once, and the forms the alert topic

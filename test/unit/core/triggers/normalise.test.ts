@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import type { CheckRequest } from '../../../functions/core/check-request';
+import type { CheckRequest } from '../../../../functions/core/check-request';
 import {
   CHECK_REQUEST_KIND,
   checkRequestMessage,
@@ -12,7 +12,7 @@ import {
   type NormalisedItem,
   normaliseEvent,
   type TriggerContext,
-} from '../../../functions/core/triggers';
+} from '../../../../functions/core/triggers/normalise';
 
 // biome-ignore lint/suspicious/noExplicitAny: samples are free-form JSON that tests reshape at will
 type Json = Record<string, any>;
@@ -29,7 +29,7 @@ const context: TriggerContext = {
 };
 
 function sample(name: string): Json {
-  return JSON.parse(readFileSync(join(__dirname, '../../../events', name), 'utf8'));
+  return JSON.parse(readFileSync(join(__dirname, '../../../../events', name), 'utf8'));
 }
 
 function onlyItem(result: NormalisedEvent): NormalisedItem {

@@ -1,5 +1,5 @@
-import { validatePolicy } from '../../../functions/core/policy';
-import { policyInWords, rulesInWords } from '../../../functions/core/policy-words';
+import { validatePolicy } from '../../../../functions/core/policy/policy';
+import { policyInWords, rulesInWords } from '../../../../functions/core/policy/words';
 
 describe('policyInWords', () => {
   it('says every rule, override and exemption of a policy in one sentence each', () => {

@@ -1,6 +1,6 @@
-import { cidrWithin } from './cidr';
+import { cidrWithin } from '../cidr';
+import { quote as show } from '../quote';
 import type { Policy } from './policy';
-import { quote as show } from './quote';
 
 /** The lint rules of `policy validate`: a valid policy that is probably not what its author meant. */
 export const LINT_RULES = [

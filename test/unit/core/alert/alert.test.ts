@@ -1,10 +1,15 @@
 import fc from 'fast-check';
-import { ALERT_SCHEMA, type AlertOptions, alertFor, snsMessage } from '../../../functions/core/alert';
-import type { Trigger } from '../../../functions/core/check-request';
-import type { EndpointConfig } from '../../../functions/core/endpoint';
-import { OUTCOMES } from '../../../functions/core/outcome';
-import type { CheckResult, PolicyRef } from '../../../functions/core/result';
-import { schemaErrors } from './alert/support';
+import {
+  ALERT_SCHEMA,
+  type AlertOptions,
+  alertFor,
+  snsMessage,
+} from '../../../../functions/core/alert/alert';
+import type { Trigger } from '../../../../functions/core/check-request';
+import type { EndpointConfig } from '../../../../functions/core/endpoint';
+import { OUTCOMES } from '../../../../functions/core/outcome';
+import type { CheckResult, PolicyRef } from '../../../../functions/core/result';
+import { schemaErrors } from './support';
 
 const options: AlertOptions = {
   exemptionTag: 'eks-endpoint-guard/exempt',

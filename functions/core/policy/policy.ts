@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import * as z from 'zod/mini';
-import { cidrProblem } from './cidr';
-import { quote as show } from './quote';
+import { cidrProblem } from '../cidr';
+import { quote as show } from '../quote';
 
 export const DEFAULT_POLICY_PARAMETER_NAME = '/eks-endpoint-guard/policy';
 export const DEFAULT_EXEMPTION_TAG = 'eks-endpoint-guard/exempt';
