@@ -1,4 +1,4 @@
-import { alertFor } from '../core/alert';
+import { alertFor } from '../core/alert/alert';
 import type { IacVerdict } from '../core/iac/evaluate';
 import { answerWithoutPolicy, decideHook } from '../core/iac/hook-decision';
 import { type HookRequest, type HookResponse, hookResponse, readHookRequest } from '../core/iac/hook-request';

@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { DEFAULT_POLICY_PARAMETER_NAME } from '../core/policy';
+import { DEFAULT_POLICY_PARAMETER_NAME } from '../core/policy/policy';
 
 /** The hook function's environment (infra/cfn-hook.ts sets it). */
 const HookEnvSchema = z.object({

@@ -2,7 +2,7 @@ import { type ActiveExemption, type EffectivePolicy, effectivePolicyFor } from '
 import { EKS_DEFAULT_PUBLIC_CIDRS, type EndpointConfig } from '../endpoint';
 import { evaluateEndpoint, type ViolationRule } from '../evaluate';
 import { planTarget } from '../plan';
-import type { Policy } from '../policy';
+import type { Policy } from '../policy/policy';
 import type { IacCluster, Setting } from './cluster';
 import { type SettingKey, settingPhrase } from './words';
 

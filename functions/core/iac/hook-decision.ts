@@ -1,4 +1,4 @@
-import type { Policy } from '../policy';
+import type { Policy } from '../policy/policy';
 import { clusterFromProperties } from './cloudformation';
 import { CLUSTER_TYPE, type IacCluster } from './cluster';
 import { evaluateCluster, type IacVerdict } from './evaluate';

@@ -8,8 +8,15 @@ import { EXIT_ERROR, EXIT_NON_COMPLIANT, EXIT_OK } from '../../exit-codes';
 import type { CliIo } from '../../io';
 import { readIacInputs, readParameters } from './inputs';
 import { readIacPolicy } from './policy';
-import type { IacCheckOptions } from './program';
 import { printIacText } from './render';
+
+export interface IacCheckOptions {
+  policy?: string;
+  /** `Key=Value` pairs and JSON files of them. */
+  parameters?: string[];
+  format?: 'text' | 'json' | 'sarif';
+  exitZero?: boolean;
+}
 
 /**
  * `iac check FILE...` (DESIGN §17): every EKS cluster of the inputs evaluated by the guard's own

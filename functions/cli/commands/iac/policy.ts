@@ -1,11 +1,11 @@
-import { ConfigError } from '../../../config';
 import { parameterRegion } from '../../../core/parameter-region';
 import {
   DEFAULT_POLICY_PARAMETER_NAME,
   type LoadedPolicy,
   PolicyError,
   policyDigest,
-} from '../../../core/policy';
+} from '../../../core/policy/policy';
+import { ConfigError } from '../../../wiring/config';
 import { CliError } from '../../cli-error';
 import type { CliIo } from '../../io';
 import { readCandidate } from '../policy/validate';

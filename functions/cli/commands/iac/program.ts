@@ -2,6 +2,7 @@ import { type Command, Option } from 'commander';
 import type { Commands } from '../../commands';
 import type { CommandHelp } from '../../help';
 import type { CliIo } from '../../io';
+import type { IacCheckOptions } from './check';
 import { IAC_CHECK_HELP, IAC_HELP } from './help';
 
 /** What main.ts lends the group: its command factory, the lazy command loader, the output, the exit code. */
@@ -10,13 +11,6 @@ export interface IacProgram {
   load(): Promise<Commands>;
   io(): CliIo;
   exit(code: number): void;
-}
-
-export interface IacCheckOptions {
-  policy?: string;
-  parameters?: string[];
-  format?: 'text' | 'json' | 'sarif';
-  exitZero?: boolean;
 }
 
 /** `iac check`. Help and parsing load no AWS SDK code. */

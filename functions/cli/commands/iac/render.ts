@@ -3,7 +3,7 @@ import type { IacStatus } from '../../../core/iac/evaluate';
 import { type CheckedCluster, rulesText } from '../../../core/iac/report';
 import type { Position } from '../../../core/iac/source';
 import { fixText } from '../../../core/iac/words';
-import type { LoadedPolicy } from '../../../core/policy';
+import type { LoadedPolicy } from '../../../core/policy/policy';
 import type { CliIo } from '../../io';
 
 const STATUS_WORDS: Record<IacStatus, string> = {

@@ -9,10 +9,10 @@ import { evaluateCluster, type IacVerdict } from '../../../../functions/core/iac
 import { jsonSource } from '../../../../functions/core/iac/json-source';
 import { terraformClusters } from '../../../../functions/core/iac/terraform';
 import { yamlSource } from '../../../../functions/core/iac/yaml-source';
-import { type PolicyInput, validatePolicy } from '../../../../functions/core/policy';
-import { policySource } from '../../../../functions/core/policy-source';
-import { checkCluster } from '../../../../functions/guard';
+import { type PolicyInput, validatePolicy } from '../../../../functions/core/policy/policy';
+import { checkCluster } from '../../../../functions/guard/check';
 import { answerHook } from '../../../../functions/guard/hook';
+import { policySource } from '../../../../functions/guard/policy-source';
 import { clusterOf, mocks, REGION, resetAws, TOPIC_ARN, testPorts } from '../../support/aws';
 import { cidrsOf, clusterNameArb, endpointConfigArb, policyInputArb } from '../arbitraries';
 import { stackCreate } from './fixtures/hook-requests';

@@ -1,7 +1,7 @@
 import type { IacCluster, Setting } from '../../../../functions/core/iac/cluster';
 import { evaluateCluster } from '../../../../functions/core/iac/evaluate';
 import { fixText } from '../../../../functions/core/iac/words';
-import { type PolicyInput, validatePolicy } from '../../../../functions/core/policy';
+import { type PolicyInput, validatePolicy } from '../../../../functions/core/policy/policy';
 
 const NOW = new Date('2026-12-01T10:00:00Z');
 

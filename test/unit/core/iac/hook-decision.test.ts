@@ -1,6 +1,6 @@
 import { decideHook } from '../../../../functions/core/iac/hook-decision';
 import { readHookRequest } from '../../../../functions/core/iac/hook-request';
-import { type PolicyInput, validatePolicy } from '../../../../functions/core/policy';
+import { type PolicyInput, validatePolicy } from '../../../../functions/core/policy/policy';
 import {
   CLUSTER_PROPERTIES,
   cloudControlCreate,

@@ -8,7 +8,7 @@ import { jsonSource } from '../../../../functions/core/iac/json-source';
 import type { CheckedCluster } from '../../../../functions/core/iac/report';
 import { terraformClusters } from '../../../../functions/core/iac/terraform';
 import { yamlSource } from '../../../../functions/core/iac/yaml-source';
-import { type PolicyInput, validatePolicy } from '../../../../functions/core/policy';
+import { type PolicyInput, validatePolicy } from '../../../../functions/core/policy/policy';
 
 export const NOW = new Date('2026-12-01T10:00:00Z');
 
