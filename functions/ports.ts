@@ -1,12 +1,12 @@
 import type { AlertPublisher } from './aws/alert-publisher';
 import type { SecurityHubPort } from './aws/security-hub';
-import type { Alert } from './core/alert';
+import type { Alert } from './core/alert/alert';
 import type { Delivery } from './core/alert/deliveries';
 import type { CheckRequest } from './core/check-request';
 import type { DecisionEventEntry } from './core/decision-event';
 import type { QueuedDecision } from './core/decision-message';
 import type { EndpointConfig } from './core/endpoint';
-import type { LoadedPolicy } from './core/policy';
+import type { LoadedPolicy } from './core/policy/policy';
 import type { SweepSummary } from './core/report/evidence';
 import type { CheckResult, UpdateError } from './core/result';
 

@@ -1,5 +1,5 @@
 import type { Node } from 'constructs';
-import { PolicyError } from '../functions/core/policy';
+import { PolicyError } from '../functions/core/policy/policy';
 import { AlertChannelsConfigError } from './alert-channels';
 import { EndpointGuardStack, type EndpointGuardStackProps, GuardConfigError } from './stack';
 import { applyStandards, synthesise } from './synth';

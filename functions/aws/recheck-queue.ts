@@ -1,12 +1,12 @@
 import type { SQSClient } from '@aws-sdk/client-sqs';
-import type { Alert } from '../core/alert';
+import type { Alert } from '../core/alert/alert';
 import { type Delivery, deliveryMessage } from '../core/alert/deliveries';
-import { alertMessage } from '../core/alert-message';
+import { alertMessage } from '../core/alert/message';
 import type { CheckRequest } from '../core/check-request';
 import type { DecisionEventEntry } from '../core/decision-event';
 import { decisionEventMessage } from '../core/decision-event-message';
 import { decisionMessage, type QueuedDecision } from '../core/decision-message';
-import { checkRequestMessage } from '../core/triggers';
+import { checkRequestMessage } from '../core/triggers/normalise';
 import type { RecheckPort } from '../ports';
 import { type ClientSource, resolveClient, sdk } from './clients';
 

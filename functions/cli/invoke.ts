@@ -1,4 +1,4 @@
-import { normaliseEvent } from '../core/triggers';
+import { normaliseEvent } from '../core/triggers/normalise';
 import { processEvent } from '../remediator/process-event';
 import { PROGRAM } from './cli-error';
 import { guardRuntime } from './context';

@@ -1,19 +1,19 @@
 import type { Trigger } from '../core/check-request';
 import type { CheckResult } from '../core/result';
-import { type NormalisedItem, normaliseEvent } from '../core/triggers';
-import { resendDecisionEvent } from '../decision-events';
+import { type NormalisedItem, normaliseEvent } from '../core/triggers/normalise';
+import { deliverForm } from '../guard/alerts';
 import {
   checkCluster,
   deliverQueuedDecision,
   type GuardOptions,
   type GuardTelemetry,
   recordDecision,
-} from '../guard';
-import { deliverForm } from '../guard-alerts';
-import { passOnUntilDue } from '../guard-grace';
-import { decidePolicyChange } from '../guard-policy';
+} from '../guard/check';
+import { resendDecisionEvent } from '../guard/decision-events';
+import { passOnUntilDue } from '../guard/grace';
+import { decidePolicyChange } from '../guard/policy-change';
+import { sweep } from '../guard/sweep';
 import type { GuardPorts } from '../ports';
-import { sweep } from '../sweep';
 
 export interface ProcessOptions {
   region: string;

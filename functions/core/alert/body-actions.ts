@@ -1,7 +1,7 @@
-import type { AlertOptions } from '../alert';
 import type { Trigger } from '../check-request';
 import { forEmail } from '../escape';
 import type { CheckResult } from '../result';
+import type { AlertOptions } from './alert';
 import { indent, labelled, safe } from './body';
 import { isTagEvent } from './derive';
 import { policyFault } from './subject';

@@ -1,9 +1,9 @@
-import type { AlertOptions } from '../alert';
 import type { Trigger } from '../check-request';
 import { describeEndpointConfig, type EndpointConfig } from '../endpoint';
 import { forEmail, MAX_EMAIL_VALUE } from '../escape';
 import type { Severity } from '../outcome';
 import type { CheckResult } from '../result';
+import type { AlertOptions } from './alert';
 import { exemptionLines, fixLines, updateLines } from './body-actions';
 import { type Change, changesOf } from './changes';
 

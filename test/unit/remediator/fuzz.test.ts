@@ -10,7 +10,7 @@ import {
 import { PublishCommand } from '@aws-sdk/client-sns';
 import fc from 'fast-check';
 import { isOutcome } from '../../../functions/core/outcome';
-import { PolicyError, validatePolicy } from '../../../functions/core/policy';
+import { PolicyError, validatePolicy } from '../../../functions/core/policy/policy';
 import type { GuardPorts } from '../../../functions/ports';
 import {
   type HandlerResponse,
