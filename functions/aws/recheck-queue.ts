@@ -7,11 +7,10 @@ import type { DecisionEventEntry } from '../core/decision-event';
 import { decisionEventMessage } from '../core/decision-event-message';
 import { decisionMessage, type QueuedDecision } from '../core/decision-message';
 import { checkRequestMessage } from '../core/triggers/normalise';
-import type { RecheckPort } from '../ports';
+import { MAX_RECHECK_DELAY_SECONDS, type RecheckPort } from '../ports';
 import { type ClientSource, resolveClient, sdk } from './clients';
 
 /** SQS caps message delay at 15 minutes. */
-export const MAX_DELAY_SECONDS = 900;
 
 export function recheckQueue(client: ClientSource<SQSClient>, queueUrl: string): RecheckPort {
   return {
@@ -21,7 +20,7 @@ export function recheckQueue(client: ClientSource<SQSClient>, queueUrl: string):
         new SendMessageCommand({
           QueueUrl: queueUrl,
           MessageBody: checkRequestMessage(request),
-          DelaySeconds: Math.max(0, Math.min(MAX_DELAY_SECONDS, Math.round(delaySeconds))),
+          DelaySeconds: Math.max(0, Math.min(MAX_RECHECK_DELAY_SECONDS, Math.round(delaySeconds))),
         }),
       );
     },

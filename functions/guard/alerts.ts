@@ -1,4 +1,3 @@
-import { DEFAULT_AUDIT_WINDOW_DAYS } from '../aws/audit-store';
 import { type Alert, type AlertOptions, alertFor, alertOfFacts } from '../core/alert/alert';
 import { type Delivery, deliveriesOf } from '../core/alert/deliveries';
 import { renderResolvedEmailEn } from '../core/alert/email-resolved';
@@ -7,8 +6,8 @@ import type { Language } from '../core/alert/phrases';
 import { resolutionFor } from '../core/alert/resolved';
 import { DEFAULT_EXEMPTION_TAG } from '../core/policy/policy';
 import type { CheckResult } from '../core/result';
-import type { GuardPorts } from '../ports';
-import type { GuardTelemetry } from './check';
+import { DEFAULT_AUDIT_WINDOW_DAYS, type GuardPorts } from '../ports';
+import type { GuardTelemetry } from './options';
 
 /**
  * The alert side of delivering a decision (DESIGN §10): which alert, in which language, and every

@@ -1,4 +1,3 @@
-import type { RemediationBudget } from '../core/budget';
 import type { CheckRequest } from '../core/check-request';
 import type { QueuedDecision } from '../core/decision-message';
 import type { EffectivePolicy } from '../core/effective';
@@ -10,39 +9,11 @@ import { type LoadedPolicy, PolicyError } from '../core/policy/policy';
 import type { CheckResult, PolicyRef } from '../core/result';
 import type { ClusterState, GuardPorts } from '../ports';
 import { attributeDrift } from './attribution';
-import type { DecisionEventTelemetry } from './decision-events';
-import {
-  type Decision,
-  DeliveryError,
-  deliver,
-  deliverDecision,
-  followUpOf,
-  recordDecision,
-} from './delivery';
+import { deliver, deliverDecision, followUpOf } from './delivery';
 import { graceOf } from './grace';
+import type { Decision, GuardOptions, GuardTelemetry } from './options';
 import { effectiveFor, type History, isFirstSighting, recentHistory } from './sighting';
 import { baseResult, defer, followUpdate, quiet, remediate } from './update';
-
-// The delivery side lives in guard-delivery.ts; callers keep importing it from here.
-export { type Decision, DeliveryError, recordDecision };
-
-export interface GuardOptions {
-  /** The region the adapters' clients talk to: a request for another region is not this guard's. */
-  region: string;
-  /** false: decide and report only (the CLI's `check` without --fix): no change, alert, record or queue. */
-  act: boolean;
-  recheckDeadlineMinutes: number;
-  flipFlop: { threshold: number; windowMinutes: number };
-  /** A sweep's blast-radius limit (maxRemediationsPerRun), shared by its checks; absent: one event, unlimited. */
-  budget?: RemediationBudget;
-}
-
-/** Where telemetry about delivery problems goes; the handler wires it to Logger and Metrics. */
-export interface GuardTelemetry extends DecisionEventTelemetry {
-  deliveryFailed(part: 'alert' | 'audit' | 'recheck', result: CheckResult, error: unknown): void;
-  /** A queued alert failed to publish again; the queue will redeliver it. */
-  alertRetry?(correlationId: string, error: unknown): void;
-}
 
 const BUSY_STATUSES = new Set(['CREATING', 'UPDATING', 'PENDING']);
 

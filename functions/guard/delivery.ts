@@ -1,12 +1,11 @@
-import type { CheckRequest } from '../core/check-request';
 import type { QueuedDecision } from '../core/decision-message';
 import { deadlineOf } from '../core/deferral';
 import type { CheckResult } from '../core/result';
 import type { GuardPorts } from '../ports';
 import { alertOfDecision, RESOLUTION_HISTORY, sendAlert } from './alerts';
-import type { GuardOptions, GuardTelemetry } from './check';
 import { forwardDecision } from './decision-events';
 import { recordResult } from './evidence';
+import type { Decision, GuardOptions, GuardTelemetry } from './options';
 
 /**
  * What happens after a decision: its alert in every form, the organisation's copy, the audit
@@ -33,17 +32,6 @@ export class DeliveryError extends Error {
     );
     this.changed = options?.changed === true;
   }
-}
-
-/** A decision plus what must happen after it. */
-export interface Decision {
-  result: CheckResult;
-  /** Publish an alert for it (subject to alertFor deciding the outcome warrants one). */
-  notify: boolean;
-  /** A re-check to queue, with its delay. */
-  next?: { request: CheckRequest; delaySeconds: number };
-  /** An update was issued: the decision must be delivered as made, never decided again. */
-  changed?: boolean;
 }
 
 /**

@@ -1,9 +1,8 @@
-import { MAX_DELAY_SECONDS } from '../aws/recheck-queue';
 import type { CheckRequest } from '../core/check-request';
 import { sameEndpointConfig } from '../core/endpoint';
 import type { CheckResult } from '../core/result';
-import type { GuardPorts } from '../ports';
-import type { Decision, GuardOptions } from './check';
+import { type GuardPorts, MAX_RECHECK_DELAY_SECONDS } from '../ports';
+import type { Decision, GuardOptions } from './options';
 
 /**
  * The policy's grace period (`gracePeriodMinutes`): a new violation is alerted at once and
@@ -116,7 +115,7 @@ function dueRequest(request: CheckRequest, until: string): CheckRequest {
 
 /** Seconds to the next hop: what is left, at most SQS's maximum delay. */
 function hop(due: number, now: Date): number {
-  return Math.max(1, Math.min(MAX_DELAY_SECONDS, Math.ceil((due - now.getTime()) / 1000)));
+  return Math.max(1, Math.min(MAX_RECHECK_DELAY_SECONDS, Math.ceil((due - now.getTime()) / 1000)));
 }
 
 /** The records that say where a violation stands: not ignored or failed ones, not busy deferrals. */

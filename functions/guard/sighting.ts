@@ -5,7 +5,7 @@ import { isRepeatSighting } from '../core/repetition';
 import type { CheckResult } from '../core/result';
 import { previousSighting, SIGHTING_HISTORY, sameExemptionStory, tagExemptionSince } from '../core/sighting';
 import type { ClusterState, GuardPorts } from '../ports';
-import type { GuardOptions } from './check';
+import type { GuardOptions } from './options';
 
 /**
  * The guard's memory of a cluster's exemptions and alerts: which rules apply given when a tag

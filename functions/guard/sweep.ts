@@ -6,8 +6,10 @@ import { type LoadedPolicy, PolicyError } from '../core/policy/policy';
 import type { CheckResult } from '../core/result';
 import type { GuardPorts, PolicyPort } from '../ports';
 import { mapBounded, Retry, readAhead } from './bounded-map';
-import { checkCluster, DeliveryError, type GuardOptions, type GuardTelemetry, recordDecision } from './check';
+import { checkCluster } from './check';
+import { DeliveryError, recordDecision } from './delivery';
 import { SweepRecorder } from './evidence';
+import type { GuardOptions, GuardTelemetry } from './options';
 
 export { mapBounded, Retry, readAhead };
 

@@ -1,4 +1,3 @@
-import { AlreadyAtTargetError, ClusterBusyError, UpdateRejectedError } from '../aws/errors';
 import type { CheckRequest } from '../core/check-request';
 import { backoffSeconds, deadlineOf, isPastDeadline } from '../core/deferral';
 import { describeEndpointConfig, type EndpointConfig } from '../core/endpoint';
@@ -6,9 +5,15 @@ import { quote } from '../core/quote';
 import { flipFlop } from '../core/repetition';
 import { clientRequestToken } from '../core/request-token';
 import type { CheckResult } from '../core/result';
-import type { ClusterState, GuardPorts } from '../ports';
-import type { GuardOptions } from './check';
-import { type Decision, followUpOf, UPDATE_POLL_SECONDS } from './delivery';
+import {
+  AlreadyAtTargetError,
+  ClusterBusyError,
+  type ClusterState,
+  type GuardPorts,
+  UpdateRejectedError,
+} from '../ports';
+import { followUpOf, UPDATE_POLL_SECONDS } from './delivery';
+import type { Decision, GuardOptions } from './options';
 
 /**
  * The guard's own endpoint updates: issuing one (within the sweep's blast-radius budget, with a

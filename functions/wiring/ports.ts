@@ -10,7 +10,7 @@ import { policyStore } from '../aws/policy-store';
 import { recheckQueue } from '../aws/recheck-queue';
 import { securityHub } from '../aws/security-hub';
 import { parameterRegion } from '../core/parameter-region';
-import type { GuardOptions } from '../guard/check';
+import type { GuardOptions } from '../guard/options';
 import type { DecisionEventsPort, GuardPorts } from '../ports';
 import type { GuardConfig } from './config';
 

@@ -1,6 +1,6 @@
 import { createCluster } from '../../functions/cli/sandbox';
 import type { CheckResult } from '../../functions/core/result';
-import { processEvent } from '../../functions/remediator/process-event';
+import { processEvent } from '../../functions/guard/process-event';
 import { loadConfig } from '../../functions/wiring/config';
 import { createPorts } from '../../functions/wiring/ports';
 import { runInProcess } from '../unit/cli/in-process';

@@ -1,9 +1,11 @@
 import { forAttribute, forJson } from '../escape';
 import type { Outcome, Severity } from '../outcome';
 import type { CheckResult } from '../result';
+import type { AlertOptions } from './alert-options';
 import { bodyOf } from './body';
 import { renderEmailJa } from './email-ja';
-import { type AlertFacts, factsOf, severityOf } from './facts';
+import type { AlertFacts } from './fact-types';
+import { factsOf, severityOf } from './facts';
 import { ALERT_JSON_SCHEMA, renderJson } from './json';
 import type { Language } from './phrases';
 import { subjectOf } from './subject';
@@ -27,13 +29,7 @@ export interface Alert {
   language?: Language;
 }
 
-export interface AlertOptions {
-  /** null: the policy turned tag exemptions off. */
-  exemptionTag: string | null;
-  policyParameter: string;
-  /** The policy's `alertLanguage`: the subject and text in English (default) or Japanese. */
-  language?: Language;
-}
+export type { AlertOptions } from './alert-options';
 
 export const ALERT_SCHEMA = ALERT_JSON_SCHEMA;
 /** The machine form before `status` and `dedupKey`: still read back from queues that hold one. */

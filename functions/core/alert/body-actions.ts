@@ -1,9 +1,9 @@
 import type { Trigger } from '../check-request';
 import { forEmail } from '../escape';
 import type { CheckResult } from '../result';
-import type { AlertOptions } from './alert';
-import { indent, labelled, safe } from './body';
+import type { AlertOptions } from './alert-options';
 import { isTagEvent } from './derive';
+import { indent, labelled, safe } from './email-layout';
 import { policyFault } from './subject';
 
 /**

@@ -12,7 +12,8 @@ import { ChatNotificationSchema } from '../../../functions/core/alert/chat';
 import { DELIVERY_MESSAGE_KIND, deliveryOfMessage } from '../../../functions/core/alert/deliveries';
 import type { CheckRequest } from '../../../functions/core/check-request';
 import type { CheckResult } from '../../../functions/core/result';
-import { checkCluster, type GuardOptions } from '../../../functions/guard/check';
+import { checkCluster } from '../../../functions/guard/check';
+import type { GuardOptions } from '../../../functions/guard/options';
 import { schemaErrors } from '../core/alert/support';
 import {
   ACCOUNT,

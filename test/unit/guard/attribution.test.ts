@@ -2,7 +2,7 @@ import 'aws-sdk-client-mock-jest';
 import { LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
 import { ListClustersCommand } from '@aws-sdk/client-eks';
 import { GUARD_TOKEN_PREFIX } from '../../../functions/core/triggers/normalise';
-import { processEvent } from '../../../functions/remediator/process-event';
+import { processEvent } from '../../../functions/guard/process-event';
 import {
   auditWrites,
   GUARD_ROLE_ARN,

@@ -6,7 +6,7 @@ import { GetParameterCommand, GetParameterHistoryCommand, ParameterNotFound } fr
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { CheckResult } from '../../../functions/core/result';
 import { GUARD_TOKEN_PREFIX } from '../../../functions/core/triggers/normalise';
-import { processEvent } from '../../../functions/remediator/process-event';
+import { processEvent } from '../../../functions/guard/process-event';
 import {
   ACCOUNT,
   auditWrites,

@@ -15,12 +15,9 @@ import { GetParameterCommand, ParameterNotFound } from '@aws-sdk/client-ssm';
 import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { CheckRequest } from '../../../functions/core/check-request';
 import type { CheckResult } from '../../../functions/core/result';
-import {
-  checkCluster,
-  DeliveryError,
-  deliverQueuedDecision,
-  type GuardOptions,
-} from '../../../functions/guard/check';
+import { checkCluster, deliverQueuedDecision } from '../../../functions/guard/check';
+import { DeliveryError } from '../../../functions/guard/delivery';
+import type { GuardOptions } from '../../../functions/guard/options';
 import {
   ACCOUNT,
   auditWrites,

@@ -11,7 +11,7 @@ import {
   decisionEventMessage,
 } from '../../../functions/core/decision-event-message';
 import { forwardDecision } from '../../../functions/guard/decision-events';
-import { processEvent } from '../../../functions/remediator/process-event';
+import { processEvent } from '../../../functions/guard/process-event';
 import { sampleFacts, schemaErrors } from '../core/alert/support';
 import {
   GUARD_SENDER,

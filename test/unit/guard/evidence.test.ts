@@ -4,7 +4,7 @@ import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { auditItem } from '../../../functions/aws/audit-store';
 import type { CheckResult } from '../../../functions/core/result';
 import { RESOLUTION_HISTORY } from '../../../functions/guard/alerts';
-import { processEvent } from '../../../functions/remediator/process-event';
+import { processEvent } from '../../../functions/guard/process-event';
 import { givenCluster, loadEvent, mocks, processOptions, resetAws, testPorts } from '../support/aws';
 
 /** What a sweep leaves in the audit table: a summary, a marker per cluster, records only for changes. */

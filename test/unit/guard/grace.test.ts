@@ -5,8 +5,8 @@ import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { CheckResult } from '../../../functions/core/result';
 import { normaliseEvent } from '../../../functions/core/triggers/normalise';
+import { processEvent } from '../../../functions/guard/process-event';
 import { sweep } from '../../../functions/guard/sweep';
-import { processEvent } from '../../../functions/remediator/process-event';
 import {
   ACCOUNT,
   GUARD_ROLE_ID,

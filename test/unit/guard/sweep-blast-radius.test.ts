@@ -2,8 +2,8 @@ import 'aws-sdk-client-mock-jest';
 import { ListClustersCommand, ResourceInUseException, UpdateClusterConfigCommand } from '@aws-sdk/client-eks';
 import { PublishCommand } from '@aws-sdk/client-sns';
 import type { CheckResult } from '../../../functions/core/result';
+import { processEvent } from '../../../functions/guard/process-event';
 import { sweep } from '../../../functions/guard/sweep';
-import { processEvent } from '../../../functions/remediator/process-event';
 import {
   ACCOUNT,
   auditWrites,

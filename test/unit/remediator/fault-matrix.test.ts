@@ -16,9 +16,9 @@ import { GetParameterCommand } from '@aws-sdk/client-ssm';
 import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { isOutcome } from '../../../functions/core/outcome';
 import type { CheckResult } from '../../../functions/core/result';
-import { DeliveryError } from '../../../functions/guard/check';
+import { DeliveryError } from '../../../functions/guard/delivery';
+import { type HandlerResponse, processEvent } from '../../../functions/guard/process-event';
 import { SweepIncompleteError } from '../../../functions/guard/sweep';
-import { type HandlerResponse, processEvent } from '../../../functions/remediator/process-event';
 import {
   GUARD_SENDER,
   givenCluster,

@@ -3,9 +3,9 @@ import { type PolicyAdmin, type PolicyParameter, policyAdmin } from '../../../aw
 import { type EndpointConfig, sameEndpointConfig } from '../../../core/endpoint';
 import type { Outcome } from '../../../core/outcome';
 import { PolicyError } from '../../../core/policy/policy';
-import { policySource } from '../../../core/policy/source';
 import type { CheckResult } from '../../../core/result';
-import type { GuardOptions } from '../../../guard/check';
+import type { GuardOptions } from '../../../guard/options';
+import { policySource } from '../../../guard/policy-source';
 import { sweep } from '../../../guard/sweep';
 import type { ClusterState, EksPort, GuardPorts, PolicyPort } from '../../../ports';
 import { CliError } from '../../cli-error';

@@ -1,5 +1,5 @@
-import type { PolicyPort } from '../../ports';
-import { type LoadedPolicy, parsePolicy } from './policy';
+import { type LoadedPolicy, parsePolicy } from '../core/policy/policy';
+import type { PolicyPort } from '../ports';
 
 /**
  * A PolicyPort over a given policy text: the guard decides as if the text were in the parameter

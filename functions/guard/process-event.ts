@@ -1,19 +1,15 @@
 import type { Trigger } from '../core/check-request';
 import type { CheckResult } from '../core/result';
 import { type NormalisedItem, normaliseEvent } from '../core/triggers/normalise';
-import { deliverForm } from '../guard/alerts';
-import {
-  checkCluster,
-  deliverQueuedDecision,
-  type GuardOptions,
-  type GuardTelemetry,
-  recordDecision,
-} from '../guard/check';
-import { resendDecisionEvent } from '../guard/decision-events';
-import { passOnUntilDue } from '../guard/grace';
-import { decidePolicyChange } from '../guard/policy-change';
-import { sweep } from '../guard/sweep';
 import type { GuardPorts } from '../ports';
+import { deliverForm } from './alerts';
+import { checkCluster, deliverQueuedDecision } from './check';
+import { resendDecisionEvent } from './decision-events';
+import { recordDecision } from './delivery';
+import { passOnUntilDue } from './grace';
+import type { GuardOptions, GuardTelemetry } from './options';
+import { decidePolicyChange } from './policy-change';
+import { sweep } from './sweep';
 
 export interface ProcessOptions {
   region: string;

@@ -1,7 +1,7 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { CheckResult } from '../core/result';
-import type { GuardTelemetry } from '../guard/check';
+import type { GuardTelemetry } from '../guard/options';
 
 /**
  * Logs every decision with the outcome words and emits low-cardinality metrics (no cluster

@@ -3,8 +3,8 @@ import { Metrics } from '@aws-lambda-powertools/metrics';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { CheckResult } from '../../../functions/core/result';
-import { observer } from '../../../functions/remediator/observe';
-import { processEvent } from '../../../functions/remediator/process-event';
+import { processEvent } from '../../../functions/guard/process-event';
+import { observer } from '../../../functions/wiring/observe';
 import {
   GUARD_SENDER,
   givenCluster,

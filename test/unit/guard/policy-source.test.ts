@@ -1,5 +1,5 @@
-import { PolicyError } from '../../../../functions/core/policy/policy';
-import { policySource } from '../../../../functions/core/policy/source';
+import { PolicyError } from '../../../functions/core/policy/policy';
+import { policySource } from '../../../functions/guard/policy-source';
 
 describe('policySource', () => {
   it('loads the given text as the guard would load the parameter', async () => {
