@@ -80,7 +80,7 @@ export interface EndpointGuardProps {
   readonly securityHub?: boolean;
   /**
    * Publish into this existing (for example central) SNS topic instead of creating one; its
-   * owner must allow the guard's role (README, *Alerts where people work*). Excludes `notificationEmails`.
+   * owner must allow the guard's role (docs/alerts.md, "An existing (central) topic"). Excludes `notificationEmails`.
    * @default a topic created by the stack
    */
   readonly alertTopicArn?: string;
