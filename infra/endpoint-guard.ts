@@ -8,6 +8,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { type ActiveClientsOptions, addActiveClients, validateActiveClients } from './active-clients';
 import { AlertChannels, type SlackChannel, type TeamsChannel, type Webhook } from './alert-channels';
 import { existingAlertTopic, securityHubStatements } from './alert-permissions';
 import { guardAlertTopic } from './alert-topic';
@@ -77,6 +78,12 @@ export interface EndpointGuardProps {
    * @default 120
    */
   readonly recheckDeadlineMinutes?: number;
+  /**
+   * How the function reads a cluster's audit log for the API clients a change would cut off
+   * (DESIGN §18; the policy's `protectActiveClients` decides what it does with them).
+   * @default Logs Insights over the last 24 h, at most 1024 MB and 20 s per decision
+   */
+  readonly activeClients?: ActiveClientsOptions;
 
   // ---- alerts where people work (DESIGN §10) ----
 
@@ -221,6 +228,7 @@ export class EndpointGuard extends Construct {
     this.role = remediator.role;
     this.logGroup = remediator.logGroup;
     this.logsKey = remediator.logsKey;
+    addActiveClients(this.function, this.role, props.activeClients);
 
     const sweepSchedule = props.sweepSchedule ?? DEFAULT_SWEEP_SCHEDULE;
     const triggers = guardTriggers(this, {
@@ -314,6 +322,7 @@ function validate(props: EndpointGuardProps): void {
   // The function refuses to start outside the ranges of its configuration schema.
   inRange('recheckDeadlineMinutes', props.recheckDeadlineMinutes, 1, 24 * 60);
   inRange('auditRetentionDays', props.auditRetentionDays, 0, 3650);
+  validateActiveClients(props.activeClients);
   // Below this the recheck poller would be throttled and healthy messages would end in the DLQ.
   const reserved = props.reservedConcurrency;
   if (reserved !== undefined && reserved <= RECHECK_MAX_CONCURRENCY) {

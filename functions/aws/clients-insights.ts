@@ -16,7 +16,7 @@ import {
   megabytes,
   realSleep,
   unknown,
-  whyOfError,
+  unknownOfError,
   windowOf,
 } from './clients-lookup';
 
@@ -78,9 +78,9 @@ export function insightsClients(
           }),
         ));
       } catch (error) {
-        return unknown(window, whyOfError(error, logGroup));
+        return unknownOfError(window, error, logGroup);
       }
-      if (!queryId) return unknown(window, 'Logs Insights returned no query id');
+      if (!queryId) return unknown(window, 'error', 'Logs Insights returned no query id');
 
       const deadline = started.getTime() + options.deadlineMs;
       let last: GetQueryResultsCommandOutput | undefined;
@@ -89,18 +89,24 @@ export function insightsClients(
           last = await client.send(new logs.GetQueryResultsCommand({ queryId }));
         } catch (error) {
           await stop(client, queryId);
-          return unknown(window, whyOfError(error, logGroup));
+          return unknownOfError(window, error, logGroup);
         }
         const bytes = last.statistics?.bytesScanned;
         const status = last.status ?? 'Unknown';
         if (status === 'Complete') return answer(window, last);
         if (status !== 'Scheduled' && status !== 'Running') {
-          return unknown(window, ENDED[status] ?? `Logs Insights reported the query ${status}`, bytes);
+          return unknown(
+            window,
+            'query-ended',
+            ENDED[status] ?? `Logs Insights reported the query ${status}`,
+            bytes,
+          );
         }
         if (bytes !== undefined && bytes > options.maxScanBytes) {
           await stop(client, queryId);
           return unknown(
             window,
+            'scan-cap',
             `the query was stopped after scanning ${megabytes(bytes)}, over the cap of ${megabytes(options.maxScanBytes)} a decision may scan`,
             bytes,
           );
@@ -110,6 +116,7 @@ export function insightsClients(
           await stop(client, queryId);
           return unknown(
             window,
+            'deadline',
             `the query was still ${status} after ${Math.round(options.deadlineMs / 1000)} s, the deadline of a look-up`,
             bytes,
           );

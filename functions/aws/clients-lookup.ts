@@ -1,4 +1,4 @@
-import type { ClientsLookup, ClientsStrategy, LookupWindow } from '../core/clients/types';
+import type { ClientsLookup, ClientsStrategy, LookupWindow, UnknownCause } from '../core/clients/types';
 import type { ClientsTarget } from '../ports';
 import { awsErrorName } from './errors';
 
@@ -26,27 +26,56 @@ export function windowOf(now: Date, options: ClientsLookupOptions, strategy: Cli
   };
 }
 
-export function unknown(window: LookupWindow, why: string, bytesScanned?: number): ClientsLookup {
-  return { ...window, known: false, why, ...(bytesScanned !== undefined ? { bytesScanned } : {}) };
+export function unknown(
+  window: LookupWindow,
+  cause: UnknownCause,
+  why: string,
+  bytesScanned?: number,
+): ClientsLookup {
+  return { ...window, known: false, cause, why, ...(bytesScanned !== undefined ? { bytesScanned } : {}) };
 }
 
 /** Logging off answers at once, without reading a log. */
 export function loggingOff(target: ClientsTarget, window: LookupWindow): ClientsLookup | undefined {
   if (target.auditLogging !== false) return undefined;
-  return unknown(window, `the cluster's control-plane audit log is off (EKS logging type "audit")`);
+  return unknown(
+    window,
+    'logging-off',
+    `the cluster's control-plane audit log is off (EKS logging type "audit")`,
+  );
 }
 
-/** An SDK error as the reason of an "unknown": its name and a short message, never a stack. */
-export function whyOfError(error: unknown, logGroup: string): string {
+/** An SDK error as an "unknown": its cause, its name and a short message, never a stack. */
+export function unknownOfError(
+  window: LookupWindow,
+  error: unknown,
+  logGroup: string,
+  bytes?: number,
+): ClientsLookup {
   const name = awsErrorName(error) ?? 'Error';
   if (name === 'ResourceNotFoundException') {
-    return `the log group ${logGroup} does not exist (the audit log has never been on, or it was deleted)`;
+    return unknown(
+      window,
+      'no-log-group',
+      `the log group ${logGroup} does not exist (the audit log has never been on, or it was deleted)`,
+      bytes,
+    );
   }
   if (name === 'LimitExceededException') {
-    return `the account's concurrent Logs Insights queries are used up (LimitExceededException); the next check tries again`;
+    return unknown(
+      window,
+      'concurrency',
+      `the account's concurrent Logs Insights queries are used up (LimitExceededException); the next check tries again`,
+      bytes,
+    );
   }
   const message = error instanceof Error ? error.message.replace(/\s+/g, ' ').slice(0, 200) : String(error);
-  return `reading ${logGroup} failed: ${name}${message ? `: ${message}` : ''}`;
+  return unknown(
+    window,
+    'error',
+    `reading ${logGroup} failed: ${name}${message ? `: ${message}` : ''}`,
+    bytes,
+  );
 }
 
 export const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

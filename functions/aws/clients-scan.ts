@@ -14,7 +14,7 @@ import {
   loggingOff,
   megabytes,
   unknown,
-  whyOfError,
+  unknownOfError,
   windowOf,
 } from './clients-lookup';
 
@@ -48,7 +48,7 @@ export function scanClients(
       const hits: ClientHit[] = [];
       let bytes = 0;
       let events = 0;
-      let stopped: string | undefined;
+      let stopped: { cause: 'scan-cap' | 'deadline'; text: string } | undefined;
       let nextToken: string | undefined;
       try {
         do {
@@ -72,26 +72,29 @@ export function scanClients(
           }
           nextToken = page.nextToken;
           if (nextToken && bytes >= options.maxScanBytes) {
-            stopped = `the scan stopped at its cap after ${megabytes(bytes)}`;
+            stopped = { cause: 'scan-cap', text: `the scan stopped at its cap after ${megabytes(bytes)}` };
           } else if (nextToken && events >= maxEvents) {
-            stopped = `the scan stopped at its cap after ${events.toLocaleString('en-US')} events`;
+            const read = events.toLocaleString('en-US');
+            stopped = { cause: 'scan-cap', text: `the scan stopped at its cap after ${read} events` };
           } else if (nextToken && clock().getTime() >= deadline) {
-            stopped = `the scan stopped at the deadline of ${Math.round(options.deadlineMs / 1000)} s`;
+            const seconds = Math.round(options.deadlineMs / 1000);
+            stopped = { cause: 'deadline', text: `the scan stopped at the deadline of ${seconds} s` };
           }
         } while (nextToken && !stopped);
       } catch (error) {
-        return unknown(window, whyOfError(error, logGroup), bytes);
+        return unknownOfError(window, error, logGroup, bytes);
       }
       const clients = clientsOf(hits);
-      if (stopped && clients.length === 0)
-        return unknown(window, `${stopped}, before it found any client`, bytes);
+      if (stopped && clients.length === 0) {
+        return unknown(window, stopped.cause, `${stopped.text}, before it found any client`, bytes);
+      }
       const newest = newestOf(clients);
       return {
         ...window,
         known: true,
         clients,
         ...(newest ? { newestEvent: newest } : {}),
-        ...(stopped ? { partial: `${stopped}; later events were not read` } : {}),
+        ...(stopped ? { partial: `${stopped.text}; later events were not read` } : {}),
         bytesScanned: bytes,
       };
     },

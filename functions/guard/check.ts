@@ -198,7 +198,12 @@ async function decide(request: CheckRequest, ports: GuardPorts, options: GuardOp
   if (grace.wait) {
     if (deferral === undefined) return grace.wait;
     const { result } = grace.wait;
-    return { ...grace.wait, result: { ...result, reason: `protectActiveClients "defer": ${result.reason}` } };
+    const waited: CheckResult = {
+      ...result,
+      reason: `protectActiveClients "defer": ${result.reason}`,
+      ...(result.clientsCutOff ? { clientsCutOff: { ...result.clientsCutOff, deferred: true } } : {}),
+    };
+    return { ...grace.wait, result: waited };
   }
   const due: CheckResult = grace.until
     ? { ...planned, graceSince: grace.since, graceUntil: grace.until }

@@ -21,7 +21,12 @@ export async function clientsCutOffFor(
 ): Promise<ClientsCutOff | undefined> {
   if (protect === 'off' || !takesAccessAway(state.config, target)) return undefined;
   if (!ports.clients) {
-    return unknownCutOff('the client look-up is off for this guard (activeClients strategy "off")', now, now);
+    return unknownCutOff(
+      'look-up-off',
+      'the client look-up is off for this guard (activeClients strategy "off")',
+      now,
+      now,
+    );
   }
   try {
     const lookup = await ports.clients.recentClients({
@@ -32,7 +37,7 @@ export async function clientsCutOffFor(
   } catch (error) {
     // The port answers "unknown" for what it expects; anything else must not stop the decision either.
     const name = error instanceof Error ? error.name : 'Error';
-    return unknownCutOff(`the audit-log look-up failed (${name})`, now, now);
+    return unknownCutOff('error', `the audit-log look-up failed (${name})`, now, now);
   }
 }
 

@@ -1,6 +1,12 @@
 import type { EndpointConfig } from '../endpoint';
 import { reaches } from './address';
-import { type ActiveClient, type ClientsCutOff, type ClientsLookup, MAX_RECORDED_CLIENTS } from './types';
+import {
+  type ActiveClient,
+  type ClientsCutOff,
+  type ClientsLookup,
+  MAX_RECORDED_CLIENTS,
+  type UnknownCause,
+} from './types';
 
 /**
  * Which recently seen clients a change cuts off: those that reach the API server under the
@@ -45,7 +51,7 @@ export function cutOffOf(
     strategy: lookup.strategy,
     ...(lookup.bytesScanned !== undefined ? { bytesScanned: lookup.bytesScanned } : {}),
   };
-  if (!lookup.known) return { clients: 'unknown', why: lookup.why, ...window };
+  if (!lookup.known) return { clients: 'unknown', cause: lookup.cause, why: lookup.why, ...window };
   const cut = clientsCutOffBy(before, after, lookup.clients);
   return {
     clients: cut.slice(0, MAX_RECORDED_CLIENTS),
@@ -58,6 +64,6 @@ export function cutOffOf(
 }
 
 /** "unknown" with a reason, for the cases where no look-up was made. */
-export function unknownCutOff(why: string, since: Date, until: Date): ClientsCutOff {
-  return { clients: 'unknown', why, since: since.toISOString(), until: until.toISOString() };
+export function unknownCutOff(cause: UnknownCause, why: string, since: Date, until: Date): ClientsCutOff {
+  return { clients: 'unknown', cause, why, since: since.toISOString(), until: until.toISOString() };
 }

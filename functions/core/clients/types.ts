@@ -25,6 +25,27 @@ export interface ActiveClient {
 
 export type ClientsStrategy = 'insights' | 'scan';
 
+/** Why a look-up could not tell, as a fact each language words itself (the `why` text is the English detail). */
+export type UnknownCause =
+  | 'logging-off'
+  | 'no-log-group'
+  | 'concurrency'
+  | 'query-ended'
+  | 'scan-cap'
+  | 'deadline'
+  | 'look-up-off'
+  | 'error';
+export const UNKNOWN_CAUSES: readonly UnknownCause[] = [
+  'logging-off',
+  'no-log-group',
+  'concurrency',
+  'query-ended',
+  'scan-cap',
+  'deadline',
+  'look-up-off',
+  'error',
+];
+
 /** What one look-up of the audit log found. */
 export type ClientsLookup = LookupWindow &
   (
@@ -39,7 +60,8 @@ export type ClientsLookup = LookupWindow &
       }
     | {
         known: false;
-        /** Why the look-up cannot say (logging off, the query failed, the deadline passed, ...). */
+        cause: UnknownCause;
+        /** Why the look-up cannot say (logging off, the query failed, the deadline passed, ...), in English. */
         why: string;
       }
   );
@@ -57,7 +79,8 @@ export interface LookupWindow {
 export interface ClientsCutOff {
   /** The clients cut off, busiest first (at most MAX_RECORDED_CLIENTS); "unknown" never means nobody. */
   clients: ActiveClient[] | 'unknown';
-  /** Why unknown. */
+  /** Why unknown: the cause, and the English detail. */
+  cause?: UnknownCause;
   why?: string;
   /** Part of the window was not read: the list is a lower bound, and why. */
   partial?: string;
@@ -73,6 +96,8 @@ export interface ClientsCutOff {
   /** How the log was read, and how many bytes (Logs Insights bills by bytes scanned). */
   strategy?: ClientsStrategy;
   bytesScanned?: number;
+  /** The change waits for these clients (protectActiveClients "defer"). */
+  deferred?: boolean;
 }
 
 /** How long protectActiveClients "defer" waits where the policy gives no grace period (minutes). */

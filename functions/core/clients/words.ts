@@ -42,3 +42,14 @@ export function cutOffClause(cutOff: ClientsCutOff): string {
 export function plural(n: number, word: string): string {
   return `${n.toLocaleString('en-US')} ${word}${n === 1 ? '' : 's'}`;
 }
+
+/** A table cell: `2: 198.51.100.23, 203.0.113.40`, `none of 7 seen`, `unknown (…)`, or `-` when not looked up. */
+export function cutOffCell(cutOff: ClientsCutOff | undefined): string {
+  if (!cutOff) return '-';
+  if (cutOff.clients === 'unknown')
+    return `unknown (${safeLine(cutOff.why ?? cutOff.cause ?? 'not read', 80)})`;
+  const total = cutOff.clients.length + (cutOff.more ?? 0);
+  if (total === 0) return `none of ${cutOff.seen ?? 0} seen${cutOff.partial ? ' (partial read)' : ''}`;
+  const ips = cutOff.clients.slice(0, 3).map((c) => safeLine(c.ip, 64));
+  return `${total}: ${ips.join(', ')}${total > 3 ? ', …' : ''}${cutOff.partial ? ' (at least)' : ''}`;
+}
