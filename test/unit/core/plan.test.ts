@@ -1,6 +1,12 @@
 import { describeEndpointConfig, sameEndpointConfig } from '../../../functions/core/endpoint';
 import { evaluateEndpoint } from '../../../functions/core/evaluate';
-import { intersectCidrs, narrowCidrs, planOf, planTarget, turnsPublicOff } from '../../../functions/core/plan';
+import {
+  intersectCidrs,
+  narrowCidrs,
+  planOf,
+  planTarget,
+  turnsPublicOff,
+} from '../../../functions/core/plan';
 import { DOMAIN_ROWS, endpoint, rules } from './builders';
 
 describe('planTarget', () => {
