@@ -152,6 +152,15 @@ function answer(window: LookupWindow, output: GetQueryResultsCommandOutput): Cli
     if (hit) hits.push(hit);
     else malformed += 1;
   }
+  // Rows that say nothing readable (an emulator returns only @ptr) cannot stand for "nobody".
+  if (hits.length === 0 && malformed > 0) {
+    return unknown(
+      window,
+      'error',
+      `Logs Insights returned ${malformed} row${malformed === 1 ? '' : 's'} and none could be read`,
+      output.statistics?.bytesScanned,
+    );
+  }
   const clients = clientsOf(hits);
   const limits: string[] = [];
   if (rows.length >= INSIGHTS_MAX_ROWS || output.nextToken) {
