@@ -64,7 +64,7 @@ beforeAll(async () => {
   await world.clients.logs.send(new CreateLogGroupCommand({ logGroupName }));
   await world.clients.logs.send(new CreateLogStreamCommand({ logGroupName, logStreamName: audit }));
   await world.clients.logs.send(new CreateLogStreamCommand({ logGroupName, logStreamName: apiserver }));
-  const events = [
+  const events: { m: number; ips: string[]; user: string; code?: number; stage?: string }[] = [
     ...[30, 20, 5].map((m) => ({
       m,
       ips: ['192.0.2.10'],
