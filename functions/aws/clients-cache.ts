@@ -22,7 +22,8 @@ export function cachedClients(
       // Logging switched off since the answer was kept: say so now.
       const key = `${target.name}\u0000${target.auditLogging === false ? 'off' : 'on'}`;
       const found = kept.get(key);
-      if (found && found.until > now()) return found.answer;
+      // Marked as reused, so that what the look-up scanned is counted once.
+      if (found && found.until > now()) return found.answer.then((lookup) => ({ ...lookup, reused: true }));
       const answer = port.recentClients(target);
       const entry = { answer, until: now() + ttlMs };
       kept.delete(key);

@@ -50,6 +50,7 @@ export function cutOffOf(
     until: lookup.until,
     strategy: lookup.strategy,
     ...(lookup.bytesScanned !== undefined ? { bytesScanned: lookup.bytesScanned } : {}),
+    ...(lookup.reused ? { reused: true } : {}),
   };
   if (!lookup.known) return { clients: 'unknown', cause: lookup.cause, why: lookup.why, ...window };
   const cut = clientsCutOffBy(before, after, lookup.clients);

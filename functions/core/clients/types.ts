@@ -73,6 +73,8 @@ export interface LookupWindow {
   strategy: ClientsStrategy;
   /** Bytes of log data read (Logs Insights bills by them; the scan counts the messages). */
   bytesScanned?: number;
+  /** An earlier look-up's answer, kept for a while: this decision scanned nothing. */
+  reused?: boolean;
 }
 
 /** Which recently seen clients a decision's target would cut off: what the record and alerts carry. */
@@ -96,6 +98,8 @@ export interface ClientsCutOff {
   /** How the log was read, and how many bytes (Logs Insights bills by bytes scanned). */
   strategy?: ClientsStrategy;
   bytesScanned?: number;
+  /** The answer of an earlier look-up, kept for a while: bytesScanned was paid then, not by this decision. */
+  reused?: boolean;
   /** The change waits for these clients (protectActiveClients "defer"). */
   deferred?: boolean;
 }
