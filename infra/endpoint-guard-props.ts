@@ -1,6 +1,7 @@
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { type ActiveClientsOptions, validateActiveClients } from './active-clients';
 import type { SlackChannel, TeamsChannel, Webhook } from './alert-channels';
+import type { CfnHookOptions } from './cfn-hook';
 import { GuardConfigError } from './config';
 import { RECHECK_MAX_CONCURRENCY } from './guard-function';
 
@@ -119,6 +120,15 @@ export interface EndpointGuardProps {
    * @default true, false in organisation mode
    */
   readonly customerManagedLogKey?: boolean;
+
+  // ---- prevention before deploy (DESIGN §17) ----
+
+  /**
+   * A CloudFormation Lambda hook that applies the live policy to `AWS::EKS::Cluster` create and
+   * update, in stacks and through Cloud Control (infra/cfn-hook.ts): `true`, or its options.
+   * @default false
+   */
+  readonly cfnHook?: boolean | CfnHookOptions;
 }
 
 /** Refuses, at synth time and in one line, a configuration the guard could not run with. */

@@ -13,6 +13,7 @@ import { AlertChannels } from './alert-channels';
 import { existingAlertTopic, securityHubStatements } from './alert-permissions';
 import { guardAlertTopic } from './alert-topic';
 import { guardAuditTable } from './audit-table';
+import { cfnHookOptionsOf, GuardCfnHook } from './cfn-hook';
 import {
   DEFAULT_LOG_RETENTION_DAYS,
   DEFAULT_RECHECK_DEADLINE_MINUTES,
@@ -67,6 +68,8 @@ export class EndpointGuard extends Construct {
   readonly dashboard?: cloudwatch.Dashboard;
   /** Only with `createTrail`. */
   readonly trail?: cloudtrail.Trail;
+  /** Only with `cfnHook`. */
+  readonly cfnHook?: GuardCfnHook;
 
   constructor(scope: Construct, id: string, props: EndpointGuardProps = {}) {
     super(scope, id);
@@ -143,6 +146,18 @@ export class EndpointGuard extends Construct {
     });
     this.dashboard = observability.dashboard;
     if (props.createTrail) this.trail = guardTrail(this);
+    const hook = cfnHookOptionsOf(props.cfnHook);
+    if (hook) {
+      this.cfnHook = new GuardCfnHook(this, 'CfnHook', {
+        ...hook,
+        policy: this.policyParameter,
+        policyParameterName: this.policyParameter.name,
+        topic: this.topic,
+        topicKey: this.alertsKey,
+        logRetentionDays: props.logRetentionDays ?? DEFAULT_LOG_RETENTION_DAYS,
+        logsKey: this.logsKey,
+      });
+    }
 
     // ---- organisation (DESIGN §12) ----
     if (props.decisionBusArn) {
