@@ -5,7 +5,7 @@ import {
   cutOffMarkdown,
   cutOffText,
 } from '../../../../functions/core/report/clients';
-import { renderMarkdown } from '../../../../functions/core/report/render';
+import { renderCsv, renderMarkdown } from '../../../../functions/core/report/render';
 import { renderHtml } from '../../../../functions/core/report/render-html';
 import { buildReport } from '../../../../functions/core/report/summary';
 import type { CheckResult } from '../../../../functions/core/result';
@@ -160,5 +160,16 @@ describe('in the report', () => {
     expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
     expect(html).not.toContain('<script>alert');
     expect([cutOffMarkdown([]), cutOffHtml([])]).toEqual([[], '']);
+  });
+
+  it('the CSV names them on the row of the cluster they were cut off from', () => {
+    // Act
+    const [header, ...rows] = renderCsv(built).trimEnd().split('\r\n');
+
+    // Assess
+    expect(header?.split(',').at(-1)).toBe('clientsCutOff');
+    expect(
+      rows.some((row) => row.startsWith('prod-api,') && row.includes('198.51.100.23 (1,284 requests')),
+    ).toBe(true);
   });
 });
