@@ -133,7 +133,7 @@ describe('remediator function', () => {
       FLIP_FLOP_THRESHOLD: '3',
       FLIP_FLOP_WINDOW_MINUTES: '60',
       AUDIT_RETENTION_DAYS: '0',
-      SWEEP_CONCURRENCY: '8',
+      SWEEP_CONCURRENCY: '64',
       POWERTOOLS_SERVICE_NAME: 'eks-endpoint-guard',
       POWERTOOLS_METRICS_NAMESPACE: 'EksEndpointGuard',
       POWERTOOLS_LOG_LEVEL: 'INFO',

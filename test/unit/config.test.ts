@@ -14,7 +14,7 @@ describe('loadConfig', () => {
       FLIP_FLOP_THRESHOLD: 3,
       FLIP_FLOP_WINDOW_MINUTES: 60,
       AUDIT_RETENTION_DAYS: 0,
-      SWEEP_CONCURRENCY: 8,
+      SWEEP_CONCURRENCY: 64,
     });
   });
 
