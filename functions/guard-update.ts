@@ -8,6 +8,7 @@ import { clientRequestToken } from './core/request-token';
 import type { CheckResult } from './core/result';
 import type { GuardOptions } from './guard';
 import { type Decision, followUpOf, UPDATE_POLL_SECONDS } from './guard-delivery';
+import { writeIntent } from './guard-intent';
 import type { ClusterState, GuardPorts } from './ports';
 
 /**
@@ -63,6 +64,17 @@ async function issue(
   });
   const loop = flipFlop(history, now, options.flipFlop, request.trigger.actorArn);
 
+  const change = `${describeEndpointConfig(state.config)} → ${describeEndpointConfig(target)}`;
+  const intended: CheckResult = {
+    ...planned,
+    outcome: 'remediated',
+    reason: `${planned.violations?.map((v) => v.reason).join('; ')}; changed ${change}${planned.graceUntil ? ` (the grace period ended at ${planned.graceUntil})` : ''}`,
+    ...(loop.escalation ? { escalation: loop.escalation } : {}),
+  };
+  const notify = !loop.alreadyEscalated;
+  // Queued before EKS is asked: should this invocation die after the update, the intent records it.
+  await writeIntent({ result: intended, notify }, ports);
+
   let issued: { updateId?: string; status?: string };
   try {
     issued = await ports.eks.updateEndpointAccess(
@@ -94,16 +106,12 @@ async function issue(
     throw error;
   }
 
-  const change = `${describeEndpointConfig(state.config)} → ${describeEndpointConfig(target)}`;
   const result: CheckResult = {
-    ...planned,
-    outcome: 'remediated',
-    reason: `${planned.violations?.map((v) => v.reason).join('; ')}; changed ${change}${planned.graceUntil ? ` (the grace period ended at ${planned.graceUntil})` : ''}`,
+    ...intended,
     updateId: issued.updateId,
     updateStatus: issued.status ?? (issued.updateId ? 'InProgress' : undefined),
-    ...(loop.escalation ? { escalation: loop.escalation } : {}),
   };
-  const decision: Decision = { result, notify: !loop.alreadyEscalated, changed: true };
+  const decision: Decision = { result, notify, changed: true };
   const next = followUpOf(result, now, options);
   if (next) decision.next = next;
   return decision;

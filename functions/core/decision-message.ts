@@ -21,6 +21,11 @@ export interface QueuedDecision {
   record: boolean;
   /** The update follow-up is still to be queued (rebuilt from the result's update id and configurations). */
   followUp: boolean;
+  /**
+   * Written ahead of the update (guard-intent.ts): the decision as made, before EKS was asked. It
+   * is delivered only if its first delivery never happened, with the update found in EKS.
+   */
+  pending?: boolean;
 }
 
 const CLUSTER_NAME = /^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$/;
@@ -106,6 +111,7 @@ const QueuedDecisionSchema = z.object({
   notify: z.boolean(),
   record: z.boolean(),
   followUp: z.boolean(),
+  pending: z.optional(z.boolean()),
 });
 
 /** The message body of a decision, its values cut to DECISION_LIMITS (see fitDecision). */

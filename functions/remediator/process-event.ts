@@ -11,7 +11,8 @@ import {
 } from '../guard';
 import { deliverForm } from '../guard-alerts';
 import { passOnUntilDue } from '../guard-grace';
-import { decidePolicyChange } from '../guard-policy';
+import { recoverIntent } from '../guard-intent';
+import { decidePolicyChange, earlierPolicyDecision } from '../guard-policy';
 import type { GuardPorts } from '../ports';
 import { sweep } from '../sweep';
 
@@ -91,12 +92,15 @@ export async function processEvent(
         continue;
       }
       if (item.kind === 'policy-change') {
-        const decision = await decidePolicyChange(item, ports);
-        add(
-          options.guard.act
-            ? await recordDecision(decision.result, ports, options.telemetry)
-            : decision.result,
-        );
+        const earlier = options.guard.act ? await earlierPolicyDecision(item, ports) : undefined;
+        const decision = earlier ?? (await decidePolicyChange(item, ports));
+        if (earlier) add({ ...earlier.result, finishedFromQueue: true });
+        else
+          add(
+            options.guard.act
+              ? await recordDecision(decision.result, ports, options.telemetry)
+              : decision.result,
+          );
         // The same path as the schedule: every cluster under the new policy, now.
         if (decision.sweep)
           await sweepAll(`sweep-${item.correlationId}`, { ...item.trigger, source: 'sweep' });
@@ -132,8 +136,13 @@ async function handleItem(
         checkCluster(item.request, ports, options.guard, options.telemetry)
       );
     case 'decision': {
-      const result = await deliverQueuedDecision(item.decision, ports, options.guard, options.telemetry);
-      return { ...result, finishedFromQueue: true };
+      // An intent written ahead of an update is delivered only if its own attempt never did.
+      const result = item.decision.pending
+        ? await recoverIntent(item.decision, ports, options.guard, options.telemetry)
+        : await deliverQueuedDecision(item.decision, ports, options.guard, options.telemetry);
+      // A recovered remediation was never counted: its attempt died before it was delivered.
+      const recovered = item.decision.pending && result.outcome === 'remediated';
+      return recovered ? result : { ...result, finishedFromQueue: true };
     }
     case 'ignored':
       // Irrelevant triggers are logged, not recorded: they are not decisions about a cluster.

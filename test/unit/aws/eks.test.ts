@@ -54,7 +54,11 @@ describe('EKS adapter', () => {
     const update = await testPorts().eks.describeUpdate('prod-api', 'upd-1');
 
     // Assess
-    expect(update).toEqual({ status: 'Failed', errors: [{ code: 'AccessDenied', message: 'role cannot' }] });
+    expect(update).toEqual({
+      status: 'Failed',
+      errors: [{ code: 'AccessDenied', message: 'role cannot' }],
+      params: [],
+    });
   });
 
   it.each([

@@ -1,11 +1,12 @@
 import 'aws-sdk-client-mock-jest';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
-import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { DECISION_LIMITS } from '../../../functions/core/decision-limits';
 import { processEvent } from '../../../functions/remediator/process-event';
 import {
   ACCOUNT,
   auditWrites,
+  failRecordWrites,
   GUARD_SENDER,
   givenCluster,
   loadEvent,
@@ -59,13 +60,15 @@ beforeEach(() => {
 describe('the largest decision, queued after its audit write failed', () => {
   it('is written as its remediated record from the queue, not as a failure of cluster -', async () => {
     // Prepare
-    mocks.dynamodb.on(PutCommand).rejectsOnce(new Error('table throttled')).resolves({});
+    failRecordWrites(new Error('table throttled'));
     mocks.dynamodb.on(QueryCommand).resolves({ Items: [] });
     const first = await processEvent(openedEvent(), testPorts(NOW), processOptions());
     const [queued] = mocks.sqs
       .commandCalls(SendMessageCommand)
       .map((call) => call.args[0].input.MessageBody ?? '')
-      .filter((body) => body.includes('"kind":"eks-endpoint-guard/decision"'));
+      .filter(
+        (body) => body.includes('"kind":"eks-endpoint-guard/decision"') && !body.includes('"pending":true'),
+      );
     const writesBefore = auditWrites().length;
 
     // Act
@@ -90,7 +93,7 @@ describe('the largest decision, queued after its audit write failed', () => {
 
   it('keeps every value within the limits and marks what was cut', async () => {
     // Prepare
-    mocks.dynamodb.on(PutCommand).rejectsOnce(new Error('table throttled')).resolves({});
+    failRecordWrites(new Error('table throttled'));
 
     // Act
     await processEvent(openedEvent(), testPorts(NOW), processOptions());
@@ -99,7 +102,7 @@ describe('the largest decision, queued after its audit write failed', () => {
     const body = mocks.sqs
       .commandCalls(SendMessageCommand)
       .map((call) => JSON.parse(call.args[0].input.MessageBody ?? '{}'))
-      .find((message) => message.kind === 'eks-endpoint-guard/decision');
+      .find((message) => message.kind === 'eks-endpoint-guard/decision' && !message.decision.pending);
     const result = body.decision.result;
     expect(result.trigger.userAgent).toHaveLength(DECISION_LIMITS.text);
     expect(result.trigger.userAgent.endsWith('…')).toBe(true);
