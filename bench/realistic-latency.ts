@@ -1,4 +1,4 @@
-import { DEFAULT_SWEEP_CONCURRENCY, MAX_SWEEP_CONCURRENCY } from '../functions/config';
+import { DEFAULT_SWEEP_CONCURRENCY, MAX_SWEEP_CONCURRENCY } from '../functions/wiring/config';
 import { CHECK_NODE_ARGS, type CheckRun, CLI_ENV } from './lib/check-run';
 import { bundleChild, runChild } from './lib/child';
 import { type DelayProxy, startDelayProxy } from './lib/delay-proxy';

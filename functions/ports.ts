@@ -1,12 +1,11 @@
-import type { AlertPublisher } from './aws/alert-publisher';
-import type { SecurityHubPort } from './aws/security-hub';
-import type { Alert } from './core/alert';
-import type { Delivery } from './core/alert/deliveries';
+import type { Alert } from './core/alert/alert';
+import type { AsffFinding } from './core/alert/asff';
+import type { ChatMessage, Delivery, TopicMessage } from './core/alert/deliveries';
 import type { CheckRequest } from './core/check-request';
 import type { DecisionEventEntry } from './core/decision-event';
 import type { QueuedDecision } from './core/decision-message';
 import type { EndpointConfig } from './core/endpoint';
-import type { LoadedPolicy } from './core/policy';
+import type { LoadedPolicy } from './core/policy/policy';
 import type { SweepSummary } from './core/report/evidence';
 import type { CheckResult, UpdateError } from './core/result';
 
@@ -14,6 +13,31 @@ import type { CheckResult, UpdateError } from './core/result';
  * What the guard needs from AWS, as small interfaces: the adapters in aws/ implement them with
  * the SDK, tests implement them with the SDK mocked at its boundary or against the emulator.
  */
+/** EKS refused an update because another one is running (ResourceInUseException). */
+export class ClusterBusyError extends Error {
+  override readonly name = 'ClusterBusyError';
+}
+
+/** EKS says the cluster already has the requested endpoint configuration. */
+export class AlreadyAtTargetError extends Error {
+  override readonly name = 'AlreadyAtTargetError';
+}
+
+/**
+ * EKS refused the update's parameters for a reason other than "already at the desired
+ * configuration" (InvalidParameterException): asking again with the same parameters cannot help.
+ */
+export class UpdateRejectedError extends Error {
+  override readonly name = 'UpdateRejectedError';
+  constructor(
+    /** EKS's own message, as it gave it. */
+    readonly eksMessage: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`EKS rejected the update: ${eksMessage}`, options);
+  }
+}
+
 export interface ClusterState {
   name: string;
   arn?: string;
@@ -91,10 +115,34 @@ export interface PolicyPort {
   invalidate(): void;
 }
 
+/** Publishes one prepared form of an alert (the alert topic's or the chat topic's) to its topic. */
+export interface AlertPublisher {
+  /** Returns the SNS message id. */
+  publish(input: TopicMessage | ChatMessage): Promise<string>;
+}
+
+/**
+ * Security Hub: import the guard's own findings, and leave a note on the AWS-managed control finding
+ * EKS.1 of a cluster, never changing its workflow unless asked to. A finding Security Hub refuses is
+ * an error, so that the caller retries it through the recheck queue like any alert.
+ */
+export interface SecurityHubPort {
+  importFindings(findings: readonly AsffFinding[]): Promise<void>;
+  /** Returns how many control findings were noted (0 when Security Hub has none for the cluster). */
+  noteControlFinding(
+    clusterArn: string,
+    note: { Text: string; UpdatedBy: string },
+    suppress?: boolean,
+  ): Promise<number>;
+}
+
 export interface NotifierPort {
   /** Returns the SNS message id. */
   publish(alert: Alert): Promise<string>;
 }
+
+/** How far back an audit query looks when it names no start. */
+export const DEFAULT_AUDIT_WINDOW_DAYS = 7;
 
 export interface AuditQuery {
   cluster?: string;
@@ -140,6 +188,9 @@ export interface CloudTrailPort {
   /** The newest CreateCluster or endpoint-changing UpdateClusterConfig since `since`, if any. */
   latestEndpointChange(cluster: string, since: Date): Promise<EndpointChange | undefined>;
 }
+
+/** The longest delay a recheck message can carry (SQS DelaySeconds). */
+export const MAX_RECHECK_DELAY_SECONDS = 900;
 
 export interface RecheckPort {
   send(request: CheckRequest, delaySeconds: number): Promise<void>;

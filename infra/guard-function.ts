@@ -8,7 +8,7 @@ import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { DEFAULT_SWEEP_CONCURRENCY } from '../functions/config';
+import { DEFAULT_SWEEP_CONCURRENCY } from '../functions/wiring/config';
 import { type GuardPermissionResources, grantGuardPermissions } from './guard-permissions';
 import { logGroupKey } from './keys';
 import { METRICS_NAMESPACE, SERVICE_NAME } from './observability';

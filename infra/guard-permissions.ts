@@ -23,7 +23,7 @@ export function grantGuardPermissions(role: iam.Role, res: GuardPermissionResour
   const statements = [
     new iam.PolicyStatement({
       sid: 'ReadAndRemediateClusters',
-      // ListUpdates: a remediation whose attempt died after its update is found again (guard-intent.ts).
+      // ListUpdates: a remediation whose attempt died after its update is found again (guard/intent.ts).
       actions: ['eks:DescribeCluster', 'eks:UpdateClusterConfig', 'eks:DescribeUpdate', 'eks:ListUpdates'],
       resources: [clusters],
     }),

@@ -1,5 +1,5 @@
 import { type App, Aws } from 'aws-cdk-lib';
-import { DEFAULT_POLICY_PARAMETER_NAME, PolicyError } from '../functions/core/policy';
+import { DEFAULT_POLICY_PARAMETER_NAME, PolicyError } from '../functions/core/policy/policy';
 import { AlertChannelsConfigError } from './alert-channels';
 import { propsFromContext } from './app';
 import { OrgConfigError, regionList } from './org/config';

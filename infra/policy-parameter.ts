@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Arn, ArnFormat, Stack } from 'aws-cdk-lib';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import type { Construct } from 'constructs';
-import { DEFAULT_POLICY_PARAMETER_NAME, PolicyError, parsePolicy } from '../functions/core/policy';
+import { DEFAULT_POLICY_PARAMETER_NAME, PolicyError, parsePolicy } from '../functions/core/policy/policy';
 import { DEFAULT_POLICY_FILE, GuardConfigError } from './config';
 
 /** The policy parameter as the function reads it: `name` is what POLICY_PARAMETER_NAME holds. */

@@ -2,7 +2,7 @@
  * One sample decision per alerting outcome (and a resolution), for the committed alert examples
  * (docs/alert-examples) and the renderer tests. Documentation addresses and accounts only.
  */
-import type { FactsOptions } from '../functions/core/alert/facts';
+import type { FactsOptions } from '../functions/core/alert/fact-types';
 import type { Trigger } from '../functions/core/check-request';
 import type { EndpointConfig } from '../functions/core/endpoint';
 import type { CheckResult, PolicyRef } from '../functions/core/result';

@@ -1,7 +1,7 @@
 /** Writes docs/policy.schema.json from the policy schema; a unit test fails when it is stale. */
 import { writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { policyJsonSchema } from '../functions/core/policy';
+import { policyJsonSchema } from '../functions/core/policy/policy';
 
 export const SCHEMA_PATH = join(__dirname, '..', 'docs', 'policy.schema.json');
 

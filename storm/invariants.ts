@@ -1,7 +1,7 @@
 import { effectivePolicyFor } from '../functions/core/effective';
 import { type EndpointConfig, sameEndpointConfig } from '../functions/core/endpoint';
 import { evaluateEndpoint } from '../functions/core/evaluate';
-import type { Policy } from '../functions/core/policy';
+import type { Policy } from '../functions/core/policy/policy';
 import type { SweepSummary } from '../functions/core/report/evidence';
 import type { CheckResult } from '../functions/core/result';
 

@@ -6,7 +6,7 @@ import { GetParameterCommand } from '@aws-sdk/client-ssm';
 import { onCleanup } from '../bench/lib/cleanup';
 import { startMoto } from '../bench/lib/moto';
 import { endpointConfigOf } from '../functions/core/endpoint';
-import { type Policy, parsePolicy } from '../functions/core/policy';
+import { type Policy, parsePolicy } from '../functions/core/policy/policy';
 import { AsyncInvoker } from './async-invoke';
 import { bundleWorker, ROOT, synthesiseFunction, tmpDir } from './bundle';
 import { auditTable, drainQueue, failedEventId } from './collect';

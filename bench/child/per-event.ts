@@ -10,10 +10,10 @@ import { DescribeClusterCommand, EKSClient } from '@aws-sdk/client-eks';
 import { DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { createAwsClients } from '../../functions/aws/clients';
 import { retarget, type SandboxVpc, setEndpoint } from '../../functions/cli/sandbox';
-import { loadConfig } from '../../functions/config';
-import { observer } from '../../functions/remediator/observe';
-import { processEvent } from '../../functions/remediator/process-event';
-import { createPorts, guardOptions } from '../../functions/wiring';
+import { processEvent } from '../../functions/guard/process-event';
+import { loadConfig } from '../../functions/wiring/config';
+import { observer } from '../../functions/wiring/observe';
+import { createPorts, guardOptions } from '../../functions/wiring/ports';
 import { cpuSecondsOf } from '../lib/proc';
 import { SdkTiming } from '../lib/sdk-timing';
 

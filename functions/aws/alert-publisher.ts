@@ -1,12 +1,6 @@
 import type { SNSClient } from '@aws-sdk/client-sns';
-import type { ChatMessage, TopicMessage } from '../core/alert/deliveries';
+import type { AlertPublisher } from '../ports';
 import { type ClientSource, resolveClient, sdk } from './clients';
-
-/** Publishes one prepared form of an alert (the alert topic's or the chat topic's) to its topic. */
-export interface AlertPublisher {
-  /** Returns the SNS message id. */
-  publish(input: TopicMessage | ChatMessage): Promise<string>;
-}
 
 export function alertPublisher(client: ClientSource<SNSClient>, topicArn: string): AlertPublisher {
   return {

@@ -2,7 +2,7 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { CheckedMarker, SweepSummary } from '../core/report/evidence';
 import type { CheckResult } from '../core/result';
-import type { AuditPort, AuditQuery } from '../ports';
+import { type AuditPort, type AuditQuery, DEFAULT_AUDIT_WINDOW_DAYS } from '../ports';
 import { claimMethods } from './audit-claims';
 import { evidenceMethods, isConditionFailed } from './audit-evidence';
 import { type ClientSource, lazy, resolveClient, sdk } from './clients';
@@ -28,7 +28,6 @@ const DAY_MS = 86_400_000;
 /** Items asked for per page when more are wanted (a page holds at most 1 MB anyway). */
 const PAGE_LIMIT = 1000;
 /** How far back a query without a cluster, outcome or start goes. */
-export const DEFAULT_AUDIT_WINDOW_DAYS = 7;
 
 export interface AuditItem extends CheckResult {
   pk: string;

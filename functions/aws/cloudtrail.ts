@@ -1,5 +1,5 @@
 import type { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
-import { isGuardOwnChange } from '../core/triggers';
+import { isGuardOwnChange } from '../core/triggers/normalise';
 import type { CloudTrailPort, EndpointChange } from '../ports';
 import { type ClientSource, resolveClient, sdk } from './clients';
 

@@ -2,8 +2,9 @@ import type { EKSClient } from '@aws-sdk/client-eks';
 import { canonicalCidr } from '../core/cidr';
 import { type EndpointConfig, endpointConfigOf } from '../core/endpoint';
 import type { ClusterState, EksPort, IssuedUpdate, UpdateState } from '../ports';
+import { AlreadyAtTargetError, ClusterBusyError, UpdateRejectedError } from '../ports';
 import { type ClientSource, resolveClient, sdk } from './clients';
-import { AlreadyAtTargetError, awsErrorName, ClusterBusyError, UpdateRejectedError } from './errors';
+import { awsErrorName } from './errors';
 
 export function eksAdapter(source: ClientSource<EKSClient>): EksPort {
   const client = () => resolveClient(source);

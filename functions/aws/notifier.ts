@@ -1,5 +1,5 @@
 import type { SNSClient } from '@aws-sdk/client-sns';
-import { type Alert, snsMessage } from '../core/alert';
+import { type Alert, snsMessage } from '../core/alert/alert';
 import type { NotifierPort } from '../ports';
 import { type ClientSource, resolveClient, sdk } from './clients';
 

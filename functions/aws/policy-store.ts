@@ -1,6 +1,6 @@
 import type * as Parameters from '@aws-lambda-powertools/parameters/ssm';
 import type { SSMClient } from '@aws-sdk/client-ssm';
-import { type LoadedPolicy, PolicyError, parsePolicy } from '../core/policy';
+import { type LoadedPolicy, PolicyError, parsePolicy } from '../core/policy/policy';
 import type { PolicyPort, PolicyVersion } from '../ports';
 import { type ClientSource, lazy, resolveClient, sdk } from './clients';
 

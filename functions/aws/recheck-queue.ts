@@ -1,17 +1,16 @@
 import type { SQSClient } from '@aws-sdk/client-sqs';
-import type { Alert } from '../core/alert';
+import type { Alert } from '../core/alert/alert';
 import { type Delivery, deliveryMessage } from '../core/alert/deliveries';
-import { alertMessage } from '../core/alert-message';
+import { alertMessage } from '../core/alert/message';
 import type { CheckRequest } from '../core/check-request';
 import type { DecisionEventEntry } from '../core/decision-event';
 import { decisionEventMessage } from '../core/decision-event-message';
 import { decisionMessage, type QueuedDecision } from '../core/decision-message';
-import { checkRequestMessage } from '../core/triggers';
-import type { RecheckPort } from '../ports';
+import { checkRequestMessage } from '../core/triggers/normalise';
+import { MAX_RECHECK_DELAY_SECONDS, type RecheckPort } from '../ports';
 import { type ClientSource, resolveClient, sdk } from './clients';
 
 /** SQS caps message delay at 15 minutes. */
-export const MAX_DELAY_SECONDS = 900;
 
 export function recheckQueue(client: ClientSource<SQSClient>, queueUrl: string): RecheckPort {
   return {
@@ -21,7 +20,7 @@ export function recheckQueue(client: ClientSource<SQSClient>, queueUrl: string):
         new SendMessageCommand({
           QueueUrl: queueUrl,
           MessageBody: checkRequestMessage(request),
-          DelaySeconds: Math.max(0, Math.min(MAX_DELAY_SECONDS, Math.round(delaySeconds))),
+          DelaySeconds: Math.max(0, Math.min(MAX_RECHECK_DELAY_SECONDS, Math.round(delaySeconds))),
         }),
       );
     },
@@ -56,7 +55,7 @@ export function recheckQueue(client: ClientSource<SQSClient>, queueUrl: string):
         new SendMessageCommand({
           QueueUrl: queueUrl,
           MessageBody: decisionMessage(decision),
-          DelaySeconds: Math.max(0, Math.min(MAX_DELAY_SECONDS, Math.round(delaySeconds))),
+          DelaySeconds: Math.max(0, Math.min(MAX_RECHECK_DELAY_SECONDS, Math.round(delaySeconds))),
         }),
       );
     },

@@ -1,24 +1,9 @@
 import type * as SecurityHub from '@aws-sdk/client-securityhub';
 import type { SecurityHubClient } from '@aws-sdk/client-securityhub';
-import type { AsffFinding } from '../core/alert/asff';
+import type { SecurityHubPort } from '../ports';
 import { type ClientSource, lazy, resolveClient } from './clients';
 
-/**
- * Security Hub at the SDK boundary: import the guard's own findings (BatchImportFindings), and
- * leave a note on the AWS-managed control finding EKS.1 of a cluster (BatchUpdateFindings), never
- * changing its workflow unless asked to. A finding Security Hub refuses is an error, so that the
- * caller retries it through the recheck queue like any alert.
- */
-export interface SecurityHubPort {
-  importFindings(findings: readonly AsffFinding[]): Promise<void>;
-  /** Returns how many control findings were noted (0 when Security Hub has none for the cluster). */
-  noteControlFinding(
-    clusterArn: string,
-    note: { Text: string; UpdatedBy: string },
-    suppress?: boolean,
-  ): Promise<number>;
-}
-
+/** Security Hub at the SDK boundary: the SecurityHubPort (BatchImportFindings, BatchUpdateFindings). */
 /** Security Hub refused some findings: the message names them and why (one line). */
 export class SecurityHubImportError extends Error {
   override readonly name = 'SecurityHubImportError';

@@ -2,6 +2,7 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { SNSClient } from '@aws-sdk/client-sns';
 import { type ClientSource, lazy, resolveClient, sdk } from '../aws/clients';
 import {
+  CENTRAL_METRICS_NAMESPACE,
   centralChat,
   centralRecord,
   MEMBERS_PARTITION,
@@ -16,8 +17,6 @@ import {
  * publishes each member decision to the central chat topic. `record` and `notify` are separate
  * targets of the decision rule, so that a chat publish that fails can never lose the record.
  */
-
-export const CENTRAL_METRICS_NAMESPACE = 'EksEndpointGuard/Central';
 
 export interface CentralEnv {
   tableName: string;

@@ -1,9 +1,9 @@
 import { auditStore } from '../aws/audit-store';
 import { createAwsClients } from '../aws/clients';
-import { ConfigError } from '../config';
 import { matchesGlob } from '../core/effective';
 import type { Outcome } from '../core/outcome';
 import type { CheckResult } from '../core/result';
+import { ConfigError } from '../wiring/config';
 import { CliError, nameFailedCalls } from './errors';
 import {
   AUDIT_CSV_HEADERS,

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Trigger } from '../core/check-request';
-import { sweep } from '../sweep';
+import { sweep } from '../guard/sweep';
 import { guardRegions } from './aws-target';
 import { CliError } from './cli-error';
 import { guardRuntime } from './context';

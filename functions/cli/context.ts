@@ -1,11 +1,11 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { type AwsClients, createAwsClients } from '../aws/clients';
-import { type GuardConfig, loadConfig } from '../config';
+import type { ProcessOptions } from '../guard/process-event';
 import type { GuardPorts } from '../ports';
-import { observer } from '../remediator/observe';
-import type { ProcessOptions } from '../remediator/process-event';
-import { createPorts, guardOptions } from '../wiring';
+import { type GuardConfig, loadConfig } from '../wiring/config';
+import { observer } from '../wiring/observe';
+import { createPorts, guardOptions } from '../wiring/ports';
 import { nameFailedCalls } from './errors';
 
 /** What a command needs to run the guard the way the Lambda does, from the same environment. */

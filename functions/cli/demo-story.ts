@@ -1,5 +1,5 @@
 import type { AwsClients } from '../aws/clients';
-import { GUARD_TOKEN_PREFIX } from '../core/triggers';
+import { GUARD_TOKEN_PREFIX } from '../core/triggers/normalise';
 import { type SandboxVpc, setEndpoint } from './sandbox';
 
 /**

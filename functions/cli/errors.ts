@@ -1,5 +1,5 @@
 import type { AwsClients } from '../aws/clients';
-import { ConfigError } from '../config';
+import { ConfigError } from '../wiring/config';
 import { CliError, oneLine, PROGRAM } from './cli-error';
 
 export { CliError, oneLine, PROGRAM };

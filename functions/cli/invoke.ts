@@ -1,5 +1,5 @@
-import { normaliseEvent } from '../core/triggers';
-import { processEvent } from '../remediator/process-event';
+import { normaliseEvent } from '../core/triggers/normalise';
+import { processEvent } from '../guard/process-event';
 import { PROGRAM } from './cli-error';
 import { guardRuntime } from './context';
 import { EXIT_ERROR, EXIT_OK } from './exit-codes';

@@ -12,7 +12,7 @@ import defaultPolicy from '../../infra/default-policy.json';
 import { AUDIT_KEYS } from '../aws/audit-store';
 import type { AwsClients } from '../aws/clients';
 import { awsErrorName } from '../aws/errors';
-import { DEFAULT_POLICY_PARAMETER_NAME } from '../core/policy';
+import { DEFAULT_POLICY_PARAMETER_NAME } from '../core/policy/policy';
 import { CliError, nameFailedCalls } from './errors';
 import type { CliIo } from './io';
 

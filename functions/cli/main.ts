@@ -2,10 +2,11 @@
 import './preamble';
 import { Command, CommanderError, Option } from 'commander';
 import packageJson from '../../package.json';
-import { DEFAULT_SWEEP_CONCURRENCY, MAX_SWEEP_CONCURRENCY } from '../config';
 import type { Outcome } from '../core/outcome';
+import { DEFAULT_SWEEP_CONCURRENCY, MAX_SWEEP_CONCURRENCY } from '../wiring/config';
 import { oneLine, PROGRAM } from './cli-error';
 import type { Commands } from './commands';
+import { addIacCommands } from './commands/iac/program';
 import { addPolicyCommands } from './commands/policy/program';
 import {
   AUDIT_HELP,
@@ -167,6 +168,7 @@ export function buildProgram(io: () => CliIo, exit: (code: number) => void = () 
     });
 
   addPolicyCommands(program, { command, load, io, exit });
+  addIacCommands(program, { command, load, io, exit });
 
   return program;
 }

@@ -13,7 +13,7 @@ import {
   ReceiveMessageCommand,
 } from '@aws-sdk/client-sqs';
 import { type AwsClients, createAwsClients } from '../aws/clients';
-import { alertFor } from '../core/alert';
+import { alertFor } from '../core/alert/alert';
 import type { Trigger } from '../core/check-request';
 import type { EndpointConfig } from '../core/endpoint';
 import type { CheckResult } from '../core/result';

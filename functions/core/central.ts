@@ -172,3 +172,6 @@ function firstIssue(error: z.core.$ZodError): string {
   const issue = error.issues[0];
   return issue ? `${issue.path.join('.') || '(event)'}: ${issue.message}` : 'invalid';
 }
+
+/** The CloudWatch namespace of the central functions' metrics (the dashboard and alarms read it). */
+export const CENTRAL_METRICS_NAMESPACE = 'EksEndpointGuard/Central';

@@ -22,7 +22,7 @@ export interface QueuedDecision {
   /** The update follow-up is still to be queued (rebuilt from the result's update id and configurations). */
   followUp: boolean;
   /**
-   * Written ahead of the update (guard-intent.ts): the decision as made, before EKS was asked. It
+   * Written ahead of the update (guard/intent.ts): the decision as made, before EKS was asked. It
    * is delivered only if its first delivery never happened, with the update found in EKS.
    */
   pending?: boolean;

@@ -1,5 +1,5 @@
 import { matchesGlob } from './glob';
-import type { Policy, PrivateAccessRule, PublicAccessRule } from './policy';
+import type { Policy, PrivateAccessRule, PublicAccessRule } from './policy/policy';
 
 export { matchesGlob };
 

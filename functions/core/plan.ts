@@ -2,7 +2,7 @@ import { canonicalCidr, cidrWithin } from './cidr';
 import type { EffectivePolicy } from './effective';
 import { type EndpointConfig, sameEndpointConfig } from './endpoint';
 import { evaluateEndpoint, exposedCidrs } from './evaluate';
-import { MAX_PUBLIC_CIDRS } from './policy';
+import { MAX_PUBLIC_CIDRS } from './policy/policy';
 
 /**
  * The compliant configuration closest to `config` (DESIGN §3). It only ever takes access away:

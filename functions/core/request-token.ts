@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { EndpointConfig } from './endpoint';
-import { GUARD_TOKEN_PREFIX } from './triggers';
+import { GUARD_TOKEN_PREFIX } from './triggers/normalise';
 
 /** EKS accepts a clientRequestToken of at most 64 characters. */
 export const MAX_TOKEN_LENGTH = 64;

@@ -1,4 +1,4 @@
-import type { Policy } from './policy';
+import type { Policy } from './policy/policy';
 
 /**
  * The policy as an AWS Organizations service control policy: the part of it that IAM can refuse

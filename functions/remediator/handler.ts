@@ -5,10 +5,10 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { createAwsClients } from '../aws/clients';
-import { loadConfig } from '../config';
-import { createPorts, guardOptions } from '../wiring';
-import { observer } from './observe';
-import { accountOfArn, processEvent } from './process-event';
+import { accountOfArn, processEvent } from '../guard/process-event';
+import { loadConfig } from '../wiring/config';
+import { observer } from '../wiring/observe';
+import { createPorts, guardOptions } from '../wiring/ports';
 import { loadTracing } from './tracing';
 
 // Created once per execution environment: configuration, telemetry and SDK clients.

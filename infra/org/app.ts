@@ -1,7 +1,7 @@
 import type { App } from 'aws-cdk-lib';
 import type { Node } from 'constructs';
 import { DecisionBusConfigError } from '../../functions/aws/decision-bus';
-import { PolicyError } from '../../functions/core/policy';
+import { PolicyError } from '../../functions/core/policy/policy';
 import { AlertChannelsConfigError } from '../alert-channels';
 import { propsFromContext } from '../app';
 import { DecisionForwardingError } from '../decision-forwarding';

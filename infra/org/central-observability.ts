@@ -6,7 +6,7 @@ import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { CENTRAL_METRICS_NAMESPACE } from '../../functions/central/handler';
+import { CENTRAL_METRICS_NAMESPACE } from '../../functions/core/central';
 import { OUTCOMES } from '../../functions/core/outcome';
 
 /** The central stack's alarms (to the organisation alert topic) and its dashboard. */

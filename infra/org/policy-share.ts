@@ -7,7 +7,7 @@ import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
-import { PolicyError, parsePolicy } from '../../functions/core/policy';
+import { PolicyError, parsePolicy } from '../../functions/core/policy/policy';
 import { DEFAULT_POLICY_FILE } from '../stack';
 import { OrgConfigError, validOrganizationId } from './config';
 

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { Template } from 'aws-cdk-lib/assertions';
-import { PolicyError } from '../../functions/core/policy';
+import { PolicyError } from '../../functions/core/policy/policy';
 import { EndpointGuardStack, GuardConfigError } from '../../infra/stack';
 import {
   allStatements,

@@ -2,7 +2,7 @@ import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dyn
 import { auditStore } from '../../functions/aws/audit-store';
 import { createCluster } from '../../functions/cli/sandbox';
 import type { CheckResult } from '../../functions/core/result';
-import { processEvent } from '../../functions/remediator/process-event';
+import { processEvent } from '../../functions/guard/process-event';
 import { auditRecordFixture, auditRecords, createWorld, REGION, sampleEvent, type World } from './support';
 
 /**

@@ -7,8 +7,8 @@ import { writeHtmlReport } from '../../functions/cli/commands/report';
 import { createCluster } from '../../functions/cli/sandbox';
 import type { AccountReport } from '../../functions/core/report/summary';
 import type { CheckResult } from '../../functions/core/result';
-import { processEvent } from '../../functions/remediator/process-event';
-import { sweep } from '../../functions/sweep';
+import { processEvent } from '../../functions/guard/process-event';
+import { sweep } from '../../functions/guard/sweep';
 import { ACCOUNT, auditRecords, createWorld, REGION, runCli, sampleEvent, type World } from './support';
 
 jest.setTimeout(60_000);

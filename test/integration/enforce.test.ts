@@ -1,7 +1,7 @@
 import { DeleteClusterCommand } from '@aws-sdk/client-eks';
 import { createCluster } from '../../functions/cli/sandbox';
-import { GUARD_TOKEN_PREFIX } from '../../functions/core/triggers';
-import { processEvent } from '../../functions/remediator/process-event';
+import { GUARD_TOKEN_PREFIX } from '../../functions/core/triggers/normalise';
+import { processEvent } from '../../functions/guard/process-event';
 import { schemaErrors } from '../unit/core/alert/support';
 import { auditRecords, createWorld, endpointOf, sampleEvent, type World } from './support';
 

@@ -1,8 +1,8 @@
 import { createCluster } from '../../functions/cli/sandbox';
-import { loadConfig } from '../../functions/config';
 import type { CheckResult } from '../../functions/core/result';
-import { processEvent } from '../../functions/remediator/process-event';
-import { createPorts } from '../../functions/wiring';
+import { processEvent } from '../../functions/guard/process-event';
+import { loadConfig } from '../../functions/wiring/config';
+import { createPorts } from '../../functions/wiring/ports';
 import { runInProcess } from '../unit/cli/in-process';
 import { auditRecords, createWorld, endpointOf, queueDepth, sampleEvent, type World } from './support';
 

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { createCluster } from '../../functions/cli/sandbox';
-import type { HandlerResponse } from '../../functions/remediator/process-event';
+import type { HandlerResponse } from '../../functions/guard/process-event';
 import { EndpointGuardStack } from '../../infra/stack';
 import { auditRecords, createWorld, endpointOf, sampleEvent, type World } from './support';
 

@@ -1,6 +1,6 @@
 import { AssociateDhcpOptionsCommand, CreateDhcpOptionsCommand } from '@aws-sdk/client-ec2';
 import { createCluster, createVpc, type SandboxVpc } from '../../functions/cli/sandbox';
-import { processEvent } from '../../functions/remediator/process-event';
+import { processEvent } from '../../functions/guard/process-event';
 import { auditRecords, createWorld, endpointOf, sampleEvent, type World } from './support';
 
 /** The lockout guard's DHCP options check against the emulator's EC2. */

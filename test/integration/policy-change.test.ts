@@ -1,5 +1,5 @@
 import { createCluster } from '../../functions/cli/sandbox';
-import { processEvent } from '../../functions/remediator/process-event';
+import { processEvent } from '../../functions/guard/process-event';
 import { auditRecords, createWorld, endpointOf, sampleEvent, type World } from './support';
 
 /** A change to the policy parameter, as CloudTrail reports it, against the emulator's SSM history. */

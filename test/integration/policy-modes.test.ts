@@ -1,5 +1,5 @@
 import { createCluster } from '../../functions/cli/sandbox';
-import { processEvent } from '../../functions/remediator/process-event';
+import { processEvent } from '../../functions/guard/process-event';
 import { auditRecords, createWorld, endpointOf, sampleEvent, type World } from './support';
 
 /** The policy decides what the guard may do: notify mode and a broken policy change nothing. */

@@ -15,14 +15,14 @@ import {
   type SandboxVpc,
   subscribeInbox,
 } from '../../functions/cli/sandbox';
-import { loadConfig } from '../../functions/config';
 import type { EndpointConfig } from '../../functions/core/endpoint';
 import { endpointConfigOf } from '../../functions/core/endpoint';
 import type { Outcome } from '../../functions/core/outcome';
 import type { CheckResult } from '../../functions/core/result';
+import type { ProcessOptions } from '../../functions/guard/process-event';
 import type { GuardPorts } from '../../functions/ports';
-import type { ProcessOptions } from '../../functions/remediator/process-event';
-import { createPorts, guardOptions } from '../../functions/wiring';
+import { loadConfig } from '../../functions/wiring/config';
+import { createPorts, guardOptions } from '../../functions/wiring/ports';
 import { emulatorEndpoint } from './emulator-endpoint';
 
 export const REGION = 'us-east-1';

@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import type { AlertFacts, AlertRule } from './facts';
+import type { AlertFacts, AlertRule } from './fact-types';
 import { clip, safeLine } from './forms';
 import { dedupKeyOf } from './json';
 import { type Language, PHRASES } from './phrases';

@@ -1,9 +1,9 @@
-import type { AlertOptions } from '../alert';
 import type { Trigger } from '../check-request';
 import { forEmail } from '../escape';
 import type { CheckResult } from '../result';
-import { indent, labelled, safe } from './body';
+import type { AlertOptions } from './alert-options';
 import { isTagEvent } from './derive';
+import { indent, labelled, safe } from './email-layout';
 import { policyFault } from './subject';
 
 /**

@@ -1,11 +1,12 @@
-import type { AlertOptions } from '../alert';
 import type { Trigger } from '../check-request';
 import { describeEndpointConfig, type EndpointConfig } from '../endpoint';
 import { forEmail, MAX_EMAIL_VALUE } from '../escape';
 import type { Severity } from '../outcome';
 import type { CheckResult } from '../result';
+import type { AlertOptions } from './alert-options';
 import { exemptionLines, fixLines, updateLines } from './body-actions';
 import { type Change, changesOf } from './changes';
+import { indent, labelled, safe } from './email-layout';
 
 // ---- body ----
 
@@ -33,9 +34,6 @@ export function bodyOf(result: CheckResult, severity: Severity, options: AlertOp
 
 /** Long enough for any line the guard writes around a shortened value. */
 const MAX_LINE = 2 * MAX_EMAIL_VALUE;
-
-/** An untrusted value inside a sentence: escaped and shortened on its own. */
-export const safe = (value: string | undefined) => (value === undefined ? undefined : forEmail(value));
 
 function whatHappened(result: CheckResult): string[] {
   if (result.policyChange) return [policyChangeSentence(result)];
@@ -266,14 +264,4 @@ function accessLines(result: CheckResult): string[] {
   if (lines.length === 0) return [];
   lines.push('Access is still authenticated by IAM and authorised by Kubernetes RBAC.');
   return ['What it means for access', ...indent(lines)];
-}
-
-export function labelled(rows: [string, string | undefined | false][]): string[] {
-  const known = rows.filter((row): row is [string, string] => typeof row[1] === 'string' && row[1] !== '');
-  const width = Math.max(0, ...known.map(([label]) => label.length)) + 2;
-  return known.map(([label, value]) => `${`${label}:`.padEnd(width)}${forEmail(value)}`);
-}
-
-export function indent(lines: string[]): string[] {
-  return lines.map((line) => `  ${line}`);
 }

@@ -2,7 +2,8 @@ import type { EndpointConfig } from '../endpoint';
 import type { CheckResult } from '../result';
 import { CHAT_LIMITS, type ChatNotification, chatSnsMessage } from './chat';
 import { accessOf, changesOf, headlineOf, linksOf, partitionOf, policyFaultOf } from './derive';
-import { type Action, type AlertFacts, triggerFacts } from './facts';
+import type { Action, AlertFacts } from './fact-types';
+import { triggerFacts } from './facts';
 import { chatLiteral, chatText, clip, safeLine } from './forms';
 import { type AlertJson, AlertJsonSchema, type SnsAttributes } from './json';
 

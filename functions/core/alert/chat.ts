@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import type { AlertFacts } from './facts';
+import type { AlertFacts } from './fact-types';
 import { chatLink, chatLiteral, chatText, clip, safeLine } from './forms';
 import { dedupKeyOf, snsAttributesOf } from './json';
 import { type Language, PHRASES } from './phrases';

@@ -2,7 +2,7 @@ import * as z from 'zod/mini';
 import { type AsffFinding, AsffFindingSchema, renderFindings } from './asff';
 import { chatSnsMessage } from './chat';
 import { renderEmailJa } from './email-ja';
-import type { AlertFacts } from './facts';
+import type { AlertFacts } from './fact-types';
 import { renderJson, type SnsAttributes, snsAttributesOf } from './json';
 import type { Language } from './phrases';
 

@@ -11,7 +11,7 @@ import type {
   Headline,
   PolicyFault,
   TriggerFacts,
-} from './facts';
+} from './fact-types';
 import { safeLine } from './forms';
 
 /**

@@ -1,4 +1,4 @@
-import type { AlertFacts } from './facts';
+import type { AlertFacts } from './fact-types';
 import { clip, safeLine } from './forms';
 import { PHRASES } from './phrases';
 

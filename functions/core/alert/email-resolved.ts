@@ -1,5 +1,5 @@
 import { forEmail, forSubject } from '../escape';
-import type { AlertFacts } from './facts';
+import type { AlertFacts } from './fact-types';
 import { clip } from './forms';
 import { PHRASES } from './phrases';
 

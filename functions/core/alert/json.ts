@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import { OUTCOMES } from '../outcome';
-import { ALERT_RULES, type AlertFacts, type AlertRule } from './facts';
+import { ALERT_RULES, type AlertFacts, type AlertRule } from './fact-types';
 
 /**
  * The machine form of an alert (`alert@2`) for queues, functions, webhooks and pagers. Version 2

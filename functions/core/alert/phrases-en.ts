@@ -1,7 +1,7 @@
 import type { EndpointConfig } from '../endpoint';
 import { cidrSummary, describeConfig } from './derive';
-import type { AlertFacts, AlertRule, Headline, TriggerFacts } from './facts';
-import type { Phrases } from './phrases';
+import type { AlertFacts, AlertRule, Headline, TriggerFacts } from './fact-types';
+import type { Phrases } from './phrase-book';
 
 /** The English sentences of an alert: the words of today's e-mail. */
 export const en: Phrases = {

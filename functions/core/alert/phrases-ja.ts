@@ -1,8 +1,8 @@
 import type { EndpointConfig } from '../endpoint';
 import type { Outcome, Severity } from '../outcome';
 import { cidrSummary, describeConfig } from './derive';
-import type { AlertFacts, AlertRule, Headline, TriggerFacts } from './facts';
-import type { Phrases } from './phrases';
+import type { AlertFacts, AlertRule, Headline, TriggerFacts } from './fact-types';
+import type { Phrases } from './phrase-book';
 
 /**
  * The Japanese sentences of an alert, in the terms of the AWS Japanese documentation (クラスター,

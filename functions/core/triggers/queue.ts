@@ -1,10 +1,10 @@
 import * as z from 'zod/mini';
 import { DELIVERY_MESSAGE_KIND, deliveryOfMessage } from '../alert/deliveries';
-import { ALERT_MESSAGE_KIND, alertOfMessage } from '../alert-message';
+import { ALERT_MESSAGE_KIND, alertOfMessage } from '../alert/message';
 import type { CheckRequest } from '../check-request';
 import { DECISION_EVENT_MESSAGE_KIND, decisionEventOfMessage } from '../decision-event-message';
 import { DECISION_MESSAGE_KIND, decisionOfMessage } from '../decision-message';
-import { MAX_GRACE_PERIOD_MINUTES } from '../policy';
+import { MAX_GRACE_PERIOD_MINUTES } from '../policy/policy';
 import { quote as show } from '../quote';
 import { ACCOUNT, CLUSTER_NAME, clip, compact, field, fingerprint, ID, identifier, REGION } from './read';
 import { CHECK_REQUEST_KIND, type NormalisedItem, type TriggerContext } from './types';

@@ -1,4 +1,4 @@
-import type { Alert } from '../alert';
+import type { Alert } from '../alert/alert';
 import type { Delivery } from '../alert/deliveries';
 import type { CheckRequest, Trigger } from '../check-request';
 import type { QueuedDecisionEvent } from '../decision-event-message';

@@ -2,7 +2,7 @@ import 'aws-sdk-client-mock-jest';
 import { CloudTrailClient, LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
 import { ThrottlingException } from '@aws-sdk/client-eks';
 import { cloudTrailLookup, endpointChangeOf, takeToken } from '../../../functions/aws/cloudtrail';
-import { GUARD_TOKEN_PREFIX } from '../../../functions/core/triggers';
+import { GUARD_TOKEN_PREFIX } from '../../../functions/core/triggers/normalise';
 import { GUARD_ROLE_ARN, mocks, resetAws } from '../support/aws';
 
 const NOW = Date.parse('2026-12-01T09:00:00Z');

@@ -5,7 +5,7 @@ import {
   ListClustersCommand,
   UpdateClusterConfigCommand,
 } from '@aws-sdk/client-eks';
-import { AlreadyAtTargetError, UpdateRejectedError } from '../../../functions/aws/errors';
+import { AlreadyAtTargetError, UpdateRejectedError } from '../../../functions/ports';
 import { givenCluster, mocks, resetAws, testPorts } from '../support/aws';
 
 beforeEach(() => resetAws());

@@ -1,7 +1,7 @@
 import { DescribeClusterCommand, EKSClient } from '@aws-sdk/client-eks';
 import type { AwsClients } from '../../../functions/aws/clients';
 import { CliError, describeError, errorLine, nameFailedCalls } from '../../../functions/cli/errors';
-import { ConfigError } from '../../../functions/config';
+import { ConfigError } from '../../../functions/wiring/config';
 
 /** An EKS client whose every call fails with `error`, before anything reaches the network. */
 function failingClient(error: Error): EKSClient {

@@ -30,7 +30,7 @@ describe('offline policy commands', () => {
       const inputs = inputsOf(entry);
 
       // Assess: the graph is real (it holds the linter), and holds nothing of AWS
-      expect(inputs).toContain('functions/core/policy-lint.ts');
+      expect(inputs).toContain('functions/core/policy/lint.ts');
       expect(
         inputs.filter((path) => /node_modules\/@(aws-sdk|smithy|aws-lambda-powertools)\//.test(path)),
       ).toEqual([]);

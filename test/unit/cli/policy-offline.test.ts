@@ -7,7 +7,7 @@ import { runOffline, scratchFiles } from './in-process';
  * in this process through the same entry point as the bin. The endpoint is a closed local port: a
  * regression that called AWS would fail with a connection error instead of the expected output.
  */
-const CORPUS = join(__dirname, '..', 'core', 'policy-corpus');
+const CORPUS = join(__dirname, '..', 'core', 'policy', 'corpus');
 const run = (args: string[], stdin?: string) => runOffline(args, { stdin });
 const { file, pathOf } = scratchFiles('policy-offline-');
 

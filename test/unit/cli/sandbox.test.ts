@@ -1,7 +1,7 @@
 import { ListClustersCommand } from '@aws-sdk/client-eks';
 import type { AwsClients } from '../../../functions/aws/clients';
 import { deliveredAlert, emulatorClients, retarget } from '../../../functions/cli/sandbox';
-import { alertFor, snsMessage } from '../../../functions/core/alert';
+import { alertFor, snsMessage } from '../../../functions/core/alert/alert';
 import type { CheckResult } from '../../../functions/core/result';
 import { BYPASSES, configuredTarget, sentTarget, withAwsEnvironment } from './client-target';
 

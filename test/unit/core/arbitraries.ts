@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import ipaddr from 'ipaddr.js';
 import type { EndpointConfig } from '../../../functions/core/endpoint';
-import type { PolicyInput, PrivateAccessRule, PublicAccessRule } from '../../../functions/core/policy';
+import type { PolicyInput, PrivateAccessRule, PublicAccessRule } from '../../../functions/core/policy/policy';
 
 /** fast-check generators of realistic policies and endpoint configurations. */
 

@@ -1,6 +1,6 @@
 import type { EffectivePolicy } from '../../../functions/core/effective';
 import type { EndpointConfig } from '../../../functions/core/endpoint';
-import type { PrivateAccessRule, PublicAccessRule } from '../../../functions/core/policy';
+import type { PrivateAccessRule, PublicAccessRule } from '../../../functions/core/policy/policy';
 
 /** Builders shared by the evaluate and plan tests. */
 export const endpoint = (

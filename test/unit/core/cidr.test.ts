@@ -6,7 +6,7 @@ import {
   isCidr,
   isIpv6Cidr,
 } from '../../../functions/core/cidr';
-import { PolicyError, parsePolicy } from '../../../functions/core/policy';
+import { PolicyError, parsePolicy } from '../../../functions/core/policy/policy';
 
 describe('cidrProblem', () => {
   it.each([

@@ -3,7 +3,7 @@ import {
   decisionOfMessage,
   type QueuedDecision,
 } from '../../../functions/core/decision-message';
-import { normaliseEvent } from '../../../functions/core/triggers';
+import { normaliseEvent } from '../../../functions/core/triggers/normalise';
 
 const DECISION: QueuedDecision = {
   result: {

@@ -1,5 +1,5 @@
 import { type ClusterIdentity, effectivePolicyFor, matchesGlob } from '../../../functions/core/effective';
-import { type PolicyInput, validatePolicy } from '../../../functions/core/policy';
+import { type PolicyInput, validatePolicy } from '../../../functions/core/policy/policy';
 
 const NOW = new Date('2026-06-15T12:00:00Z');
 

@@ -1,13 +1,13 @@
 import fc from 'fast-check';
 import { auditItem } from '../../../functions/aws/audit-store';
-import { alertFor } from '../../../functions/core/alert';
-import { alertMessage } from '../../../functions/core/alert-message';
+import { alertFor } from '../../../functions/core/alert/alert';
+import { alertMessage } from '../../../functions/core/alert/message';
 import type { CheckRequest } from '../../../functions/core/check-request';
 import { decisionMessage } from '../../../functions/core/decision-message';
 import { boundedId, clusterCorrelationId, MAX_ID_LENGTH } from '../../../functions/core/ids';
 import { clientRequestToken } from '../../../functions/core/request-token';
 import type { CheckResult } from '../../../functions/core/result';
-import { checkRequestMessage, normaliseEvent } from '../../../functions/core/triggers';
+import { checkRequestMessage, normaliseEvent } from '../../../functions/core/triggers/normalise';
 
 const FIRST = [...'0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz'];
 const REST = [...FIRST, '_', '-'];

@@ -4,7 +4,7 @@ import { type EffectivePolicy, effectivePolicyFor } from '../../../functions/cor
 import { type EndpointConfig, sameEndpointConfig } from '../../../functions/core/endpoint';
 import { evaluateEndpoint } from '../../../functions/core/evaluate';
 import { planTarget } from '../../../functions/core/plan';
-import { validatePolicy } from '../../../functions/core/policy';
+import { validatePolicy } from '../../../functions/core/policy/policy';
 import { cidrsOf, clusterNameArb, endpointConfigArb, policyInputArb } from './arbitraries';
 
 const RUNS = { numRuns: 1000 };

@@ -1,5 +1,5 @@
 import { runSimulation, type Simulation } from '@cloud-copilot/iam-simulate';
-import { type PolicyInput, validatePolicy } from '../../../functions/core/policy';
+import { type PolicyInput, validatePolicy } from '../../../functions/core/policy/policy';
 import { renderScp, SCP_MAX_CHARACTERS, type ScpDocument } from '../../../functions/core/scp';
 
 /**

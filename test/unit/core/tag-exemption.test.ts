@@ -1,5 +1,5 @@
 import { effectivePolicyFor, readTagValue } from '../../../functions/core/effective';
-import { type PolicyInput, parsePolicy, validatePolicy } from '../../../functions/core/policy';
+import { type PolicyInput, parsePolicy, validatePolicy } from '../../../functions/core/policy/policy';
 
 const NOW = new Date('2026-06-15T12:00:00Z');
 const TAG = 'eks-endpoint-guard/exempt';

@@ -8,7 +8,7 @@ import {
   normaliseEvent,
   sameParameter,
   type TriggerContext,
-} from '../../../functions/core/triggers';
+} from '../../../functions/core/triggers/normalise';
 
 // biome-ignore lint/suspicious/noExplicitAny: samples are free-form JSON that tests reshape at will
 type Json = Record<string, any>;

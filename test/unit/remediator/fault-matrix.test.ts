@@ -16,9 +16,9 @@ import { GetParameterCommand } from '@aws-sdk/client-ssm';
 import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { isOutcome } from '../../../functions/core/outcome';
 import type { CheckResult } from '../../../functions/core/result';
-import { DeliveryError } from '../../../functions/guard';
-import { type HandlerResponse, processEvent } from '../../../functions/remediator/process-event';
-import { SweepIncompleteError } from '../../../functions/sweep';
+import { DeliveryError } from '../../../functions/guard/delivery';
+import { type HandlerResponse, processEvent } from '../../../functions/guard/process-event';
+import { SweepIncompleteError } from '../../../functions/guard/sweep';
 import {
   failRecordWrites,
   GUARD_SENDER,
@@ -269,7 +269,7 @@ const MATRIX: Row[] = [
     stillDelivered: ['alert', 'decision queued'],
   },
   {
-    // No update without its record of intent (guard-intent.ts): nothing changes, the request is retried.
+    // No update without its record of intent (guard/intent.ts): nothing changes, the request is retried.
     call: 'SQS SendMessage (intent, before the update)',
     command: SendMessageCommand,
     mockFault: (e) => mocks.sqs.on(SendMessageCommand).rejects(e),

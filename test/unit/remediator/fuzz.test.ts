@@ -10,13 +10,13 @@ import {
 import { PublishCommand } from '@aws-sdk/client-sns';
 import fc from 'fast-check';
 import { isOutcome } from '../../../functions/core/outcome';
-import { PolicyError, validatePolicy } from '../../../functions/core/policy';
-import type { GuardPorts } from '../../../functions/ports';
+import { PolicyError, validatePolicy } from '../../../functions/core/policy/policy';
 import {
   type HandlerResponse,
   type ProcessOptions,
   processEvent,
-} from '../../../functions/remediator/process-event';
+} from '../../../functions/guard/process-event';
+import type { GuardPorts } from '../../../functions/ports';
 import {
   auditWrites,
   clusterOf,

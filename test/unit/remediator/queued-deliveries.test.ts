@@ -3,7 +3,7 @@ import { BatchImportFindingsCommand, SecurityHubClient } from '@aws-sdk/client-s
 import { PublishCommand } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import { type Delivery, deliveriesOf, deliveryMessage } from '../../../functions/core/alert/deliveries';
-import { processEvent } from '../../../functions/remediator/process-event';
+import { processEvent } from '../../../functions/guard/process-event';
 import { sampleFacts } from '../core/alert/support';
 import {
   ACCOUNT,

@@ -22,10 +22,10 @@ import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { createAwsClients } from '../../../functions/aws/clients';
-import { type GuardConfig, loadConfig } from '../../../functions/config';
+import type { ProcessOptions } from '../../../functions/guard/process-event';
 import type { GuardPorts } from '../../../functions/ports';
-import type { ProcessOptions } from '../../../functions/remediator/process-event';
-import { createPorts, guardOptions } from '../../../functions/wiring';
+import { type GuardConfig, loadConfig } from '../../../functions/wiring/config';
+import { createPorts, guardOptions } from '../../../functions/wiring/ports';
 import { schemaErrors } from '../core/alert/support';
 
 /** AWS faked at the SDK boundary only: every adapter and the guard run for real. */
@@ -222,7 +222,7 @@ export function queuedBodies(): Record<string, unknown>[] {
     .filter((body) => (body.decision as { pending?: boolean } | undefined)?.pending !== true);
 }
 
-/** The records of intent queued ahead of updates (guard-intent.ts). */
+/** The records of intent queued ahead of updates (guard/intent.ts). */
 export function queuedIntents(): Record<string, unknown>[] {
   return mocks.sqs
     .commandCalls(SendMessageCommand)

@@ -1,5 +1,5 @@
 import { createInterface } from 'node:readline';
-import { policySource } from '../../../core/policy-source';
+import { policySource } from '../../../guard/policy-source';
 import { CliError } from '../../cli-error';
 import { EXIT_OK } from '../../exit-codes';
 import type { CliIo } from '../../io';

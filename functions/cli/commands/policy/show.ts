@@ -1,9 +1,9 @@
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { policyAdmin } from '../../../aws/policy-admin';
-import { ConfigError } from '../../../config';
-import { DEFAULT_POLICY_PARAMETER_NAME, policyDigest } from '../../../core/policy';
-import { lintPolicy } from '../../../core/policy-lint';
-import { policyInWords } from '../../../core/policy-words';
+import { lintPolicy } from '../../../core/policy/lint';
+import { DEFAULT_POLICY_PARAMETER_NAME, policyDigest } from '../../../core/policy/policy';
+import { policyInWords } from '../../../core/policy/words';
+import { ConfigError } from '../../../wiring/config';
 import { CliError } from '../../cli-error';
 import { nameFailedCalls } from '../../errors';
 import { EXIT_ERROR, EXIT_OK } from '../../exit-codes';

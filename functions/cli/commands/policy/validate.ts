@@ -1,5 +1,5 @@
-import type { Policy } from '../../../core/policy';
-import { type Finding, type LintResult, lintPolicy } from '../../../core/policy-lint';
+import { type Finding, type LintResult, lintPolicy } from '../../../core/policy/lint';
+import type { Policy } from '../../../core/policy/policy';
 import { CliError } from '../../cli-error';
 import { EXIT_ERROR, EXIT_OK } from '../../exit-codes';
 import { readTextInput } from '../../input';

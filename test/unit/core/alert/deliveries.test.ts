@@ -9,7 +9,7 @@ import {
   topicMessage,
 } from '../../../../functions/core/alert/deliveries';
 import { renderEmailJa } from '../../../../functions/core/alert/email-ja';
-import type { AlertFacts } from '../../../../functions/core/alert/facts';
+import type { AlertFacts } from '../../../../functions/core/alert/fact-types';
 import { renderJson } from '../../../../functions/core/alert/json';
 import { sampleFacts, schemaErrors } from './support';
 

@@ -1,4 +1,4 @@
-import { alertFor } from '../../../../functions/core/alert';
+import { alertFor } from '../../../../functions/core/alert/alert';
 import { factsOf } from '../../../../functions/core/alert/facts';
 import { LANGUAGES, PHRASES } from '../../../../functions/core/alert/phrases';
 import type { CheckResult } from '../../../../functions/core/result';

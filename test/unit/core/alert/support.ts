@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Ajv2020 from 'ajv/dist/2020';
-import { type AlertFacts, factsOf, resolvedFactsOf } from '../../../../functions/core/alert/facts';
+import type { AlertFacts } from '../../../../functions/core/alert/fact-types';
+import { factsOf, resolvedFactsOf } from '../../../../functions/core/alert/facts';
 import type { CheckResult } from '../../../../functions/core/result';
 import { SAMPLE_OPTIONS, SAMPLES } from '../../../../scripts/alert-samples';
 

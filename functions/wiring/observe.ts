@@ -1,0 +1,78 @@
+import type { Logger } from '@aws-lambda-powertools/logger';
+import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { CheckResult } from '../core/result';
+import type { GuardTelemetry } from '../guard/options';
+
+/**
+ * Logs every decision with the outcome words and emits low-cardinality metrics (no cluster
+ * names as dimensions): a count per outcome, remediation latency, deferrals and delivery failures.
+ */
+export function observer(logger: Logger, metrics: Metrics) {
+  const telemetry: GuardTelemetry = {
+    deliveryFailed(part, result, error) {
+      logger.error(`could not deliver the ${part}`, {
+        outcome: result.outcome,
+        cluster: result.cluster,
+        correlationId: result.correlationId,
+        error: error as Error,
+      });
+      const name = { alert: 'AlertFailures', audit: 'AuditFailures', recheck: 'RecheckFailures' }[part];
+      metrics.addMetric(name, MetricUnit.Count, 1);
+    },
+    decisionEventLost(detailType, error) {
+      logger.error('could not send or queue an event for the central bus: lost', {
+        detailType,
+        error: error as Error,
+      });
+    },
+    decisionEventRetry(correlationId, error) {
+      logger.error('could not send a queued event to the central bus; the queue redelivers it', {
+        correlationId,
+        error: error as Error,
+      });
+    },
+    alertRetry(correlationId, error) {
+      logger.error('could not publish a queued alert; the queue redelivers it', {
+        correlationId,
+        error: error as Error,
+      });
+      metrics.addMetric('AlertFailures', MetricUnit.Count, 1);
+    },
+  };
+
+  function observe(result: CheckResult): void {
+    const level = result.outcome === 'failed' ? 'error' : result.outcome === 'blocked' ? 'warn' : 'info';
+    logger[level](`${result.cluster}: ${result.outcome}`, {
+      outcome: result.outcome,
+      reason: result.reason,
+      cluster: result.cluster,
+      region: result.region,
+      correlationId: result.correlationId,
+      attempt: result.attempt,
+      trigger: result.trigger,
+      updateId: result.updateId,
+      updateStatus: result.updateStatus,
+      alertMessageId: result.alertMessageId,
+      ...(result.finishedFromQueue && { finishedFromQueue: true }),
+    });
+
+    // The same decision, made and counted earlier: its delivery finished from the queue.
+    if (result.finishedFromQueue) return;
+    const perOutcome = metrics.singleMetric();
+    perOutcome.addDimension('outcome', result.outcome);
+    perOutcome.addMetric('Decisions', MetricUnit.Count, 1);
+
+    if (result.outcome === 'deferred') {
+      metrics.addMetric('Deferrals', MetricUnit.Count, 1);
+      metrics.addMetric('DeferralAttempt', MetricUnit.Count, result.attempt + 1);
+    }
+    const since = result.trigger.eventTime ? Date.parse(result.trigger.eventTime) : Number.NaN;
+    if (result.outcome === 'remediated' && !Number.isNaN(since)) {
+      const elapsed = Math.max(0, Date.parse(result.time) - since);
+      const name = result.updateStatus === 'Successful' ? 'TimeToCompliance' : 'RemediationLatency';
+      metrics.addMetric(name, MetricUnit.Milliseconds, elapsed);
+    }
+  }
+
+  return { telemetry, observe };
+}

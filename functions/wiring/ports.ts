@@ -1,0 +1,63 @@
+import { alertPublisher } from '../aws/alert-publisher';
+import { auditStore } from '../aws/audit-store';
+import { type AwsClients, createAwsClients } from '../aws/clients';
+import { cloudTrailLookup } from '../aws/cloudtrail';
+import { busClient, decisionBus } from '../aws/decision-bus';
+import { ec2Adapter } from '../aws/ec2';
+import { eksAdapter } from '../aws/eks';
+import { notifier } from '../aws/notifier';
+import { policyStore } from '../aws/policy-store';
+import { recheckQueue } from '../aws/recheck-queue';
+import { securityHub } from '../aws/security-hub';
+import { parameterRegion } from '../core/parameter-region';
+import type { GuardOptions } from '../guard/options';
+import type { DecisionEventsPort, GuardPorts } from '../ports';
+import type { GuardConfig } from './config';
+
+/** The adapters over one set of clients: shared by the Lambda handler and the CLI. */
+export function createPorts(
+  config: GuardConfig,
+  clients: AwsClients,
+  clock: () => Date = () => new Date(),
+): GuardPorts {
+  // A policy shared by ARN (organisation or home region) is read from the ARN's region.
+  const policyRegion = parameterRegion(config.POLICY_PARAMETER_NAME, config.AWS_REGION);
+  const policyClients = policyRegion === config.AWS_REGION ? clients : createAwsClients(policyRegion);
+  return {
+    // Thunks: each client (and its SDK package) is created on first use, not at start.
+    eks: eksAdapter(() => clients.eks),
+    ec2: ec2Adapter(() => clients.ec2),
+    policy: policyStore(() => policyClients.ssm, config.POLICY_PARAMETER_NAME, config.POLICY_CACHE_SECONDS),
+    notifier: notifier(() => clients.sns, config.TOPIC_ARN),
+    audit: auditStore(
+      () => clients.dynamodb,
+      config.AUDIT_TABLE_NAME,
+      config.AWS_REGION,
+      config.AUDIT_RETENTION_DAYS,
+      clock,
+    ),
+    recheck: recheckQueue(() => clients.sqs, config.RECHECK_QUEUE_URL),
+    cloudtrail: cloudTrailLookup(() => clients.cloudtrail, { guardRoleArn: config.GUARD_ROLE_ARN }),
+    ...(config.DECISION_BUS_ARN
+      ? { decisions: decisionsPort(config.DECISION_BUS_ARN, config.SWEEP_SCHEDULE) }
+      : {}),
+    ...(config.CHAT_TOPIC_ARN && { chat: alertPublisher(() => clients.sns, config.CHAT_TOPIC_ARN) }),
+    ...(config.SECURITY_HUB && { securityHub: securityHub(() => clients.securityhub) }),
+    clock,
+  };
+}
+
+/** The central bus, through a client in the bus's region (a bus in another region is the normal case). */
+function decisionsPort(busArn: string, sweepSchedule: string): DecisionEventsPort {
+  const bus = decisionBus(busClient(busArn));
+  return { busArn, sweepSchedule, send: (entries) => bus.send(entries) };
+}
+
+export function guardOptions(config: GuardConfig, act: boolean): GuardOptions {
+  return {
+    region: config.AWS_REGION,
+    act,
+    recheckDeadlineMinutes: config.RECHECK_DEADLINE_MINUTES,
+    flipFlop: { threshold: config.FLIP_FLOP_THRESHOLD, windowMinutes: config.FLIP_FLOP_WINDOW_MINUTES },
+  };
+}
