@@ -137,3 +137,17 @@ describe('decision messages after a grace period or a drift lookup', () => {
     expect(read).toEqual(decision);
   });
 });
+
+describe('a record of intent', () => {
+  it('reads back as pending, without an update id', () => {
+    // Prepare
+    const { updateId: _none, ...result } = DECISION.result;
+    const intent: QueuedDecision = { ...DECISION, result, pending: true };
+
+    // Act
+    const read = decisionOfMessage(JSON.parse(decisionMessage(intent)));
+
+    // Assess
+    expect(read).toEqual(intent);
+  });
+});

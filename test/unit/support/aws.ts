@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
   DescribeDhcpOptionsCommand,
   DescribeSubnetsCommand,
@@ -228,6 +229,26 @@ export function queuedIntents(): Record<string, unknown>[] {
     .commandCalls(SendMessageCommand)
     .map((call) => JSON.parse(call.args[0].input.MessageBody ?? '{}') as Record<string, unknown>)
     .filter((body) => (body.decision as { pending?: boolean } | undefined)?.pending === true);
+}
+
+/**
+ * DynamoDB's conditional put for claims, kept in memory: a claim is taken once, and only its owner
+ * may take it again (aws/audit-claims.ts). Records are accepted as usual.
+ */
+export function givenClaimTable(): Map<string, string> {
+  const owners = new Map<string, string>();
+  mocks.dynamodb.on(PutCommand).callsFake((input: { Item?: Record<string, unknown> }) => {
+    const item = input.Item ?? {};
+    if (item.kind !== 'claim') return {};
+    const key = `${String(item.pk)} ${String(item.sk)}`;
+    const owner = owners.get(key);
+    if (owner !== undefined && owner !== item.owner) {
+      throw new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} });
+    }
+    owners.set(key, String(item.owner));
+    return {};
+  });
+  return owners;
 }
 
 /** The claims taken (their keys), in order. */
