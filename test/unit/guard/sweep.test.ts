@@ -334,7 +334,7 @@ describe('readAhead', () => {
 });
 
 describe('isThrottling', () => {
-  it.each([
+  it.each<[string, unknown]>([
     ['ThrottlingException', throttled()],
     ['TooManyRequestsException', Object.assign(new Error('slow down'), { name: 'TooManyRequestsException' })],
     [
@@ -342,6 +342,17 @@ describe('isThrottling', () => {
       new EKSServiceException({ name: 'Unknown', $fault: 'client', $metadata: { httpStatusCode: 429 } }),
     ],
     ['a wrapped throttle', new Error('call failed', { cause: throttled() })],
+    // The storm (docs/STORM.md) throttles every service in its own shape: each one slows the sweep down.
+    ...[
+      'ProvisionedThroughputExceededException',
+      'RequestThrottled',
+      'ThrottledException',
+      'Throttling',
+      'SlowDown',
+    ].map((name) => [
+      name,
+      Object.assign(new Error('slow down'), { name, $metadata: { httpStatusCode: 400 } }),
+    ]),
   ])('recognises %s', (_label, error) => {
     expect(isThrottling(error)).toBe(true);
   });
