@@ -349,7 +349,7 @@ describe('isThrottling', () => {
       'ThrottledException',
       'Throttling',
       'SlowDown',
-    ].map((name) => [
+    ].map((name): [string, unknown] => [
       name,
       Object.assign(new Error('slow down'), { name, $metadata: { httpStatusCode: 400 } }),
     ]),
