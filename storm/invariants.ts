@@ -255,6 +255,22 @@ function sameSituation(a: Record<string, unknown>, b: Record<string, unknown>): 
   );
 }
 
+/**
+ * Throttling storms, 5xx, timeouts and crashes put decisions off, never fail them: a `failed`
+ * record is a fault people must act on (an invalid policy, a rejected update, a deadline passed
+ * while the cluster stayed busy), and the storm causes none of those.
+ */
+export function noDecisionFailed(e: Evidence): InvariantResult {
+  const problems = e.records
+    .filter((r) => r.outcome === 'failed')
+    .map((r) => `${r.cluster}: failed (${r.reason})`);
+  return result(
+    'no decision failed: throttling, 5xx, timeouts and crashes only put decisions off',
+    e.records.length,
+    problems,
+  );
+}
+
 export function checkInvariants(e: Evidence): InvariantResult[] {
   return [
     converged(e),
@@ -264,5 +280,6 @@ export function checkInvariants(e: Evidence): InvariantResult[] {
     noEventLost(e),
     alertsRecorded(e),
     alertsPerEpisode(e),
+    noDecisionFailed(e),
   ];
 }

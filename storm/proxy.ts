@@ -39,7 +39,7 @@ export interface ProxyStats {
   sentMessages: Map<string, { queueUrl: string; kind: string; delaySeconds: number; at: number }>;
 }
 
-export interface Proxy {
+export interface FaultProxy {
   endpoint: string;
   stats: ProxyStats;
   eks: EksProxy;
@@ -48,7 +48,7 @@ export interface Proxy {
   close(): Promise<void>;
 }
 
-export async function startProxy(options: ProxyOptions): Promise<Proxy> {
+export async function startProxy(options: ProxyOptions): Promise<FaultProxy> {
   if (!isLoopbackUrl(options.upstream))
     throw new Error(`the proxy only forwards to loopback, not ${options.upstream}`);
   const upstream = new URL(options.upstream);

@@ -1,4 +1,4 @@
-import { GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { GetQueueAttributesCommand, ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 
 /** What must be idle for the storm to be over. */
 export interface QuietProbe {
@@ -48,7 +48,6 @@ export async function waitForQuiet(probe: QuietProbe, timeoutMs: number): Promis
 
 /** What is left on a queue (for the error when the storm never got quiet): kinds and receive counts. */
 export async function peekQueue(sqs: SQSClient, queueUrl: string): Promise<string> {
-  const { ReceiveMessageCommand } = await import('@aws-sdk/client-sqs');
   const { Messages = [] } = await sqs.send(
     new ReceiveMessageCommand({
       QueueUrl: queueUrl,

@@ -1,4 +1,4 @@
-import type { StormRun } from './storm';
+import type { StormRun } from './figures';
 
 /** The lines `npm run storm` prints: each invariant with its count, and the last line the issue asks for. */
 export function summaryLines(run: StormRun): string[] {
