@@ -21,7 +21,8 @@ interface ServiceErrors {
   protocol: Protocol;
   /** The JSON `__type` namespace, where the service uses one. */
   namespace?: string;
-  throttle: { status: number; code: string; message: string; queryCode?: string };
+  /** `sdkName`: the SDK's name for the error when the wire code differs (SNS's `Throttled`). */
+  throttle: { status: number; code: string; message: string; queryCode?: string; sdkName?: string };
   server: { status: number; code: string; message: string };
 }
 
@@ -43,7 +44,7 @@ export const SERVICE_ERRORS: Record<string, ServiceErrors> = {
   },
   sns: {
     protocol: 'query',
-    throttle: { status: 429, code: 'Throttled', message: 'Rate exceeded' },
+    throttle: { status: 429, code: 'Throttled', message: 'Rate exceeded', sdkName: 'ThrottledException' },
     server: { status: 500, code: 'InternalError', message: 'Internal service error' },
   },
   sts: {
