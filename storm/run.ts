@@ -1,6 +1,7 @@
 // `npm run storm [-- --quick | --clusters N --events M --seed S --duration SECONDS]`: the guard under
 // storm and crash (docs/STORM.md). Exits 1 when an invariant is broken.
 import { installSignalHandlers, runCleanup } from '../bench/lib/cleanup';
+import { writeStormDoc } from './docs';
 import { parseStormArgs, type StormOptions, USAGE, UsageError } from './options';
 import { brokenCount, summaryLines } from './report';
 import { runStorm } from './storm';
@@ -24,6 +25,10 @@ async function main(): Promise<number> {
     process.stderr.write(`[${((performance.now() - started) / 1000).toFixed(1)} s] ${text}\n`);
   const run = await runStorm(options, log);
   process.stdout.write(`${summaryLines(run).join('\n')}\n`);
+  if (options.writeDocs) {
+    writeStormDoc(run);
+    log('wrote the figures of docs/STORM.md');
+  }
   return brokenCount(run) > 0 ? 1 : 0;
 }
 
