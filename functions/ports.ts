@@ -60,6 +60,10 @@ export interface IssuedUpdate {
 export interface UpdateState {
   status: string;
   errors: UpdateError[];
+  /** When EKS created the update (ISO), when it says. */
+  createdAt?: string;
+  /** The update's parameters as EKS lists them (`EndpointPublicAccess`: `true`, ...). */
+  params?: { type: string; value: string }[];
 }
 
 export interface EksPort {
@@ -73,6 +77,8 @@ export interface EksPort {
   ): Promise<IssuedUpdate>;
   /** undefined when the cluster (and so the update) no longer exists. */
   describeUpdate(name: string, updateId: string): Promise<UpdateState | undefined>;
+  /** The ids of the cluster's newest updates (at most `limit`); empty when the cluster is gone. */
+  listUpdates(name: string, limit: number): Promise<string[]>;
   listClusters(): AsyncIterable<string>;
 }
 
@@ -162,6 +168,11 @@ export interface AuditPort {
   markChecked(result: CheckResult): Promise<void>;
   /** One summary per sweep, the evidence of continuous checking. */
   sweepSummary(summary: SweepSummary): Promise<void>;
+  /**
+   * Takes the claim on `key` for `owner`: true when `owner` holds it (now or already), false when
+   * another owner took it first. What is claimed is delivered once (aws/audit-claims.ts).
+   */
+  claim(key: string, owner: string): Promise<boolean>;
 }
 
 /** The latest endpoint change of a cluster found in CloudTrail's event history. */
@@ -190,8 +201,11 @@ export interface RecheckPort {
   sendAlert(alert: Alert, correlationId: string): Promise<void>;
   /** Queues one form of an alert (chat, Security Hub) whose delivery failed, to be retried from the queue. */
   sendDelivery(delivery: Delivery, correlationId: string): Promise<void>;
-  /** Queues the rest of the delivery of a decision that issued an update, to be delivered from the queue. */
-  sendDecision(decision: QueuedDecision): Promise<void>;
+  /**
+   * Queues the rest of the delivery of a decision that issued an update, to be delivered from the
+   * queue (after `delaySeconds`, default a few seconds).
+   */
+  sendDecision(decision: QueuedDecision, delaySeconds?: number): Promise<void>;
   /** Queues a decision event the central bus refused, to be sent again from the queue. */
   sendDecisionEvent?(entry: DecisionEventEntry): Promise<void>;
 }

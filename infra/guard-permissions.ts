@@ -23,7 +23,8 @@ export function grantGuardPermissions(role: iam.Role, res: GuardPermissionResour
   const statements = [
     new iam.PolicyStatement({
       sid: 'ReadAndRemediateClusters',
-      actions: ['eks:DescribeCluster', 'eks:UpdateClusterConfig', 'eks:DescribeUpdate'],
+      // ListUpdates: a remediation whose attempt died after its update is found again (guard/intent.ts).
+      actions: ['eks:DescribeCluster', 'eks:UpdateClusterConfig', 'eks:DescribeUpdate', 'eks:ListUpdates'],
       resources: [clusters],
     }),
     // ListClusters supports no resource-level permissions: it has to be '*'.

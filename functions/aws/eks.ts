@@ -84,12 +84,30 @@ export function eksAdapter(source: ClientSource<EKSClient>): EksPort {
             code: e.errorCode ?? 'Unknown',
             message: e.errorMessage ?? '',
           })),
+          ...(update?.createdAt ? { createdAt: update.createdAt.toISOString() } : {}),
+          params: (update?.params ?? []).map((p) => ({ type: p.type ?? '', value: p.value ?? '' })),
         };
       } catch (error) {
         // The cluster (and so its update) is gone: nothing left to follow.
         if (awsErrorName(error) === 'ResourceNotFoundException') return undefined;
         throw error;
       }
+    },
+
+    async listUpdates(name: string, limit: number): Promise<string[]> {
+      const ids: string[] = [];
+      try {
+        for await (const page of sdk
+          .eks()
+          .paginateListUpdates({ client: client(), pageSize: Math.min(100, limit) }, { name })) {
+          ids.push(...(page.updateIds ?? []));
+          if (ids.length >= limit) break;
+        }
+      } catch (error) {
+        if (awsErrorName(error) === 'ResourceNotFoundException') return [];
+        throw error;
+      }
+      return ids.slice(0, limit);
     },
 
     async *listClusters(): AsyncIterable<string> {

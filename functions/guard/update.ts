@@ -14,6 +14,7 @@ import {
   UpdateRejectedError,
 } from '../ports';
 import { followUpOf, UPDATE_POLL_SECONDS } from './delivery';
+import { writeIntent } from './intent';
 import type { Decision, GuardOptions } from './options';
 
 /**
@@ -69,6 +70,17 @@ async function issue(
   });
   const loop = flipFlop(history, now, options.flipFlop, request.trigger.actorArn);
 
+  const change = `${describeEndpointConfig(state.config)} → ${describeEndpointConfig(target)}`;
+  const intended: CheckResult = {
+    ...planned,
+    outcome: 'remediated',
+    reason: `${whyOf(planned)}; changed ${change}${planned.graceUntil ? ` (the grace period ended at ${planned.graceUntil})` : ''}`,
+    ...(loop.escalation ? { escalation: loop.escalation } : {}),
+  };
+  const notify = !loop.alreadyEscalated;
+  // Queued before EKS is asked: should this invocation die after the update, the intent records it.
+  await writeIntent({ result: intended, notify }, ports);
+
   let issued: { updateId?: string; status?: string };
   try {
     issued = await ports.eks.updateEndpointAccess(
@@ -100,16 +112,12 @@ async function issue(
     throw error;
   }
 
-  const change = `${describeEndpointConfig(state.config)} → ${describeEndpointConfig(target)}`;
   const result: CheckResult = {
-    ...planned,
-    outcome: 'remediated',
-    reason: `${whyOf(planned)}; changed ${change}${planned.graceUntil ? ` (the grace period ended at ${planned.graceUntil})` : ''}`,
+    ...intended,
     updateId: issued.updateId,
     updateStatus: issued.status ?? (issued.updateId ? 'InProgress' : undefined),
-    ...(loop.escalation ? { escalation: loop.escalation } : {}),
   };
-  const decision: Decision = { result, notify: !loop.alreadyEscalated, changed: true };
+  const decision: Decision = { result, notify, changed: true };
   const next = followUpOf(result, now, options);
   if (next) decision.next = next;
   return decision;

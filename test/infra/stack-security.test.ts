@@ -47,6 +47,7 @@ describe('least privilege', () => {
       'ec2:DescribeVpcAttribute': ['*'],
       'eks:DescribeCluster': [clusters],
       'eks:DescribeUpdate': [clusters],
+      'eks:ListUpdates': [clusters],
       'eks:ListClusters': ['*'],
       'eks:UpdateClusterConfig': [clusters],
       'kms:Decrypt': [key],

@@ -4,6 +4,8 @@ import {
   DescribeUpdateCommand,
   InvalidParameterException,
   ListClustersCommand,
+  ListUpdatesCommand,
+  ResourceNotFoundException,
   UpdateClusterConfigCommand,
 } from '@aws-sdk/client-eks';
 import { AlreadyAtTargetError, UpdateRejectedError } from '../../../functions/ports';
@@ -72,7 +74,68 @@ describe('EKS adapter', () => {
     const update = await testPorts().eks.describeUpdate('prod-api', 'upd-1');
 
     // Assess
-    expect(update).toEqual({ status: 'Failed', errors: [{ code: 'AccessDenied', message: 'role cannot' }] });
+    expect(update).toEqual({
+      status: 'Failed',
+      errors: [{ code: 'AccessDenied', message: 'role cannot' }],
+      params: [],
+    });
+  });
+
+  it('reads when an update was created and what it sets', async () => {
+    // Prepare
+    mocks.eks.on(DescribeUpdateCommand).resolves({
+      update: {
+        status: 'InProgress',
+        createdAt: new Date('2026-06-03T10:20:01Z'),
+        params: [
+          { type: 'EndpointPublicAccess', value: 'false' },
+          { type: 'EndpointPrivateAccess', value: 'true' },
+        ],
+      },
+    });
+
+    // Act
+    const update = await testPorts().eks.describeUpdate('prod-api', 'upd-1');
+
+    // Assess
+    expect(update).toMatchObject({
+      createdAt: '2026-06-03T10:20:01.000Z',
+      params: [
+        { type: 'EndpointPublicAccess', value: 'false' },
+        { type: 'EndpointPrivateAccess', value: 'true' },
+      ],
+    });
+  });
+
+  it("lists a cluster's newest updates up to the limit, across pages", async () => {
+    // Prepare
+    mocks.eks
+      .on(ListUpdatesCommand)
+      .resolvesOnce({ updateIds: ['u1', 'u2'], nextToken: 't1' })
+      .resolvesOnce({ updateIds: ['u3', 'u4'] });
+
+    // Act
+    const ids = await testPorts().eks.listUpdates('prod-api', 3);
+
+    // Assess
+    expect(ids).toEqual(['u1', 'u2', 'u3']);
+    expect(mocks.eks).toHaveReceivedNthCommandWith(1, ListUpdatesCommand, {
+      name: 'prod-api',
+      maxResults: 3,
+    });
+  });
+
+  it('lists no updates for a cluster that is gone', async () => {
+    // Prepare
+    mocks.eks
+      .on(ListUpdatesCommand)
+      .rejects(new ResourceNotFoundException({ message: 'No cluster found', $metadata: {} }));
+
+    // Act
+    const ids = await testPorts().eks.listUpdates('gone', 20);
+
+    // Assess
+    expect(ids).toEqual([]);
   });
 
   it.each([

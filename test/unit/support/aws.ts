@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
   CloudWatchLogsClient,
   FilterLogEventsCommand,
@@ -236,7 +237,72 @@ export function lastAlert(): {
   return { subject: input.Subject ?? '', text: message.default, json: JSON.parse(message.sqs), attributes };
 }
 
-/** The audit items written, as plain objects. */
+/** The audit items written, as plain objects (not the claims, which are not records: aws/audit-claims.ts). */
 export function auditWrites(): Record<string, unknown>[] {
-  return mocks.dynamodb.commandCalls(PutCommand).map((call) => call.args[0].input.Item ?? {});
+  return mocks.dynamodb
+    .commandCalls(PutCommand)
+    .map((call) => call.args[0].input.Item ?? {})
+    .filter((item) => item.kind !== 'claim');
+}
+
+/**
+ * Audit record writes fail `times` times with `error`, then succeed; claims always succeed. Every
+ * record accepted is pushed to `accepted` when given.
+ */
+export function failRecordWrites(error: Error, times = 1, accepted?: Record<string, unknown>[]): void {
+  let left = times;
+  mocks.dynamodb.on(PutCommand).callsFake((input: { Item?: Record<string, unknown> }) => {
+    if (input.Item?.kind === 'claim') return {};
+    if (left > 0) {
+      left -= 1;
+      throw error;
+    }
+    accepted?.push(input.Item ?? {});
+    return {};
+  });
+}
+
+/** The bodies sent to the recheck queue, parsed, leaving out the records of intent written ahead of updates. */
+export function queuedBodies(): Record<string, unknown>[] {
+  return mocks.sqs
+    .commandCalls(SendMessageCommand)
+    .map((call) => JSON.parse(call.args[0].input.MessageBody ?? '{}') as Record<string, unknown>)
+    .filter((body) => (body.decision as { pending?: boolean } | undefined)?.pending !== true);
+}
+
+/** The records of intent queued ahead of updates (guard/intent.ts). */
+export function queuedIntents(): Record<string, unknown>[] {
+  return mocks.sqs
+    .commandCalls(SendMessageCommand)
+    .map((call) => JSON.parse(call.args[0].input.MessageBody ?? '{}') as Record<string, unknown>)
+    .filter((body) => (body.decision as { pending?: boolean } | undefined)?.pending === true);
+}
+
+/**
+ * DynamoDB's conditional put for claims, kept in memory: a claim is taken once, and only its owner
+ * may take it again (aws/audit-claims.ts). Records are accepted as usual.
+ */
+export function givenClaimTable(): Map<string, string> {
+  const owners = new Map<string, string>();
+  mocks.dynamodb.on(PutCommand).callsFake((input: { Item?: Record<string, unknown> }) => {
+    const item = input.Item ?? {};
+    if (item.kind !== 'claim') return {};
+    const key = `${String(item.pk)} ${String(item.sk)}`;
+    const owner = owners.get(key);
+    if (owner !== undefined && owner !== item.owner) {
+      throw new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} });
+    }
+    owners.set(key, String(item.owner));
+    return {};
+  });
+  return owners;
+}
+
+/** The claims taken (their keys), in order. */
+export function claimsTaken(): string[] {
+  return mocks.dynamodb
+    .commandCalls(PutCommand)
+    .map((call) => call.args[0].input.Item ?? {})
+    .filter((item) => item.kind === 'claim')
+    .map((item) => String(item.sk));
 }

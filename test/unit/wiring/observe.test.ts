@@ -1,11 +1,11 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { CheckResult } from '../../../functions/core/result';
 import { processEvent } from '../../../functions/guard/process-event';
 import { observer } from '../../../functions/wiring/observe';
 import {
+  failRecordWrites,
   GUARD_SENDER,
   givenCluster,
   loadEvent,
@@ -203,7 +203,7 @@ describe('observe', () => {
     // Prepare: the audit write fails once, so the remediation's delivery goes to the queue.
     resetAws();
     givenCluster({ name: 'prod-api' });
-    mocks.dynamodb.on(PutCommand).rejectsOnce(new Error('table unavailable')).resolves({});
+    failRecordWrites(new Error('table unavailable'));
     const { observe, telemetry } = setup();
     const options = { ...processOptions(), observe, telemetry };
     const first = await captureOutputOf(() =>
@@ -212,7 +212,7 @@ describe('observe', () => {
     const body = mocks.sqs
       .commandCalls(SendMessageCommand)
       .map((call) => call.args[0].input.MessageBody ?? '')
-      .find((b) => b.includes('"kind":"eks-endpoint-guard/decision"'));
+      .find((b) => b.includes('"kind":"eks-endpoint-guard/decision"') && !b.includes('"pending":true'));
     const queued = {
       Records: [{ messageId: 'm-1', eventSource: 'aws:sqs', body, attributes: { SenderId: GUARD_SENDER } }],
     };
