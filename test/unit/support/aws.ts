@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
   CloudWatchLogsClient,
   FilterLogEventsCommand,
@@ -9,6 +8,7 @@ import {
   ResourceNotFoundException as LogGroupNotFound,
   StartQueryCommand,
 } from '@aws-sdk/client-cloudwatch-logs';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
   DescribeDhcpOptionsCommand,
   DescribeSubnetsCommand,
