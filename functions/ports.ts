@@ -41,6 +41,8 @@ export class UpdateRejectedError extends Error {
 export interface ClusterState {
   name: string;
   arn?: string;
+  /** ISO time of DescribeCluster's `createdAt`. */
+  createdAt?: string;
   status: string;
   config: EndpointConfig;
   tags: Record<string, string>;

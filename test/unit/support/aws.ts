@@ -78,11 +78,13 @@ export function resetAws(policy: unknown = STRICT_POLICY): void {
   mocks.eks.on(ListClustersCommand).resolves({ clusters: [] });
 }
 
-export function givenPolicy(policy: unknown): void {
+export function givenPolicy(policy: unknown, parameterVersion = 3): void {
   const value = typeof policy === 'string' ? policy : JSON.stringify(policy);
   mocks.ssm
     .on(GetParameterCommand)
-    .resolves({ Parameter: { Name: TEST_ENV.POLICY_PARAMETER_NAME, Value: value } });
+    .resolves({
+      Parameter: { Name: TEST_ENV.POLICY_PARAMETER_NAME, Value: value, Version: parameterVersion },
+    });
 }
 
 export function givenVpcDns(support: boolean, hostnames: boolean): void {
@@ -122,6 +124,7 @@ export interface ClusterSpec {
   cidrs?: string[];
   tags?: Record<string, string>;
   vpcId?: string;
+  createdAt?: Date;
 }
 
 export function clusterOf(spec: ClusterSpec): Cluster {
@@ -129,6 +132,7 @@ export function clusterOf(spec: ClusterSpec): Cluster {
     name: spec.name,
     arn: `arn:aws:eks:${REGION}:${ACCOUNT}:cluster/${spec.name}`,
     status: (spec.status ?? 'ACTIVE') as Cluster['status'],
+    ...(spec.createdAt ? { createdAt: spec.createdAt } : {}),
     tags: spec.tags ?? {},
     resourcesVpcConfig: {
       subnetIds: ['subnet-0a1', 'subnet-0b2'],
