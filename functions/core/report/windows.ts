@@ -193,7 +193,8 @@ function windowStart(
   const change = changeTime(record);
   if (!change || change.time < knownGood) return { start: at, startSource: 'first-seen' };
   // Here knownGood <= change.time < createdAt: the creation is the latest lower bound.
-  if (createdAt !== undefined && change.time < createdAt) return { start: createdAt, startSource: 'cluster-created' };
+  if (createdAt !== undefined && change.time < createdAt)
+    return { start: createdAt, startSource: 'cluster-created' };
   return { start: change.time, startSource: change.source };
 }
 
