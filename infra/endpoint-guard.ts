@@ -5,6 +5,7 @@ import type * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
@@ -19,6 +20,7 @@ import {
   GuardConfigError,
 } from './config';
 import { addDecisionForwarding } from './decision-forwarding';
+import { DEFAULT_DIGEST_RETENTION_DAYS, digestWriteStatement, guardDigestBucket } from './digest-bucket';
 import { guardAlarms } from './guard-alarms';
 import { FUNCTION_TIMEOUT, guardFunction, RECHECK_MAX_CONCURRENCY } from './guard-function';
 import { guardQueues, restrictQueueWriters } from './guard-queues';
@@ -77,6 +79,13 @@ export interface EndpointGuardProps {
    * @default 120
    */
   readonly recheckDeadlineMinutes?: number;
+  /**
+   * Days each digest of the audit records is locked in the digest bucket (S3 Object Lock,
+   * compliance mode: nobody can shorten it, root included). The bucket is retained when the stack
+   * is deleted. 1 to 36500.
+   * @default 365
+   */
+  readonly digestRetentionDays?: number;
 
   // ---- alerts where people work (DESIGN §10) ----
 
@@ -165,6 +174,8 @@ export class EndpointGuard extends Construct {
   readonly deadLetters: sqs.Queue;
   readonly recheckDeadLetters: sqs.Queue;
   readonly table: dynamodb.Table;
+  /** The digests that seal the audit records (DESIGN §16), written by the scheduled sweep. */
+  readonly digestBucket: s3.Bucket;
   readonly function: lambda.Function;
   readonly role: iam.Role;
   readonly logGroup: logs.LogGroup;
@@ -202,6 +213,7 @@ export class EndpointGuard extends Construct {
     this.recheckDeadLetters = queues.recheckDeadLetters;
     this.recheckQueue = queues.recheckQueue;
     this.table = guardAuditTable(this);
+    this.digestBucket = guardDigestBucket(this, props.digestRetentionDays ?? DEFAULT_DIGEST_RETENTION_DAYS);
 
     const remediator = guardFunction(this, {
       policy: this.policyParameter,
@@ -219,6 +231,9 @@ export class EndpointGuard extends Construct {
     });
     this.function = remediator.fn;
     this.role = remediator.role;
+    // The scheduled sweep seals the records into digests: it may put digests and nothing else.
+    this.role.addToPrincipalPolicy(digestWriteStatement(this.digestBucket));
+    this.function.addEnvironment('DIGEST_BUCKET_NAME', this.digestBucket.bucketName);
     this.logGroup = remediator.logGroup;
     this.logsKey = remediator.logsKey;
 
@@ -314,6 +329,7 @@ function validate(props: EndpointGuardProps): void {
   // The function refuses to start outside the ranges of its configuration schema.
   inRange('recheckDeadlineMinutes', props.recheckDeadlineMinutes, 1, 24 * 60);
   inRange('auditRetentionDays', props.auditRetentionDays, 0, 3650);
+  inRange('digestRetentionDays', props.digestRetentionDays, 1, 36500);
   // Below this the recheck poller would be throttled and healthy messages would end in the DLQ.
   const reserved = props.reservedConcurrency;
   if (reserved !== undefined && reserved <= RECHECK_MAX_CONCURRENCY) {

@@ -1,33 +1,58 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { GetFindingsCommand } from '@aws-sdk/client-securityhub';
 import { CreateTopicCommand } from '@aws-sdk/client-sns';
 import { PutParameterCommand } from '@aws-sdk/client-ssm';
+import { auditSeal } from '../aws/audit-seal';
 import { auditStore } from '../aws/audit-store';
-import type { AwsClients } from '../aws/clients';
+import { digestReader, digestStore } from '../aws/digest-store';
 import { validatePolicy } from '../core/policy/policy';
 import { policyInWords } from '../core/policy/words';
-import type { CheckResult } from '../core/result';
+import { duration } from '../core/report/text';
+import { verificationText } from '../core/report/verification';
 import { processEvent } from '../guard/process-event';
+import { sealRecords } from '../guard/seal';
 import { sweep } from '../guard/sweep';
-import { writeHtmlReport } from './commands/report';
+import { guardIdentity, writeHtmlReport } from './commands/report';
 import { guardRuntime } from './context';
-import { DEMO_ACCOUNT, DEMO_GUARD_ROLE, DEMO_POLICY, guardSession, REGION, SCENES } from './demo-story';
+import {
+  describeEvent,
+  findEventsDir,
+  indent,
+  printAlert,
+  printDecision,
+  printOtherForms,
+  seconds,
+} from './demo-print';
+import { DEMO_ACCOUNT, DEMO_GUARD_ROLE, DEMO_POLICY, REGION, SCENES } from './demo-story';
 import { startEmulator } from './emulator';
-import { auditCells, changeOf, renderTable, shortArn } from './format';
+import { auditCells, renderTable } from './format';
 import type { CliIo } from './io';
 import { provisionLocalEnv } from './local-env';
 import { ResultPrinter } from './results';
-import {
-  createCluster,
-  createVpc,
-  type DeliveredAlert,
-  emulatorClients,
-  retarget,
-  subscribeInbox,
-} from './sandbox';
+import { createCluster, createVpc, emulatorClients, retarget, subscribeInbox } from './sandbox';
 
 export const DEMO_REPORT_FILE = 'eks-endpoint-guard-demo-report.html';
+
+/**
+ * The demo's last hint: what a person runs once it has ended (its own emulator is gone by then),
+ * one command a line. Tested by running it (test/integration/cli-in-process.test.ts).
+ */
+export const TRY_IT_YOURSELF = [
+  'moto_server -H 127.0.0.1 -p 5000 &',
+  'export AWS_ENDPOINT_URL=http://127.0.0.1:5000 AWS_REGION=us-east-1 AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing',
+  'eval "$(npm run --silent cli -- local-env)"',
+  'npm run cli -- check',
+  'npm run cli -- audit digest --settle 0s && npm run cli -- audit verify',
+  'npm run cli -- report --since 1h',
+];
+
+/** Dates an EventBridge CloudTrail event at `time`: the envelope and the call itself. */
+export function stamp(event: unknown, time: Date): void {
+  const record = event as { time?: unknown; detail?: { eventTime?: unknown } };
+  if (typeof record !== 'object' || record === null) return;
+  record.time = time.toISOString().replace(/\.\d{3}Z$/, 'Z');
+  if (record.detail && typeof record.detail === 'object') record.detail.eventTime = record.time;
+}
 
 export async function demoCommand(options: { verbose: boolean; out?: string }, io: CliIo): Promise<void> {
   const started = Date.now();
@@ -135,6 +160,8 @@ export async function demoCommand(options: { verbose: boolean; out?: string }, i
         ...(scene.identity ? { identity: scene.identity } : {}),
       });
       if (scene.before) await scene.before({ clients, vpcs: { withDns, withoutDns } });
+      // The event happened now, in this account: the report then measures a true exposure.
+      stamp(event, new Date());
       const { results } = await processEvent(event, runtime.ports, lambda);
       say(
         `\n${style.bold(`${String(index + 1).padStart(2)}. ${describeEvent(event)}`)}  ${style.dim(`events/${scene.file}`)}`,
@@ -174,128 +201,44 @@ export async function demoCommand(options: { verbose: boolean; out?: string }, i
     io.out(indent(renderTable(['TIME', 'CLUSTER', 'OUTCOME', 'TRIGGER', 'CHANGE'], trail), '  '));
     say(`  ${records.length} records; "npm run cli -- audit --csv" writes them for a spreadsheet.`);
 
+    heading('The trail sealed (audit digest) and checked (audit verify)');
+    const seal = auditSeal(clients.dynamodb, env.AUDIT_TABLE_NAME, REGION);
+    // Nothing is deciding any more: every record so far can be sealed at once (the schedule waits 15 min).
+    const sealed = await sealRecords(
+      {
+        source: seal,
+        store: digestStore(clients.s3, env.DIGEST_BUCKET_NAME),
+        region: REGION,
+        account: DEMO_ACCOUNT,
+      },
+      new Date(),
+      0,
+    );
+    for (const d of sealed.digests) {
+      say(
+        `  sealed ${d.records} record(s) into s3://${env.DIGEST_BUCKET_NAME}/${d.key} (Object Lock, compliance mode)`,
+      );
+    }
+
     // The evidence of what the demo did, as the report command writes it for auditors.
     const reportPath = resolve(options.out ?? DEMO_REPORT_FILE);
-    const written = await writeHtmlReport(store, REGION, new Date(started - 60_000), reportPath);
-    // Every window drawn, also those whose sample event predates the demo (the events carry old times).
+    const written = await writeHtmlReport(store, REGION, new Date(started - 60_000), reportPath, new Date(), {
+      seal,
+      digests: digestReader(clients.s3, env.DIGEST_BUCKET_NAME),
+      guard: guardIdentity({}),
+    });
+    say(`  the report's records: ${verificationText(written.verification)}`);
     const windows = written.clusters.reduce((count, cluster) => count + cluster.windows.length, 0);
     const open = written.windows.open;
     say(
-      `\nDone in ${seconds(Date.now() - started)}. Try it yourself: start moto_server, then "npm run cli -- local-env", "check", "invoke <event>" and "audit".`,
+      `\nDone in ${seconds(Date.now() - started)}. The demo's emulator has stopped; to try the commands yourself, start one and point the CLI at it:`,
     );
+    for (const line of TRY_IT_YOURSELF) say(`  ${line}`);
     say(
-      `\nThe report of what it did (${windows} exposure window(s), ${open} still open), as "report --format html" writes it; open it in a browser:`,
+      `\nThe report of what it did (${windows} exposure window(s), ${open} still open; ${duration(written.exposedSeconds)} exposed in all), as "report --format html" writes it; open it in a browser:`,
     );
     say(`  ${reportPath}`);
   } finally {
     await emulator.stop();
   }
-}
-
-function printDecision(result: CheckResult, io: CliIo): void {
-  const change = changeOf(result);
-  io.out(
-    `    → ${io.style.outcome(result.outcome, result.outcome.padEnd(15))} ${change === '-' ? '' : change}\n`,
-  );
-  io.out(`${io.style.dim(wrap(result.reason, 90, '      '))}\n`);
-  if (result.fix) io.out(`      fix: ${result.fix}\n`);
-}
-
-function printAlert(alert: DeliveredAlert, io: CliIo, seen: Set<string>): void {
-  const attributes = Object.entries(alert.attributes)
-    .map(([key, value]) => `${key}=${value}`)
-    .join(' ');
-  io.out(`\n    ✉ ${io.style.bold(alert.subject)}\n`);
-  io.out(`      ${io.style.dim(`attributes: ${attributes}`)}\n`);
-  const kind = alert.attributes.outcome ?? '';
-  if (seen.has(kind)) {
-    io.out(`      ${io.style.dim('(body laid out like the one above)')}\n`);
-    return;
-  }
-  seen.add(kind);
-  io.out(`${indent(alert.text.trimEnd(), '      │ ')}\n`);
-}
-
-/** The chat and Security Hub forms of the same remediation: one set of facts, each channel's shape. */
-async function printOtherForms(
-  result: CheckResult,
-  chats: DeliveredAlert[],
-  clients: AwsClients,
-  io: CliIo,
-): Promise<void> {
-  const content = chats[0]?.message.content as { title?: string; description?: string } | undefined;
-  if (content?.title) {
-    io.out(`\n    💬 ${io.style.bold(`chat: ${content.title}`)}\n`);
-    const description = (content.description ?? '').split('\n').slice(0, 6).join('\n');
-    io.out(`${indent(description.trimEnd(), '      │ ')}\n`);
-  }
-  const { Findings = [] } = await clients.securityhub.send(
-    new GetFindingsCommand({
-      Filters: { ResourceId: [{ Value: result.clusterArn ?? '', Comparison: 'EQUALS' }] },
-      MaxResults: 10,
-    }),
-  );
-  for (const finding of Findings) {
-    io.out(`\n    🛡 ${io.style.bold(`Security Hub: ${finding.Title ?? ''}`)}\n`);
-    const fields: [string, string | undefined][] = [
-      ['Id', finding.Id],
-      ['GeneratorId', finding.GeneratorId],
-      ['Compliance', finding.Compliance?.Status],
-      ['RecordState', finding.RecordState],
-      ['Severity', finding.Severity?.Label],
-      ['Resource', `${finding.Resources?.[0]?.Type ?? ''} ${finding.Resources?.[0]?.Id ?? ''}`],
-    ];
-    for (const [name, value] of fields) io.out(`      │ ${`${name}:`.padEnd(13)}${value ?? '-'}\n`);
-  }
-}
-
-/** `CreateCluster prod-api by user/platform-ci`, from the event itself. */
-function describeEvent(event: unknown): string {
-  const detail = (event as { detail?: Record<string, unknown> }).detail ?? {};
-  const params = (detail.requestParameters ?? {}) as Record<string, unknown>;
-  const identity = (detail.userIdentity ?? {}) as Record<string, unknown>;
-  const actor = shortArn(typeof identity.arn === 'string' ? identity.arn : undefined);
-  const failed = typeof detail.errorCode === 'string' ? ` (${detail.errorCode})` : '';
-  const who = identity.arn === guardSession().arn ? 'the guard' : (actor ?? 'someone');
-  return `${String(detail.eventName)} ${String(params.name ?? params.clusterName)} by ${who}${failed}`;
-}
-
-/** events/ next to the repository root, whether running from source or from the bundle in dist/. */
-function findEventsDir(): string {
-  for (const start of [__dirname, process.cwd()]) {
-    let dir = resolve(start);
-    for (let depth = 0; depth < 5; depth++) {
-      if (existsSync(join(dir, 'events', 'create-cluster-public.json'))) return join(dir, 'events');
-      dir = resolve(dir, '..');
-    }
-  }
-  throw new Error('cannot find the sample events (events/create-cluster-public.json) from here');
-}
-
-function indent(text: string, prefix: string): string {
-  return text
-    .split('\n')
-    .map((line, index, lines) =>
-      index === lines.length - 1 && line === '' ? line : `${prefix}${line}`.trimEnd(),
-    )
-    .join('\n');
-}
-
-function wrap(text: string, width: number, prefix: string): string {
-  const lines: string[] = [];
-  let line = '';
-  for (const word of text.split(/\s+/)) {
-    if (line && line.length + word.length + 1 > width) {
-      lines.push(line);
-      line = word;
-    } else {
-      line = line ? `${line} ${word}` : word;
-    }
-  }
-  if (line) lines.push(line);
-  return lines.map((l) => `${prefix}${l}`).join('\n');
-}
-
-function seconds(ms: number): string {
-  return `${(ms / 1000).toFixed(1)} s`;
 }

@@ -141,6 +141,8 @@ export interface DigestHead {
   to: string;
   /** A digest planned but not yet known to be stored: the next run stores it first. */
   pending?: DigestPlan;
+  /** The table's write counter of the head: a run replaces only the head it read. */
+  revision?: number;
 }
 
 /** The plan of the next digest after `head` at `now`; undefined when there is nothing to seal yet. */
@@ -148,8 +150,9 @@ export function nextPlan(
   head: DigestHead | undefined,
   now: Date,
   scope: { region: string; account?: string; table: string },
+  settleSeconds = SETTLE_SECONDS,
 ): DigestPlan | undefined {
-  const to = new Date(now.getTime() - SETTLE_SECONDS * 1000);
+  const to = new Date(now.getTime() - settleSeconds * 1000);
   const from = head ? new Date(head.to) : new Date(to.getTime() - FIRST_DIGEST_DAYS * 86_400_000);
   if (to.getTime() <= from.getTime()) return undefined;
   return {

@@ -181,11 +181,10 @@ export function verifyChain(input: VerifyInput): VerifyResult {
   const since = input.since?.getTime() ?? Number.NEGATIVE_INFINITY;
   const checked = [...chosen.values()].filter((s) => Date.parse(s.digest.to) > since);
   const items = new Map(input.items.map((i) => [i.key, i]));
+  const byTime = [...input.items].sort((a, b) => Date.parse(a.time) - Date.parse(b.time));
   const expired: SealedRecord[] = [];
   let sealedRecords = 0;
   for (const { digest, version } of checked) {
-    const from = Date.parse(digest.from);
-    const to = Date.parse(digest.to);
     const sealed = new Map(digest.records.map((r) => [r.key, r]));
     for (const record of digest.records) {
       sealedRecords += 1;
@@ -198,10 +197,11 @@ export function verifyChain(input: VerifyInput): VerifyResult {
         findings.push(recordFinding('changed', record, version.key));
       }
     }
-    for (const item of input.items) {
-      const t = Date.parse(item.time);
-      if (t >= from && t < to && !sealed.has(item.key))
-        findings.push(recordFinding('inserted', item, version.key));
+    const to = Date.parse(digest.to);
+    for (let i = firstAtOrAfter(byTime, Date.parse(digest.from)); i < byTime.length; i++) {
+      const item = byTime[i] as SealableItem;
+      if (Date.parse(item.time) >= to) break;
+      if (!sealed.has(item.key)) findings.push(recordFinding('inserted', item, version.key));
     }
   }
   const sealedUntil = last > 0 ? chosen.get(last)?.digest.to : undefined;
@@ -220,6 +220,18 @@ export function verifyChain(input: VerifyInput): VerifyResult {
     expired,
     ...(sealedUntil ? { sealedUntil } : {}),
   };
+}
+
+/** The index of the first item at or after `time` in items sorted by time. */
+function firstAtOrAfter(items: readonly SealableItem[], time: number): number {
+  let low = 0;
+  let high = items.length;
+  while (low < high) {
+    const mid = (low + high) >>> 1;
+    if (Date.parse((items[mid] as SealableItem).time) < time) low = mid + 1;
+    else high = mid;
+  }
+  return low;
 }
 
 /** What is wrong with the link from digest `n` to the one before it, if anything. */
