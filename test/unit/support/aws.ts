@@ -80,11 +80,9 @@ export function resetAws(policy: unknown = STRICT_POLICY): void {
 
 export function givenPolicy(policy: unknown, parameterVersion = 3): void {
   const value = typeof policy === 'string' ? policy : JSON.stringify(policy);
-  mocks.ssm
-    .on(GetParameterCommand)
-    .resolves({
-      Parameter: { Name: TEST_ENV.POLICY_PARAMETER_NAME, Value: value, Version: parameterVersion },
-    });
+  mocks.ssm.on(GetParameterCommand).resolves({
+    Parameter: { Name: TEST_ENV.POLICY_PARAMETER_NAME, Value: value, Version: parameterVersion },
+  });
 }
 
 export function givenVpcDns(support: boolean, hostnames: boolean): void {
