@@ -16,6 +16,7 @@ import {
   ListClustersCommand,
   UpdateClusterConfigCommand,
 } from '@aws-sdk/client-eks';
+import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
@@ -58,6 +59,8 @@ export const mocks = {
   dynamodb: mockClient(DynamoDBDocumentClient),
   /** The drift lookup: no event history unless a test gives one. */
   cloudtrail: mockClient(CloudTrailClient),
+  /** The digest bucket. */
+  s3: mockClient(S3Client),
 };
 
 export const STRICT_POLICY = { version: 1, publicAccess: 'disabled', privateAccess: 'required' };
@@ -76,6 +79,7 @@ export function resetAws(policy: unknown = STRICT_POLICY): void {
   });
   mocks.eks.on(DescribeUpdateCommand).resolves({ update: { id: 'upd-0001', status: 'Successful' } });
   mocks.eks.on(ListClustersCommand).resolves({ clusters: [] });
+  mocks.s3.on(PutObjectCommand).resolves({ VersionId: 'v-0001' });
 }
 
 export function givenPolicy(policy: unknown, parameterVersion = 3): void {
