@@ -50,7 +50,7 @@ export const TRY_IT_YOURSELF = [
 export function stamp(event: unknown, time: Date): void {
   const record = event as { time?: unknown; detail?: { eventTime?: unknown } };
   if (typeof record !== 'object' || record === null) return;
-  record.time = time.toISOString().replace(/\.\d{3}Z$/, 'Z');
+  record.time = time.toISOString();
   if (record.detail && typeof record.detail === 'object') record.detail.eventTime = record.time;
 }
 
@@ -231,7 +231,7 @@ export async function demoCommand(options: { verbose: boolean; out?: string }, i
     const windows = written.clusters.reduce((count, cluster) => count + cluster.windows.length, 0);
     const open = written.windows.open;
     say(
-      `\nDone in ${seconds(Date.now() - started)}. The demo's emulator has stopped; to try the commands yourself, start one and point the CLI at it:`,
+      `\nDone in ${seconds(Date.now() - started)}. The demo's emulator stops with it; to try the commands yourself, start one and point the CLI at it:`,
     );
     for (const line of TRY_IT_YOURSELF) say(`  ${line}`);
     say(
