@@ -115,12 +115,17 @@ export function verifyText(result: VerifyResult, bucket: string, since?: Date): 
   const lines: string[] = [];
   for (const f of result.findings) lines.push(`${f.kind.toUpperCase()}: ${f.message}`);
   const scope = since ? ` (digests ending after ${since.toISOString()})` : '';
-  lines.push(
-    result.intact
-      ? `intact: ${result.sealedRecords} sealed record(s) match ${result.digestsChecked} digest(s) of s3://${bucket}${scope}`
-      : `${result.findings.length} finding(s): the audit trail does not match what was sealed in s3://${bucket}${scope}`,
-  );
-  if (result.digests === 0) lines.push('no digest yet: run "audit digest" (the scheduled sweep does)');
+  if (result.digests === 0) {
+    lines.push(
+      `no digest in s3://${bucket} yet: nothing is sealed; run "audit digest" (the scheduled sweep does)`,
+    );
+  } else {
+    lines.push(
+      result.intact
+        ? `intact: ${result.sealedRecords} sealed record(s) match ${result.digestsChecked} digest(s) of s3://${bucket}${scope}`
+        : `${result.findings.length} finding(s): the audit trail does not match what was sealed in s3://${bucket}${scope}`,
+    );
+  }
   if (result.expired.length > 0) {
     lines.push(
       `${result.expired.length} sealed record(s) expired under the table's retention (not a failure)`,

@@ -149,6 +149,8 @@ function exceptionsOf(r: Report): Partial<Record<FigureName, string[]>> {
         ? [`${v.findingCount} record(s) or digest(s) do not match what was sealed`]
         : v.status === 'not-verified'
           ? ['the records were not verified against digests']
-          : [],
+          : v.status === 'unsealed'
+            ? ['the records are not sealed by any digest yet']
+            : [],
   };
 }

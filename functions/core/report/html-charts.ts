@@ -70,8 +70,14 @@ export function fleetChartSvg(report: AccountReport): string {
   parts.push(
     `<path class="area" d="${path}"><title>${h(`at most ${peak} cluster(s) exposed at once`)}</title></path>`,
   );
-  if (peak === 0)
-    parts.push(`<text x="${left + 8}" y="${bottom - 8}">No cluster was exposed in the period.</text>`);
+  if (peak === 0) {
+    const windows = report.clusters.reduce((n, c) => n + c.windows.length, 0);
+    const text =
+      windows === 0
+        ? 'No cluster was exposed in the period.'
+        : `${windows} exposure window(s), each closed the moment it opened: nothing to draw.`;
+    parts.push(`<text x="${left + 8}" y="${bottom - 8}">${h(text)}</text>`);
+  }
   parts.push(
     `<text x="${left}" y="${height - 4}">clusters exposed (at most ${peak} at once)</text>`,
     '</svg>',

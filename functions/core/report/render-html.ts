@@ -23,7 +23,9 @@ h2 { font-size: 1.2rem; margin: 2rem 0 .5rem; border-bottom: 1px solid var(--lin
 p.meta, p.note { color: var(--muted); margin: 0 0 1rem; }
 table { border-collapse: collapse; width: 100%; margin: .5rem 0 1rem; }
 thead { display: table-header-group; }
-th, td { text-align: left; vertical-align: top; padding: .35rem .5rem; border-bottom: 1px solid var(--line); overflow-wrap: anywhere; }
+th, td { text-align: left; vertical-align: top; padding: .35rem .5rem; border-bottom: 1px solid var(--line); overflow-wrap: break-word; }
+table.controls td:first-child { width: 10rem; }
+table.controls td:nth-child(2) { width: 30%; }
 th { font-weight: 600; background: #f6f8fa; }
 td.num { text-align: right; white-space: nowrap; }
 .facts th { width: 14rem; }
@@ -81,7 +83,7 @@ ${identityRows(report)
 
 <h2>Summary</h2>
 <table class="facts">
-<tr><th>Clusters guarded</th><td>${report.clustersGuarded} (${report.clustersExposed} with exposure)</td></tr>
+<tr><th>Clusters guarded</th><td>${report.clustersGuarded} (${report.clustersExposed} with an exposure window)</td></tr>
 <tr><th>Exposure windows</th><td>${h(windowCountsText(report))}</td></tr>
 <tr><th>Total exposure</th><td${report.exposedSeconds > 0 ? ' class="exposed"' : ''}>${h(duration(report.exposedSeconds))}</td></tr>
 <tr><th>Time to remediate (p50 / p95)</th><td>${h(ttrText(report.timeToRemediate))}</td></tr>

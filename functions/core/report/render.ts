@@ -117,7 +117,7 @@ export function renderMarkdown(report: AccountReport): string {
     '| | |',
     '|---|---|',
     ...identityRows(report).map(([name, value]) => `| ${e(name)} | ${e(value)} |`),
-    `| Clusters guarded | ${report.clustersGuarded} (${report.clustersExposed} with exposure) |`,
+    `| Clusters guarded | ${report.clustersGuarded} (${report.clustersExposed} with an exposure window) |`,
     `| Exposure windows | ${e(windowCountsText(report))} |`,
     `| Total exposure | ${e(duration(report.exposedSeconds))} |`,
     `| Time to remediate (p50 / p95) | ${e(ttrText(report.timeToRemediate))} |`,

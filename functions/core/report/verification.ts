@@ -6,8 +6,11 @@ export const REPORT_FINDINGS = 20;
 /** What the report says about the integrity of the records it was made from (audit verify). */
 export type ReportVerification =
   | {
-      /** `intact`: every sealed record is as sealed; `tampered`: at least one finding. */
-      status: 'intact' | 'tampered';
+      /**
+       * `intact`: every sealed record is as sealed; `tampered`: at least one finding; `unsealed`:
+       * no finding, but no record read is sealed yet (no digest covers them).
+       */
+      status: 'intact' | 'tampered' | 'unsealed';
       checkedAt: string;
       digests: number;
       sealedRecords: number;
@@ -20,8 +23,9 @@ export type ReportVerification =
   | { status: 'not-verified'; reason: string };
 
 export function reportVerification(result: VerifyResult, checkedAt: Date): ReportVerification {
+  const unsealed = result.sealedRecords === 0 && result.unsealed.length > 0;
   return {
-    status: result.intact ? 'intact' : 'tampered',
+    status: !result.intact ? 'tampered' : unsealed ? 'unsealed' : 'intact',
     checkedAt: checkedAt.toISOString(),
     digests: result.digestsChecked,
     sealedRecords: result.sealedRecords,
@@ -39,6 +43,9 @@ export function verificationText(v: ReportVerification): string {
     v.unsealedRecords > 0
       ? `; ${v.unsealedRecords} record(s) written after ${v.sealedUntil ?? 'the last digest'} not sealed yet`
       : '';
+  if (v.status === 'unsealed') {
+    return `not sealed yet: no digest covers the ${v.unsealedRecords} record(s) read${v.sealedUntil ? ` (the last digest ends at ${v.sealedUntil})` : ''}`;
+  }
   if (v.status === 'intact') {
     return `intact: ${v.sealedRecords} sealed record(s) match ${v.digests} digest(s)${unsealed}`;
   }
