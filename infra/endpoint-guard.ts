@@ -20,7 +20,12 @@ import {
   GuardConfigError,
 } from './config';
 import { addDecisionForwarding } from './decision-forwarding';
-import { DEFAULT_DIGEST_RETENTION_DAYS, digestWriteStatement, guardDigestBucket } from './digest-bucket';
+import {
+  acknowledgeDigestKeys,
+  DEFAULT_DIGEST_RETENTION_DAYS,
+  digestWriteStatement,
+  guardDigestBucket,
+} from './digest-bucket';
 import { guardAlarms } from './guard-alarms';
 import { FUNCTION_TIMEOUT, guardFunction, RECHECK_MAX_CONCURRENCY } from './guard-function';
 import { guardQueues, restrictQueueWriters } from './guard-queues';
@@ -233,6 +238,7 @@ export class EndpointGuard extends Construct {
     this.role = remediator.role;
     // The scheduled sweep seals the records into digests: it may put digests and nothing else.
     this.role.addToPrincipalPolicy(digestWriteStatement(this.digestBucket));
+    acknowledgeDigestKeys(this.role, this.digestBucket);
     this.function.addEnvironment('DIGEST_BUCKET_NAME', this.digestBucket.bucketName);
     this.logGroup = remediator.logGroup;
     this.logsKey = remediator.logsKey;
