@@ -108,6 +108,8 @@ describe('npm run cost: the digests that seal the audit records', () => {
       expect.arrayContaining(lines.map((l) => l.item)),
     );
     expect(digestCost(templates.central)).toEqual([]);
+    // docs/evidence.md: "well under a cent a month together"
+    expect(total(lines)).toBeLessThan(0.01);
     expect(report.fixedPerMemberRegion.member).toBeLessThan(1);
   });
 
