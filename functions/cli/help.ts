@@ -139,8 +139,9 @@ export const LOCAL_ENV_HELP: CommandHelp = {
   summary: 'create what the guard needs in a local emulator and print its environment',
   description: `Sets up a local AWS emulator for the guard: creates, where missing, the policy parameter
 (holding the default policy unless the parameter exists), the alert topic
-eks-endpoint-guard-alerts, the re-check queue eks-endpoint-guard-recheck and the audit table
-eks-endpoint-guard-audit, then prints the four environment values the guard reads as
+eks-endpoint-guard-alerts, the re-check queue eks-endpoint-guard-recheck, the audit table
+eks-endpoint-guard-audit and the digest bucket eks-endpoint-guard-digests (Object Lock, compliance
+mode, one day), then prints the environment values the guard reads as
 "export NAME=value" lines, or one JSON object with --json. Refuses to run unless
 AWS_ENDPOINT_URL points to a loopback address: this command is for emulators only.`,
   examples: [
@@ -155,12 +156,13 @@ export const DEMO_HELP: CommandHelp = {
   summary: 'play the whole story against a local emulator',
   description: `Starts a local AWS emulator (moto_server) on a free loopback port, sets it up with local-env,
 creates five clusters in two VPCs (one of them without DNS hostnames) and a demo policy, then
-plays the sample events through the same code the Lambda runs and tells what happened: each
-decision with the endpoint change, the alert as a subscriber receives it, a sweep report and
-the audit trail, and ends by writing the HTML report of what it did (exposure windows on a
-timeline, as "report --format html" writes it) to eks-endpoint-guard-demo-report.html in the
-current directory (--out to choose the file) and printing its path. Stops the emulator at the
-end (also on Ctrl-C). Needs moto_server on PATH; touches no real AWS account.`,
+plays the sample events, stamped with the time of the run and the emulator's account, through
+the same code the Lambda runs and tells what happened: each decision with the endpoint change,
+the alert as a subscriber receives it, a sweep report and the audit trail; it seals the trail
+into a digest and verifies it, and ends by writing the HTML report of what it did (as "report
+--format html" writes it) to eks-endpoint-guard-demo-report.html in the current directory (--out
+to choose the file), printing its path and the commands to try it yourself. Stops the emulator
+at the end (also on Ctrl-C). Needs moto_server on PATH; touches no real AWS account.`,
   examples: ['npm run demo', 'npm run cli -- demo --verbose', 'npm run cli -- demo --out /tmp/demo.html'],
 };
 
