@@ -1,6 +1,7 @@
 import type { Node } from 'constructs';
 import { PolicyError } from '../functions/core/policy/policy';
 import { AlertChannelsConfigError } from './alert-channels';
+import { cfnHookFromContext } from './cfn-hook';
 import { EndpointGuardStack, type EndpointGuardStackProps, GuardConfigError } from './stack';
 import { applyStandards, synthesise } from './synth';
 
@@ -54,6 +55,7 @@ export function propsFromContext(node: Node): EndpointGuardStackProps {
     securityHub: bool('securityHub'),
     alertTopicArn: text('alertTopicArn'),
     alertTopicKeyArn: text('alertTopicKeyArn'),
+    cfnHook: cfnHookFromContext(node),
   };
 }
 

@@ -1,5 +1,3 @@
-import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
 import { GetFindingsCommand } from '@aws-sdk/client-securityhub';
 import type { AwsClients } from '../aws/clients';
 import type { CheckResult } from '../core/result';
@@ -8,7 +6,7 @@ import { changeOf, shortArn } from './format';
 import type { CliIo } from './io';
 import type { DeliveredAlert } from './sandbox';
 
-/** How the demo prints what happened: decisions, alerts in each form, events; and where its events are. */
+/** How the demo shows each step: a decision, the alert people get, its other forms, the event played. */
 
 export function printDecision(result: CheckResult, io: CliIo): void {
   const change = changeOf(result);
@@ -78,18 +76,6 @@ export function describeEvent(event: unknown): string {
   return `${String(detail.eventName)} ${String(params.name ?? params.clusterName)} by ${who}${failed}`;
 }
 
-/** events/ next to the repository root, whether running from source or from the bundle in dist/. */
-export function findEventsDir(): string {
-  for (const start of [__dirname, process.cwd()]) {
-    let dir = resolve(start);
-    for (let depth = 0; depth < 5; depth++) {
-      if (existsSync(join(dir, 'events', 'create-cluster-public.json'))) return join(dir, 'events');
-      dir = resolve(dir, '..');
-    }
-  }
-  throw new Error('cannot find the sample events (events/create-cluster-public.json) from here');
-}
-
 export function indent(text: string, prefix: string): string {
   return text
     .split('\n')
@@ -112,8 +98,4 @@ function wrap(text: string, width: number, prefix: string): string {
   }
   if (line) lines.push(line);
   return lines.map((l) => `${prefix}${l}`).join('\n');
-}
-
-export function seconds(ms: number): string {
-  return `${(ms / 1000).toFixed(1)} s`;
 }

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { CreateTopicCommand } from '@aws-sdk/client-sns';
 import { PutParameterCommand } from '@aws-sdk/client-ssm';
@@ -14,15 +14,7 @@ import { sealRecords } from '../guard/seal';
 import { sweep } from '../guard/sweep';
 import { guardIdentity, writeHtmlReport } from './commands/report';
 import { guardRuntime } from './context';
-import {
-  describeEvent,
-  findEventsDir,
-  indent,
-  printAlert,
-  printDecision,
-  printOtherForms,
-  seconds,
-} from './demo-print';
+import { describeEvent, indent, printAlert, printDecision, printOtherForms } from './demo-print';
 import { DEMO_ACCOUNT, DEMO_GUARD_ROLE, DEMO_POLICY, REGION, SCENES } from './demo-story';
 import { startEmulator } from './emulator';
 import { auditCells, renderTable } from './format';
@@ -241,4 +233,20 @@ export async function demoCommand(options: { verbose: boolean; out?: string }, i
   } finally {
     await emulator.stop();
   }
+}
+
+/** events/ next to the repository root, whether running from source or from the bundle in dist/. */
+function findEventsDir(): string {
+  for (const start of [__dirname, process.cwd()]) {
+    let dir = resolve(start);
+    for (let depth = 0; depth < 5; depth++) {
+      if (existsSync(join(dir, 'events', 'create-cluster-public.json'))) return join(dir, 'events');
+      dir = resolve(dir, '..');
+    }
+  }
+  throw new Error('cannot find the sample events (events/create-cluster-public.json) from here');
+}
+
+function seconds(ms: number): string {
+  return `${(ms / 1000).toFixed(1)} s`;
 }

@@ -5,6 +5,7 @@ import packageJson from '../../package.json';
 import type { Outcome } from '../core/outcome';
 import { oneLine, PROGRAM } from './cli-error';
 import type { Commands } from './commands';
+import { addIacCommands } from './commands/iac/program';
 import { addPolicyCommands } from './commands/policy/program';
 import {
   AUDIT_DIGEST_HELP,
@@ -193,6 +194,7 @@ export function buildProgram(io: () => CliIo, exit: (code: number) => void = () 
     });
 
   addPolicyCommands(program, { command, load, io, exit });
+  addIacCommands(program, { command, load, io, exit });
 
   return program;
 }
