@@ -106,7 +106,11 @@ export function verifyChain(input: VerifyInput): VerifyResult {
       });
     }
     const objects = versions.filter((v) => !v.deleteMarker);
-    const contents = new Set(objects.map((v) => (v.body !== undefined ? digestHash(v.body) : v.etag)));
+    // Compared by S3's ETag when every version has one (not every version is read), else by the bytes.
+    const byEtag = objects.every((v) => v.etag !== undefined);
+    const contents = new Set(
+      objects.map((v) => (byEtag ? v.etag : v.body !== undefined ? digestHash(v.body) : v.versionId)),
+    );
     if (contents.size > 1) {
       findings.push({
         kind: 'digest-fork',

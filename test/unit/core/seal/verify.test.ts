@@ -179,6 +179,33 @@ describe('verifyChain', () => {
     );
   });
 
+  it('tells a rewritten digest from an unread one by its ETag, whether or not its text was read', () => {
+    // Prepare: key 1 with two versions, only the newer read (written after --since); key 2 read once
+    const { versions } = sealed(ITEMS, RUNS);
+    const [one, ...rest] = versions as [DigestVersion, ...DigestVersion[]];
+    const unread = { ...one, body: undefined };
+    const same = { ...one, versionId: 'again' };
+    const other = { ...one, versionId: 'other', etag: 'different' };
+
+    // Act
+    const identical = verifyChain({
+      region: REGION,
+      versions: [unread, same, ...rest],
+      items: ITEMS,
+      now: NOW,
+    });
+    const rewritten = verifyChain({
+      region: REGION,
+      versions: [unread, other, ...rest],
+      items: ITEMS,
+      now: NOW,
+    });
+
+    // Assess
+    expect(identical.findings.map((f) => f.kind)).toEqual([]);
+    expect(rewritten.findings.map((f) => f.kind)).toEqual(['digest-fork']);
+  });
+
   it('reports digests put back in another order', () => {
     // Prepare: digest 3 stored under key 2 and digest 2 under key 3 (in a bucket without a lock)
     const { versions } = sealed(ITEMS, RUNS);
