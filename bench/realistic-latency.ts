@@ -1,3 +1,4 @@
+import { DEFAULT_SWEEP_CONCURRENCY, MAX_SWEEP_CONCURRENCY } from '../functions/wiring/config';
 import { CHECK_NODE_ARGS, type CheckRun, CLI_ENV } from './lib/check-run';
 import { bundleChild, runChild } from './lib/child';
 import { type DelayProxy, startDelayProxy } from './lib/delay-proxy';
@@ -14,10 +15,12 @@ import { COMPLIANT, clusterNames, createClusters, createWorld, POLICY_ENFORCE } 
  */
 
 const DELAY_MS = 50;
-/** The highest SWEEP_CONCURRENCY (and --concurrency) allows: the adaptive limit's ceiling. */
-const CEILING = 64;
-/** The default SWEEP_CONCURRENCY, for reference. */
-const DEFAULT_CEILING = 8;
+/** The highest SWEEP_CONCURRENCY (and --concurrency) allows, now also its default: the adaptive limit's ceiling. */
+const CEILING = MAX_SWEEP_CONCURRENCY;
+/** The default SWEEP_CONCURRENCY. */
+const DEFAULT_CEILING = DEFAULT_SWEEP_CONCURRENCY;
+/** The default before the ceiling was raised, for reference. */
+const EARLIER_CEILING = 8;
 /** The floor's client: far more calls in flight than the emulator can serve at once. */
 const FLOOR_CONCURRENCY = 64;
 const TARGET_FLOOR_RATIO = 1.2;
@@ -46,7 +49,7 @@ const total = (calls: Map<string, number>) => [...calls.values()].reduce((a, b) 
 
 export async function realisticLatency(ctx: BenchContext): Promise<void> {
   const sizes = ctx.quick ? [100] : [100, 300, 1000];
-  const ceilings = ctx.quick ? [CEILING] : [CEILING, DEFAULT_CEILING];
+  const ceilings = ctx.quick ? [CEILING] : [CEILING, EARLIER_CEILING];
   const runs = ctx.quick ? 1 : 3;
   const throttleAt = ctx.quick ? 100 : 300;
   const shares = ctx.quick ? [0.1] : [0.1, 0.3, 0.5];
@@ -158,7 +161,11 @@ function render(
     const describe = summarize(p.runs.map((r) => r.calls.get('DescribeCluster') ?? 0)).median;
     return [
       p.clusters.toLocaleString('en-US'),
-      p.ceiling === DEFAULT_CEILING ? `${p.ceiling} (default)` : String(p.ceiling),
+      p.ceiling === DEFAULT_CEILING
+        ? `${p.ceiling} (default)`
+        : p.ceiling === EARLIER_CEILING
+          ? `${p.ceiling} (earlier default)`
+          : String(p.ceiling),
       `${sec(wall.median)} (${sec(wall.min)}–${sec(wall.max)})`,
       ms(wall.median / p.clusters),
       `${(calls / p.clusters).toFixed(3)} (${describe} + ${calls - describe})`,
@@ -223,7 +230,7 @@ function render(
       .map((p) => p.clusters.toLocaleString('en-US'))
       .join(
         ', ',
-      )} clusters. A loopback HTTP proxy (Node, in the benchmark process) holds every request ${DELAY_MS} ms, then forwards it to the emulator and returns its answer; the SDK clients are pointed at the proxy with \`AWS_ENDPOINT_URL\`. Each run is the CLI's \`check\` (report only, \`--json\`) in a fresh process, as in *Sweep scale*, with \`--concurrency\` as the ceiling of the adaptive limit: the sweep starts at 4 clusters in flight, grows by one per success and halves on a throttle; ${CEILING} is the most \`SWEEP_CONCURRENCY\` allows, ${DEFAULT_CEILING} its default. Wall time is measured around the command in the child (it includes loading the SDK clients on first use, the policy read and the first \`ListClusters\` page). *AWS calls per cluster* counts every request the proxy saw (\`DescribeCluster\`s + the rest: \`ListClusters\` pages, the policy read, and the lockout check's EC2 calls for the non-compliant clusters); at 300 clusters a run made ${breakdown}. *In flight* is the most requests the proxy held at once (the SDK's HTTP agent allows 50 sockets per client). *Floor*: a bare EKS client in a fresh process lists the clusters, then makes the same \`DescribeCluster\` calls with ${FLOOR_CONCURRENCY} in flight through the same proxy, timed from the first call to the last answer: what the emulator can serve behind the delay (it is single-threaded, ~5 ms a call), whatever the client does. ${runs} run(s) per point, interleaved with the floor, median (min–max).`,
+      )} clusters. A loopback HTTP proxy (Node, in the benchmark process) holds every request ${DELAY_MS} ms, then forwards it to the emulator and returns its answer; the SDK clients are pointed at the proxy with \`AWS_ENDPOINT_URL\`. Each run is the CLI's \`check\` (report only, \`--json\`) in a fresh process, as in *Sweep scale*, with \`--concurrency\` as the ceiling of the adaptive limit: the sweep starts at 4 clusters in flight, grows by one per success and halves on a throttle; ${CEILING} is the most \`SWEEP_CONCURRENCY\` allows and its default (${DEFAULT_CEILING}; it was ${EARLIER_CEILING} before). Wall time is measured around the command in the child (it includes loading the SDK clients on first use, the policy read and the first \`ListClusters\` page). *AWS calls per cluster* counts every request the proxy saw (\`DescribeCluster\`s + the rest: \`ListClusters\` pages, the policy read, and the lockout check's EC2 calls for the non-compliant clusters); at 300 clusters a run made ${breakdown}. *In flight* is the most requests the proxy held at once (the SDK's HTTP agent allows 50 sockets per client). *Floor*: a bare EKS client in a fresh process lists the clusters, then makes the same \`DescribeCluster\` calls with ${FLOOR_CONCURRENCY} in flight through the same proxy, timed from the first call to the last answer: what the emulator can serve behind the delay (it is single-threaded, ~5 ms a call), whatever the client does. ${runs} run(s) per point, interleaved with the floor, median (min–max).`,
     `### check with ${DELAY_MS} ms per AWS call (targets: 1,000 clusters within ${TARGET_FLOOR_RATIO}× of the floor, 300 under ${sec(TARGET_300_WALL_MS)} s, ≤ ${TARGET_CALLS_PER_CLUSTER} AWS calls per cluster at 300)`,
     table(
       [

@@ -2,6 +2,7 @@ import type { Alert } from './core/alert/alert';
 import type { AsffFinding } from './core/alert/asff';
 import type { ChatMessage, Delivery, TopicMessage } from './core/alert/deliveries';
 import type { CheckRequest } from './core/check-request';
+import type { ClientsLookup } from './core/clients/types';
 import type { DecisionEventEntry } from './core/decision-event';
 import type { QueuedDecision } from './core/decision-message';
 import type { EndpointConfig } from './core/endpoint';
@@ -50,6 +51,8 @@ export interface ClusterState {
   tags: Record<string, string>;
   vpcId?: string;
   subnetIds: string[];
+  /** Whether the control-plane audit log goes to CloudWatch Logs; absent when EKS did not say. */
+  auditLogging?: boolean;
 }
 
 export interface IssuedUpdate {
@@ -61,6 +64,10 @@ export interface IssuedUpdate {
 export interface UpdateState {
   status: string;
   errors: UpdateError[];
+  /** When EKS created the update (ISO), when it says. */
+  createdAt?: string;
+  /** The update's parameters as EKS lists them (`EndpointPublicAccess`: `true`, ...). */
+  params?: { type: string; value: string }[];
 }
 
 export interface EksPort {
@@ -74,6 +81,8 @@ export interface EksPort {
   ): Promise<IssuedUpdate>;
   /** undefined when the cluster (and so the update) no longer exists. */
   describeUpdate(name: string, updateId: string): Promise<UpdateState | undefined>;
+  /** The ids of the cluster's newest updates (at most `limit`); empty when the cluster is gone. */
+  listUpdates(name: string, limit: number): Promise<string[]>;
   listClusters(): AsyncIterable<string>;
 }
 
@@ -163,6 +172,11 @@ export interface AuditPort {
   markChecked(result: CheckResult): Promise<void>;
   /** One summary per sweep, the evidence of continuous checking. */
   sweepSummary(summary: SweepSummary): Promise<void>;
+  /**
+   * Takes the claim on `key` for `owner`: true when `owner` holds it (now or already), false when
+   * another owner took it first. What is claimed is delivered once (aws/audit-claims.ts).
+   */
+  claim(key: string, owner: string): Promise<boolean>;
 }
 
 /** What a digest seals, and where the chain's latest digest is remembered: the audit table. */
@@ -218,8 +232,11 @@ export interface RecheckPort {
   sendAlert(alert: Alert, correlationId: string): Promise<void>;
   /** Queues one form of an alert (chat, Security Hub) whose delivery failed, to be retried from the queue. */
   sendDelivery(delivery: Delivery, correlationId: string): Promise<void>;
-  /** Queues the rest of the delivery of a decision that issued an update, to be delivered from the queue. */
-  sendDecision(decision: QueuedDecision): Promise<void>;
+  /**
+   * Queues the rest of the delivery of a decision that issued an update, to be delivered from the
+   * queue (after `delaySeconds`, default a few seconds).
+   */
+  sendDecision(decision: QueuedDecision, delaySeconds?: number): Promise<void>;
   /** Queues a decision event the central bus refused, to be sent again from the queue. */
   sendDecisionEvent?(entry: DecisionEventEntry): Promise<void>;
 }
@@ -244,6 +261,22 @@ export interface SealPorts {
   account?: string;
 }
 
+/** The cluster a client look-up is for. */
+export interface ClientsTarget {
+  name: string;
+  /** From DescribeCluster: false answers "unknown" without reading any log. */
+  auditLogging?: boolean;
+}
+
+/**
+ * The API clients of a cluster in a bounded window ending now, from its EKS audit log (DESIGN §18).
+ * Never throws for what it cannot know: logging off, a missing log group, a failed or timed-out
+ * query, a cap reached all answer `known: false` with why; "unknown" is never "nobody".
+ */
+export interface ClientsPort {
+  recentClients(cluster: ClientsTarget): Promise<ClientsLookup>;
+}
+
 export interface GuardPorts {
   eks: EksPort;
   ec2: Ec2Port;
@@ -261,5 +294,7 @@ export interface GuardPorts {
   securityHub?: SecurityHubPort;
   /** Digests sealing the audit records (DIGEST_BUCKET_NAME); absent: no digests. */
   seal?: SealPorts;
+  /** Recent API clients from the audit log (the `activeClients` option); absent: the look-up is off. */
+  clients?: ClientsPort;
   clock: () => Date;
 }

@@ -9,6 +9,7 @@ import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { addActiveClients } from './active-clients';
 import { AlertChannels } from './alert-channels';
 import { existingAlertTopic, securityHubStatements } from './alert-permissions';
 import { guardAlertTopic } from './alert-topic';
@@ -128,6 +129,7 @@ export class EndpointGuard extends Construct {
     this.function.addEnvironment('DIGEST_BUCKET_NAME', this.digestBucket.bucketName);
     this.logGroup = remediator.logGroup;
     this.logsKey = remediator.logsKey;
+    addActiveClients(this.function, this.role, props.activeClients);
 
     const sweepSchedule = props.sweepSchedule ?? DEFAULT_SWEEP_SCHEDULE;
     const triggers = guardTriggers(this, {

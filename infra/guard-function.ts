@@ -8,6 +8,7 @@ import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import { DEFAULT_SWEEP_CONCURRENCY } from '../functions/wiring/config';
 import { type GuardPermissionResources, grantGuardPermissions } from './guard-permissions';
 import { logGroupKey } from './keys';
 import { METRICS_NAMESPACE, SERVICE_NAME } from './observability';
@@ -28,7 +29,7 @@ export const REMEDIATOR_RUNTIME = lambda.Runtime.NODEJS_24_X;
 /** Parallel batches from the recheck queue: bounds EKS calls however deep the queue gets. */
 export const RECHECK_MAX_CONCURRENCY = 5;
 
-/** A sweep of ~100 clusters at concurrency 8 plus following the updates it starts. */
+/** A sweep of every cluster at its default concurrency plus following the updates it starts. */
 export const FUNCTION_TIMEOUT = Duration.minutes(5);
 /** The oldest trigger worth acting on; the next sweep covers anything dropped. */
 export const MAX_EVENT_AGE = Duration.hours(2);
@@ -108,7 +109,7 @@ export function guardFunction(scope: Construct, options: GuardFunctionOptions): 
       FLIP_FLOP_THRESHOLD: '3',
       FLIP_FLOP_WINDOW_MINUTES: '60',
       AUDIT_RETENTION_DAYS: String(options.auditRetentionDays),
-      SWEEP_CONCURRENCY: '8',
+      SWEEP_CONCURRENCY: String(DEFAULT_SWEEP_CONCURRENCY),
       POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
       POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
       POWERTOOLS_LOG_LEVEL: 'INFO',

@@ -3,6 +3,7 @@ import type { QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { CheckedMarker, SweepSummary } from '../core/report/evidence';
 import type { CheckResult } from '../core/result';
 import { type AuditPort, type AuditQuery, DEFAULT_AUDIT_WINDOW_DAYS } from '../ports';
+import { claimMethods } from './audit-claims';
 import { evidenceMethods, isConditionFailed } from './audit-evidence';
 import { type ClientSource, lazy, resolveClient, sdk } from './clients';
 
@@ -130,6 +131,8 @@ export function auditStore(
     },
 
     ...evidenceMethods(documents, tableName, retentionDays),
+
+    ...claimMethods(documents, tableName, region, now),
 
     async query(asked: AuditQuery): Promise<CheckResult[]> {
       const query = options.account ? centralQuery(asked, options.account) : asked;

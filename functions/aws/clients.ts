@@ -1,4 +1,5 @@
 import type * as CloudTrail from '@aws-sdk/client-cloudtrail';
+import type * as Logs from '@aws-sdk/client-cloudwatch-logs';
 import type * as DynamoDb from '@aws-sdk/client-dynamodb';
 import type * as Ec2 from '@aws-sdk/client-ec2';
 import type * as Eks from '@aws-sdk/client-eks';
@@ -34,6 +35,7 @@ export const sdk = {
   cloudtrail: lazy((): typeof CloudTrail => require('@aws-sdk/client-cloudtrail')),
   securityhub: lazy((): typeof SecurityHub => require('@aws-sdk/client-securityhub')),
   s3: lazy((): typeof S3 => require('@aws-sdk/client-s3')),
+  logs: lazy((): typeof Logs => require('@aws-sdk/client-cloudwatch-logs')),
 };
 
 /** One client per service, created on first use and then reused (the SDK keeps connections alive). */
@@ -48,6 +50,8 @@ export interface AwsClients {
   readonly securityhub: SecurityHub.SecurityHubClient;
   /** The digest bucket (DIGEST_BUCKET_NAME). */
   readonly s3: S3.S3Client;
+  /** CloudWatch Logs: the clusters' audit logs (who uses the API server). */
+  readonly logs: Logs.CloudWatchLogsClient;
 }
 
 /** A client, or a function that returns it when first needed. */
@@ -91,6 +95,7 @@ export function createAwsClients(
         ...options,
         forcePathStyle: Boolean(overrides.endpoint ?? process.env.AWS_ENDPOINT_URL),
       }),
+    logs: () => new (sdk.logs().CloudWatchLogsClient)(options),
   };
   const clients = {} as AwsClients;
   for (const [name, create] of Object.entries(factories)) {

@@ -48,14 +48,14 @@ export function recheckQueue(client: ClientSource<SQSClient>, queueUrl: string):
       );
     },
 
-    async sendDecision(decision: QueuedDecision): Promise<void> {
+    async sendDecision(decision: QueuedDecision, delaySeconds = 10): Promise<void> {
       const { SendMessageCommand } = sdk.sqs();
-      // The same short delay: whatever just failed (DynamoDB, SNS, SQS) gets a moment first.
+      // By default the same short delay: whatever just failed (DynamoDB, SNS, SQS) gets a moment first.
       await resolveClient(client).send(
         new SendMessageCommand({
           QueueUrl: queueUrl,
           MessageBody: decisionMessage(decision),
-          DelaySeconds: 10,
+          DelaySeconds: Math.max(0, Math.min(MAX_RECHECK_DELAY_SECONDS, Math.round(delaySeconds))),
         }),
       );
     },

@@ -85,6 +85,7 @@ function reportOnly(ports: GuardPorts, missing: readonly string[]): GuardPorts {
             query: refuse('AUDIT_TABLE_NAME'),
             markChecked: refuse('AUDIT_TABLE_NAME'),
             sweepSummary: refuse('AUDIT_TABLE_NAME'),
+            claim: refuse('AUDIT_TABLE_NAME'),
           },
         }
       : {}),

@@ -3,6 +3,7 @@ import './preamble';
 import { Command, CommanderError, Option } from 'commander';
 import packageJson from '../../package.json';
 import type { Outcome } from '../core/outcome';
+import { DEFAULT_SWEEP_CONCURRENCY, MAX_SWEEP_CONCURRENCY } from '../wiring/config';
 import { oneLine, PROGRAM } from './cli-error';
 import type { Commands } from './commands';
 import { addIacCommands } from './commands/iac/program';
@@ -88,8 +89,8 @@ export function buildProgram(io: () => CliIo, exit: (code: number) => void = () 
     .option('--fix', 'act as the Lambda would: remediate, alert and record')
     .option(
       '--concurrency <n>',
-      'the most clusters checked at once; fewer while AWS throttles (default: SWEEP_CONCURRENCY, 8)',
-      parsePositiveInt('--concurrency', 64),
+      `the most clusters checked at once; fewer while AWS throttles (default: SWEEP_CONCURRENCY, ${DEFAULT_SWEEP_CONCURRENCY})`,
+      parsePositiveInt('--concurrency', MAX_SWEEP_CONCURRENCY),
     )
     .option('--json', 'print the results as a JSON array, element by element')
     .option('--exit-zero', 'exit 0 even when a cluster is non-compliant or a decision failed (not 3)')
@@ -97,9 +98,11 @@ export function buildProgram(io: () => CliIo, exit: (code: number) => void = () 
       '--all-regions',
       'every enabled region with a guard stack (the one named by --stack, or any eks-endpoint-guard stack)',
     )
+    .option('--clients', "list each cluster's recent API clients from its audit log; decides nothing")
     .action(
       async (options: {
         cluster?: string[];
+        clients?: boolean;
         fix?: boolean;
         concurrency?: number;
         json?: boolean;

@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { DECISION_LIMITS, fitDecision } from './decision-limits';
 import type { CheckResult } from './result';
 
 /**
@@ -20,16 +21,23 @@ export interface QueuedDecision {
   record: boolean;
   /** The update follow-up is still to be queued (rebuilt from the result's update id and configurations). */
   followUp: boolean;
+  /**
+   * Written ahead of the update (guard/intent.ts): the decision as made, before EKS was asked. It
+   * is delivered only if its first delivery never happened, with the update found in EKS.
+   */
+  pending?: boolean;
 }
 
 const CLUSTER_NAME = /^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$/;
 const REGION = /^[a-z]{2}[a-z0-9-]{2,30}$/;
 const ID = /^[\x21-\x7e]{1,128}$/;
 
+const L = DECISION_LIMITS;
+
 const text = (max: number) => z.string().check(z.maxLength(max));
-const optionalText = (max = 2048) => z.optional(text(max));
+const optionalText = (max: number = L.text) => z.optional(text(max));
 const isoTime = z.iso.datetime({ offset: true });
-const cidrs = z.array(text(64)).check(z.maxLength(40));
+const cidrs = z.array(text(L.cidr)).check(z.maxLength(L.cidrs));
 
 const EndpointConfigSchema = z.object({
   publicAccess: z.boolean(),
@@ -47,7 +55,7 @@ const RemediatedSchema = z.object({
   account: z.optional(z.string().check(z.regex(/^\d{12}$/))),
   clusterArn: optionalText(),
   outcome: z.literal('remediated'),
-  reason: text(4096),
+  reason: text(L.reason),
   time: isoTime,
   correlationId: z.string().check(z.regex(ID)),
   trigger: z.object({
@@ -56,30 +64,32 @@ const RemediatedSchema = z.object({
     eventName: optionalText(),
     eventTime: optionalText(),
     actorArn: optionalText(),
+    actorSource: z.optional(z.enum(['event', 'lookup'])),
     sourceIp: optionalText(),
     userAgent: optionalText(),
+    tagKeys: z.optional(z.array(text(L.tag)).check(z.maxLength(L.tagKeys))),
     byGuard: z.optional(z.boolean()),
   }),
   attempt: z.number().check(z.int(), z.minimum(0)),
   policy: z.optional(
     z.object({
-      source: text(2048),
+      source: text(L.text),
       version: z.number(),
-      digest: text(128),
+      digest: text(L.digest),
       mode: z.enum(['enforce', 'notify']),
-      exemptionTag: z.nullable(text(128)),
-      rule: text(4096),
+      exemptionTag: z.nullable(text(L.tag)),
+      rule: text(L.reason),
     }),
   ),
   violations: z.optional(
     z
-      .array(z.object({ rule: text(64), reason: text(2048), offendingCidrs: z.optional(cidrs) }))
-      .check(z.maxLength(10)),
+      .array(z.object({ rule: text(L.rule), reason: text(L.text), offendingCidrs: z.optional(cidrs) }))
+      .check(z.maxLength(L.violations)),
   ),
   before: EndpointConfigSchema,
   after: EndpointConfigSchema,
-  updateId: optionalText(256),
-  updateStatus: optionalText(64),
+  updateId: optionalText(L.updateId),
+  updateStatus: optionalText(L.status),
   escalation: z.optional(
     z.object({
       actorArn: optionalText(),
@@ -88,8 +98,10 @@ const RemediatedSchema = z.object({
       silenced: z.optional(z.boolean()),
     }),
   ),
-  accessNote: optionalText(4096),
-  alertMessageId: optionalText(256),
+  accessNote: optionalText(L.reason),
+  graceSince: z.optional(isoTime),
+  graceUntil: z.optional(isoTime),
+  alertMessageId: optionalText(L.updateId),
   alertQueued: z.optional(z.boolean()),
   deliveryQueued: z.optional(z.boolean()),
 });
@@ -99,14 +111,16 @@ const QueuedDecisionSchema = z.object({
   notify: z.boolean(),
   record: z.boolean(),
   followUp: z.boolean(),
+  pending: z.optional(z.boolean()),
 });
 
+/** The message body of a decision, its values cut to DECISION_LIMITS (see fitDecision). */
 export function decisionMessage(decision: QueuedDecision): string {
   return JSON.stringify({
     kind: DECISION_MESSAGE_KIND,
     version: 1,
     correlationId: decision.result.correlationId,
-    decision,
+    decision: fitDecision(decision),
   });
 }
 

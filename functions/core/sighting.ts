@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { ActiveExemption } from './effective';
 import type { CheckResult } from './result';
 
@@ -43,4 +44,25 @@ export function tagExemptionSince(history: readonly CheckResult[], reason: strin
     ?.since;
   const time = since ? Date.parse(since) : Number.NaN;
   return Number.isNaN(time) ? undefined : new Date(time);
+}
+
+/**
+ * The claim a first sighting takes (one alert per situation): the cluster, what is seen (outcome,
+ * configuration, policy, exemption story) and the sighting it follows. Two decisions that read the
+ * same history and see the same situation name the same claim.
+ */
+export function sightingClaimKey(result: CheckResult, previous: CheckResult | undefined): string {
+  const cidrs = result.before?.publicAccess ? [...new Set(result.before.publicAccessCidrs)].sort() : [];
+  const seen = [
+    result.outcome,
+    result.before?.publicAccess,
+    result.before?.privateAccess,
+    cidrs,
+    result.policy?.digest,
+    result.exemption && [result.exemption.source, result.exemption.reason, result.exemption.expires],
+    result.rejectedTag && [result.rejectedTag.why, result.rejectedTag.value],
+    previous ? `${previous.correlationId}@${previous.time}` : null,
+  ];
+  const digest = createHash('sha256').update(JSON.stringify(seen)).digest('hex').slice(0, 32);
+  return `sighting/${result.region}/${result.cluster}/${digest}`;
 }

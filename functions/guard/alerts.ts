@@ -49,6 +49,9 @@ export async function alertOfDecision(
   const history = (await newest().catch(() => [])).filter((record) => Date.parse(record.time) >= since);
   const previous = resolutionFor(result, history);
   if (!previous) return undefined;
+  // One `resolved` per alert, even when two checks find the cluster compliant at once.
+  const key = `resolved/${result.region}/${result.cluster}/${previous.time}`;
+  if (!(await ports.audit.claim(key, result.correlationId).catch(() => true))) return undefined;
   const facts = resolvedFactsOf(result, previous, {
     exemptionTag: options.exemptionTag ?? '',
     policyParameter: options.policyParameter,

@@ -104,11 +104,38 @@ export async function recordDecision(
   return deliver({ result, notify: true }, ports, telemetry);
 }
 
+/** Who delivers an update's decision: the decision itself, its story and the moment it was made. */
+export function decisionOwner(result: CheckResult): string {
+  return `${result.correlationId}@${result.time}`;
+}
+
+/**
+ * One `remediated` record and one alert per update: two copies of one event delivered at once
+ * decide alike, send the same clientRequestToken and get the same update back from EKS. The first
+ * decision to claim the update delivers it; another is a duplicate and delivers nothing. A claim
+ * that cannot be taken at all (the table failing) does not hold the delivery up: the record then
+ * goes through the queue as usual, and a duplicate is the lesser harm than a lost record.
+ */
+async function claimUpdate(decision: Decision, ports: GuardPorts): Promise<CheckResult | undefined> {
+  const { result } = decision;
+  if (!decision.changed || result.outcome !== 'remediated' || !result.updateId) return undefined;
+  const key = `update/${result.region}/${result.cluster}/${result.updateId}`;
+  const mine = await ports.audit.claim(key, decisionOwner(result)).catch(() => true);
+  if (mine) return undefined;
+  return {
+    ...result,
+    outcome: 'ignored',
+    reason: `update ${result.updateId} is recorded and alerted by the decision that claimed it first (this event was delivered more than once)`,
+  };
+}
+
 export async function deliver(
   decision: Decision,
   ports: GuardPorts,
   telemetry?: GuardTelemetry,
 ): Promise<CheckResult> {
+  const duplicate = await claimUpdate(decision, ports);
+  if (duplicate) return duplicate;
   let result = decision.result;
   const failed: string[] = [];
   let cause: unknown;

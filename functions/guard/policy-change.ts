@@ -120,6 +120,31 @@ export async function decidePolicyChange(
   return { result: { ...record(policyChange, 'ignored', reason), policy: policyRefOf(after) }, sweep: true };
 }
 
+/** How long after a policy change its event may still be retried (Lambda's maximum event age is 6 hours). */
+const RETRY_WINDOW_MS = 6 * 3_600_000;
+
+/**
+ * The decision already recorded for this policy change event, when the event is a retry or a
+ * second delivery: its record and alert stand, only the sweep under the new policy is run again.
+ * Deciding again would alert the same change twice, or describe a later version as this change.
+ */
+export async function earlierPolicyDecision(
+  item: PolicyChangeItem,
+  ports: GuardPorts,
+): Promise<PolicyChangeDecision | undefined> {
+  const [earlier] = await ports.audit.query({
+    cluster: '-',
+    region: item.region,
+    since: new Date(ports.clock().getTime() - RETRY_WINDOW_MS),
+    limit: 1,
+    filter: (r) => r.correlationId === item.correlationId && r.policyChange !== undefined,
+  });
+  if (!earlier) return undefined;
+  ports.policy.invalidate();
+  // Only a readable new policy carries its reference, and only that one is swept.
+  return { result: earlier, sweep: earlier.policy !== undefined };
+}
+
 function readable(version: PolicyVersion | undefined, parameter: string): LoadedPolicy | undefined {
   if (!version) return undefined;
   try {

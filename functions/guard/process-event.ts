@@ -7,8 +7,9 @@ import { checkCluster, deliverQueuedDecision } from './check';
 import { resendDecisionEvent } from './decision-events';
 import { recordDecision } from './delivery';
 import { passOnUntilDue } from './grace';
+import { recoverIntent } from './intent';
 import type { GuardOptions, GuardTelemetry } from './options';
-import { decidePolicyChange } from './policy-change';
+import { decidePolicyChange, earlierPolicyDecision } from './policy-change';
 import { type SealOutcome, sealRecords } from './seal';
 import { sweep } from './sweep';
 
@@ -102,12 +103,15 @@ export async function processEvent(
         continue;
       }
       if (item.kind === 'policy-change') {
-        const decision = await decidePolicyChange(item, ports);
-        add(
-          options.guard.act
-            ? await recordDecision(decision.result, ports, options.telemetry)
-            : decision.result,
-        );
+        const earlier = options.guard.act ? await earlierPolicyDecision(item, ports) : undefined;
+        const decision = earlier ?? (await decidePolicyChange(item, ports));
+        if (earlier) add({ ...earlier.result, finishedFromQueue: true });
+        else
+          add(
+            options.guard.act
+              ? await recordDecision(decision.result, ports, options.telemetry)
+              : decision.result,
+          );
         // The same path as the schedule: every cluster under the new policy, now.
         if (decision.sweep)
           await sweepAll(`sweep-${item.correlationId}`, { ...item.trigger, source: 'sweep' });
@@ -143,8 +147,13 @@ async function handleItem(
         checkCluster(item.request, ports, options.guard, options.telemetry)
       );
     case 'decision': {
-      const result = await deliverQueuedDecision(item.decision, ports, options.guard, options.telemetry);
-      return { ...result, finishedFromQueue: true };
+      // An intent written ahead of an update is delivered only if its own attempt never did.
+      const result = item.decision.pending
+        ? await recoverIntent(item.decision, ports, options.guard, options.telemetry)
+        : await deliverQueuedDecision(item.decision, ports, options.guard, options.telemetry);
+      // A recovered remediation was never counted: its attempt died before it was delivered.
+      const recovered = item.decision.pending && result.outcome === 'remediated';
+      return recovered ? result : { ...result, finishedFromQueue: true };
     }
     case 'ignored':
       // Irrelevant triggers are logged, not recorded: they are not decisions about a cluster.

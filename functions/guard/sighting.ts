@@ -3,7 +3,13 @@ import { type EffectivePolicy, effectivePolicyFor, tagExemptionReason } from '..
 import type { LoadedPolicy } from '../core/policy/policy';
 import { isRepeatSighting } from '../core/repetition';
 import type { CheckResult } from '../core/result';
-import { previousSighting, SIGHTING_HISTORY, sameExemptionStory, tagExemptionSince } from '../core/sighting';
+import {
+  previousSighting,
+  SIGHTING_HISTORY,
+  sameExemptionStory,
+  sightingClaimKey,
+  tagExemptionSince,
+} from '../core/sighting';
 import type { ClusterState, GuardPorts } from '../ports';
 import type { GuardOptions } from './options';
 
@@ -12,16 +18,24 @@ import type { GuardOptions } from './options';
  * exemption was first seen, and whether people were already told about what is seen now.
  */
 
-/** The cluster's newest audit records, read once per decision and only when acting (report-only runs need no table). */
-export type History = () => Promise<CheckResult[]>;
+/**
+ * The cluster's newest audit records, read once per decision and only when acting (report-only
+ * runs need no table); when acting, with the claim a first sighting takes (aws/audit-claims.ts).
+ */
+export interface History {
+  (): Promise<CheckResult[]>;
+  claim?: (key: string, owner: string) => Promise<boolean>;
+}
 
 export function recentHistory(request: CheckRequest, ports: GuardPorts, options: GuardOptions): History {
   let read: Promise<CheckResult[]> | undefined;
-  return () => {
+  const history: History = () => {
     if (!options.act) return Promise.resolve([]);
     read ??= ports.audit.query({ cluster: request.cluster, region: request.region, limit: SIGHTING_HISTORY });
     return read;
   };
+  if (options.act) history.claim = (key, owner) => ports.audit.claim(key, owner);
+  return history;
 }
 
 /** The rules for the cluster; a capped tag exemption counts its days from when the guard first saw it. */
@@ -50,5 +64,9 @@ export async function isFirstSighting(result: CheckResult, history: History): Pr
   const previous = previousSighting(await history());
   const repeat =
     previous !== undefined && isRepeatSighting(previous, result) && sameExemptionStory(previous, result);
-  return !repeat;
+  if (repeat || !history.claim) return !repeat;
+  // Two decisions at once (two sweeps, two events) read the same history: one of them tells people.
+  // The claim belongs to the story, so a retry of the same event still alerts; a table that cannot
+  // take it holds nothing up (a second alert is the lesser harm than none).
+  return history.claim(sightingClaimKey(result, previous), result.correlationId).catch(() => true);
 }

@@ -217,11 +217,23 @@ export function isThrottling(error: unknown): boolean {
   return false;
 }
 
-/** EKS (and most JSON services), API Gateway style services, and EC2's own name for it. */
+/**
+ * Each service's own name for a throttle, as the SDK classifies them (its THROTTLING_ERROR_CODES):
+ * EKS, SSM and most JSON services, API Gateway style services, EC2, DynamoDB, SQS, SNS, STS and
+ * S3. A sweep whose DynamoDB or SQS calls are throttled slows down like one whose EKS calls are.
+ */
 const THROTTLING_ERRORS = new Set([
   'ThrottlingException',
   'TooManyRequestsException',
   'RequestLimitExceeded',
+  'ProvisionedThroughputExceededException',
+  'RequestThrottled',
+  'RequestThrottledException',
+  'ThrottledException',
+  'Throttling',
+  'SlowDown',
+  'EC2ThrottledException',
+  'BandwidthLimitExceeded',
 ]);
 
 /** Ends a source the sweep will not read (the policy is unusable, say). */

@@ -5,6 +5,7 @@ import { quote } from '../core/quote';
 import { flipFlop } from '../core/repetition';
 import { clientRequestToken } from '../core/request-token';
 import type { CheckResult } from '../core/result';
+import { whyOf } from '../core/why';
 import {
   AlreadyAtTargetError,
   ClusterBusyError,
@@ -13,6 +14,7 @@ import {
   UpdateRejectedError,
 } from '../ports';
 import { followUpOf, UPDATE_POLL_SECONDS } from './delivery';
+import { writeIntent } from './intent';
 import type { Decision, GuardOptions } from './options';
 
 /**
@@ -35,7 +37,7 @@ export async function remediate(
   if (budget && !budget.reserve(maxRemediations)) {
     // Reported once for the whole sweep (sweep.ts), not once per cluster.
     budget.withhold(state.name);
-    const why = planned.violations?.map((v) => v.reason).join('; ');
+    const why = whyOf(planned);
     return quiet({
       ...planned,
       outcome: 'would-remediate',
@@ -68,6 +70,17 @@ async function issue(
   });
   const loop = flipFlop(history, now, options.flipFlop, request.trigger.actorArn);
 
+  const change = `${describeEndpointConfig(state.config)} → ${describeEndpointConfig(target)}`;
+  const intended: CheckResult = {
+    ...planned,
+    outcome: 'remediated',
+    reason: `${whyOf(planned)}; changed ${change}${planned.graceUntil ? ` (the grace period ended at ${planned.graceUntil})` : ''}`,
+    ...(loop.escalation ? { escalation: loop.escalation } : {}),
+  };
+  const notify = !loop.alreadyEscalated;
+  // Queued before EKS is asked: should this invocation die after the update, the intent records it.
+  await writeIntent({ result: intended, notify }, ports);
+
   let issued: { updateId?: string; status?: string };
   try {
     issued = await ports.eks.updateEndpointAccess(
@@ -99,16 +112,12 @@ async function issue(
     throw error;
   }
 
-  const change = `${describeEndpointConfig(state.config)} → ${describeEndpointConfig(target)}`;
   const result: CheckResult = {
-    ...planned,
-    outcome: 'remediated',
-    reason: `${planned.violations?.map((v) => v.reason).join('; ')}; changed ${change}${planned.graceUntil ? ` (the grace period ended at ${planned.graceUntil})` : ''}`,
+    ...intended,
     updateId: issued.updateId,
     updateStatus: issued.status ?? (issued.updateId ? 'InProgress' : undefined),
-    ...(loop.escalation ? { escalation: loop.escalation } : {}),
   };
-  const decision: Decision = { result, notify: !loop.alreadyEscalated, changed: true };
+  const decision: Decision = { result, notify, changed: true };
   const next = followUpOf(result, now, options);
   if (next) decision.next = next;
   return decision;

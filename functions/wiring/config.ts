@@ -1,6 +1,14 @@
 import * as z from 'zod/mini';
 import { DEFAULT_POLICY_PARAMETER_NAME } from '../core/policy/policy';
 
+/**
+ * The sweep's adaptive limit (core/adaptive-limit.ts) halves on a throttle, so its ceiling can be
+ * the most it allows: at 50 ms per AWS call that sweeps 300 clusters in about 1.2 s instead of
+ * 2.4 s at 8 (docs/BENCHMARKS.md, *Realistic latency*).
+ */
+export const MAX_SWEEP_CONCURRENCY = 64;
+export const DEFAULT_SWEEP_CONCURRENCY = MAX_SWEEP_CONCURRENCY;
+
 /** An integer setting within bounds, with a default when unset. */
 function count(min: number, max: number, fallback: number) {
   const message = `expected an integer from ${min} to ${max}`;
@@ -48,7 +56,7 @@ const EnvSchema = z.object({
   FLIP_FLOP_WINDOW_MINUTES: count(1, 24 * 60, 60),
   /** 0 keeps audit records forever; otherwise they expire through the table's TTL. */
   AUDIT_RETENTION_DAYS: count(0, 3650, 0),
-  SWEEP_CONCURRENCY: count(1, 64, 8),
+  SWEEP_CONCURRENCY: count(1, MAX_SWEEP_CONCURRENCY, DEFAULT_SWEEP_CONCURRENCY),
   /**
    * The S3 bucket (Object Lock, compliance mode) the scheduled sweep seals the audit records into
    * (DESIGN §16); unset: no digests.
@@ -67,6 +75,23 @@ const EnvSchema = z.object({
         ),
       ),
   ),
+  /**
+   * How the guard finds a cluster's recent API clients in its audit log (DESIGN §18): `insights`
+   * (CloudWatch Logs Insights), `scan` (a bounded FilterLogEvents read, for small clusters and the
+   * emulator) or `off`.
+   */
+  CLIENTS_STRATEGY: z._default(
+    z.enum(['insights', 'scan', 'off'], { error: 'expected insights, scan or off' }),
+    'insights',
+  ),
+  /** How far back a client look-up reads, in hours. */
+  CLIENTS_WINDOW_HOURS: count(1, 7 * 24, 24),
+  /** The most audit log one decision may scan, in MB (Logs Insights bills by bytes scanned). */
+  CLIENTS_MAX_SCAN_MB: count(1, 1_000_000, 1024),
+  /** How long one client look-up may take before it answers "unknown". */
+  CLIENTS_DEADLINE_SECONDS: count(1, 300, 20),
+  /** How long a look-up's answer is reused for the same cluster; 0 reads the log for every decision. */
+  CLIENTS_CACHE_MINUTES: count(0, 24 * 60, 60),
   /** Named in each sweep heartbeat, so the central account knows how long silence may last. */
   SWEEP_SCHEDULE: z._default(
     z.string().check(z.regex(/^(rate|cron)\(.+\)$/, 'expected rate(...) or cron(...)')),

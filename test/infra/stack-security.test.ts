@@ -34,6 +34,7 @@ describe('least privilege', () => {
     const key = arn('AWS::KMS::Key', 'AlertsKey');
     const logs = arn('AWS::Logs::LogGroup', 'RemediatorLogs');
     const digests = `\${${id('AWS::S3::Bucket', 'DigestBucket')}.Arn}/eks-endpoint-guard/digests/*`;
+    const auditLogs = `arn:\${AWS::Partition}:logs:\${AWS::Region}:\${AWS::AccountId}:log-group:/aws/eks/*/cluster`;
     // Act
     const grants = roleGrants(template, id('AWS::IAM::Role', 'RemediatorRole'));
     // Assess
@@ -47,14 +48,19 @@ describe('least privilege', () => {
       'ec2:DescribeVpcAttribute': ['*'],
       'eks:DescribeCluster': [clusters],
       'eks:DescribeUpdate': [clusters],
+      'eks:ListUpdates': [clusters],
       'eks:ListClusters': ['*'],
       'eks:UpdateClusterConfig': [clusters],
       'kms:Decrypt': [key],
       'kms:GenerateDataKey': [key],
       'logs:CreateLogStream': [logs],
+      // The clusters' audit logs, read before a change that cuts access (DESIGN §18).
+      'logs:GetQueryResults': [auditLogs, `${auditLogs}:*`],
       'logs:PutLogEvents': [logs],
       // The digests only: no read, list, delete or retention change.
       's3:PutObject': [digests],
+      'logs:StartQuery': [auditLogs, `${auditLogs}:*`],
+      'logs:StopQuery': ['*'],
       'sns:Publish': [ref('AWS::SNS::Topic', 'Alerts')],
       'sqs:SendMessage': [dlq, recheck].sort(),
       'ssm:GetParameter': [parameter],

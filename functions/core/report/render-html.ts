@@ -1,3 +1,4 @@
+import { cutOffHtml } from './clients';
 import { fleetChartSvg, TIMELINE_ROWS, timelineSvg } from './html-charts';
 import {
   beforeCoverageText,
@@ -105,6 +106,7 @@ ${exposed.length === 0 ? '<p class="note">None.</p>' : exposedTable(exposed)}
 <h2>Clusters without exposure (${quiet.length})</h2>
 ${quiet.length === 0 ? '<p class="note">None.</p>' : quietTable(quiet)}
 ${windows.length > 0 ? windowsSection(windows) : ''}
+${cutOffHtml(report.clientsCutOff)}
 <h2>Controls</h2>
 <p class="note">The figures of this report that bear on each control, and what did not hold in the period. Each figure names the field of the JSON report it comes from.</p>
 <table class="controls">

@@ -1,4 +1,5 @@
 import { stringify } from 'csv-stringify/sync';
+import { cutOffMarkdown, cutOffText } from './clients';
 import type { AccountReport, ClusterReport, ReportWindow } from './summary';
 import { duration, escapeMarkdown, shortActor, when } from './text';
 import { verificationText } from './verification';
@@ -30,6 +31,7 @@ export const REPORT_CSV_COLUMNS = [
   'violations',
   'updateId',
   'fix',
+  'clientsCutOff',
   'policyDigest',
   'policyParameterVersion',
   'beforeCoverage',
@@ -45,7 +47,7 @@ export function renderCsv(report: AccountReport): string {
   const rows: (string | number)[][] = [];
   for (const cluster of report.clusters) {
     if (cluster.windows.length === 0) {
-      rows.push(REPORT_CSV_COLUMNS.map((c) => emptyRow(cluster, c)));
+      rows.push(REPORT_CSV_COLUMNS.map((c) => emptyRow(report, cluster, c)));
       continue;
     }
     for (const w of cluster.windows) {
@@ -68,6 +70,7 @@ export function renderCsv(report: AccountReport): string {
         w.violations.join('; '),
         w.updateId ?? '',
         w.fix ?? '',
+        cutOffDuring(report, w.cluster, w.region, w.start, w.end ?? report.period.until),
         w.policyDigest ?? '',
         w.policyParameterVersion ?? '',
         w.beforeCoverage ? 'true' : 'false',
@@ -78,7 +81,25 @@ export function renderCsv(report: AccountReport): string {
   return csv([[...REPORT_CSV_COLUMNS], ...rows]);
 }
 
-function emptyRow(cluster: ClusterReport, column: (typeof REPORT_CSV_COLUMNS)[number]): string | number {
+/** Whom the decisions between `from` and `to` (ISO times) cut off, as the report's section says it. */
+function cutOffDuring(
+  report: AccountReport,
+  cluster: string,
+  region: string,
+  from: string,
+  to: string,
+): string {
+  return report.clientsCutOff
+    .filter((c) => c.cluster === cluster && c.region === region && c.time >= from && c.time <= to)
+    .map((c) => `${c.time} ${c.outcome}: ${cutOffText(c)}`)
+    .join('; ');
+}
+
+function emptyRow(
+  report: AccountReport,
+  cluster: ClusterReport,
+  column: (typeof REPORT_CSV_COLUMNS)[number],
+): string | number {
   switch (column) {
     case 'cluster':
       return cluster.cluster;
@@ -90,6 +111,8 @@ function emptyRow(cluster: ClusterReport, column: (typeof REPORT_CSV_COLUMNS)[nu
       return 0;
     case 'lastOutcome':
       return cluster.lastOutcome ?? '';
+    case 'clientsCutOff':
+      return cutOffDuring(report, cluster.cluster, cluster.region, report.period.since, report.period.until);
     default:
       return '';
   }
@@ -162,6 +185,7 @@ export function renderMarkdown(report: AccountReport): string {
       );
     }
   }
+  lines.push(...cutOffMarkdown(report.clientsCutOff));
   lines.push('', '## Controls', '', '| control | figures | exceptions |', '|---|---|---|');
   for (const c of report.controls) {
     lines.push(

@@ -1,6 +1,7 @@
 import { matchesGlob } from '../effective';
 import type { CheckResult } from '../result';
 import { policiesInForce, sweepEvidence } from './checking';
+import { clientsCutOffIn } from './clients';
 import { type ClusterReport, clusterReport, type PolicyVersionAuthor, ttr } from './cluster';
 import { controlEvidence } from './controls';
 import type { CheckedMarker, SweepSummary } from './evidence';
@@ -140,6 +141,7 @@ export function buildReport(input: ReportInput): AccountReport {
       ),
     ),
     verification: input.verification ?? NOT_VERIFIED,
+    clientsCutOff: clientsCutOffIn(input.records, since, until, input),
   };
   return { ...report, controls: controlEvidence(report) };
 }

@@ -1,4 +1,5 @@
 import type { PolicyInForce, SweepEvidence } from './checking';
+import type { ReportCutOff } from './clients';
 import type { ClusterReport, TimeToRemediate } from './cluster';
 import type { ReportVerification } from './verification';
 
@@ -45,6 +46,8 @@ export interface AccountReport {
   clusters: ClusterReport[];
   sweeps: SweepEvidence;
   policies: PolicyInForce[];
+  /** Whom the changes of the period cut off, from the clusters' audit logs (DESIGN §18). */
+  clientsCutOff: ReportCutOff[];
   /** Whether the records read were found as they were sealed (audit verify). */
   verification: ReportVerification;
   /** The figures above, mapped to the controls auditors ask about. */

@@ -1,12 +1,15 @@
 import 'aws-sdk-client-mock-jest';
 import {
+  DescribeClusterCommand,
   DescribeUpdateCommand,
   InvalidParameterException,
   ListClustersCommand,
+  ListUpdatesCommand,
+  ResourceNotFoundException,
   UpdateClusterConfigCommand,
 } from '@aws-sdk/client-eks';
 import { AlreadyAtTargetError, UpdateRejectedError } from '../../../functions/ports';
-import { givenCluster, mocks, resetAws, testPorts } from '../support/aws';
+import { clusterOf, givenCluster, mocks, resetAws, testPorts } from '../support/aws';
 
 beforeEach(() => resetAws());
 
@@ -42,6 +45,23 @@ describe('EKS adapter', () => {
     expect(undated).not.toHaveProperty('createdAt');
   });
 
+  it('reads whether the audit log goes to CloudWatch Logs, and says nothing when EKS does not', async () => {
+    // Prepare
+    givenCluster({ name: 'logged', auditLogging: true });
+    givenCluster({ name: 'dark' });
+    mocks.eks
+      .on(DescribeClusterCommand, { name: 'older' })
+      .resolves({ cluster: { ...clusterOf({ name: 'older' }), logging: undefined } });
+
+    // Act
+    const states = await Promise.all(
+      ['logged', 'dark', 'older'].map((name) => testPorts().eks.describeCluster(name)),
+    );
+
+    // Assess
+    expect(states.map((s) => s?.auditLogging)).toEqual([true, false, undefined]);
+  });
+
   it('lists every cluster across pages', async () => {
     // Prepare
     mocks.eks
@@ -68,7 +88,68 @@ describe('EKS adapter', () => {
     const update = await testPorts().eks.describeUpdate('prod-api', 'upd-1');
 
     // Assess
-    expect(update).toEqual({ status: 'Failed', errors: [{ code: 'AccessDenied', message: 'role cannot' }] });
+    expect(update).toEqual({
+      status: 'Failed',
+      errors: [{ code: 'AccessDenied', message: 'role cannot' }],
+      params: [],
+    });
+  });
+
+  it('reads when an update was created and what it sets', async () => {
+    // Prepare
+    mocks.eks.on(DescribeUpdateCommand).resolves({
+      update: {
+        status: 'InProgress',
+        createdAt: new Date('2026-06-03T10:20:01Z'),
+        params: [
+          { type: 'EndpointPublicAccess', value: 'false' },
+          { type: 'EndpointPrivateAccess', value: 'true' },
+        ],
+      },
+    });
+
+    // Act
+    const update = await testPorts().eks.describeUpdate('prod-api', 'upd-1');
+
+    // Assess
+    expect(update).toMatchObject({
+      createdAt: '2026-06-03T10:20:01.000Z',
+      params: [
+        { type: 'EndpointPublicAccess', value: 'false' },
+        { type: 'EndpointPrivateAccess', value: 'true' },
+      ],
+    });
+  });
+
+  it("lists a cluster's newest updates up to the limit, across pages", async () => {
+    // Prepare
+    mocks.eks
+      .on(ListUpdatesCommand)
+      .resolvesOnce({ updateIds: ['u1', 'u2'], nextToken: 't1' })
+      .resolvesOnce({ updateIds: ['u3', 'u4'] });
+
+    // Act
+    const ids = await testPorts().eks.listUpdates('prod-api', 3);
+
+    // Assess
+    expect(ids).toEqual(['u1', 'u2', 'u3']);
+    expect(mocks.eks).toHaveReceivedNthCommandWith(1, ListUpdatesCommand, {
+      name: 'prod-api',
+      maxResults: 3,
+    });
+  });
+
+  it('lists no updates for a cluster that is gone', async () => {
+    // Prepare
+    mocks.eks
+      .on(ListUpdatesCommand)
+      .rejects(new ResourceNotFoundException({ message: 'No cluster found', $metadata: {} }));
+
+    // Act
+    const ids = await testPorts().eks.listUpdates('gone', 20);
+
+    // Assess
+    expect(ids).toEqual([]);
   });
 
   it.each([

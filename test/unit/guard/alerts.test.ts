@@ -17,6 +17,7 @@ import type { GuardOptions } from '../../../functions/guard/options';
 import { schemaErrors } from '../core/alert/support';
 import {
   ACCOUNT,
+  givenClaimTable,
   givenCluster,
   givenPolicy,
   givenVpcDns,
@@ -262,6 +263,26 @@ describe('resolved alerts', () => {
     trigger: { source: 'event' },
     attempt: 0,
   };
+
+  it('are sent once when two checks find the cluster compliant at the same time', async () => {
+    // Prepare
+    givenVpcDns(true, true);
+    givenCluster({ name: 'prod-api', publicAccess: false, privateAccess: true });
+    givenHistory([blockedEarlier]);
+    givenClaimTable();
+
+    // Act
+    const results = await Promise.all([
+      check(request('prod-api', { correlationId: 'sweep-a/prod-api', trigger: { source: 'sweep' } })),
+      check(request('prod-api', { correlationId: 'sweep-b/prod-api', trigger: { source: 'sweep' } })),
+    ]);
+
+    // Assess
+    expect(results.map((r) => r.outcome)).toEqual(['compliant', 'compliant']);
+    expect(
+      mocks.sns.commandCalls(PublishCommand).filter((c) => c.args[0].input.TopicArn === TOPIC_ARN),
+    ).toHaveLength(1);
+  });
 
   it('are sent once when a cluster last alerted blocked is seen compliant, with the same dedupKey', async () => {
     // Prepare

@@ -463,4 +463,43 @@ describe('policy parameter changes', () => {
     expect(mocks.sns).not.toHaveReceivedCommand(PublishCommand);
     expect(auditWrites()).toEqual([]);
   });
+
+  it('runs the sweep again, without a second record or alert, when the event is retried', async () => {
+    // Prepare: the first attempt recorded and alerted the change, then its sweep failed.
+    givenHistoryOf(STRICT_POLICY, { ...STRICT_POLICY, mode: 'notify' });
+    givenPolicy({ ...STRICT_POLICY, mode: 'notify' });
+    mocks.eks.on(ListClustersCommand).resolves({ clusters: ['prod-api'] });
+    givenCluster({ name: 'prod-api' });
+    const event = putEvent();
+    const first = await run(event);
+    const recorded = auditWrites()[0];
+    resetAws();
+    givenPolicy({ ...STRICT_POLICY, mode: 'notify' });
+    mocks.eks.on(ListClustersCommand).resolves({ clusters: ['prod-api'] });
+    givenCluster({ name: 'prod-api' });
+    // The audit table holds the first attempt's record of the change (cluster `-`), and nothing else.
+    mocks.dynamodb
+      .on(QueryCommand)
+      .callsFake((input: { ExpressionAttributeValues?: Record<string, unknown> }) => ({
+        Items: input.ExpressionAttributeValues?.[':pk'] === 'us-east-1#-' ? [{ ...recorded }] : [],
+      }));
+
+    // Act
+    const retry = await run(event);
+
+    // Assess
+    expect(first.results[0]).toMatchObject({ cluster: '-', policyChange: { version: 2 } });
+    expect(retry.results[0]).toMatchObject({
+      cluster: '-',
+      time: first.results[0]?.time,
+      policyChange: { version: 2 },
+    });
+    expect(retry.results.slice(1)).toEqual([
+      expect.objectContaining({ cluster: 'prod-api', outcome: 'would-remediate' }),
+    ]);
+    expect(auditWrites().filter((w) => w.cluster === '-')).toEqual([]);
+    expect(mocks.ssm).not.toHaveReceivedCommand(GetParameterHistoryCommand);
+    const alerts = mocks.sns.commandCalls(PublishCommand).map((c) => c.args[0].input.Subject ?? '');
+    expect(alerts.filter((subject) => subject.includes('policy'))).toEqual([]);
+  });
 });

@@ -21,6 +21,7 @@ import type { GuardOptions } from '../../../functions/guard/options';
 import {
   ACCOUNT,
   auditWrites,
+  failRecordWrites,
   givenCluster,
   givenDhcpServers,
   givenPolicy,
@@ -201,7 +202,9 @@ describe('public endpoint under publicAccess "disabled"', () => {
         mode: 'enforce',
       },
     });
-    const sent = mocks.sqs.commandCalls(SendMessageCommand)[0]?.args[0].input;
+    const [intent, sent] = mocks.sqs.commandCalls(SendMessageCommand).map((call) => call.args[0].input);
+    // The record of intent went out before the update (guard/intent.ts), the follow-up after it.
+    expect(JSON.parse(intent?.MessageBody ?? '{}').decision).toMatchObject({ pending: true });
     expect(sent?.DelaySeconds).toBe(30);
     expect(JSON.parse(sent?.MessageBody ?? '{}').request.followUpdate).toMatchObject({
       updateId: 'upd-0001',
@@ -651,7 +654,7 @@ describe('busy clusters', () => {
     // Assess
     expect(result.outcome).toBe('deferred');
     expect(result.reason).toMatch(/another update is in progress/);
-    expect(mocks.sqs).toHaveReceivedCommandTimes(SendMessageCommand, 1);
+    expect(queuedBodies().map((b) => b.kind)).toEqual(['eks-endpoint-guard/check-request']);
   });
 
   it('fails loudly when the deadline has passed', async () => {
@@ -708,7 +711,7 @@ describe('EKS rejections', () => {
     );
     expect(lastAlert().attributes).toMatchObject({ outcome: 'failed', severity: 'critical' });
     expect(auditWrites()[0]).toMatchObject({ outcome: 'failed' });
-    expect(mocks.sqs).not.toHaveReceivedCommand(SendMessageCommand);
+    expect(queuedBodies()).toEqual([]);
   });
 
   it('sends CIDRs in canonical form however the policy spells them', async () => {
@@ -943,9 +946,7 @@ describe('delivery', () => {
     // Assess
     expect(result).toMatchObject({ outcome: 'remediated', alertQueued: true });
     expect(auditWrites()[0]).toMatchObject({ outcome: 'remediated', alertQueued: true });
-    const bodies = mocks.sqs
-      .commandCalls(SendMessageCommand)
-      .map((c) => JSON.parse(c.args[0].input.MessageBody ?? '{}'));
+    const bodies = queuedBodies();
     expect(bodies.map((b) => b.kind)).toEqual([
       'eks-endpoint-guard/alert',
       'eks-endpoint-guard/check-request',
@@ -961,7 +962,10 @@ describe('delivery', () => {
     mocks.sns
       .on(PublishCommand)
       .rejects(Object.assign(new Error('SNS down'), { name: 'InternalErrorException' }));
-    mocks.sqs.on(SendMessageCommand).rejects(Object.assign(new Error('SQS down'), { name: 'InternalError' }));
+    mocks.sqs
+      .on(SendMessageCommand)
+      .resolvesOnce({ MessageId: 'sqs-intent' })
+      .rejects(Object.assign(new Error('SQS down'), { name: 'InternalError' }));
 
     // Act
     const outcome = check(request('prod-api'));
@@ -1001,10 +1005,12 @@ describe('delivery', () => {
   });
 });
 
+/** What was queued, leaving out the record of intent every remediation queues before its update. */
 function queuedBodies() {
   return mocks.sqs
     .commandCalls(SendMessageCommand)
-    .map((c) => JSON.parse(c.args[0].input.MessageBody ?? '{}'));
+    .map((c) => JSON.parse(c.args[0].input.MessageBody ?? '{}'))
+    .filter((body) => body.decision?.pending !== true);
 }
 
 describe('delivery after an update was issued', () => {
@@ -1013,6 +1019,7 @@ describe('delivery after an update was issued', () => {
     givenCluster({ name: 'prod-api' });
     mocks.sqs
       .on(SendMessageCommand)
+      .resolvesOnce({ MessageId: 'sqs-intent' })
       .rejectsOnce(Object.assign(new Error('SQS hiccup'), { name: 'InternalError' }))
       .resolves({ MessageId: 'sqs-0002' });
 
@@ -1029,7 +1036,10 @@ describe('delivery after an update was issued', () => {
     // Prepare
     givenCluster({ name: 'prod-api' });
     mocks.dynamodb.on(PutCommand).rejects(new Error('table gone'));
-    mocks.sqs.on(SendMessageCommand).rejects(Object.assign(new Error('SQS down'), { name: 'InternalError' }));
+    mocks.sqs
+      .on(SendMessageCommand)
+      .resolvesOnce({ MessageId: 'sqs-intent' })
+      .rejects(Object.assign(new Error('SQS down'), { name: 'InternalError' }));
 
     // Act
     const outcome = check(request('prod-api'));
@@ -1045,12 +1055,13 @@ describe('delivery after an update was issued', () => {
   it('delivers a queued decision as made: record, alert and rebuilt follow-up, without reading the cluster', async () => {
     // Prepare
     givenCluster({ name: 'prod-api' });
-    mocks.dynamodb.on(PutCommand).rejectsOnce(new Error('table gone')).resolves({});
+    failRecordWrites(new Error('table gone'));
     mocks.sns
       .on(PublishCommand)
       .rejects(Object.assign(new Error('SNS down'), { name: 'InternalErrorException' }));
     // SQS takes only the decision message: the alert and the follow-up cannot be queued on their own.
     mocks.sqs.on(SendMessageCommand).callsFake((input: { MessageBody?: string }) => {
+      // The record of intent and the decision message are both decisions.
       if (input.MessageBody?.includes('"kind":"eks-endpoint-guard/decision"'))
         return { MessageId: 'sqs-0003' };
       throw Object.assign(new Error('SQS down'), { name: 'InternalError' });
@@ -1087,6 +1098,7 @@ describe('delivery after an update was issued', () => {
     givenCluster({ name: 'prod-api' });
     mocks.sqs
       .on(SendMessageCommand)
+      .resolvesOnce({ MessageId: 'sqs-intent' })
       .rejectsOnce(Object.assign(new Error('SQS hiccup'), { name: 'InternalError' }))
       .resolves({ MessageId: 'sqs-0002' });
     await check(request('prod-api'));

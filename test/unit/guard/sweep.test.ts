@@ -9,6 +9,7 @@ import {
   EKSServiceException,
   ListClustersCommand,
   ThrottlingException,
+  UpdateClusterConfigCommand,
 } from '@aws-sdk/client-eks';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { GetParameterCommand } from '@aws-sdk/client-ssm';
@@ -80,6 +81,7 @@ const SWEEP = {
 };
 
 /** Every message the sweep queued, read back the way the function reads the recheck queue. */
+/** What was queued, as the function reads it back; not the record of intent every remediation queues first. */
 function queuedItems() {
   const Records = mocks.sqs.commandCalls(SendMessageCommand).map((call, i) => ({
     eventSource: 'aws:sqs',
@@ -87,7 +89,11 @@ function queuedItems() {
     body: call.args[0].input.MessageBody,
     attributes: { SenderId: GUARD_SENDER },
   }));
-  return normaliseEvent({ Records }, { region: REGION, guardRoleId: GUARD_ROLE_ID, now: new Date() }).items;
+  const items = normaliseEvent(
+    { Records },
+    { region: REGION, guardRoleId: GUARD_ROLE_ID, now: new Date() },
+  ).items;
+  return items.filter((item) => item.kind !== 'decision' || !item.decision.pending);
 }
 
 describe('sweep of several clusters in one VPC', () => {
@@ -134,6 +140,24 @@ describe('sweep of a cluster it changed when the record cannot be written', () =
     mocks.dynamodb.on(PutCommand).rejects(new Error('table gone'));
   });
 
+  it('changes nothing when the queue cannot take the record of intent', async () => {
+    // Prepare
+    mocks.sqs.on(SendMessageCommand).rejects(Object.assign(new Error('SQS down'), { name: 'InternalError' }));
+    const results: CheckResult[] = [];
+
+    // Act
+    const run = async () => {
+      for await (const r of sweep(testPorts(), GUARD, { ...SWEEP, clusters: ['prod-api'] })) results.push(r);
+    };
+
+    // Assess
+    await expect(run()).rejects.toBeInstanceOf(SweepIncompleteError);
+    expect(mocks.eks).not.toHaveReceivedCommand(UpdateClusterConfigCommand);
+    expect(results).toEqual([
+      expect.objectContaining({ outcome: 'failed', reason: expect.stringMatching(/SQS down/) }),
+    ]);
+  });
+
   it('reports remediated, with the decision queued, rather than deferred', async () => {
     // Act
     const results: CheckResult[] = [];
@@ -145,8 +169,11 @@ describe('sweep of a cluster it changed when the record cannot be written', () =
   });
 
   it('reports remediated and fails the sweep when the queue cannot take the decision either', async () => {
-    // Prepare
-    mocks.sqs.on(SendMessageCommand).rejects(Object.assign(new Error('SQS down'), { name: 'InternalError' }));
+    // Prepare: the queue takes the record of intent, then fails.
+    mocks.sqs
+      .on(SendMessageCommand)
+      .resolvesOnce({ MessageId: 'sqs-intent' })
+      .rejects(Object.assign(new Error('SQS down'), { name: 'InternalError' }));
     const results: CheckResult[] = [];
 
     // Act
@@ -307,7 +334,7 @@ describe('readAhead', () => {
 });
 
 describe('isThrottling', () => {
-  it.each([
+  it.each<[string, unknown]>([
     ['ThrottlingException', throttled()],
     ['TooManyRequestsException', Object.assign(new Error('slow down'), { name: 'TooManyRequestsException' })],
     [
@@ -315,6 +342,17 @@ describe('isThrottling', () => {
       new EKSServiceException({ name: 'Unknown', $fault: 'client', $metadata: { httpStatusCode: 429 } }),
     ],
     ['a wrapped throttle', new Error('call failed', { cause: throttled() })],
+    // The storm (docs/STORM.md) throttles every service in its own shape: each one slows the sweep down.
+    ...[
+      'ProvisionedThroughputExceededException',
+      'RequestThrottled',
+      'ThrottledException',
+      'Throttling',
+      'SlowDown',
+    ].map((name): [string, unknown] => [
+      name,
+      Object.assign(new Error('slow down'), { name, $metadata: { httpStatusCode: 400 } }),
+    ]),
   ])('recognises %s', (_label, error) => {
     expect(isThrottling(error)).toBe(true);
   });

@@ -20,6 +20,7 @@ import { DeliveryError } from '../../../functions/guard/delivery';
 import { type HandlerResponse, processEvent } from '../../../functions/guard/process-event';
 import { SweepIncompleteError } from '../../../functions/guard/sweep';
 import {
+  failRecordWrites,
   GUARD_SENDER,
   givenCluster,
   givenDhcpServers,
@@ -27,6 +28,7 @@ import {
   loadEvent,
   mocks,
   processOptions,
+  queuedBodies,
   resetAws,
   testPorts,
 } from '../support/aws';
@@ -167,6 +169,8 @@ interface Row {
   expected: Expected;
   /** Cells that differ from `expected`. */
   except?: Partial<Record<FaultName, Expected & { recordedAs?: { outcome: string; reason: RegExp } }>>;
+  /** The call comes before anything is decided (the intent): its failure is not a DeliveryError. */
+  beforeDecision?: boolean;
   /** Deliveries that must still happen when this call fails. */
   stillDelivered?: ('alert' | 'audit' | 'audit marked alertQueued' | 'alert queued' | 'decision queued')[];
 }
@@ -265,9 +269,18 @@ const MATRIX: Row[] = [
     stillDelivered: ['alert', 'decision queued'],
   },
   {
-    call: 'SQS SendMessage (update follow-up)',
+    // No update without its record of intent (guard/intent.ts): nothing changes, the request is retried.
+    call: 'SQS SendMessage (intent, before the update)',
     command: SendMessageCommand,
     mockFault: (e) => mocks.sqs.on(SendMessageCommand).rejects(e),
+    names: { throttling: 'RequestThrottled', server: 'InternalError' },
+    expected: RETRIED_BEFORE_UPDATE,
+    beforeDecision: true,
+  },
+  {
+    call: 'SQS SendMessage (update follow-up)',
+    command: SendMessageCommand,
+    mockFault: (e) => mocks.sqs.on(SendMessageCommand).resolvesOnce({ MessageId: 'sqs-intent' }).rejects(e),
     names: { throttling: 'RequestThrottled', server: 'InternalError' },
     expected: RETRIED_AFTER_UPDATE,
     stillDelivered: ['alert', 'audit'],
@@ -311,7 +324,8 @@ beforeEach(() => {
   resetAws();
   accepted = [];
   mocks.dynamodb.on(PutCommand).callsFake((input) => {
-    accepted.push(input.Item);
+    // Claims (aws/audit-claims.ts) are not records.
+    if (input.Item?.kind !== 'claim') accepted.push(input.Item);
     return {};
   });
 });
@@ -360,7 +374,12 @@ describe.each(MATRIX.map((row) => [row.call, row] as const))('%s fails', (_call,
         }),
       ]);
     }
-    if (cell.fate === 'retried' && path === 'eventbridge' && DELIVERY_CALLS.has(row.command)) {
+    if (
+      cell.fate === 'retried' &&
+      path === 'eventbridge' &&
+      DELIVERY_CALLS.has(row.command) &&
+      !row.beforeDecision
+    ) {
       expect(outcome.error).toBeInstanceOf(DeliveryError);
     }
     if (expected.recordedAs) {
@@ -551,18 +570,10 @@ describe('faults the guard should turn into decisions', () => {
     async (path) => {
       // Prepare
       givenCluster({ name: CLUSTER, publicAccess: true, privateAccess: false, vpcId: 'vpc-0abc' });
-      mocks.dynamodb
-        .on(PutCommand)
-        .rejectsOnce(faultError('5xx', { throttling: '', server: 'InternalServerError' }))
-        .callsFake((input) => {
-          accepted.push(input.Item);
-          return {};
-        });
+      failRecordWrites(faultError('5xx', { throttling: '', server: 'InternalServerError' }), 1, accepted);
       const event = path === 'sqs' ? sqsEvent() : loadEvent('update-config-open-world.json');
       const first = await run(event);
-      const bodies = mocks.sqs
-        .commandCalls(SendMessageCommand)
-        .map((call) => call.args[0].input.MessageBody ?? '');
+      const bodies = queuedBodies().map((body) => JSON.stringify(body));
       const queued = bodies.find((body) => body.includes('"kind":"eks-endpoint-guard/decision"'));
       givenCluster({
         name: CLUSTER,
@@ -620,8 +631,10 @@ describe('faults the guard should turn into decisions', () => {
       mocks.sns
         .on(PublishCommand)
         .rejects(faultError('5xx', { throttling: '', server: 'InternalErrorException' }));
+      // The record of intent goes out before the update; nothing after it can be queued.
       mocks.sqs
         .on(SendMessageCommand)
+        .resolvesOnce({ MessageId: 'sqs-intent' })
         .rejects(faultError('5xx', { throttling: '', server: 'InternalError' }));
 
       // Act

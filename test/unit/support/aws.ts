@@ -2,6 +2,14 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import {
+  CloudWatchLogsClient,
+  FilterLogEventsCommand,
+  GetQueryResultsCommand,
+  ResourceNotFoundException as LogGroupNotFound,
+  StartQueryCommand,
+} from '@aws-sdk/client-cloudwatch-logs';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import {
   DescribeDhcpOptionsCommand,
   DescribeSubnetsCommand,
   DescribeVpcAttributeCommand,
@@ -61,6 +69,8 @@ export const mocks = {
   cloudtrail: mockClient(CloudTrailClient),
   /** The digest bucket. */
   s3: mockClient(S3Client),
+  /** The clusters' audit logs: no log group unless a test gives one. */
+  logs: mockClient(CloudWatchLogsClient),
 };
 
 export const STRICT_POLICY = { version: 1, publicAccess: 'disabled', privateAccess: 'required' };
@@ -80,6 +90,33 @@ export function resetAws(policy: unknown = STRICT_POLICY): void {
   mocks.eks.on(DescribeUpdateCommand).resolves({ update: { id: 'upd-0001', status: 'Successful' } });
   mocks.eks.on(ListClustersCommand).resolves({ clusters: [] });
   mocks.s3.on(PutObjectCommand).resolves({ VersionId: 'v-0001' });
+  const noLogGroup = new LogGroupNotFound({
+    message: 'The specified log group does not exist.',
+    $metadata: {},
+  });
+  mocks.logs.on(StartQueryCommand).rejects(noLogGroup);
+  mocks.logs.on(FilterLogEventsCommand).rejects(noLogGroup);
+}
+
+/**
+ * The cluster's audit log as Logs Insights aggregates it: one stats row per address, user and
+ * agent (the shape GetQueryResults returns), the query complete at the first poll.
+ */
+export function givenAuditClients(
+  rows: { client: string; user?: string; agent?: string; requests: number; lastSeen: string }[],
+): void {
+  mocks.logs.on(StartQueryCommand).resolves({ queryId: 'q-0001' });
+  mocks.logs.on(GetQueryResultsCommand).resolves({
+    status: 'Complete',
+    statistics: { recordsMatched: rows.length, recordsScanned: 1000, bytesScanned: 524_288 },
+    results: rows.map((row) => [
+      { field: 'client', value: row.client },
+      ...(row.user ? [{ field: 'user.username', value: row.user }] : []),
+      ...(row.agent ? [{ field: 'userAgent', value: row.agent }] : []),
+      { field: 'requests', value: String(row.requests) },
+      { field: 'lastSeen', value: row.lastSeen },
+    ]),
+  });
 }
 
 export function givenPolicy(policy: unknown, parameterVersion = 3): void {
@@ -127,6 +164,8 @@ export interface ClusterSpec {
   tags?: Record<string, string>;
   vpcId?: string;
   createdAt?: Date;
+  /** The control-plane audit log on (EKS's default is off). */
+  auditLogging?: boolean;
 }
 
 export function clusterOf(spec: ClusterSpec): Cluster {
@@ -142,6 +181,15 @@ export function clusterOf(spec: ClusterSpec): Cluster {
       endpointPublicAccess: spec.publicAccess,
       endpointPrivateAccess: spec.privateAccess,
       publicAccessCidrs: spec.cidrs,
+    },
+    // EKS groups the log types by whether they are enabled.
+    logging: {
+      clusterLogging: spec.auditLogging
+        ? [
+            { types: ['audit'], enabled: true },
+            { types: ['api', 'authenticator', 'controllerManager', 'scheduler'], enabled: false },
+          ]
+        : [{ types: ['api', 'audit', 'authenticator', 'controllerManager', 'scheduler'], enabled: false }],
     },
   };
 }
@@ -195,7 +243,72 @@ export function lastAlert(): {
   return { subject: input.Subject ?? '', text: message.default, json: JSON.parse(message.sqs), attributes };
 }
 
-/** The audit items written, as plain objects. */
+/** The audit items written, as plain objects (not the claims, which are not records: aws/audit-claims.ts). */
 export function auditWrites(): Record<string, unknown>[] {
-  return mocks.dynamodb.commandCalls(PutCommand).map((call) => call.args[0].input.Item ?? {});
+  return mocks.dynamodb
+    .commandCalls(PutCommand)
+    .map((call) => call.args[0].input.Item ?? {})
+    .filter((item) => item.kind !== 'claim');
+}
+
+/**
+ * Audit record writes fail `times` times with `error`, then succeed; claims always succeed. Every
+ * record accepted is pushed to `accepted` when given.
+ */
+export function failRecordWrites(error: Error, times = 1, accepted?: Record<string, unknown>[]): void {
+  let left = times;
+  mocks.dynamodb.on(PutCommand).callsFake((input: { Item?: Record<string, unknown> }) => {
+    if (input.Item?.kind === 'claim') return {};
+    if (left > 0) {
+      left -= 1;
+      throw error;
+    }
+    accepted?.push(input.Item ?? {});
+    return {};
+  });
+}
+
+/** The bodies sent to the recheck queue, parsed, leaving out the records of intent written ahead of updates. */
+export function queuedBodies(): Record<string, unknown>[] {
+  return mocks.sqs
+    .commandCalls(SendMessageCommand)
+    .map((call) => JSON.parse(call.args[0].input.MessageBody ?? '{}') as Record<string, unknown>)
+    .filter((body) => (body.decision as { pending?: boolean } | undefined)?.pending !== true);
+}
+
+/** The records of intent queued ahead of updates (guard/intent.ts). */
+export function queuedIntents(): Record<string, unknown>[] {
+  return mocks.sqs
+    .commandCalls(SendMessageCommand)
+    .map((call) => JSON.parse(call.args[0].input.MessageBody ?? '{}') as Record<string, unknown>)
+    .filter((body) => (body.decision as { pending?: boolean } | undefined)?.pending === true);
+}
+
+/**
+ * DynamoDB's conditional put for claims, kept in memory: a claim is taken once, and only its owner
+ * may take it again (aws/audit-claims.ts). Records are accepted as usual.
+ */
+export function givenClaimTable(): Map<string, string> {
+  const owners = new Map<string, string>();
+  mocks.dynamodb.on(PutCommand).callsFake((input: { Item?: Record<string, unknown> }) => {
+    const item = input.Item ?? {};
+    if (item.kind !== 'claim') return {};
+    const key = `${String(item.pk)} ${String(item.sk)}`;
+    const owner = owners.get(key);
+    if (owner !== undefined && owner !== item.owner) {
+      throw new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} });
+    }
+    owners.set(key, String(item.owner));
+    return {};
+  });
+  return owners;
+}
+
+/** The claims taken (their keys), in order. */
+export function claimsTaken(): string[] {
+  return mocks.dynamodb
+    .commandCalls(PutCommand)
+    .map((call) => call.args[0].input.Item ?? {})
+    .filter((item) => item.kind === 'claim')
+    .map((item) => String(item.sk));
 }

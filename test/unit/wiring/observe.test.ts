@@ -1,11 +1,11 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { CheckResult } from '../../../functions/core/result';
 import { processEvent } from '../../../functions/guard/process-event';
 import { observer } from '../../../functions/wiring/observe';
 import {
+  failRecordWrites,
   GUARD_SENDER,
   givenCluster,
   loadEvent,
@@ -146,6 +146,45 @@ describe('observe', () => {
     expect(serialized).toContain('"DeferralAttempt":3');
   });
 
+  it('counts the audit-log bytes a look-up scanned once, not again for an answer it reuses, and logs whom a change cuts off', () => {
+    // Prepare
+    const { observe, metrics } = setup();
+    const window = { since: '2026-06-02T10:20:00.000Z', until: '2026-06-03T10:20:00.000Z' };
+    const client = { ip: '198.51.100.23', users: [], userAgents: [], requests: 3, lastSeen: window.until };
+
+    // Act
+    const output = captureOutput(() => {
+      observe(
+        result({
+          outcome: 'remediated',
+          clientsCutOff: { clients: [client], more: 2, bytesScanned: 5_000, ...window },
+        }),
+      );
+      observe(
+        result({
+          outcome: 'remediated',
+          clientsCutOff: { clients: [], bytesScanned: 5_000, reused: true, ...window },
+        }),
+      );
+      observe(
+        result({
+          outcome: 'remediated',
+          clientsCutOff: { clients: 'unknown', cause: 'logging-off', ...window },
+        }),
+      );
+    });
+
+    // Assess
+    const serialized = JSON.stringify(metrics.serializeMetrics());
+    expect(serialized).toContain('"AuditLogBytesScanned":5000');
+    expect(serialized).not.toContain('"AuditLogBytesScanned":[');
+    expect(output.map((line) => line.clientsCutOff).filter((v) => v !== undefined)).toEqual([
+      3,
+      0,
+      'unknown (logging-off)',
+    ]);
+  });
+
   it('logs and counts a delivery failure', () => {
     // Prepare
     const { telemetry, metrics } = setup();
@@ -164,7 +203,7 @@ describe('observe', () => {
     // Prepare: the audit write fails once, so the remediation's delivery goes to the queue.
     resetAws();
     givenCluster({ name: 'prod-api' });
-    mocks.dynamodb.on(PutCommand).rejectsOnce(new Error('table unavailable')).resolves({});
+    failRecordWrites(new Error('table unavailable'));
     const { observe, telemetry } = setup();
     const options = { ...processOptions(), observe, telemetry };
     const first = await captureOutputOf(() =>
@@ -173,7 +212,7 @@ describe('observe', () => {
     const body = mocks.sqs
       .commandCalls(SendMessageCommand)
       .map((call) => call.args[0].input.MessageBody ?? '')
-      .find((b) => b.includes('"kind":"eks-endpoint-guard/decision"'));
+      .find((b) => b.includes('"kind":"eks-endpoint-guard/decision"') && !b.includes('"pending":true'));
     const queued = {
       Records: [{ messageId: 'm-1', eventSource: 'aws:sqs', body, attributes: { SenderId: GUARD_SENDER } }],
     };
