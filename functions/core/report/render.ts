@@ -31,11 +31,11 @@ export const REPORT_CSV_COLUMNS = [
   'violations',
   'updateId',
   'fix',
-  'clientsCutOff',
   'policyDigest',
   'policyParameterVersion',
   'beforeCoverage',
   'clusterCreatedAt',
+  'clientsCutOff',
 ] as const;
 
 /**
@@ -70,11 +70,11 @@ export function renderCsv(report: AccountReport): string {
         w.violations.join('; '),
         w.updateId ?? '',
         w.fix ?? '',
-        cutOffDuring(report, w.cluster, w.region, w.start, w.end ?? report.period.until),
         w.policyDigest ?? '',
         w.policyParameterVersion ?? '',
         w.beforeCoverage ? 'true' : 'false',
         w.clusterCreatedAt ?? '',
+        cutOffDuring(report, w.cluster, w.region, w.start, w.end ?? report.period.until),
       ]);
     }
   }

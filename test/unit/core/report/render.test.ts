@@ -107,7 +107,7 @@ describe('csv', () => {
     // Assess
     const lines = text.split('\r\n').filter(Boolean);
     expect(lines[0]).toBe(
-      'cluster,region,account,start,startSource,firstSeen,end,closedBy,exposedSeconds,timeToRemediateSeconds,actor,actorSource,eventName,eventId,lastOutcome,violations,updateId,fix,clientsCutOff,policyDigest,policyParameterVersion,beforeCoverage,clusterCreatedAt',
+      'cluster,region,account,start,startSource,firstSeen,end,closedBy,exposedSeconds,timeToRemediateSeconds,actor,actorSource,eventName,eventId,lastOutcome,violations,updateId,fix,policyDigest,policyParameterVersion,beforeCoverage,clusterCreatedAt,clientsCutOff',
     );
     expect(lines).toHaveLength(4);
     expect(text).not.toMatch(/,=HYPERLINK/);
