@@ -44,6 +44,7 @@ export function propsFromContext(node: Node): EndpointGuardStackProps {
     reservedConcurrency: int('reservedConcurrency', 1),
     auditRetentionDays: int('auditRetentionDays', 0),
     recheckDeadlineMinutes: int('recheckDeadlineMinutes', 1),
+    digestRetentionDays: int('digestRetentionDays', 1),
     decisionBusArn: text('decisionBusArn'),
     organizationMode: bool('organizationMode'),
     customerManagedLogKey: bool('customerManagedLogKey'),

@@ -55,6 +55,13 @@ export interface EndpointGuardProps {
    */
   readonly recheckDeadlineMinutes?: number;
   /**
+   * Days each digest of the audit records is locked in the digest bucket (S3 Object Lock,
+   * compliance mode: nobody can shorten it, root included). The bucket is retained when the stack
+   * is deleted. 1 to 36500.
+   * @default 365
+   */
+  readonly digestRetentionDays?: number;
+  /**
    * How the function reads a cluster's audit log for the API clients a change would cut off
    * (DESIGN §18; the policy's `protectActiveClients` decides what it does with them).
    * @default Logs Insights over the last 24 h, at most 1024 MB and 20 s per decision
@@ -165,6 +172,7 @@ export function validate(props: EndpointGuardProps): void {
   // The function refuses to start outside the ranges of its configuration schema.
   inRange('recheckDeadlineMinutes', props.recheckDeadlineMinutes, 1, 24 * 60);
   inRange('auditRetentionDays', props.auditRetentionDays, 0, 3650);
+  inRange('digestRetentionDays', props.digestRetentionDays, 1, 36500);
   validateActiveClients(props.activeClients);
   // Below this the recheck poller would be throttled and healthy messages would end in the DLQ.
   const reserved = props.reservedConcurrency;

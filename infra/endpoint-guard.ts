@@ -5,6 +5,7 @@ import type * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as logs from 'aws-cdk-lib/aws-logs';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
@@ -20,6 +21,12 @@ import {
   DEFAULT_SWEEP_SCHEDULE,
 } from './config';
 import { addDecisionForwarding } from './decision-forwarding';
+import {
+  acknowledgeDigestKeys,
+  DEFAULT_DIGEST_RETENTION_DAYS,
+  digestWriteStatement,
+  guardDigestBucket,
+} from './digest-bucket';
 import { type EndpointGuardProps, validate } from './endpoint-guard-props';
 import { guardAlarms } from './guard-alarms';
 import { FUNCTION_TIMEOUT, guardFunction } from './guard-function';
@@ -57,6 +64,8 @@ export class EndpointGuard extends Construct {
   readonly deadLetters: sqs.Queue;
   readonly recheckDeadLetters: sqs.Queue;
   readonly table: dynamodb.Table;
+  /** The digests that seal the audit records (DESIGN §16), written by the scheduled sweep. */
+  readonly digestBucket: s3.Bucket;
   readonly function: lambda.Function;
   readonly role: iam.Role;
   readonly logGroup: logs.LogGroup;
@@ -96,6 +105,7 @@ export class EndpointGuard extends Construct {
     this.recheckDeadLetters = queues.recheckDeadLetters;
     this.recheckQueue = queues.recheckQueue;
     this.table = guardAuditTable(this);
+    this.digestBucket = guardDigestBucket(this, props.digestRetentionDays ?? DEFAULT_DIGEST_RETENTION_DAYS);
 
     const remediator = guardFunction(this, {
       policy: this.policyParameter,
@@ -113,6 +123,10 @@ export class EndpointGuard extends Construct {
     });
     this.function = remediator.fn;
     this.role = remediator.role;
+    // The scheduled sweep seals the records into digests: it may put digests and nothing else.
+    this.role.addToPrincipalPolicy(digestWriteStatement(this.digestBucket));
+    acknowledgeDigestKeys(this.role, this.digestBucket);
+    this.function.addEnvironment('DIGEST_BUCKET_NAME', this.digestBucket.bucketName);
     this.logGroup = remediator.logGroup;
     this.logsKey = remediator.logsKey;
     addActiveClients(this.function, this.role, props.activeClients);

@@ -80,11 +80,11 @@ export function grantGuardPermissions(role: iam.Role, res: GuardPermissionResour
       actions: ['dynamodb:PutItem'],
       resources: [res.table.tableArn],
     }),
-    // The table only: the function never queries an index (the CLI does, with its own credentials).
+    // The table, and the day index the scheduled sweep reads to seal each day's records into a digest.
     new iam.PolicyStatement({
       sid: 'QueryAudit',
       actions: ['dynamodb:Query'],
-      resources: [res.table.tableArn],
+      resources: [res.table.tableArn, `${res.table.tableArn}/index/byDay`],
     }),
   ];
   for (const statement of statements) role.addToPrincipalPolicy(statement);

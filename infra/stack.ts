@@ -1,5 +1,6 @@
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
+import packageJson from '../package.json';
 import { EndpointGuard, type EndpointGuardProps } from './endpoint-guard';
 
 export {
@@ -35,6 +36,9 @@ export class EndpointGuardStack extends Stack {
     new CfnOutput(this, 'AuditTableName', { value: guard.table.tableName });
     new CfnOutput(this, 'PolicyParameterName', { value: guard.policyParameter.name });
     new CfnOutput(this, 'FunctionName', { value: guard.function.functionName });
+    new CfnOutput(this, 'DigestBucketName', { value: guard.digestBucket.bucketName });
+    // The report names the guard's version (the CLI reads it with --stack).
+    new CfnOutput(this, 'GuardVersion', { value: packageJson.version });
     if (guard.dashboard) new CfnOutput(this, 'DashboardName', { value: guard.dashboard.dashboardName });
   }
 }

@@ -14,7 +14,8 @@ export const SAMPLE_OPTIONS: FactsOptions = {
 
 const policy: PolicyRef = {
   source: '/eks-endpoint-guard/policy',
-  version: 3,
+  version: 1,
+  policyParameterVersion: 3,
   digest: 'sha256:3b7a4f0e9c2d1e8b6a5f4c3d2e1f0a9b8c7d6e5f4a3b2c1d0e9f8a7b6c5d4e3f',
   mode: 'enforce',
   exemptionTag: 'eks-endpoint-guard/exempt',

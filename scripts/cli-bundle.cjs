@@ -65,8 +65,9 @@ const buildOptions = [
     entryPoints: [path.join(root, 'functions', 'cli', 'commands.ts')],
     outfile: commandsBundle,
     // The AWS SDK is loaded from node_modules when a client is first used: parsing a bundled copy of
-    // every client (~5 MB) would delay every command's first AWS call.
-    external: ['@aws-sdk/*', '@smithy/*'],
+    // every client (~5 MB) would delay every command's first AWS call. playwright-core (the PDF
+    // report only) loads its parts at run time, which a bundle cannot follow.
+    external: ['@aws-sdk/*', '@smithy/*', 'playwright-core'],
   },
   {
     ...common,

@@ -9,6 +9,7 @@ import { renderMarkdown, usd } from './cost/markdown';
 import { costReport } from './cost/report';
 import { synthesizeTemplates } from './cost/templates';
 
+export { DIGEST_RUN, digestCost, runsPerMonth } from './cost/digest-charges';
 export { customMetrics, fixedCost, IDLE_SQS_POLLS_PER_MONTH } from './cost/fixed-charges';
 export { type Line, total } from './cost/line';
 export { renderMarkdown } from './cost/markdown';

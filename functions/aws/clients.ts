@@ -3,6 +3,7 @@ import type * as Logs from '@aws-sdk/client-cloudwatch-logs';
 import type * as DynamoDb from '@aws-sdk/client-dynamodb';
 import type * as Ec2 from '@aws-sdk/client-ec2';
 import type * as Eks from '@aws-sdk/client-eks';
+import type * as S3 from '@aws-sdk/client-s3';
 import type * as SecurityHub from '@aws-sdk/client-securityhub';
 import type * as Sns from '@aws-sdk/client-sns';
 import type * as Sqs from '@aws-sdk/client-sqs';
@@ -33,6 +34,7 @@ export const sdk = {
   dynamodbDocuments: lazy((): typeof DynamoDbDocuments => require('@aws-sdk/lib-dynamodb')),
   cloudtrail: lazy((): typeof CloudTrail => require('@aws-sdk/client-cloudtrail')),
   securityhub: lazy((): typeof SecurityHub => require('@aws-sdk/client-securityhub')),
+  s3: lazy((): typeof S3 => require('@aws-sdk/client-s3')),
   logs: lazy((): typeof Logs => require('@aws-sdk/client-cloudwatch-logs')),
 };
 
@@ -46,6 +48,8 @@ export interface AwsClients {
   readonly dynamodb: DynamoDb.DynamoDBClient;
   readonly cloudtrail: CloudTrail.CloudTrailClient;
   readonly securityhub: SecurityHub.SecurityHubClient;
+  /** The digest bucket (DIGEST_BUCKET_NAME). */
+  readonly s3: S3.S3Client;
   /** CloudWatch Logs: the clusters' audit logs (who uses the API server). */
   readonly logs: Logs.CloudWatchLogsClient;
 }
@@ -85,6 +89,12 @@ export function createAwsClients(
     dynamodb: () => new (sdk.dynamodb().DynamoDBClient)(options),
     cloudtrail: () => new (sdk.cloudtrail().CloudTrailClient)(options),
     securityhub: () => new (sdk.securityhub().SecurityHubClient)(options),
+    // An emulator's endpoint is a loopback address: bucket names cannot be host names there.
+    s3: () =>
+      new (sdk.s3().S3Client)({
+        ...options,
+        forcePathStyle: Boolean(overrides.endpoint ?? process.env.AWS_ENDPOINT_URL),
+      }),
     logs: () => new (sdk.logs().CloudWatchLogsClient)(options),
   };
   const clients = {} as AwsClients;

@@ -24,6 +24,9 @@ export function eksAdapter(source: ClientSource<EKSClient>): EksPort {
         return {
           name: cluster.name ?? name,
           arn: cluster.arn,
+          ...(cluster.createdAt instanceof Date && !Number.isNaN(cluster.createdAt.getTime())
+            ? { createdAt: cluster.createdAt.toISOString() }
+            : {}),
           status: cluster.status ?? 'UNKNOWN',
           config: endpointConfigOf(vpc),
           tags: cluster.tags ?? {},

@@ -1,11 +1,7 @@
-import type * as Parameters from '@aws-lambda-powertools/parameters/ssm';
 import type { SSMClient } from '@aws-sdk/client-ssm';
 import { type LoadedPolicy, PolicyError, parsePolicy } from '../core/policy/policy';
 import type { PolicyPort, PolicyVersion } from '../ports';
-import { type ClientSource, lazy, resolveClient, sdk } from './clients';
-
-/** Loads the SSM SDK with it: only on the first policy read. */
-const parameters = lazy((): typeof Parameters => require('@aws-lambda-powertools/parameters/ssm'));
+import { type ClientSource, resolveClient, sdk } from './clients';
 
 /** SSM faults that retrying will not fix: they make the policy unreadable, not unavailable. */
 const PERMANENT_FAULTS: Record<string, string> = {
@@ -15,29 +11,50 @@ const PERMANENT_FAULTS: Record<string, string> = {
   ValidationException: 'the parameter name is not valid',
 };
 
-/** Reads the policy through Powertools Parameters, which caches the raw text for `cacheSeconds`. */
+/**
+ * Reads the policy with GetParameter, which returns the parameter's version with its text (the
+ * version every decision records), and keeps both for `cacheSeconds`.
+ */
 export function policyStore(
   client: ClientSource<SSMClient>,
   parameterName: string,
   cacheSeconds: number,
+  now: () => number = Date.now,
 ): PolicyPort {
-  const provider = lazy(() => new (parameters().SSMProvider)({ awsSdkV3Client: resolveClient(client) }));
-  let cached: { text: string; policy: LoadedPolicy } | undefined;
+  let read: { at: number; text: string; version?: number } | undefined;
+  let cached: { text: string; version?: number; policy: LoadedPolicy } | undefined;
   return {
     parameterName,
     async load(): Promise<LoadedPolicy> {
-      let text: string | undefined;
-      try {
-        text = await provider().get(parameterName, { maxAge: cacheSeconds });
-      } catch (error) {
-        const fault = permanentFault(error);
-        if (fault) throw new PolicyError(parameterName, fault, { cause: error });
-        throw error;
+      if (!read || now() - read.at >= cacheSeconds * 1000) {
+        let parameter: { Value?: string; Version?: number } | undefined;
+        try {
+          const { GetParameterCommand } = sdk.ssm();
+          ({ Parameter: parameter } = await resolveClient(client).send(
+            new GetParameterCommand({ Name: parameterName }),
+          ));
+        } catch (error) {
+          const fault = permanentFault(error);
+          if (fault) throw new PolicyError(parameterName, fault, { cause: error });
+          throw error;
+        }
+        read = {
+          at: now(),
+          text: parameter?.Value ?? '',
+          ...(typeof parameter?.Version === 'number' ? { version: parameter.Version } : {}),
+        };
       }
-      if (text === undefined || text.trim() === '')
-        throw new PolicyError(parameterName, 'the parameter is empty');
-      // Parse once per distinct text: the provider returns the same string while it is cached.
-      if (cached?.text !== text) cached = { text, policy: parsePolicy(text, parameterName) };
+      const { text, version } = read;
+      if (text.trim() === '') throw new PolicyError(parameterName, 'the parameter is empty');
+      // Parse once per distinct text and version.
+      if (cached?.text !== text || cached.version !== version) {
+        const parsed = parsePolicy(text, parameterName);
+        cached = {
+          text,
+          ...(version !== undefined ? { version } : {}),
+          policy: version !== undefined ? { ...parsed, parameterVersion: version } : parsed,
+        };
+      }
       return cached.policy;
     },
 
@@ -75,7 +92,7 @@ export function policyStore(
 
     invalidate(): void {
       cached = undefined;
-      provider().clearCache();
+      read = undefined;
     },
   };
 }

@@ -20,6 +20,8 @@ export const STACK_OUTPUT_VARIABLES = {
   RecheckQueueUrl: 'RECHECK_QUEUE_URL',
   AuditTableName: 'AUDIT_TABLE_NAME',
   PolicyParameterName: 'POLICY_PARAMETER_NAME',
+  DigestBucketName: 'DIGEST_BUCKET_NAME',
+  GuardVersion: 'GUARD_VERSION',
 } as const;
 
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
@@ -54,6 +56,8 @@ export async function applyAwsTarget(
     const region = env.AWS_REGION;
     if (!region) throw new CliError('--stack: give --region too (or set AWS_REGION)');
     Object.assign(env, stackEnvironment(await describeStack(client(region), options.stack), options.stack));
+    // The report names the stack its evidence is of.
+    env.GUARD_STACK_NAME = options.stack;
   }
 }
 

@@ -9,6 +9,7 @@ export const commands = {
   localEnv: () => import('./local-env'),
   demo: () => import('./demo'),
   report: () => import('./commands/report'),
+  seal: () => import('./commands/seal'),
   errors: () => import('./errors'),
   awsTarget: () => import('./aws-target'),
   policyValidate: () => import('./commands/policy/validate'),

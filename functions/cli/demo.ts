@@ -2,12 +2,17 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { CreateTopicCommand } from '@aws-sdk/client-sns';
 import { PutParameterCommand } from '@aws-sdk/client-ssm';
+import { auditSeal } from '../aws/audit-seal';
 import { auditStore } from '../aws/audit-store';
+import { digestReader, digestStore } from '../aws/digest-store';
 import { validatePolicy } from '../core/policy/policy';
 import { policyInWords } from '../core/policy/words';
+import { duration } from '../core/report/text';
+import { verificationText } from '../core/report/verification';
 import { processEvent } from '../guard/process-event';
+import { sealRecords } from '../guard/seal';
 import { sweep } from '../guard/sweep';
-import { writeHtmlReport } from './commands/report';
+import { guardIdentity, writeHtmlReport } from './commands/report';
 import { guardRuntime } from './context';
 import { seedDemoAuditLogs } from './demo-clients';
 import { describeEvent, indent, printAlert, printDecision, printOtherForms } from './demo-print';
@@ -20,6 +25,27 @@ import { ResultPrinter } from './results';
 import { createCluster, createVpc, emulatorClients, retarget, subscribeInbox } from './sandbox';
 
 export const DEMO_REPORT_FILE = 'eks-endpoint-guard-demo-report.html';
+
+/**
+ * The demo's last hint: what a person runs once it has ended (its own emulator is gone by then),
+ * one command a line. Tested by running it (test/integration/cli-in-process.test.ts).
+ */
+export const TRY_IT_YOURSELF = [
+  'moto_server -H 127.0.0.1 -p 5000 &',
+  'export AWS_ENDPOINT_URL=http://127.0.0.1:5000 AWS_REGION=us-east-1 AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing',
+  'eval "$(npm run --silent cli -- local-env)"',
+  'npm run cli -- check',
+  'npm run cli -- audit digest --settle 0s && npm run cli -- audit verify',
+  'npm run cli -- report --since 1h',
+];
+
+/** Dates an EventBridge CloudTrail event at `time`: the envelope and the call itself. */
+export function stamp(event: unknown, time: Date): void {
+  const record = event as { time?: unknown; detail?: { eventTime?: unknown } };
+  if (typeof record !== 'object' || record === null) return;
+  record.time = time.toISOString();
+  if (record.detail && typeof record.detail === 'object') record.detail.eventTime = record.time;
+}
 
 export async function demoCommand(options: { verbose: boolean; out?: string }, io: CliIo): Promise<void> {
   const started = Date.now();
@@ -144,6 +170,8 @@ export async function demoCommand(options: { verbose: boolean; out?: string }, i
         ...(scene.identity ? { identity: scene.identity } : {}),
       });
       if (scene.before) await scene.before({ clients, vpcs: { withDns, withoutDns } });
+      // The event happened now, in this account: the report then measures a true exposure.
+      stamp(event, new Date());
       const { results } = await processEvent(event, runtime.ports, lambda);
       say(
         `\n${style.bold(`${String(index + 1).padStart(2)}. ${describeEvent(event)}`)}  ${style.dim(`events/${scene.file}`)}`,
@@ -183,17 +211,41 @@ export async function demoCommand(options: { verbose: boolean; out?: string }, i
     io.out(indent(renderTable(['TIME', 'CLUSTER', 'OUTCOME', 'TRIGGER', 'CHANGE'], trail), '  '));
     say(`  ${records.length} records; "npm run cli -- audit --csv" writes them for a spreadsheet.`);
 
+    heading('The trail sealed (audit digest) and checked (audit verify)');
+    const seal = auditSeal(clients.dynamodb, env.AUDIT_TABLE_NAME, REGION);
+    // Nothing is deciding any more: every record so far can be sealed at once (the schedule waits 15 min).
+    const sealed = await sealRecords(
+      {
+        source: seal,
+        store: digestStore(clients.s3, env.DIGEST_BUCKET_NAME),
+        region: REGION,
+        account: DEMO_ACCOUNT,
+      },
+      new Date(),
+      0,
+    );
+    for (const d of sealed.digests) {
+      say(
+        `  sealed ${d.records} record(s) into s3://${env.DIGEST_BUCKET_NAME}/${d.key} (Object Lock, compliance mode)`,
+      );
+    }
+
     // The evidence of what the demo did, as the report command writes it for auditors.
     const reportPath = resolve(options.out ?? DEMO_REPORT_FILE);
-    const written = await writeHtmlReport(store, REGION, new Date(started - 60_000), reportPath);
-    // Every window drawn, also those whose sample event predates the demo (the events carry old times).
+    const written = await writeHtmlReport(store, REGION, new Date(started - 60_000), reportPath, new Date(), {
+      seal,
+      digests: digestReader(clients.s3, env.DIGEST_BUCKET_NAME),
+      guard: guardIdentity({}),
+    });
+    say(`  the report's records: ${verificationText(written.verification)}`);
     const windows = written.clusters.reduce((count, cluster) => count + cluster.windows.length, 0);
     const open = written.windows.open;
     say(
-      `\nDone in ${seconds(Date.now() - started)}. Try it yourself: start moto_server, then "npm run cli -- local-env", "check", "invoke <event>" and "audit".`,
+      `\nDone in ${seconds(Date.now() - started)}. The demo's emulator stops with it; to try the commands yourself, start one and point the CLI at it:`,
     );
+    for (const line of TRY_IT_YOURSELF) say(`  ${line}`);
     say(
-      `\nThe report of what it did (${windows} exposure window(s), ${open} still open), as "report --format html" writes it; open it in a browser:`,
+      `\nThe report of what it did (${windows} exposure window(s), ${open} still open; ${duration(written.exposedSeconds)} exposed in all), as "report --format html" writes it; open it in a browser:`,
     );
     say(`  ${reportPath}`);
   } finally {

@@ -85,6 +85,33 @@ source IP, user agent, correlation id, policy digest, update id and the update's
   ],
 };
 
+export const AUDIT_DIGEST_HELP: CommandHelp = {
+  summary: 'seal the audit records written since the last digest into a new digest',
+  description: `Seals every audit record (decisions and sweep summaries) written since the last digest into a
+new digest in the digest bucket, as CloudTrail seals its log files: the hash of each record, the
+hash of the previous digest and the time range. The scheduled sweep runs the same code every
+time it runs; this command is for a person who wants the newest records sealed now. Records of
+the last 15 minutes are left to the next run (a decision may still be writing them). The bucket
+keeps each digest under Object Lock in compliance mode: nobody can change or delete it before
+its retention ends. Needs AUDIT_TABLE_NAME, AWS_REGION and DIGEST_BUCKET_NAME (--stack sets them).`,
+  examples: ['npm run cli -- audit digest --stack EksEndpointGuard --region eu-west-1'],
+};
+
+export const AUDIT_VERIFY_HELP: CommandHelp = {
+  summary: 'check every sealed record against its digest; exit 1 on any change',
+  description: `Recomputes the digest chain and the hash of every sealed record, and reports each record
+changed, deleted or inserted after it was sealed (naming cluster and time), and each digest that
+was rewritten (a second version under its key), deleted, is missing or is out of order. Every
+version of every digest is read, so that a new version written by someone with s3:PutObject
+shows as a fork. Records written after the last digest are listed as not sealed yet, which is
+not a failure. Exit 0 when all is intact, 1 otherwise. --since checks only the digests whose
+range ends after it. Needs AUDIT_TABLE_NAME, AWS_REGION and DIGEST_BUCKET_NAME (--stack sets them).`,
+  examples: [
+    'npm run cli -- audit verify --stack EksEndpointGuard --region eu-west-1',
+    'npm run cli -- audit verify --since 30d --json',
+  ],
+};
+
 export const REPORT_HELP: CommandHelp = {
   summary: "the auditor's report: exposure per cluster and proof of continuous checking",
   description: `Answers "how exposed were we" for a period, from the audit table: per cluster, the exposure
@@ -95,14 +122,19 @@ exposed; for the account, clusters guarded, windows opened and closed, the sweep
 any gap longer than twice --sweep-interval flagged, and the policy digests in force. The period
 is --month YYYY-MM or --since/--until (a duration back from now or an ISO date or time; --until
 is exclusive, default now; --since defaults to 30d). --cluster takes a name or glob, --account
-an account id. --format is html (one self-contained printable file with a timeline), md, csv
-(one row per window) or json; --out writes a file (its extension picks the format when --format
-is not given). Needs only AUDIT_TABLE_NAME and AWS_REGION.`,
+an account id. The report names the account(s), region(s), the guard's version and stack, and,
+with DIGEST_BUCKET_NAME, whether its records verified against their digests; it maps its figures
+to FSBP EKS.1, CIS EKS 5.4.1/5.4.2, PCI DSS 1.4, NIST SC-7 and ISO 27001 A.8.20/A.8.22. Time to
+remediate counts only time after the guard's first record in the account-region. --format is html
+(one self-contained printable file with a fleet chart), pdf (the HTML printed through Chromium,
+with --out), md, csv (one row per window) or json; --out writes a file (its extension picks the
+format when --format is not given). Needs AUDIT_TABLE_NAME and AWS_REGION.`,
   examples: [
     'npm run cli -- report --month 2026-11 --format html --out exposure-2026-11.html',
     'npm run cli -- report --since 7d',
     'npm run cli -- report --since 2026-11-01 --until 2026-11-15 --cluster "prod-*" --format json',
     'npm run cli -- report --month 2026-11 --format csv --sweep-interval 30m > windows.csv',
+    'npm run cli -- report --month 2026-11 --stack EksEndpointGuard --region eu-west-1 --out exposure.pdf',
   ],
 };
 
@@ -110,8 +142,9 @@ export const LOCAL_ENV_HELP: CommandHelp = {
   summary: 'create what the guard needs in a local emulator and print its environment',
   description: `Sets up a local AWS emulator for the guard: creates, where missing, the policy parameter
 (holding the default policy unless the parameter exists), the alert topic
-eks-endpoint-guard-alerts, the re-check queue eks-endpoint-guard-recheck and the audit table
-eks-endpoint-guard-audit, then prints the four environment values the guard reads as
+eks-endpoint-guard-alerts, the re-check queue eks-endpoint-guard-recheck, the audit table
+eks-endpoint-guard-audit and the digest bucket eks-endpoint-guard-digests (Object Lock, compliance
+mode, one day), then prints the environment values the guard reads as
 "export NAME=value" lines, or one JSON object with --json. Refuses to run unless
 AWS_ENDPOINT_URL points to a loopback address: this command is for emulators only.`,
   examples: [
@@ -126,12 +159,13 @@ export const DEMO_HELP: CommandHelp = {
   summary: 'play the whole story against a local emulator',
   description: `Starts a local AWS emulator (moto_server) on a free loopback port, sets it up with local-env,
 creates five clusters in two VPCs (one of them without DNS hostnames) and a demo policy, then
-plays the sample events through the same code the Lambda runs and tells what happened: each
-decision with the endpoint change, the alert as a subscriber receives it, a sweep report and
-the audit trail, and ends by writing the HTML report of what it did (exposure windows on a
-timeline, as "report --format html" writes it) to eks-endpoint-guard-demo-report.html in the
-current directory (--out to choose the file) and printing its path. Stops the emulator at the
-end (also on Ctrl-C). Needs moto_server on PATH; touches no real AWS account.`,
+plays the sample events, stamped with the time of the run and the emulator's account, through
+the same code the Lambda runs and tells what happened: each decision with the endpoint change,
+the alert as a subscriber receives it, a sweep report and the audit trail; it seals the trail
+into a digest and verifies it, and ends by writing the HTML report of what it did (as "report
+--format html" writes it) to eks-endpoint-guard-demo-report.html in the current directory (--out
+to choose the file), printing its path and the commands to try it yourself. Stops the emulator
+at the end (also on Ctrl-C). Needs moto_server on PATH; touches no real AWS account.`,
   examples: ['npm run demo', 'npm run cli -- demo --verbose', 'npm run cli -- demo --out /tmp/demo.html'],
 };
 

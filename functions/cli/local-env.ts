@@ -5,6 +5,12 @@ import {
   UpdateTimeToLiveCommand,
   waitUntilTableExists,
 } from '@aws-sdk/client-dynamodb';
+import {
+  CreateBucketCommand,
+  HeadBucketCommand,
+  PutObjectLockConfigurationCommand,
+  S3Client,
+} from '@aws-sdk/client-s3';
 import { CreateTopicCommand, SNSClient } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
@@ -16,12 +22,13 @@ import { DEFAULT_POLICY_PARAMETER_NAME } from '../core/policy/policy';
 import { CliError, nameFailedCalls } from './errors';
 import type { CliIo } from './io';
 
-/** The four values the Lambda (and the CLI) read from the environment. */
+/** The values the Lambda (and the CLI) read from the environment. */
 export interface LocalEnv {
   POLICY_PARAMETER_NAME: string;
   TOPIC_ARN: string;
   RECHECK_QUEUE_URL: string;
   AUDIT_TABLE_NAME: string;
+  DIGEST_BUCKET_NAME: string;
 }
 
 export const LOCAL_ENV_NAMES = {
@@ -29,7 +36,11 @@ export const LOCAL_ENV_NAMES = {
   topic: 'eks-endpoint-guard-alerts',
   queue: 'eks-endpoint-guard-recheck',
   table: 'eks-endpoint-guard-audit',
+  digestBucket: 'eks-endpoint-guard-digests',
 } as const;
+
+/** The emulator's digest bucket keeps each digest locked (compliance mode) this many days. */
+export const LOCAL_DIGEST_RETENTION_DAYS = 1;
 
 export interface ProvisionOptions {
   /** Resource names; the defaults above unless given (tests give each file its own). */
@@ -51,7 +62,7 @@ export const DEFAULT_POLICY_TEXT = `${JSON.stringify(defaultPolicy, null, 2)}\n`
  * the alert topic, the re-check queue and the audit table with the key schema of audit-store.ts.
  * Idempotent: a second run finds everything and changes nothing.
  */
-export type ProvisioningClients = Pick<AwsClients, 'ssm' | 'sns' | 'sqs' | 'dynamodb'>;
+export type ProvisioningClients = Pick<AwsClients, 'ssm' | 'sns' | 'sqs' | 'dynamodb' | 's3'>;
 
 export async function provisionLocalEnv(
   clients: ProvisioningClients,
@@ -59,14 +70,16 @@ export async function provisionLocalEnv(
 ): Promise<Provisioned> {
   const names = { ...LOCAL_ENV_NAMES, ...options.names };
   const created: string[] = [];
-  const [parameterCreated, topic, queue, tableCreated] = await Promise.all([
+  const [parameterCreated, topic, queue, tableCreated, bucketCreated] = await Promise.all([
     putParameterIfMissing(clients, names.policyParameter, options.policyText ?? DEFAULT_POLICY_TEXT),
     clients.sns.send(new CreateTopicCommand({ Name: names.topic })),
     clients.sqs.send(new CreateQueueCommand({ QueueName: names.queue })),
     createAuditTableIfMissing(clients.dynamodb, names.table),
+    createDigestBucketIfMissing(clients.s3, names.digestBucket),
   ]);
   if (parameterCreated) created.push(`policy parameter ${names.policyParameter}`);
   if (tableCreated) created.push(`table ${names.table}`);
+  if (bucketCreated) created.push(`digest bucket ${names.digestBucket}`);
   if (!topic.TopicArn) throw new Error(`CreateTopic ${names.topic} returned no topic ARN`);
   if (!queue.QueueUrl) throw new Error(`CreateQueue ${names.queue} returned no queue URL`);
   return {
@@ -75,6 +88,7 @@ export async function provisionLocalEnv(
       TOPIC_ARN: topic.TopicArn,
       RECHECK_QUEUE_URL: queue.QueueUrl,
       AUDIT_TABLE_NAME: names.table,
+      DIGEST_BUCKET_NAME: names.digestBucket,
     },
     created,
   };
@@ -151,6 +165,37 @@ async function createAuditTableIfMissing(client: DynamoDBClient, tableName: stri
   return true;
 }
 
+/**
+ * The digest bucket as the stack makes it (infra/digest-bucket.ts): Object Lock in compliance mode
+ * with a default retention, so that every digest put is locked (here for a day).
+ */
+async function createDigestBucketIfMissing(client: S3Client, bucket: string): Promise<boolean> {
+  try {
+    await client.send(new HeadBucketCommand({ Bucket: bucket }));
+    return false;
+  } catch (error) {
+    const name = awsErrorName(error);
+    if (name !== 'NotFound' && name !== 'NoSuchBucket') throw error;
+  }
+  try {
+    await client.send(new CreateBucketCommand({ Bucket: bucket, ObjectLockEnabledForBucket: true }));
+  } catch (error) {
+    // Created by a concurrent run in the meantime.
+    if (awsErrorName(error) === 'BucketAlreadyOwnedByYou') return false;
+    throw error;
+  }
+  await client.send(
+    new PutObjectLockConfigurationCommand({
+      Bucket: bucket,
+      ObjectLockConfiguration: {
+        ObjectLockEnabled: 'Enabled',
+        Rule: { DefaultRetention: { Mode: 'COMPLIANCE', Days: LOCAL_DIGEST_RETENTION_DAYS } },
+      },
+    }),
+  );
+  return true;
+}
+
 const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
 
 /** True for `http(s)://localhost`, `127.x.x.x` and `[::1]` URLs. */
@@ -204,7 +249,7 @@ export function emulatorClientConfig(endpoint: string, region: string) {
   return { region, endpoint, credentials: { ...EMULATOR_CREDENTIALS } };
 }
 
-/** Only the four services local-env provisions: the command stays quick to start. */
+/** Only the services local-env provisions: the command stays quick to start. */
 export function localEnvClients(endpoint: string, region: string): ProvisioningClients {
   const config = { ...emulatorClientConfig(endpoint, region), maxAttempts: 3 };
   const clients = {
@@ -212,6 +257,8 @@ export function localEnvClients(endpoint: string, region: string): ProvisioningC
     sns: new SNSClient(config),
     sqs: new SQSClient(config),
     dynamodb: new DynamoDBClient(config),
+    // The emulator's address is a loopback address: buckets by path, not by host name.
+    s3: new S3Client({ ...config, forcePathStyle: true }),
   };
   nameFailedCalls(clients);
   return clients;

@@ -9,7 +9,9 @@ import type { Commands } from './commands';
 import { addIacCommands } from './commands/iac/program';
 import { addPolicyCommands } from './commands/policy/program';
 import {
+  AUDIT_DIGEST_HELP,
   AUDIT_HELP,
+  AUDIT_VERIFY_HELP,
   CHECK_HELP,
   type CommandHelp,
   DEMO_HELP,
@@ -51,6 +53,8 @@ export function buildProgram(io: () => CliIo, exit: (code: number) => void = () 
     .summary(PROGRAM_HELP.summary)
     .version(packageJson.version, '-V, --version', 'print the version')
     .option('--verbose', 'log each decision (Powertools logs, on stderr)')
+    // Options after a command name are that command's (audit's own and its subcommands' apart).
+    .enablePositionalOptions()
     .addHelpText('after', `${examplesText(PROGRAM_HELP)}${EXIT_CODES_TEXT}`)
     .showSuggestionAfterError(true)
     .exitOverride()
@@ -111,7 +115,8 @@ export function buildProgram(io: () => CliIo, exit: (code: number) => void = () 
       },
     );
 
-  command(program, 'audit', AUDIT_HELP)
+  const audit = command(program, 'audit', AUDIT_HELP)
+    .enablePositionalOptions()
     .option(
       '--cluster <glob>',
       'only this cluster, or the clusters matching a glob (* and ?)',
@@ -135,6 +140,28 @@ export function buildProgram(io: () => CliIo, exit: (code: number) => void = () 
       await auditCommand(options, io());
     });
 
+  // audit digest / audit verify: the tamper-evident trail (DESIGN §16)
+  command(audit, 'digest', AUDIT_DIGEST_HELP)
+    .option('--json', 'print what was sealed as one JSON object')
+    .option(
+      '--settle <duration>',
+      'leave records younger than this to the next run (default 15m; 0s when nothing is deciding)',
+    )
+    .action(async (options: { json?: boolean; settle?: string }) => {
+      const { digestCommand } = await (await load()).seal();
+      exit(await digestCommand(options, io()));
+    });
+  command(audit, 'verify', AUDIT_VERIFY_HELP)
+    .option(
+      '--since <when>',
+      'only digests whose range ends after this: a duration (30d) or an ISO date/time',
+    )
+    .option('--json', 'print the full result as one JSON object')
+    .action(async (options: { since?: string; json?: boolean }) => {
+      const { verifyCommand } = await (await load()).seal();
+      exit(await verifyCommand(options, io()));
+    });
+
   // report: the auditor's report (DESIGN §11)
   command(program, 'report', REPORT_HELP)
     .option('--since <when>', 'start: a duration (30d) or an ISO date/time (default 30d)')
@@ -143,7 +170,7 @@ export function buildProgram(io: () => CliIo, exit: (code: number) => void = () 
     .option('--cluster <glob>', 'only clusters matching this name or glob (* and ?)')
     .option('--account <id>', 'only this account (on the central table: its records alone)')
     .option('--member-region <region>', 'with --account on the central table: the region reported')
-    .option('--format <format>', 'html, md, csv or json (default md, or from --out)')
+    .option('--format <format>', 'html, pdf, md, csv or json (default md, or from --out)')
     .option('--out <file>', 'write the report to this file')
     .option('--sweep-interval <duration>', 'the sweep schedule, to flag gaps (default 1h)')
     .action(async (options: import('./commands/report').ReportOptions) => {
@@ -176,7 +203,17 @@ export function buildProgram(io: () => CliIo, exit: (code: number) => void = () 
 }
 
 /** The commands that talk to AWS: each takes --region, --profile and --stack. */
-const AWS_COMMANDS = new Set(['invoke', 'check', 'audit', 'report', 'what-if', 'publish', 'show']);
+const AWS_COMMANDS = new Set([
+  'invoke',
+  'check',
+  'audit',
+  'digest',
+  'verify',
+  'report',
+  'what-if',
+  'publish',
+  'show',
+]);
 
 interface AwsTarget {
   region?: string;

@@ -8,8 +8,14 @@ import type { Outcome } from './outcome';
 /** Which policy decided, for the audit trail. */
 export interface PolicyRef {
   source: string;
+  /** The policy document's schema version (always 1 so far): never the policy's own version. */
   version: number;
   digest: string;
+  /**
+   * The SSM parameter's version that decided (its `GetParameterHistory` entry): what matches a
+   * decision to the parameter's history. Absent in records written before it was recorded.
+   */
+  policyParameterVersion?: number;
   mode: 'enforce' | 'notify';
   /** The tag key that exempts a cluster, for the alert's "how to get an exemption"; null: tag exemptions off. */
   exemptionTag: string | null;
@@ -66,6 +72,8 @@ export interface CheckResult {
   region: string;
   account?: string;
   clusterArn?: string;
+  /** ISO time EKS says the cluster was created: no exposure window of it can start earlier. */
+  clusterCreatedAt?: string;
   outcome: Outcome;
   /** One line a person understands. */
   reason: string;

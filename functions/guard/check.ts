@@ -86,6 +86,7 @@ async function decide(request: CheckRequest, ports: GuardPorts, options: GuardOp
   const seen: CheckResult = {
     ...base,
     clusterArn: state.arn,
+    ...(state.createdAt ? { clusterCreatedAt: state.createdAt } : {}),
     account: request.account ?? accountOf(state.arn),
     before: state.config,
   };
@@ -226,6 +227,7 @@ function policyRef(loaded: LoadedPolicy, effective: EffectivePolicy): PolicyRef 
     source: loaded.source,
     version: loaded.policy.version,
     digest: loaded.digest,
+    ...(loaded.parameterVersion !== undefined ? { policyParameterVersion: loaded.parameterVersion } : {}),
     mode: effective.mode,
     exemptionTag: loaded.policy.exemptionTag,
     rule: `publicAccess "${effective.publicAccess}"${cidrs}, privateAccess "${effective.privateAccess}" (${effective.ruleSource})`,

@@ -21,6 +21,10 @@ export interface GuardTelemetry extends DecisionEventTelemetry {
   deliveryFailed(part: 'alert' | 'audit' | 'recheck', result: CheckResult, error: unknown): void;
   /** A queued alert failed to publish again; the queue will redeliver it. */
   alertRetry?(correlationId: string, error: unknown): void;
+  /** The schedule sealed records into digests. */
+  sealed?(outcome: { digests: { key: string; records: number }[] }): void;
+  /** The schedule could not seal; the next run tries again. */
+  sealFailed?(error: unknown): void;
 }
 
 /** A decision plus what must happen after it. */

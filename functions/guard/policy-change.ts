@@ -89,7 +89,7 @@ export async function decidePolicyChange(
 
   let after: LoadedPolicy;
   try {
-    after = parsePolicy(latest.value, parameter);
+    after = { ...parsePolicy(latest.value, parameter), parameterVersion: latest.version };
   } catch (error) {
     if (!(error instanceof PolicyError)) throw error;
     const policyChange: PolicyChange = {
@@ -159,6 +159,7 @@ function policyRefOf(loaded: LoadedPolicy): NonNullable<CheckResult['policy']> {
     source: loaded.source,
     version: loaded.policy.version,
     digest: loaded.digest,
+    ...(loaded.parameterVersion !== undefined ? { policyParameterVersion: loaded.parameterVersion } : {}),
     mode: loaded.policy.mode,
     exemptionTag: loaded.policy.exemptionTag,
     rule: `publicAccess "${loaded.policy.publicAccess}", privateAccess "${loaded.policy.privateAccess}" (policy)`,

@@ -10,6 +10,7 @@ import { passOnUntilDue } from './grace';
 import { recoverIntent } from './intent';
 import type { GuardOptions, GuardTelemetry } from './options';
 import { decidePolicyChange, earlierPolicyDecision } from './policy-change';
+import { type SealOutcome, sealRecords } from './seal';
 import { sweep } from './sweep';
 
 export interface ProcessOptions {
@@ -30,6 +31,8 @@ export interface HandlerResponse {
   results: CheckResult[];
   /** SQS partial batch response: the records to retry. */
   batchItemFailures: { itemIdentifier: string }[];
+  /** What the scheduled sweep sealed into digests (DESIGN §16), when a digest bucket is configured. */
+  sealed?: SealOutcome;
 }
 
 /**
@@ -68,7 +71,19 @@ export async function processEvent(
     };
     for await (const result of sweep(ports, options.guard, sweepOptions, options.telemetry)) add(result);
   };
-  if (normalised.sweep) await sweepAll(normalised.sweep.correlationId, normalised.sweep.trigger);
+  if (normalised.sweep) {
+    await sweepAll(normalised.sweep.correlationId, normalised.sweep.trigger);
+    // The schedule also seals the records written since the last digest. A failure is logged and
+    // retried by the next run (the chain's head keeps what is pending), not by sweeping again.
+    if (ports.seal && options.guard.act) {
+      try {
+        response.sealed = await sealRecords(ports.seal, ports.clock());
+        options.telemetry?.sealed?.(response.sealed);
+      } catch (error) {
+        options.telemetry?.sealFailed?.(error);
+      }
+    }
+  }
 
   for (const item of normalised.items) {
     try {

@@ -57,6 +57,13 @@ const EnvSchema = z.object({
   /** 0 keeps audit records forever; otherwise they expire through the table's TTL. */
   AUDIT_RETENTION_DAYS: count(0, 3650, 0),
   SWEEP_CONCURRENCY: count(1, MAX_SWEEP_CONCURRENCY, DEFAULT_SWEEP_CONCURRENCY),
+  /**
+   * The S3 bucket (Object Lock, compliance mode) the scheduled sweep seals the audit records into
+   * (DESIGN §16); unset: no digests.
+   */
+  DIGEST_BUCKET_NAME: z.optional(
+    z.string().check(z.regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'expected an S3 bucket name')),
+  ),
   /** The organisation's central event bus (DESIGN §12); unset: decisions stay in this account. */
   DECISION_BUS_ARN: z.optional(
     z

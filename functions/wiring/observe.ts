@@ -32,6 +32,17 @@ export function observer(logger: Logger, metrics: Metrics) {
         error: error as Error,
       });
     },
+    sealed(outcome) {
+      logger.info('sealed the audit records into digests', {
+        digests: outcome.digests.map((d) => ({ key: d.key, records: d.records })),
+      });
+    },
+    sealFailed(error) {
+      logger.error('could not seal the audit records into a digest; the next sweep tries again', {
+        error: error as Error,
+      });
+      metrics.addMetric('DigestFailures', MetricUnit.Count, 1);
+    },
     alertRetry(correlationId, error) {
       logger.error('could not publish a queued alert; the queue redelivers it', {
         correlationId,

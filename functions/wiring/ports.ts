@@ -1,4 +1,5 @@
 import { alertPublisher } from '../aws/alert-publisher';
+import { auditSeal } from '../aws/audit-seal';
 import { auditStore } from '../aws/audit-store';
 import { type AwsClients, createAwsClients } from '../aws/clients';
 import { cachedClients } from '../aws/clients-cache';
@@ -6,6 +7,7 @@ import { insightsClients } from '../aws/clients-insights';
 import { scanClients } from '../aws/clients-scan';
 import { cloudTrailLookup } from '../aws/cloudtrail';
 import { busClient, decisionBus } from '../aws/decision-bus';
+import { digestStore } from '../aws/digest-store';
 import { ec2Adapter } from '../aws/ec2';
 import { eksAdapter } from '../aws/eks';
 import { notifier } from '../aws/notifier';
@@ -46,9 +48,24 @@ export function createPorts(
       : {}),
     ...(config.CHAT_TOPIC_ARN && { chat: alertPublisher(() => clients.sns, config.CHAT_TOPIC_ARN) }),
     ...(config.SECURITY_HUB && { securityHub: securityHub(() => clients.securityhub) }),
+    ...(config.DIGEST_BUCKET_NAME
+      ? {
+          seal: {
+            source: auditSeal(() => clients.dynamodb, config.AUDIT_TABLE_NAME, config.AWS_REGION),
+            store: digestStore(() => clients.s3, config.DIGEST_BUCKET_NAME),
+            region: config.AWS_REGION,
+            ...(accountOf(config.GUARD_ROLE_ARN) ? { account: accountOf(config.GUARD_ROLE_ARN) } : {}),
+          },
+        }
+      : {}),
     ...(config.CLIENTS_STRATEGY !== 'off' && { clients: clientsPort(config, clients, clock) }),
     clock,
   };
+}
+
+function accountOf(arn: string | undefined): string | undefined {
+  const account = arn?.split(':')[4];
+  return account && /^\d{12}$/.test(account) ? account : undefined;
 }
 
 /** The audit-log look-up of the configured strategy, its answers kept per cluster for a while. */

@@ -1,3 +1,4 @@
+import { digestCost } from './digest-charges';
 import type { Line } from './line';
 import { PRICES } from './prices';
 import { byType, type Resource, type Resources } from './templates';
@@ -75,5 +76,6 @@ export function fixedCost(resources: Resources): Line[] {
       quantity: advanced,
       usd: advanced * PRICES.ssmAdvancedParameterMonth.usd,
     },
+    ...digestCost(resources),
   ];
 }

@@ -36,6 +36,18 @@ export const PRICES = {
     source: 'https://aws.amazon.com/cloudwatch/pricing/ (logs ingestion, standard class)',
   },
   xrayTrace: { usd: 5.0 / 1e6, source: 'https://aws.amazon.com/xray/pricing/ (traces recorded)' },
+  s3PutRequest: {
+    usd: 0.005 / 1000,
+    source: 'https://aws.amazon.com/s3/pricing/ (S3 Standard PUT, COPY, POST, LIST requests)',
+  },
+  s3StorageGbMonth: {
+    usd: 0.023,
+    source: 'https://aws.amazon.com/s3/pricing/ (S3 Standard storage, first 50 TB)',
+  },
+  dynamoReadUnit: {
+    usd: 0.125 / 1e6,
+    source: 'https://aws.amazon.com/dynamodb/pricing/on-demand/ (read request unit, since 2024-11)',
+  },
   ssmAdvancedParameterMonth: {
     usd: 0.05,
     source: 'https://aws.amazon.com/systems-manager/pricing/ (advanced parameter storage)',

@@ -152,6 +152,21 @@ describe('EndpointGuard in a team stack', () => {
     expect(error).toBeInstanceOf(GuardConfigError);
     expect((error as Error).message).toMatch(/^reservedConcurrency 3: must be above 5/);
   });
+
+  test('digestRetentionDays sets how long each digest is locked, within 1 to 36500', () => {
+    // Prepare
+    const scope = new Stack(newApp(), 'Retention');
+    // Act
+    new EndpointGuard(scope, 'Guard', { digestRetentionDays: 2555 });
+    const invalid = () => new EndpointGuard(new Stack(newApp(), 'Bad'), 'Guard', { digestRetentionDays: 0 });
+    // Assess
+    Template.fromStack(scope).hasResourceProperties('AWS::S3::Bucket', {
+      ObjectLockConfiguration: { Rule: { DefaultRetention: { Mode: 'COMPLIANCE', Days: 2555 } } },
+    });
+    expect(invalid).toThrow(
+      new GuardConfigError('digestRetentionDays 0: expected an integer from 1 to 36500'),
+    );
+  });
 });
 
 describe('EndpointGuardStack', () => {
@@ -167,7 +182,9 @@ describe('EndpointGuardStack', () => {
     expect(Object.keys(deployed.toJSON().Outputs).sort()).toEqual([
       'AuditTableName',
       'DashboardName',
+      'DigestBucketName',
       'FunctionName',
+      'GuardVersion',
       'PolicyParameterName',
       'RecheckQueueUrl',
       'TopicArn',

@@ -33,6 +33,7 @@ describe('least privilege', () => {
     const parameter = `arn:\${AWS::Partition}:ssm:\${AWS::Region}:\${AWS::AccountId}:parameter${ref('AWS::SSM::Parameter', 'PolicyParameter')}`;
     const key = arn('AWS::KMS::Key', 'AlertsKey');
     const logs = arn('AWS::Logs::LogGroup', 'RemediatorLogs');
+    const digests = `\${${id('AWS::S3::Bucket', 'DigestBucket')}.Arn}/eks-endpoint-guard/digests/*`;
     const auditLogs = `arn:\${AWS::Partition}:logs:\${AWS::Region}:\${AWS::AccountId}:log-group:/aws/eks/*/cluster`;
     // Act
     const grants = roleGrants(template, id('AWS::IAM::Role', 'RemediatorRole'));
@@ -40,7 +41,7 @@ describe('least privilege', () => {
     expect(grants).toEqual({
       'dynamodb:PutItem': [table],
       'cloudtrail:LookupEvents': ['*'],
-      'dynamodb:Query': [table],
+      'dynamodb:Query': [table, `${table}/index/byDay`],
       'ec2:DescribeDhcpOptions': ['*'],
       'ec2:DescribeSubnets': ['*'],
       'ec2:DescribeVpcs': ['*'],
@@ -56,6 +57,8 @@ describe('least privilege', () => {
       // The clusters' audit logs, read before a change that cuts access (DESIGN §18).
       'logs:GetQueryResults': [auditLogs, `${auditLogs}:*`],
       'logs:PutLogEvents': [logs],
+      // The digests only: no read, list, delete or retention change.
+      's3:PutObject': [digests],
       'logs:StartQuery': [auditLogs, `${auditLogs}:*`],
       'logs:StopQuery': ['*'],
       'sns:Publish': [ref('AWS::SNS::Topic', 'Alerts')],
@@ -219,6 +222,50 @@ describe('encryption in transit and at rest', () => {
           { AttributeName: 'sk', KeyType: 'RANGE' },
         ],
       },
+    });
+  });
+
+  test('the digest bucket locks every digest in compliance mode for 365 days, encrypted, TLS only, never public, retained', () => {
+    // Prepare
+    const bucketId = id('AWS::S3::Bucket', 'DigestBucket');
+    // Act
+    const bucket = template.toJSON().Resources[bucketId];
+    const tls = allStatements(template).filter((s) =>
+      s.where.startsWith(id('AWS::S3::BucketPolicy', 'DigestBucketPolicy')),
+    );
+    // Assess
+    expect(bucket).toMatchObject({
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
+      Properties: {
+        ObjectLockEnabled: true,
+        ObjectLockConfiguration: {
+          ObjectLockEnabled: 'Enabled',
+          Rule: { DefaultRetention: { Mode: 'COMPLIANCE', Days: 365 } },
+        },
+        VersioningConfiguration: { Status: 'Enabled' },
+        BucketEncryption: {
+          ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
+        },
+        PublicAccessBlockConfiguration: {
+          BlockPublicAcls: true,
+          BlockPublicPolicy: true,
+          IgnorePublicAcls: true,
+          RestrictPublicBuckets: true,
+        },
+      },
+    });
+    expect(tls.some(isTlsOnlyDeny)).toBe(true);
+  });
+
+  test('the function is told where the digests go', () => {
+    // Act
+    const fn = only(
+      template.findResources('AWS::Lambda::Function', { Properties: { Handler: 'index.handler' } }),
+    ) as Resource;
+    // Assess
+    expect(fn.Properties.Environment.Variables.DIGEST_BUCKET_NAME).toEqual({
+      Ref: id('AWS::S3::Bucket', 'DigestBucket'),
     });
   });
 

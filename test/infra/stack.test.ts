@@ -126,6 +126,7 @@ describe('remediator function', () => {
       TOPIC_ARN: `\${${id('AWS::SNS::Topic', 'Alerts')}}`,
       RECHECK_QUEUE_URL: `\${${id('AWS::SQS::Queue', 'RecheckQueue')}}`,
       AUDIT_TABLE_NAME: `\${${id('AWS::DynamoDB::Table', 'AuditTable')}}`,
+      DIGEST_BUCKET_NAME: `\${${id('AWS::S3::Bucket', 'DigestBucket')}}`,
       GUARD_ROLE_ARN: `\${${id('AWS::IAM::Role', 'RemediatorRole')}.Arn}`,
       GUARD_ROLE_ID: `\${${id('AWS::IAM::Role', 'RemediatorRole')}.RoleId}`,
       POLICY_CACHE_SECONDS: '60',
@@ -287,13 +288,16 @@ describe('defaults', () => {
     });
   });
 
-  test('creates no trail and no subscriptions', () => {
+  test('creates no trail and no subscriptions; its one bucket is the digest bucket', () => {
     // Prepare
     const types = ['AWS::CloudTrail::Trail', 'AWS::S3::Bucket', 'AWS::SNS::Subscription'];
     // Act
     const counts = types.map((type) => Object.keys(template.findResources(type)).length);
     // Assess
-    expect(counts).toEqual([0, 0, 0]);
+    expect(counts).toEqual([0, 1, 0]);
+    expect(Object.keys(template.findResources('AWS::S3::Bucket'))).toEqual([
+      id('AWS::S3::Bucket', 'DigestBucket'),
+    ]);
   });
 
   test('exports the topic, queue, table, parameter and function names', () => {

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GetParameterCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { auditStore } from '../../functions/aws/audit-store';
+import { TRY_IT_YOURSELF } from '../../functions/cli/demo';
 import { DEFAULT_POLICY_TEXT } from '../../functions/cli/local-env';
 import { createCluster } from '../../functions/cli/sandbox';
 import type { CheckResult } from '../../functions/core/result';
@@ -428,6 +429,7 @@ describe('local-env', () => {
       `export TOPIC_ARN=arn:aws:sns:${REGION}:${ACCOUNT}:eks-endpoint-guard-alerts`,
       `export RECHECK_QUEUE_URL=${endpoint}/${ACCOUNT}/eks-endpoint-guard-recheck`,
       'export AUDIT_TABLE_NAME=eks-endpoint-guard-audit',
+      'export DIGEST_BUCKET_NAME=eks-endpoint-guard-digests',
     ];
     const hint = `# the CLI also needs: export AWS_ENDPOINT_URL=${endpoint} AWS_REGION=${REGION} AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing`;
     // Act
@@ -437,7 +439,7 @@ describe('local-env', () => {
     expect(first.code).toBe(0);
     expect(lines(first.stdout)).toEqual(expected);
     expect(lines(first.stderr)).toEqual([
-      `# ${endpoint}: created policy parameter ${policyParameter}, table eks-endpoint-guard-audit`,
+      `# ${endpoint}: created policy parameter ${policyParameter}, table eks-endpoint-guard-audit, digest bucket eks-endpoint-guard-digests`,
       hint,
     ]);
     expect(second.stdout).toBe(first.stdout);
@@ -447,7 +449,7 @@ describe('local-env', () => {
     expect(Parameter?.Value).toBe(DEFAULT_POLICY_TEXT);
   });
 
-  test('--json prints one object with the four values and nothing on stderr', async () => {
+  test('--json prints one object with the values and nothing on stderr', async () => {
     // Act
     const run = await setUp('--json');
     // Assess
@@ -457,6 +459,7 @@ describe('local-env', () => {
       TOPIC_ARN: `arn:aws:sns:${REGION}:${ACCOUNT}:eks-endpoint-guard-alerts`,
       RECHECK_QUEUE_URL: `${world.endpoint}/${ACCOUNT}/eks-endpoint-guard-recheck`,
       AUDIT_TABLE_NAME: 'eks-endpoint-guard-audit',
+      DIGEST_BUCKET_NAME: 'eks-endpoint-guard-digests',
     });
   });
 
@@ -604,11 +607,24 @@ describe('demo', () => {
       ['prod-api', 'remediated'],
     ]);
     expect(output).toContain('  9 records; "npm run cli -- audit --csv" writes them for a spreadsheet.');
-    expect(output.at(-5)).toMatch(/^Done in [\d.]+ s\. Try it yourself: /);
+    // Assess: the trail sealed and the report's records verified against the digest
+    expect(output).toContain(
+      '  sealed 9 record(s) into s3://eks-endpoint-guard-digests/eks-endpoint-guard/digests/us-east-1/0000000001.json (Object Lock, compliance mode)',
+    );
+    expect(output).toContain("  the report's records: intact: 9 sealed record(s) match 1 digest(s)");
+    // Assess: the last hint, to run after the demo has ended
+    const done = output.findIndex((line) =>
+      /^Done in [\d.]+ s\. The demo's emulator stops with it; /.test(line),
+    );
+    expect(output.slice(done + 1, done + 1 + TRY_IT_YOURSELF.length)).toEqual(
+      TRY_IT_YOURSELF.map((l) => `  ${l}`),
+    );
     // Assess: it ends with the HTML report of what it did, one bar per exposure window
     const reportPath = join(realpathSync(here), 'eks-endpoint-guard-demo-report.html');
     expect(output.slice(-3)).toEqual([
-      'The report of what it did (5 exposure window(s), 1 still open), as "report --format html" writes it; open it in a browser:',
+      expect.stringMatching(
+        /^The report of what it did \(5 exposure window\(s\), 1 still open; \d+ s exposed in all\), as "report --format html" writes it; open it in a browser:$/,
+      ),
       `  ${reportPath}`,
       '',
     ]);
@@ -616,5 +632,58 @@ describe('demo', () => {
     expect(html.match(/<rect class="bar[ "]/g)).toHaveLength(5);
     expect(html.match(/<rect class="bar open"/g)).toHaveLength(1);
     rmSync(here, { recursive: true, force: true });
+    // The report's own numbers: events stamped with the run's time, in the emulator's account
+    expect(html).toContain('123456789012');
+    expect(html).not.toMatch(/\b2025-\d\d-\d\d\b/);
+  });
+
+  test('its last hint works once it has ended: local-env, check, audit digest and verify, report', async () => {
+    // Prepare: the hint's environment, aimed at this file's emulator instead of port 5000
+    const exported =
+      TRY_IT_YOURSELF.find((line) => line.startsWith('export '))?.slice('export '.length) ?? '';
+    const hintEnv = Object.fromEntries(
+      exported.split(' ').map((pair) => pair.split('=') as [string, string]),
+    );
+    expect(Object.keys(hintEnv).sort()).toEqual([
+      'AWS_ACCESS_KEY_ID',
+      'AWS_ENDPOINT_URL',
+      'AWS_REGION',
+      'AWS_SECRET_ACCESS_KEY',
+    ]);
+    const env = {
+      ...hintEnv,
+      AWS_ENDPOINT_URL: world.endpoint,
+      POLICY_PARAMETER_NAME: '/eks-endpoint-guard-it/cip/hint-policy',
+    };
+    const commands = TRY_IT_YOURSELF.flatMap((line) =>
+      line.split(' && ').flatMap((part) => {
+        const cli = /npm run (?:--silent )?cli -- ([^)"]+)/.exec(part)?.[1];
+        return cli ? [cli.trim().split(' ')] : [];
+      }),
+    );
+    expect(commands.map((c) => c.slice(0, 2).join(' '))).toEqual([
+      'local-env',
+      'check',
+      'audit digest',
+      'audit verify',
+      'report --since',
+    ]);
+
+    // Act: local-env's export lines are what `eval` would set
+    const [setUp, ...rest] = commands as [string[], ...string[][]];
+    const provisioned = await withEnv(env, () => runInProcess(setUp));
+    const evaluated = Object.fromEntries(
+      lines(provisioned.stdout).map((line) => line.replace(/^export /, '').split('=') as [string, string]),
+    );
+    const runs: InProcessRun[] = [];
+    for (const args of rest) runs.push(await withEnv({ ...env, ...evaluated }, () => runInProcess(args)));
+
+    // Assess: every command ran (check exits 3 when this shared emulator holds a non-compliant cluster)
+    expect(provisioned.code).toBe(0);
+    expect(Object.keys(evaluated)).toContain('DIGEST_BUCKET_NAME');
+    expect(runs.map((r) => r.stderr)).toEqual(['', '', '', '']);
+    expect([0, 3]).toContain(runs[0]?.code);
+    expect(runs.slice(1).map((r) => r.code)).toEqual([0, 0, 0]);
+    expect(runs[2]?.stdout).toMatch(/^intact: /);
   });
 });

@@ -135,9 +135,14 @@ describe('report against the emulator', () => {
       region: REGION,
       stillExposed: false,
       actors: [{ arn: expect.stringContaining('PlatformAdmin/jdoe'), source: 'event', windows: 1 }],
-      windows: [{ start: iso(now - 2 * MINUTE), startSource: 'event', closedBy: 'remediated' }],
+      // The scripted event claims a change two minutes before the cluster was created: the
+      // window starts when the cluster came to exist.
+      windows: [{ startSource: 'cluster-created', closedBy: 'remediated' }],
     });
-    expect(byName[names.open]?.exposedSeconds).toBeGreaterThanOrEqual(120);
+    const [opened] = byName[names.open]?.windows ?? [];
+    expect(opened?.start).toBe(opened?.clusterCreatedAt);
+    expect(Date.parse(opened?.start ?? '')).toBeGreaterThan(now - 2 * MINUTE);
+    expect(byName[names.open]?.exposedSeconds).toBeGreaterThanOrEqual(0);
     expect(byName[names.flipped]).toMatchObject({
       exposedSeconds: 300,
       timeToRemediate: { count: 1, p50Seconds: 300, p95Seconds: 300 },
@@ -154,10 +159,11 @@ describe('report against the emulator', () => {
     expect(result.sweeps).toMatchObject({ count: 4, fromRecords: 1, intervalSeconds: 3600 });
     expect(Date.parse(result.sweeps.last ?? '')).toBeGreaterThanOrEqual(now);
     expect(result.sweeps.gaps).toEqual([{ from: iso(now - 4 * HOUR), to: iso(now - HOUR), seconds: 10_800 }]);
-    expect(result.windows).toEqual({ opened: 3, closed: 2, open: 1 });
+    expect(result.windows).toEqual({ openAtStart: 0, opened: 3, closed: 2, open: 1 });
     expect(result.policies).toEqual([
-      expect.objectContaining({ version: 1, digest: expect.stringMatching(/^sha256:/) }),
+      expect.objectContaining({ digest: expect.stringMatching(/^sha256:/), policyParameterVersion: 1 }),
     ]);
+    expect(result.policies[0]).not.toHaveProperty('version');
   });
 
   test('an unchanged compliant sweep check leaves the marker, not a second record', async () => {

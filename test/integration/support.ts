@@ -73,6 +73,7 @@ export async function createWorld(suffix: string, policy: unknown): Promise<Worl
       topic: `guard-alerts-${suffix}`,
       queue: `guard-recheck-${suffix}`,
       table: `guard-audit-${suffix}`,
+      digestBucket: `guard-digests-${suffix}`,
     },
     policyText: JSON.stringify(policy),
   });

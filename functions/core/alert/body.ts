@@ -212,7 +212,11 @@ function policyLines(result: CheckResult): string[] {
     ? indent(
         labelled([
           ['Rules', policy.rule],
-          ['Policy', `${policy.source}, version ${policy.version}, mode ${policy.mode}`],
+          // The SSM parameter's version, never the document's schema version.
+          [
+            'Policy',
+            `${policy.source}${policy.policyParameterVersion !== undefined ? `, parameter version ${policy.policyParameterVersion}` : ''}, mode ${policy.mode}`,
+          ],
           ['Digest', policy.digest],
         ]),
       )

@@ -115,7 +115,7 @@ function ruleLines(f: AlertFacts): string[] {
   const policy = f.policy
     ? labelled([
         [l.rules, value(f.policy.rule)],
-        ['ポリシー', l.policy(f.policy.source, f.policy.version, f.policy.mode)],
+        ['ポリシー', l.policy(f.policy.source, f.policy.policyParameterVersion, f.policy.mode)],
         [l.digest, f.policy.digest],
       ])
     : [];

@@ -131,8 +131,18 @@ export const AlertJsonSchema = z.object({
   policy: z.optional(
     z.object({
       source: text(2048),
-      version: z.number(),
+      version: z
+        .number()
+        .check(z.describe("The policy document's schema version (not the policy's own version)")),
       digest: text(128),
+      policyParameterVersion: z.optional(
+        z
+          .number()
+          .check(
+            z.int(),
+            z.describe('The SSM parameter version that decided: its GetParameterHistory entry'),
+          ),
+      ),
       mode: z.enum(['enforce', 'notify']),
       rule: text(1000),
     }),
@@ -218,8 +228,15 @@ export function renderJson(facts: AlertFacts): AlertJson {
   if (facts.before) json.before = facts.before;
   if (facts.after) json.after = facts.after;
   if (facts.policy) {
-    const { source, version, digest, mode, rule } = facts.policy;
-    json.policy = { source, version, digest, mode, rule };
+    const { source, version, digest, policyParameterVersion, mode, rule } = facts.policy;
+    json.policy = {
+      source,
+      version,
+      digest,
+      ...(policyParameterVersion !== undefined ? { policyParameterVersion } : {}),
+      mode,
+      rule,
+    };
   }
   if (facts.exemption) json.exemption = compact({ ...facts.exemption });
   if (facts.fix) json.fix = facts.fix;

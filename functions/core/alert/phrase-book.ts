@@ -52,7 +52,8 @@ export interface Labels {
   rulesBroken: string;
   rulesResolved: string;
   rules: string;
-  policy: (source: string, version: number, mode: string) => string;
+  /** `version`: the SSM parameter's version, when known (never the schema version). */
+  policy: (source: string, version: number | undefined, mode: string) => string;
   digest: string;
   whatItMeans: string;
   whatToDo: string;

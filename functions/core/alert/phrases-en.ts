@@ -176,7 +176,8 @@ export const en: Phrases = {
     rulesBroken: 'Policy rules broken',
     rulesResolved: 'Policy rules now met',
     rules: 'Rules',
-    policy: (source, version, mode) => `${source}, version ${version}, mode ${mode}`,
+    policy: (source, version, mode) =>
+      `${source}${version !== undefined ? `, parameter version ${version}` : ''}, mode ${mode}`,
     digest: 'Digest',
     whatItMeans: 'What it means for access',
     whatToDo: 'What to do',

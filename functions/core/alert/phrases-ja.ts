@@ -183,7 +183,7 @@ export const ja: Phrases = {
     rulesResolved: '準拠したポリシールール',
     rules: 'ルール',
     policy: (source, version, mode) =>
-      `${source} (バージョン ${version}、${mode === 'notify' ? '通知モード' : '強制モード'})`,
+      `${source} (${version !== undefined ? `パラメータのバージョン ${version}、` : ''}${mode === 'notify' ? '通知モード' : '強制モード'})`,
     digest: 'ダイジェスト',
     whatItMeans: 'アクセスへの影響',
     whatToDo: '対処方法',

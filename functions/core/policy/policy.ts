@@ -207,6 +207,8 @@ export interface LoadedPolicy {
   source: string;
   /** sha256 of the exact text, so auditors can tell which policy decided. */
   digest: string;
+  /** The SSM parameter's version the text was read from; absent for a file or an unknown version. */
+  parameterVersion?: number;
 }
 
 /** Parses policy JSON text; throws PolicyError with a one-line message. */

@@ -13,16 +13,21 @@ export interface SweepEvidence {
   count: number;
   last?: string;
   intervalSeconds: number;
-  /** Gaps longer than twice the interval (including from the period start and to its end). */
+  /**
+   * Gaps longer than twice the interval (including from the period start and to its end); with no
+   * sweep at all in the period, the whole period is one gap, however short.
+   */
   gaps: SweepGap[];
   /** Sweeps known only from their decision records (written before sweep summaries existed). */
   fromRecords: number;
   clustersChecked: number;
 }
 
+/** A policy decisions were taken under: its text's digest and the SSM parameter version it was read from. */
 export interface PolicyInForce {
-  version: number;
   digest: string;
+  /** Absent when the records predate it being recorded (or a sweep summary named only the digest). */
+  policyParameterVersion?: number;
   firstSeen: string;
   lastSeen: string;
 }
@@ -64,7 +69,8 @@ export function sweepEvidence(input: CheckingInput, since: Date, until: Date): S
   for (let i = 1; i < points.length; i++) {
     const from = points[i - 1] ?? 0;
     const to = points[i] ?? 0;
-    if (to - from > limit) {
+    // No sweep at all: the period is unchecked by a sweep however short it is.
+    if (to - from > limit || (sorted.length === 0 && to > from)) {
       gaps.push({
         from: new Date(from).toISOString(),
         to: new Date(to).toISOString(),
@@ -84,9 +90,9 @@ export function sweepEvidence(input: CheckingInput, since: Date, until: Date): S
 }
 
 /**
- * The policy digests decisions were taken under, first and last seen: from the records and, since
- * unchanged checks leave no record, from the sweep summaries (schema version as the records say;
- * every published policy is version 1).
+ * The policies decisions were taken under, first and last seen: from the records and, since
+ * unchanged checks leave no record, from the sweep summaries. Each is named by its digest and the
+ * SSM parameter version it was read from (never by the policy document's schema version).
  */
 export function policiesInForce(
   records: readonly CheckResult[],
@@ -94,15 +100,31 @@ export function policiesInForce(
 ): PolicyInForce[] {
   const found = new Map<string, PolicyInForce>();
   const seen = (digest: string, version: number | undefined, time: string) => {
-    const known = found.get(digest);
+    const key = `${digest}\u0000${version ?? ''}`;
+    const known = found.get(key);
     if (!known) {
-      found.set(digest, { version: version ?? 1, digest, firstSeen: time, lastSeen: time });
+      found.set(key, {
+        digest,
+        ...(version !== undefined ? { policyParameterVersion: version } : {}),
+        firstSeen: time,
+        lastSeen: time,
+      });
       return;
     }
     if (time < known.firstSeen) known.firstSeen = time;
     if (time > known.lastSeen) known.lastSeen = time;
   };
-  for (const r of chronological(records)) if (r.policy) seen(r.policy.digest, r.policy.version, r.time);
-  for (const s of sweeps) for (const digest of s.policyDigests ?? []) seen(digest, undefined, s.startedAt);
-  return [...found.values()].sort((a, b) => a.firstSeen.localeCompare(b.firstSeen));
+  for (const r of chronological(records))
+    if (r.policy) seen(r.policy.digest, r.policy.policyParameterVersion, r.time);
+  for (const s of sweeps) {
+    for (const digest of s.policyDigests ?? [])
+      seen(digest, s.policyParameterVersions?.[digest], s.startedAt);
+  }
+  // A digest known with its version does not also need a line without one.
+  const versioned = new Set(
+    [...found.values()].filter((p) => p.policyParameterVersion !== undefined).map((p) => p.digest),
+  );
+  return [...found.values()]
+    .filter((p) => p.policyParameterVersion !== undefined || !versioned.has(p.digest))
+    .sort((a, b) => a.firstSeen.localeCompare(b.firstSeen));
 }

@@ -20,6 +20,8 @@ export interface SweepSummary {
   outcomes: Partial<Record<Outcome, number>>;
   /** The policy digests its decisions were taken under. */
   policyDigests: string[];
+  /** The SSM parameter version of each digest, where the decisions named it. */
+  policyParameterVersions?: Record<string, number>;
 }
 
 /** A cluster's "last checked" marker: the one audit item the guard overwrites, in place. */
@@ -68,6 +70,7 @@ export function isUnchangedCompliant(previous: CheckResult | undefined, current:
 export class SweepTally {
   private readonly outcomes: Partial<Record<Outcome, number>> = {};
   private readonly digests = new Set<string>();
+  private readonly parameterVersions: Record<string, number> = {};
   private checked = 0;
 
   add(result: CheckResult): void {
@@ -75,7 +78,11 @@ export class SweepTally {
     // An unusable policy stops a sweep with one result that names no cluster.
     if (result.cluster !== '-') this.checked += 1;
     this.outcomes[result.outcome] = (this.outcomes[result.outcome] ?? 0) + 1;
-    if (result.policy?.digest) this.digests.add(result.policy.digest);
+    if (result.policy?.digest) {
+      this.digests.add(result.policy.digest);
+      if (result.policy.policyParameterVersion !== undefined)
+        this.parameterVersions[result.policy.digest] = result.policy.policyParameterVersion;
+    }
   }
 
   summary(
@@ -93,6 +100,9 @@ export class SweepTally {
       clustersChecked: this.checked,
       outcomes: { ...this.outcomes },
       policyDigests: [...this.digests].sort(),
+      ...(Object.keys(this.parameterVersions).length > 0
+        ? { policyParameterVersions: { ...this.parameterVersions } }
+        : {}),
     };
   }
 }

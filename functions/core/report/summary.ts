@@ -1,90 +1,23 @@
-import type { ActiveExemption } from '../effective';
 import { matchesGlob } from '../effective';
-import type { Outcome } from '../outcome';
 import type { CheckResult } from '../result';
-import { type PolicyInForce, policiesInForce, type SweepEvidence, sweepEvidence } from './checking';
-import { clientsCutOffIn, type ReportCutOff } from './clients';
+import { policiesInForce, sweepEvidence } from './checking';
+import { clientsCutOffIn } from './clients';
+import { type ClusterReport, clusterReport, type PolicyVersionAuthor, ttr } from './cluster';
+import { controlEvidence } from './controls';
 import type { CheckedMarker, SweepSummary } from './evidence';
-import {
-  chronological,
-  type ExposureWindow,
-  exposedWithin,
-  exposureWindows,
-  overlaps,
-  percentile,
-  timeToRemediate,
-} from './windows';
+import type { AccountReport, GuardIdentity } from './types';
+import type { ReportVerification } from './verification';
 
 export type { PolicyInForce, SweepEvidence, SweepGap } from './checking';
-
-export interface ReportPeriod {
-  /** ISO, inclusive. */
-  since: string;
-  /** ISO, exclusive. */
-  until: string;
-  /** ISO time the report was made; an open window is counted up to min(until, generatedAt). */
-  generatedAt: string;
-}
-
-export interface ReportWindow extends ExposureWindow {
-  /** Seconds inside the period. */
-  exposedSeconds: number;
-  /** Change to fix, for a fixed window. */
-  timeToRemediateSeconds?: number;
-  startedBeforePeriod: boolean;
-  openAtPeriodEnd: boolean;
-}
-
-export interface TimeToRemediate {
-  count: number;
-  p50Seconds?: number;
-  p95Seconds?: number;
-}
-
-export interface ReportActor {
-  arn: string;
-  source: 'event' | 'lookup';
-  windows: number;
-}
-
-export interface ReportExemption extends ActiveExemption {
-  firstSeen: string;
-  lastSeen: string;
-}
-
-export interface ClusterReport {
-  cluster: string;
-  region: string;
-  account?: string;
-  exposedSeconds: number;
-  windows: ReportWindow[];
-  timeToRemediate: TimeToRemediate;
-  actors: ReportActor[];
-  exemptions: ReportExemption[];
-  /** Still exposed at the end of the period. */
-  stillExposed: boolean;
-  /** The lockout guard refused the fix and the cluster is still exposed: what to fix. */
-  blocked?: { since: string; fix?: string };
-  /** ISO time of the latest check known (record or marker). */
-  lastChecked?: string;
-  lastOutcome?: Outcome;
-}
-
-export interface AccountReport {
-  period: ReportPeriod;
-  region: string;
-  account?: string;
-  clusterFilter?: string;
-  clustersGuarded: number;
-  windows: { opened: number; closed: number; open: number };
-  exposedSeconds: number;
-  timeToRemediate: TimeToRemediate;
-  clusters: ClusterReport[];
-  sweeps: SweepEvidence;
-  policies: PolicyInForce[];
-  /** Whom the changes of the period cut off, from the clusters' audit logs (DESIGN §18). */
-  clientsCutOff: ReportCutOff[];
-}
+export type {
+  ClusterReport,
+  PolicyVersionAuthor,
+  ReportActor,
+  ReportExemption,
+  ReportWindow,
+  TimeToRemediate,
+} from './cluster';
+export type { AccountReport, ControlEvidence, ControlFigure, GuardIdentity, ReportPeriod } from './types';
 
 export interface ReportInput {
   period: { since: Date; until: Date };
@@ -97,9 +30,23 @@ export interface ReportInput {
   sweepIntervalSeconds: number;
   cluster?: string;
   account?: string;
+  guard?: GuardIdentity;
+  /**
+   * The earliest evidence of the guard in the account-region the caller knows of (its first sweep
+   * summary, say); the earliest record read counts too.
+   */
+  coverageStart?: Date;
+  verification?: ReportVerification;
+  /** The policy parameter's history, to name who published the version that granted an exemption. */
+  policyVersions?: readonly PolicyVersionAuthor[];
 }
 
-/** The auditor's report (DESIGN §11), from what the audit table holds. Pure. */
+export const NOT_VERIFIED: ReportVerification = {
+  status: 'not-verified',
+  reason: 'no digest bucket was given (DIGEST_BUCKET_NAME): the records were not checked against digests',
+};
+
+/** The auditor's report (DESIGN §11, §16), from what the audit table holds. Pure. */
 export function buildReport(input: ReportInput): AccountReport {
   const since = input.period.since;
   const until = new Date(Math.min(input.period.until.getTime(), input.now.getTime()));
@@ -107,6 +54,7 @@ export function buildReport(input: ReportInput): AccountReport {
     c.cluster !== '-' &&
     (!input.cluster || matchesGlob(c.cluster, input.cluster)) &&
     (!input.account || c.account === input.account);
+  const ofAccount = (c: { account?: string }) => !input.account || c.account === input.account;
 
   const byCluster = new Map<string, CheckResult[]>();
   for (const record of input.records) {
@@ -117,35 +65,70 @@ export function buildReport(input: ReportInput): AccountReport {
   const markers = new Map(input.markers.filter(keep).map((m) => [`${m.region}\u0000${m.cluster}`, m]));
   for (const key of markers.keys()) if (!byCluster.has(key)) byCluster.set(key, []);
 
+  const here = input.records.filter((r) => r.region === input.region && ofAccount(r));
+  const coverageStart = earliest([
+    input.coverageStart?.getTime(),
+    ...here.map((r) => Date.parse(r.time)),
+    ...here.map(listenedAt),
+    ...input.sweeps
+      .filter((s) => s.region === input.region && ofAccount(s))
+      .map((s) => Date.parse(s.startedAt)),
+  ]);
+  const context = {
+    since,
+    until,
+    ...(coverageStart !== undefined ? { coverageStart } : {}),
+    policyVersions: input.policyVersions ?? [],
+  };
   const clusters: ClusterReport[] = [];
   for (const [key, records] of byCluster) {
-    const report = clusterReport(records, markers.get(key), since, until);
+    const report = clusterReport(records, markers.get(key), context);
     if (report) clusters.push(report);
   }
+  // The clusters with exposure first, most exposed first.
   clusters.sort((a, b) => b.exposedSeconds - a.exposedSeconds || a.cluster.localeCompare(b.cluster));
 
   const windows = clusters.flatMap((c) => c.windows);
   const inPeriod = (iso: string | undefined) =>
     iso !== undefined && Date.parse(iso) >= since.getTime() && Date.parse(iso) < until.getTime();
   const periodRecords = input.records.filter((r) => keep(r) && inPeriod(r.time));
+  const open = windows.filter((w) => w.openAtPeriodEnd).length;
+  const early = windows.filter((w) => w.beforeCoverage);
 
-  return {
+  const report: Omit<AccountReport, 'controls'> = {
     period: {
       since: since.toISOString(),
       until: input.period.until.toISOString(),
       generatedAt: input.now.toISOString(),
     },
     region: input.region,
+    regions: [...new Set([input.region, ...clusters.map((c) => c.region)])].sort(),
+    accounts: [
+      ...new Set(
+        [input.account, ...clusters.map((c) => c.account), ...input.sweeps.map((s) => s.account)].filter(
+          (a): a is string => !!a && ofAccount({ account: a }),
+        ),
+      ),
+    ].sort(),
     ...(input.account ? { account: input.account } : {}),
+    guard: input.guard ?? { version: 'unknown' },
     ...(input.cluster ? { clusterFilter: input.cluster } : {}),
+    coverage: coverageStart !== undefined ? { since: new Date(coverageStart).toISOString() } : {},
     clustersGuarded: clusters.length,
+    clustersExposed: clusters.filter((c) => c.windows.length > 0).length,
     windows: {
+      openAtStart: windows.filter((w) => w.startedBeforePeriod).length,
       opened: windows.filter((w) => !w.startedBeforePeriod).length,
-      closed: windows.filter((w) => inPeriod(w.end)).length,
-      open: windows.filter((w) => w.openAtPeriodEnd).length,
+      // Every window that overlaps the period either ends in it or is still open at its end.
+      closed: windows.length - open,
+      open,
     },
     exposedSeconds: clusters.reduce((sum, c) => sum + c.exposedSeconds, 0),
-    timeToRemediate: ttr(windows),
+    timeToRemediate: ttr(windows.map((w) => w.timeToRemediateSeconds)),
+    beforeCoverage: {
+      windows: early.length,
+      fixedAfterCoverage: ttr(early.map((w) => w.fixedSecondsAfterCoverage)),
+    },
     clusters,
     sweeps: sweepEvidence(input, since, until),
     policies: policiesInForce(
@@ -157,106 +140,34 @@ export function buildReport(input: ReportInput): AccountReport {
           (!input.account || !s.account || s.account === input.account),
       ),
     ),
+    verification: input.verification ?? NOT_VERIFIED,
     clientsCutOff: clientsCutOffIn(input.records, since, until, input),
   };
+  return { ...report, controls: controlEvidence(report) };
 }
 
-function clusterReport(
-  records: CheckResult[],
-  marker: CheckedMarker | undefined,
-  since: Date,
-  until: Date,
-): ClusterReport | undefined {
-  const first = records[0] ?? marker;
-  if (!first) return undefined;
-  const ordered = chronological(records);
-  const windows: ReportWindow[] = exposureWindows(ordered)
-    .filter((w) => overlaps(w, since, until))
-    .map((w) => {
-      const fixed = timeToRemediate(w);
-      return {
-        ...w,
-        exposedSeconds: exposedWithin(w, since, until),
-        ...(fixed !== undefined && w.end && Date.parse(w.end) < until.getTime()
-          ? { timeToRemediateSeconds: fixed }
-          : {}),
-        startedBeforePeriod: Date.parse(w.start) < since.getTime(),
-        openAtPeriodEnd: !w.end || Date.parse(w.end) >= until.getTime(),
-      };
-    });
-  const inPeriod = ordered.filter((r) => {
-    const t = Date.parse(r.time);
-    return t >= since.getTime() && t < until.getTime();
-  });
-  if (windows.length === 0 && inPeriod.length === 0 && !markerInPeriod(marker, since, until))
-    return undefined;
+/** EventBridge gives up on an event after this long (the rules' maximum event age): see listenedAt. */
+const MAX_EVENT_AGE_MS = 2 * 3600_000;
 
-  const last = windows.at(-1);
-  const latest = ordered.filter((r) => Date.parse(r.time) < until.getTime()).at(-1);
-  const lastChecked = [latest?.time, markerInPeriod(marker, since, until) ? marker?.time : undefined]
-    .filter((t): t is string => t !== undefined)
-    .sort()
-    .at(-1);
-  const stillExposed = last?.openAtPeriodEnd ?? false;
-  return {
-    cluster: first.cluster,
-    region: first.region,
-    ...(first.account ? { account: first.account } : {}),
-    exposedSeconds: windows.reduce((sum, w) => sum + w.exposedSeconds, 0),
-    windows,
-    timeToRemediate: ttr(windows),
-    actors: actorsOf(windows),
-    exemptions: exemptionsOf(inPeriod),
-    stillExposed,
-    ...(stillExposed && last?.outcome === 'blocked'
-      ? { blocked: { since: last.start, ...(last.fix ? { fix: last.fix } : {}) } }
-      : {}),
-    ...(lastChecked ? { lastChecked } : {}),
-    ...(lastChecked === marker?.time && marker
-      ? { lastOutcome: marker.outcome }
-      : latest
-        ? { lastOutcome: latest.outcome }
-        : {}),
-  };
+/**
+ * When a record proves the guard was already listening: the time of the CloudTrail event it was
+ * triggered by, since EventBridge delivers an event only to the rules that exist when it happens,
+ * and no later than its maximum event age. A replayed or sample event (older than that, or older
+ * than the cluster) proves nothing.
+ */
+function listenedAt(record: CheckResult): number | undefined {
+  const { trigger } = record;
+  if (trigger.source !== 'event' || trigger.actorSource === 'lookup' || !trigger.eventTime) return undefined;
+  const event = Date.parse(trigger.eventTime);
+  const at = Date.parse(record.time);
+  if (Number.isNaN(event) || event > at || at - event > MAX_EVENT_AGE_MS) return undefined;
+  if (record.clusterCreatedAt && event < Date.parse(record.clusterCreatedAt)) return undefined;
+  return event;
 }
 
-function markerInPeriod(marker: CheckedMarker | undefined, since: Date, until: Date): boolean {
-  if (!marker) return false;
-  const t = Date.parse(marker.time);
-  return t >= since.getTime() && t < until.getTime();
-}
-
-function ttr(windows: readonly ReportWindow[]): TimeToRemediate {
-  const values = windows.map((w) => w.timeToRemediateSeconds).filter((v): v is number => v !== undefined);
-  const p50 = percentile(values, 50);
-  const p95 = percentile(values, 95);
-  return {
-    count: values.length,
-    ...(p50 !== undefined ? { p50Seconds: p50 } : {}),
-    ...(p95 !== undefined ? { p95Seconds: p95 } : {}),
-  };
-}
-
-function actorsOf(windows: readonly ReportWindow[]): ReportActor[] {
-  const actors = new Map<string, ReportActor>();
-  for (const w of windows) {
-    if (!w.actor) continue;
-    const key = `${w.actor}\u0000${w.actorSource}`;
-    const found = actors.get(key) ?? { arn: w.actor, source: w.actorSource ?? 'event', windows: 0 };
-    found.windows += 1;
-    actors.set(key, found);
-  }
-  return [...actors.values()].sort((a, b) => b.windows - a.windows || a.arn.localeCompare(b.arn));
-}
-
-function exemptionsOf(records: readonly CheckResult[]): ReportExemption[] {
-  const found = new Map<string, ReportExemption>();
-  for (const r of records) {
-    if (!r.exemption) continue;
-    const key = `${r.exemption.source}\u0000${r.exemption.reason}\u0000${r.exemption.expires ?? ''}`;
-    const known = found.get(key);
-    if (known) known.lastSeen = r.time;
-    else found.set(key, { ...r.exemption, firstSeen: r.time, lastSeen: r.time });
-  }
-  return [...found.values()];
+function earliest(times: readonly (number | undefined)[]): number | undefined {
+  let first: number | undefined;
+  for (const t of times)
+    if (t !== undefined && !Number.isNaN(t) && (first === undefined || t < first)) first = t;
+  return first;
 }

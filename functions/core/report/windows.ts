@@ -8,6 +8,8 @@ export type ClosedBy = 'update-successful' | 'remediated' | 'compliant' | 'exemp
  * One period during which a cluster's endpoint was non-compliant and not exempt: from the
  * violating change (the CloudTrail event time when known, else the first record that saw it)
  * until the guard's update was `Successful` (or the cluster was seen compliant, exempt or gone).
+ * It never starts before the cluster existed (DescribeCluster's `createdAt`: a replayed or sample
+ * event cannot predate it) nor before the last moment the guard knew the cluster compliant.
  */
 export interface ExposureWindow {
   cluster: string;
@@ -15,8 +17,14 @@ export interface ExposureWindow {
   account?: string;
   /** ISO start. */
   start: string;
-  /** `event`/`lookup`: a CloudTrail event time; `first-seen`: the first record that saw it. */
-  startSource: 'event' | 'lookup' | 'first-seen';
+  /**
+   * `event`/`lookup`: a CloudTrail event time; `first-seen`: the first record that saw it (no event
+   * time, or one older than the last moment the cluster was known compliant); `cluster-created`:
+   * the event claimed a time before the cluster existed, so the window starts at its creation.
+   */
+  startSource: WindowStartSource;
+  /** ISO time EKS says the cluster was created, when the records name it. */
+  clusterCreatedAt?: string;
   /** ISO time of the first record that saw the violation. */
   firstSeen: string;
   /** ISO end; absent while still open. */
@@ -33,8 +41,13 @@ export interface ExposureWindow {
   updateId?: string;
   /** Blocked: what to fix before the guard can act. */
   fix?: string;
+  /** The policy the latest record of the window decided under: its digest and SSM parameter version. */
+  policyDigest?: string;
+  policyParameterVersion?: number;
   correlationId: string;
 }
+
+export type WindowStartSource = 'event' | 'lookup' | 'first-seen' | 'cluster-created';
 
 const OPENING: ReadonlySet<Outcome> = new Set([
   'remediated',
@@ -97,6 +110,7 @@ export function exposureWindows(records: readonly CheckResult[]): ExposureWindow
   const windows: ExposureWindow[] = [];
   let open: ExposureWindow | undefined;
   let knownGood = Number.NEGATIVE_INFINITY;
+  let createdAt: number | undefined;
 
   const close = (at: number, by: ClosedBy) => {
     if (open) {
@@ -112,19 +126,21 @@ export function exposureWindows(records: readonly CheckResult[]): ExposureWindow
   for (const record of chronological(records)) {
     const at = Date.parse(record.time);
     if (Number.isNaN(at)) continue;
+    const created = record.clusterCreatedAt ? Date.parse(record.clusterCreatedAt) : Number.NaN;
+    // A later creation time is a new cluster of the same name; one after the record itself is not true.
+    if (!Number.isNaN(created) && created <= at && (createdAt === undefined || created > createdAt))
+      createdAt = created;
     if (isViolation(record)) {
       if (!open) {
-        const change = changeTime(record);
-        const clamped = change && change.time >= knownGood;
-        // An event older than the last known-good moment cannot be the cause: first seen, then.
-        const start = clamped ? change.time : at;
+        const { start, startSource } = windowStart(record, at, knownGood, createdAt);
         const actor = record.trigger.byGuard ? undefined : record.trigger.actorArn;
         open = {
           cluster: record.cluster,
           region: record.region,
           ...(record.account ? { account: record.account } : {}),
           start: new Date(start).toISOString(),
-          startSource: clamped ? change.source : 'first-seen',
+          startSource,
+          ...(createdAt !== undefined ? { clusterCreatedAt: new Date(createdAt).toISOString() } : {}),
           firstSeen: record.time,
           ...(actor
             ? { actor, actorSource: record.trigger.actorSource === 'lookup' ? 'lookup' : 'event' }
@@ -141,6 +157,12 @@ export function exposureWindows(records: readonly CheckResult[]): ExposureWindow
         if (!open.violations.includes(v.reason)) open.violations.push(v.reason);
       if (record.updateId) open.updateId = record.updateId;
       if (record.fix) open.fix = record.fix;
+      if (record.policy?.digest) {
+        open.policyDigest = record.policy.digest;
+        if (record.policy.policyParameterVersion !== undefined)
+          open.policyParameterVersion = record.policy.policyParameterVersion;
+        else delete open.policyParameterVersion;
+      }
       if (!open.actor && record.trigger.actorArn && !record.trigger.byGuard) {
         open.actor = record.trigger.actorArn;
         open.actorSource = record.trigger.actorSource === 'lookup' ? 'lookup' : 'event';
@@ -155,6 +177,25 @@ export function exposureWindows(records: readonly CheckResult[]): ExposureWindow
   }
   if (open) windows.push(open);
   return windows;
+}
+
+/**
+ * Where a window opened by `record` (seen at `at`) starts: the change's time when it is plausible;
+ * never before the last known-compliant moment (an older change cannot be the cause: first seen,
+ * then) nor before the cluster existed (a replayed or sample event: the cluster's creation).
+ */
+function windowStart(
+  record: CheckResult,
+  at: number,
+  knownGood: number,
+  createdAt: number | undefined,
+): { start: number; startSource: WindowStartSource } {
+  const change = changeTime(record);
+  if (!change || change.time < knownGood) return { start: at, startSource: 'first-seen' };
+  // Here knownGood <= change.time < createdAt: the creation is the latest lower bound.
+  if (createdAt !== undefined && change.time < createdAt)
+    return { start: createdAt, startSource: 'cluster-created' };
+  return { start: change.time, startSource: change.source };
 }
 
 /** Seconds of a window inside [since, until): an open window runs to `until`. */

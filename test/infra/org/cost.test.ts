@@ -2,8 +2,12 @@ import {
   type CostReport,
   costReport,
   customMetrics,
+  DIGEST_RUN,
+  digestCost,
   fixedCost,
+  PRICES,
   renderMarkdown,
+  runsPerMonth,
   synthesizeTemplates,
   type Templates,
   total,
@@ -83,5 +87,38 @@ describe('npm run cost', () => {
     expect(markdown).toContain('| item | single account | StackSet member (organisation mode) |');
     expect(markdown).toMatch(/\| \*\*per account-region\*\* \| \*\*\$\d+\.\d\d\*\* /);
     expect(markdown).toContain('Organisation of 200 accounts × 4 regions');
+  });
+});
+
+describe('npm run cost: the digests that seal the audit records', () => {
+  test("are a fixed charge of every member, counted from the bucket's retention and the sweep schedule", () => {
+    // Act
+    const lines = digestCost(templates.member);
+    // Assess: one put per hourly sweep, a year of digests kept
+    expect(lines.map((l) => l.item)).toEqual([
+      'Digest puts (one per sweep)',
+      'Digest storage, GB (365 days locked)',
+      'Digest table reads and writes',
+      'Digest Lambda GB-seconds',
+    ]);
+    expect(quantity(lines, 'Digest puts')).toBe(720);
+    expect(quantity(lines, 'Digest storage')).toBeCloseTo((720 * (365 / 30) * DIGEST_RUN.bytes) / 1e9, 9);
+    expect(lines[0]?.usd).toBeCloseTo(720 * PRICES.s3PutRequest.usd, 9);
+    expect(fixedCost(templates.member).map((l) => l.item)).toEqual(
+      expect.arrayContaining(lines.map((l) => l.item)),
+    );
+    expect(digestCost(templates.central)).toEqual([]);
+    // docs/evidence.md: "well under a cent a month together"
+    expect(total(lines)).toBeLessThan(0.01);
+    expect(report.fixedPerMemberRegion.member).toBeLessThan(1);
+  });
+
+  test('counts the runs of a rate schedule', () => {
+    // Assess
+    expect([
+      runsPerMonth('rate(1 hour)'),
+      runsPerMonth('rate(30 minutes)'),
+      runsPerMonth('rate(1 day)'),
+    ]).toEqual([720, 1440, 30]);
   });
 });

@@ -31,6 +31,20 @@ describe('EKS adapter', () => {
     expect(state?.subnetIds).toEqual(['subnet-0a1', 'subnet-0b2']);
   });
 
+  it("reads the cluster's creation time, and leaves out one EKS did not give", async () => {
+    // Prepare
+    givenCluster({ name: 'prod-api', createdAt: new Date('2026-05-30T08:00:00Z') });
+    givenCluster({ name: 'no-date' });
+
+    // Act
+    const dated = await testPorts().eks.describeCluster('prod-api');
+    const undated = await testPorts().eks.describeCluster('no-date');
+
+    // Assess
+    expect(dated?.createdAt).toBe('2026-05-30T08:00:00.000Z');
+    expect(undated).not.toHaveProperty('createdAt');
+  });
+
   it('reads whether the audit log goes to CloudWatch Logs, and says nothing when EKS does not', async () => {
     // Prepare
     givenCluster({ name: 'logged', auditLogging: true });

@@ -67,6 +67,46 @@ describe('policy store: history', () => {
   });
 });
 
+describe('policy store: the parameter version', () => {
+  it('carries the SSM parameter version the text was read from, not the schema version', async () => {
+    // Prepare
+    givenPolicy(STRICT_POLICY, 7);
+
+    // Act
+    const loaded = await testPorts().policy.load();
+
+    // Assess
+    expect(loaded.parameterVersion).toBe(7);
+    expect(loaded.policy.version).toBe(1);
+  });
+
+  it('notices a new version with the same text once the cache has expired', async () => {
+    // Prepare
+    let now = 0;
+    const { policyStore } = await import('../../../functions/aws/policy-store');
+    const { SSMClient } = await import('@aws-sdk/client-ssm');
+    const store = policyStore(
+      new SSMClient({ region: 'us-east-1' }),
+      '/eks-endpoint-guard/policy',
+      60,
+      () => now,
+    );
+    givenPolicy(STRICT_POLICY, 4);
+    const first = await store.load();
+    givenPolicy(STRICT_POLICY, 5);
+
+    // Act
+    now = 30_000;
+    const cached = await store.load();
+    now = 61_000;
+    const fresh = await store.load();
+
+    // Assess
+    expect([first.parameterVersion, cached.parameterVersion, fresh.parameterVersion]).toEqual([4, 4, 5]);
+    expect(fresh.digest).toBe(first.digest);
+  });
+});
+
 describe('policy store: invalidate', () => {
   it('reads the parameter again on the next load, inside the cache time', async () => {
     // Prepare

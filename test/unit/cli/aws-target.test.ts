@@ -16,6 +16,8 @@ const outputs = (region: string) => [
   { OutputKey: 'AuditTableName', OutputValue: `audit-${region}` },
   { OutputKey: 'PolicyParameterName', OutputValue: '/eks-endpoint-guard/policy' },
   { OutputKey: 'FunctionName', OutputValue: 'remediator' },
+  { OutputKey: 'DigestBucketName', OutputValue: `digests-${region}` },
+  { OutputKey: 'GuardVersion', OutputValue: '1.2.3' },
 ];
 const guardStack = (region: string, name = 'EksEndpointGuard'): Stack => ({
   StackName: name,
@@ -31,7 +33,7 @@ beforeEach(() => {
 });
 
 describe('--region, --profile, --stack', () => {
-  test('--stack sets the four variables from the outputs of the stack in the region given', async () => {
+  test('--stack sets the variables from the outputs of the stack in the region given, and names the stack', async () => {
     // Prepare
     cfn
       .on(DescribeStacksCommand, { StackName: 'EksEndpointGuard' })
@@ -46,6 +48,9 @@ describe('--region, --profile, --stack', () => {
       RECHECK_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/111122223333/recheck',
       AUDIT_TABLE_NAME: 'audit-eu-west-1',
       POLICY_PARAMETER_NAME: '/eks-endpoint-guard/policy',
+      DIGEST_BUCKET_NAME: 'digests-eu-west-1',
+      GUARD_VERSION: '1.2.3',
+      GUARD_STACK_NAME: 'EksEndpointGuard',
     });
   });
 

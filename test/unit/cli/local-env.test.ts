@@ -127,7 +127,13 @@ describe('local-env clients never reach a real AWS endpoint', () => {
       });
       // Assess
       const expected = { endpoint: EMULATOR, accessKeyId: 'testing' };
-      expect(configured).toEqual({ ssm: expected, sns: expected, sqs: expected, dynamodb: expected });
+      expect(configured).toEqual({
+        ssm: expected,
+        sns: expected,
+        sqs: expected,
+        dynamodb: expected,
+        s3: expected,
+      });
       expect(sent).toEqual({ host: '127.0.0.1:4566', accessKeyId: 'testing' });
     },
   );

@@ -60,7 +60,7 @@ describe('help', () => {
   it.each<[string, string, CommandHelp]>([
     ['invoke', 'Usage: eks-endpoint-guard invoke [options] <event>', INVOKE_HELP],
     ['check', 'Usage: eks-endpoint-guard check [options]', CHECK_HELP],
-    ['audit', 'Usage: eks-endpoint-guard audit [options]', AUDIT_HELP],
+    ['audit', 'Usage: eks-endpoint-guard audit [options] [command]', AUDIT_HELP],
     ['local-env', 'Usage: eks-endpoint-guard local-env [options]', LOCAL_ENV_HELP],
     ['demo', 'Usage: eks-endpoint-guard demo [options]', DEMO_HELP],
   ])('%s --help prints its usage, options and examples on stdout', async (command, usage, help) => {

@@ -179,7 +179,7 @@ describe('public endpoint under publicAccess "disabled"', () => {
 
   it('records the decision with policy digest and trigger, and queues the update follow-up', async () => {
     // Prepare
-    givenCluster({ name: 'prod-api' });
+    givenCluster({ name: 'prod-api', createdAt: new Date('2026-06-01T09:00:00Z') });
 
     // Act
     await check(request('prod-api'));
@@ -194,7 +194,13 @@ describe('public endpoint under publicAccess "disabled"', () => {
       updateStatus: 'InProgress',
       alertMessageId: 'msg-0001',
       trigger: { eventId: 'evt-0001', sourceIp: '198.51.100.77' },
-      policy: { version: 1, digest: expect.stringMatching(/^sha256:[0-9a-f]{64}$/), mode: 'enforce' },
+      clusterCreatedAt: '2026-06-01T09:00:00.000Z',
+      policy: {
+        version: 1,
+        policyParameterVersion: 3,
+        digest: expect.stringMatching(/^sha256:[0-9a-f]{64}$/),
+        mode: 'enforce',
+      },
     });
     const [intent, sent] = mocks.sqs.commandCalls(SendMessageCommand).map((call) => call.args[0].input);
     // The record of intent went out before the update (guard/intent.ts), the follow-up after it.

@@ -5,6 +5,7 @@ import {
   ThrottlingException,
   UpdateClusterConfigCommand,
 } from '@aws-sdk/client-eks';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { PublishCommand } from '@aws-sdk/client-sns';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
@@ -20,6 +21,7 @@ import {
   mocks,
   processOptions,
   resetAws,
+  testConfig,
   testPorts,
 } from '../support/aws';
 
@@ -297,5 +299,59 @@ describe('input it cannot read', () => {
     expect(results[0]?.outcome).toBe('failed');
     expect(results[0]?.reason.length).toBeGreaterThan(0);
     expect(mocks.eks).not.toHaveReceivedAnyCommand();
+  });
+});
+
+describe('the scheduled sweep seals the records (DIGEST_BUCKET_NAME)', () => {
+  const config = testConfig({ DIGEST_BUCKET_NAME: 'guard-digests' });
+  const now = new Date('2026-06-03T10:20:00Z');
+
+  it('stores a digest after the sweep, and only then', async () => {
+    // Act
+    const response = await processEvent(
+      loadEvent('scheduled-sweep.json'),
+      testPorts(now, config),
+      processOptions(config),
+    );
+
+    // Assess
+    expect(response.sealed?.digests).toEqual([expect.objectContaining({ sequence: 1 })]);
+    expect(mocks.s3).toHaveReceivedCommandWith(PutObjectCommand, {
+      Bucket: 'guard-digests',
+      Key: 'eks-endpoint-guard/digests/us-east-1/0000000001.json',
+    });
+    expect(JSON.parse(String(mocks.s3.commandCalls(PutObjectCommand)[0]?.args[0].input.Body)).account).toBe(
+      '111122223333',
+    );
+  });
+
+  it('does not fail the sweep when sealing fails: it is told, and the next run seals', async () => {
+    // Prepare
+    mocks.s3.on(PutObjectCommand).rejects(Object.assign(new Error('denied'), { name: 'AccessDenied' }));
+    const failures: unknown[] = [];
+    const options = {
+      ...processOptions(config),
+      telemetry: { deliveryFailed: () => undefined, sealFailed: (e: unknown) => failures.push(e) },
+    };
+
+    // Act
+    const response = await processEvent(loadEvent('scheduled-sweep.json'), testPorts(now, config), options);
+
+    // Assess
+    expect(response.sealed).toBeUndefined();
+    expect(failures).toEqual([expect.objectContaining({ name: 'AccessDenied' })]);
+  });
+
+  it('leaves the records alone in a report-only run and without a bucket', async () => {
+    // Act
+    await processEvent(
+      loadEvent('scheduled-sweep.json'),
+      testPorts(now, config),
+      processOptions(config, false),
+    );
+    await processEvent(loadEvent('scheduled-sweep.json'), testPorts(now), processOptions());
+
+    // Assess
+    expect(mocks.s3).not.toHaveReceivedCommand(PutObjectCommand);
   });
 });

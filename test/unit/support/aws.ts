@@ -24,6 +24,7 @@ import {
   ListClustersCommand,
   UpdateClusterConfigCommand,
 } from '@aws-sdk/client-eks';
+import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
@@ -66,6 +67,8 @@ export const mocks = {
   dynamodb: mockClient(DynamoDBDocumentClient),
   /** The drift lookup: no event history unless a test gives one. */
   cloudtrail: mockClient(CloudTrailClient),
+  /** The digest bucket. */
+  s3: mockClient(S3Client),
   /** The clusters' audit logs: no log group unless a test gives one. */
   logs: mockClient(CloudWatchLogsClient),
 };
@@ -86,6 +89,7 @@ export function resetAws(policy: unknown = STRICT_POLICY): void {
   });
   mocks.eks.on(DescribeUpdateCommand).resolves({ update: { id: 'upd-0001', status: 'Successful' } });
   mocks.eks.on(ListClustersCommand).resolves({ clusters: [] });
+  mocks.s3.on(PutObjectCommand).resolves({ VersionId: 'v-0001' });
   const noLogGroup = new LogGroupNotFound({
     message: 'The specified log group does not exist.',
     $metadata: {},
@@ -115,11 +119,11 @@ export function givenAuditClients(
   });
 }
 
-export function givenPolicy(policy: unknown): void {
+export function givenPolicy(policy: unknown, parameterVersion = 3): void {
   const value = typeof policy === 'string' ? policy : JSON.stringify(policy);
-  mocks.ssm
-    .on(GetParameterCommand)
-    .resolves({ Parameter: { Name: TEST_ENV.POLICY_PARAMETER_NAME, Value: value } });
+  mocks.ssm.on(GetParameterCommand).resolves({
+    Parameter: { Name: TEST_ENV.POLICY_PARAMETER_NAME, Value: value, Version: parameterVersion },
+  });
 }
 
 export function givenVpcDns(support: boolean, hostnames: boolean): void {
@@ -159,6 +163,7 @@ export interface ClusterSpec {
   cidrs?: string[];
   tags?: Record<string, string>;
   vpcId?: string;
+  createdAt?: Date;
   /** The control-plane audit log on (EKS's default is off). */
   auditLogging?: boolean;
 }
@@ -168,6 +173,7 @@ export function clusterOf(spec: ClusterSpec): Cluster {
     name: spec.name,
     arn: `arn:aws:eks:${REGION}:${ACCOUNT}:cluster/${spec.name}`,
     status: (spec.status ?? 'ACTIVE') as Cluster['status'],
+    ...(spec.createdAt ? { createdAt: spec.createdAt } : {}),
     tags: spec.tags ?? {},
     resourcesVpcConfig: {
       subnetIds: ['subnet-0a1', 'subnet-0b2'],

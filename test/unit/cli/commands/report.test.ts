@@ -106,7 +106,8 @@ describe('reportCommand', () => {
   });
 
   it.each([
-    [{ format: 'pdf' }, '--format "pdf": expected one of html, md, csv, json'],
+    [{ format: 'docx' }, '--format "docx": expected one of html, md, csv, json, pdf'],
+    [{ format: 'pdf' }, '--format pdf writes a file: give --out, e.g. --out exposure.pdf'],
     [{ account: '42' }, '--account "42": expected a 12-digit AWS account id'],
     [{ sweepInterval: 'hourly' }, '--sweep-interval "hourly": expected a duration such as 30m or 1h'],
     [{ cluster: 'a b' }, '--cluster "a b": expected a cluster name or a glob'],

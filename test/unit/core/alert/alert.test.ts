@@ -259,6 +259,21 @@ describe('alertFor: remediated', () => {
   });
 });
 
+describe('alertFor: the policy that decided', () => {
+  it('names the SSM parameter version beside the digest, never the schema version as the policy version', () => {
+    // Act
+    const versioned = alertFor(result({ policy: { ...policy, policyParameterVersion: 7 } }), options);
+    const unknown = alertFor(result(), options);
+
+    // Assess
+    expect(versioned?.text).toContain(
+      'Policy: /eks-endpoint-guard/policy, parameter version 7, mode enforce',
+    );
+    expect(unknown?.text).toContain('Policy: /eks-endpoint-guard/policy, mode enforce');
+    expect(`${versioned?.text}${unknown?.text}`).not.toMatch(/\bversion 1\b/);
+  });
+});
+
 describe('alertFor: would-remediate (notify mode)', () => {
   it('says what the guard would do, and changes nothing', () => {
     // Act

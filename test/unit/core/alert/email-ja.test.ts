@@ -82,7 +82,7 @@ describe('Japanese e-mail', () => {
       '強制モードであれば、ガードはパブリックエンドポイントを無効にし、プライベートエンドポイントを有効にします。',
     );
     expect(text).toContain('強制モードにする前に、次の対処が必要です');
-    expect(text).toContain('(バージョン 3、通知モード)');
+    expect(text).toContain('(パラメータのバージョン 3、通知モード)');
   });
 
   it('names the exemption, its reason and its end', () => {

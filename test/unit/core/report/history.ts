@@ -21,6 +21,7 @@ const POLICY = {
   source: '/eks-endpoint-guard/policy',
   version: 1,
   digest: 'sha256:p1',
+  policyParameterVersion: 7,
   mode: 'enforce' as const,
   exemptionTag: 'eks-endpoint-guard/exempt',
   rule: 'publicAccess "disabled", privateAccess "required" (policy)',

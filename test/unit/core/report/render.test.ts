@@ -1,5 +1,6 @@
+import { timelineSvg } from '../../../../functions/core/report/html-charts';
 import { csv, renderCsv, renderJson, renderMarkdown } from '../../../../functions/core/report/render';
-import { renderHtml, timelineSvg } from '../../../../functions/core/report/render-html';
+import { renderHtml } from '../../../../functions/core/report/render-html';
 import { buildReport } from '../../../../functions/core/report/summary';
 import { duration, escapeHtml, escapeMarkdown } from '../../../../functions/core/report/text';
 import { history } from './history';
@@ -106,7 +107,7 @@ describe('csv', () => {
     // Assess
     const lines = text.split('\r\n').filter(Boolean);
     expect(lines[0]).toBe(
-      'cluster,region,account,start,startSource,firstSeen,end,closedBy,exposedSeconds,timeToRemediateSeconds,actor,actorSource,eventName,eventId,lastOutcome,violations,updateId,fix,clientsCutOff',
+      'cluster,region,account,start,startSource,firstSeen,end,closedBy,exposedSeconds,timeToRemediateSeconds,actor,actorSource,eventName,eventId,lastOutcome,violations,updateId,fix,policyDigest,policyParameterVersion,beforeCoverage,clusterCreatedAt,clientsCutOff',
     );
     expect(lines).toHaveLength(4);
     expect(text).not.toMatch(/,=HYPERLINK/);

@@ -149,7 +149,7 @@ describe('the report', () => {
       { arn: CI, source: 'event', windows: 1 },
     ]);
     expect(cluster?.stillExposed).toBe(true);
-    expect(result.windows).toEqual({ opened: 2, closed: 2, open: 1 });
+    expect(result.windows).toEqual({ openAtStart: 1, opened: 2, closed: 2, open: 1 });
   });
 
   it('lists blocked clusters still exposed with what to fix, and exemptions in force', () => {
@@ -239,7 +239,11 @@ describe('the report', () => {
     // Prepare
     const sweeps = [
       sweepAt('2026-11-10T00:00:00Z', 'a'),
-      { ...sweepAt('2026-11-20T00:00:00Z', 'b'), policyDigests: ['sha256:p2'] },
+      {
+        ...sweepAt('2026-11-20T00:00:00Z', 'b'),
+        policyDigests: ['sha256:p2'],
+        policyParameterVersions: { 'sha256:p2': 9 },
+      },
     ];
 
     // Act
@@ -248,14 +252,13 @@ describe('the report', () => {
     // Assess
     expect(result.policies).toEqual([
       {
-        version: 1,
         digest: 'sha256:p1',
         firstSeen: '2026-11-10T00:00:00Z',
         lastSeen: '2026-11-10T00:00:00Z',
       },
       {
-        version: 1,
         digest: 'sha256:p2',
+        policyParameterVersion: 9,
         firstSeen: '2026-11-20T00:00:00Z',
         lastSeen: '2026-11-20T00:00:00Z',
       },
@@ -279,8 +282,8 @@ describe('the report', () => {
     // Assess
     expect(result.policies).toEqual([
       {
-        version: 1,
         digest: 'sha256:p1',
+        policyParameterVersion: 7,
         firstSeen: '2026-11-02T00:00:00.000Z',
         lastSeen: '2026-11-02T00:00:00.000Z',
       },

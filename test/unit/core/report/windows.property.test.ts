@@ -72,6 +72,39 @@ describe('exposure window properties', () => {
     );
   });
 
+  it('count windows so that open at the start + opened = closed + still open, and TTR only inside coverage', () => {
+    fc.assert(
+      fc.property(historyArb, historyArb, (a, b) => {
+        // Act
+        const report = buildReport({
+          period: { since: SINCE, until: UNTIL },
+          now: UNTIL,
+          region: 'us-east-1',
+          records: [...a, ...b.map((r) => ({ ...r, cluster: 'payments' }))],
+          sweeps: [],
+          markers: [],
+          sweepIntervalSeconds: 3600,
+        });
+
+        // Assess
+        const { openAtStart, opened, closed, open } = report.windows;
+        const windows = report.clusters.flatMap((c) => c.windows);
+        expect(openAtStart + opened).toBe(closed + open);
+        expect(openAtStart + opened).toBe(windows.length);
+        const coverage = Date.parse(report.coverage.since ?? '');
+        for (const w of windows) {
+          if (w.timeToRemediateSeconds !== undefined)
+            expect(Date.parse(w.start)).toBeGreaterThanOrEqual(coverage);
+          expect(w.beforeCoverage).toBe(Date.parse(w.start) < coverage);
+        }
+        expect(
+          report.timeToRemediate.count + report.beforeCoverage.fixedAfterCoverage.count,
+        ).toBeLessThanOrEqual(closed);
+      }),
+      RUNS,
+    );
+  });
+
   it('close a remediated window at the update success, and no window spans a success', () => {
     fc.assert(
       fc.property(historyArb, (records) => {
