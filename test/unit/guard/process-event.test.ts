@@ -47,7 +47,7 @@ describe('CloudTrail events from events/', () => {
     expect(alert.subject).toBe(
       '[eks-endpoint-guard] prod-api: public endpoint turned off (was open to 0.0.0.0/0)',
     );
-    expect(alert.text).toContain('arn:aws:sts::111122223333:assumed-role/PlatformAdmin/jdoe');
+    expect(alert.text).toContain('arn:aws:sts::123456789012:assumed-role/PlatformAdmin/jdoe');
     expect(alert.text).toContain('198.51.100.77');
     expect(auditWrites()[0]).toMatchObject({
       outcome: 'remediated',
