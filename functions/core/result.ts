@@ -86,6 +86,8 @@ export interface CheckResult {
   /** InProgress, Successful, Failed or Cancelled, as EKS reports it. */
   updateStatus?: string;
   updateErrors?: UpdateError[];
+  /** On the decisions that follow an update: when the guard issued it (the latency metrics need it). */
+  updateIssuedAt?: string;
   /** Deferred: when the re-check is due and when the guard gives up. */
   nextCheckAt?: string;
   deadline?: string;

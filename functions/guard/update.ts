@@ -128,6 +128,7 @@ export async function followUpdate(
     before: follow.before,
     after: follow.after,
     updateId: follow.updateId,
+    updateIssuedAt: follow.issuedAt,
   };
   const update = await ports.eks.describeUpdate(request.cluster, follow.updateId);
   if (!update) {
