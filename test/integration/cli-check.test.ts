@@ -173,7 +173,7 @@ describe('CLI errors are one line on stderr with exit code 1', () => {
     // Assess
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(
-      /^eks-endpoint-guard: standard input: invalid JSON at line 3, column 13 \(Unexpected token 'a'\)\n$/,
+      /^eks-endpoint-guard: standard input: invalid JSON at line 3, column 13: expected a value .*, found 'aws\.events'\n$/,
     );
   });
 

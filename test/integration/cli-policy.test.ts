@@ -301,7 +301,7 @@ describe('policy publish and show', () => {
     // Assess
     expect(run.code).toBe(1);
     expect(run.stdout).toContain(
-      `${world.env.POLICY_PARAMETER_NAME}:1:32: error: publicAccess: expected "disabled" | "restricted" | "allowed", got "sometimes" [schema]`,
+      `${world.env.POLICY_PARAMETER_NAME}:1:32: error: publicAccess: must be one of "disabled", "restricted", "allowed", got "sometimes" [schema]`,
     );
   });
 

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import * as z from 'zod/mini';
 import { cidrProblem } from '../cidr';
+import { firstJsonFault } from '../json-syntax';
 import { quote as show } from '../quote';
 
 export const DEFAULT_POLICY_PARAMETER_NAME = '/eks-endpoint-guard/policy';
@@ -42,16 +43,33 @@ const ClusterGlob = z
   .string()
   .check(z.regex(/^[A-Za-z0-9*?][A-Za-z0-9_*?-]{0,99}$/, 'expected a cluster name or glob such as "dev-*"'));
 
+/**
+ * The policy's whole-number fields and their ranges: the schema checks them and the messages state
+ * them ("must be a whole number from 1 to 3650, got 0"), from this one table.
+ */
+export const WHOLE_NUMBER_FIELDS: Record<string, { min: number; max?: number }> = {
+  gracePeriodMinutes: { min: 0, max: MAX_GRACE_PERIOD_MINUTES },
+  maxTagExemptionDays: { min: 1, max: MAX_TAG_EXEMPTION_DAYS },
+  maxRemediationsPerRun: { min: 1 },
+};
+
+/** A whole number in the range WHOLE_NUMBER_FIELDS gives the field. */
+function wholeNumber(field: keyof typeof WHOLE_NUMBER_FIELDS & string, description: string) {
+  const range = WHOLE_NUMBER_FIELDS[field] ?? { min: 0 };
+  return z
+    .int()
+    .check(
+      z.minimum(range.min),
+      ...(range.max === undefined ? [] : [z.maximum(range.max)]),
+      z.describe(description),
+    );
+}
+
 /** Minutes a new violation is left alone before it is reverted: 0 to one week. */
-const GracePeriod = z
-  .int()
-  .check(
-    z.minimum(0),
-    z.maximum(MAX_GRACE_PERIOD_MINUTES),
-    z.describe(
-      'Minutes a new violation is left alone (alerted, not reverted) before the guard remediates it; 0 to 10080',
-    ),
-  );
+const GracePeriod = wholeNumber(
+  'gracePeriodMinutes',
+  'Minutes a new violation is left alone (alerted, not reverted) before the guard remediates it; 0 to 10080',
+);
 
 /** `YYYY-MM-DD` (through the end of that UTC day) or a full UTC timestamp such as `2027-01-31T18:00:00Z`. */
 const Expiry = z
@@ -125,22 +143,17 @@ export const PolicySchema = z
       false,
     ),
     maxTagExemptionDays: z.optional(
-      z
-        .int()
-        .check(
-          z.minimum(1),
-          z.maximum(MAX_TAG_EXEMPTION_DAYS),
-          z.describe('The longest a tag exemption may last, in days from when the guard first saw it'),
-        ),
+      wholeNumber(
+        'maxTagExemptionDays',
+        'The longest a tag exemption may last, in days from when the guard first saw it',
+      ),
     ),
     gracePeriodMinutes: z._default(GracePeriod, 0),
     maxRemediationsPerRun: z.optional(
-      z
-        .int()
-        .check(
-          z.minimum(1),
-          z.describe('The most clusters one sweep may change; the rest are reported would-remediate'),
-        ),
+      wholeNumber(
+        'maxRemediationsPerRun',
+        'The most clusters one sweep may change; the rest are reported would-remediate',
+      ),
     ),
     alertLanguage: z._default(
       z.enum(['en', 'ja']).check(z.describe('The language of the e-mail alerts')),
@@ -205,7 +218,7 @@ export function parsePolicy(text: string, source: string): LoadedPolicy {
   try {
     data = JSON.parse(text);
   } catch (error) {
-    throw new PolicyError(source, `not valid JSON (${oneLine((error as Error).message)})`, { cause: error });
+    throw new PolicyError(source, notJson(text, error as Error), { cause: error });
   }
   return { policy: validatePolicy(data, source), source, digest: policyDigest(text) };
 }
@@ -244,32 +257,73 @@ function formatIssue(issue: z.core.$ZodIssue): string {
 
 /** One schema issue in words, without its path (the linter reports every issue with its own position). */
 export function describeIssue(issue: z.core.$ZodIssue): string {
+  const field = issue.path.at(-1);
+  const range = typeof field === 'string' ? WHOLE_NUMBER_FIELDS[field] : undefined;
+  const got = issue.input === undefined ? '' : `, got ${show(issue.input)}`;
+  // A whole-number field: one rule, whatever part of it was broken (type, fraction, range).
+  if (range && issue.input !== undefined && ['invalid_type', 'too_small', 'too_big'].includes(issue.code)) {
+    return `must be a whole number ${rangeWords(range)}${got}`;
+  }
   switch (issue.code) {
     case 'invalid_value':
       if (issue.input === undefined) return 'is required';
-      return `expected ${issue.values.map((v) => JSON.stringify(v)).join(' | ')}, got ${show(issue.input)}`;
+      return issue.values.length === 1
+        ? `must be ${JSON.stringify(issue.values[0])}${got}`
+        : `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}${got}`;
     case 'invalid_type':
       return issue.input === undefined
         ? 'is required'
-        : `expected ${issue.expected}, got ${show(issue.input)}`;
+        : `must be ${TYPE_WORDS[issue.expected] ?? issue.expected}${got}`;
     case 'unrecognized_keys':
       return `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => show(k)).join(', ')}`;
-    case 'too_small':
-      return issue.origin === 'array'
-        ? `needs at least ${issue.minimum} entr${issue.minimum === 1 ? 'y' : 'ies'}`
-        : `must not be empty`;
-    case 'too_big':
-      return issue.origin === 'array'
-        ? `has more than ${issue.maximum} entries`
-        : `is longer than ${issue.maximum}`;
+    case 'too_small': {
+      const min = Number(issue.minimum);
+      if (issue.origin === 'array') {
+        const count = Array.isArray(issue.input) ? issue.input.length : 0;
+        return `has ${entries(count)}, at least ${min}`;
+      }
+      if (issue.origin === 'string')
+        return min <= 1 ? 'must not be empty' : `must be at least ${min} characters long`;
+      return `must be at least ${min}${got}`;
+    }
+    case 'too_big': {
+      const max = Number(issue.maximum);
+      if (issue.origin === 'array') {
+        const count = Array.isArray(issue.input) ? issue.input.length : max + 1;
+        return `has ${entries(count)}, at most ${max}`;
+      }
+      if (issue.origin === 'string') {
+        const length = typeof issue.input === 'string' ? [...issue.input].length : max + 1;
+        return `is ${length} characters long, at most ${max}`;
+      }
+      return `must be at most ${max}${got}`;
+    }
     case 'invalid_format':
-      return issue.format === 'date' ? `expected a date YYYY-MM-DD, got ${show(issue.input)}` : issue.message;
+      return issue.format === 'date' ? `must be a date YYYY-MM-DD${got}` : issue.message;
     case 'invalid_union':
       // Only `expires` is a union: a date or a UTC timestamp.
-      return `expected a date YYYY-MM-DD or a UTC time YYYY-MM-DDTHH:MM:SSZ, got ${show(issue.input)}`;
+      return `must be a date YYYY-MM-DD or a UTC time YYYY-MM-DDTHH:MM:SSZ${got}`;
     default:
       return issue.message;
   }
+}
+
+const TYPE_WORDS: Record<string, string> = {
+  string: 'text in double quotes',
+  number: 'a number',
+  int: 'a whole number',
+  boolean: 'true or false',
+  array: 'a list [...]',
+  object: 'an object {...}',
+  null: 'null',
+};
+
+function rangeWords(range: { min: number; max?: number }): string {
+  return range.max === undefined ? `of at least ${range.min}` : `from ${range.min} to ${range.max}`;
+}
+
+function entries(count: number): string {
+  return `${count} entr${count === 1 ? 'y' : 'ies'}`;
 }
 
 function formatPath(path: PropertyKey[]): string {
@@ -277,6 +331,15 @@ function formatPath(path: PropertyKey[]): string {
     if (typeof key === 'number') return `${text}[${key}]`;
     return text ? `${text}.${String(key)}` : String(key);
   }, '');
+}
+
+/** The first syntax fault in the project's words, with its line and column. */
+function notJson(text: string, error: Error): string {
+  const fault = firstJsonFault(text);
+  if (!fault) return `not valid JSON (${oneLine(error.message)})`;
+  return fault.message === 'is empty'
+    ? 'is empty, expected a JSON policy'
+    : `not valid JSON at line ${fault.line}, column ${fault.column}: ${fault.message}`;
 }
 
 /** Node quotes the text around a JSON syntax error, line breaks included: keep the error one line. */

@@ -49,7 +49,7 @@ describe('refusals before any AWS call', () => {
       code: 1,
       stdout: '',
       stderr: [
-        `${path}:4:11: error: mode: expected "enforce" | "notify", got "sometimes" [schema]`,
+        `${path}:4:11: error: mode: must be one of "enforce", "notify", got "sometimes" [schema]`,
         `eks-endpoint-guard: ${path}: not a valid policy (see "policy validate")`,
         '',
       ].join('\n'),
@@ -67,7 +67,7 @@ describe('refusals before any AWS call', () => {
     expect(result.code).toBe(1);
     expect(result.stdout).toBe('');
     expect(result.stderr).toContain(
-      `${path}:1:17: error: expected a property name in double quotes, found the end of the file [syntax]`,
+      `${path}:1:17: error: the object opened at 1:1 is not closed: the text ends first [syntax]`,
     );
   });
 

@@ -153,7 +153,7 @@ describe('errors found before any AWS call', () => {
       code: 1,
       stdout: '',
       stderr:
-        "eks-endpoint-guard: standard input: invalid JSON at line 3, column 13 (Unexpected token 'a')\n",
+        "eks-endpoint-guard: standard input: invalid JSON at line 3, column 13: expected a value (a string in double quotes, a number, an object, a list, true, false or null), found 'aws.events'\n",
     });
   });
 

@@ -392,7 +392,7 @@ describe('policy parameter changes', () => {
     expect(results).toEqual([
       expect.objectContaining({
         outcome: 'failed',
-        reason: `policy /eks-endpoint-guard/policy: mode: expected "enforce" | "notify", got "sometimes"; changed by ${ACTOR}; nothing changed`,
+        reason: `policy /eks-endpoint-guard/policy: mode: must be one of "enforce", "notify", got "sometimes"; changed by ${ACTOR}; nothing changed`,
       }),
     ]);
     expect(mocks.eks).not.toHaveReceivedCommand(ListClustersCommand);

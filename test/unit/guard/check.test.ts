@@ -520,7 +520,7 @@ describe('policy faults', () => {
     // Assess
     expect(result.outcome).toBe('failed');
     expect(result.reason).toBe(
-      'policy /eks-endpoint-guard/policy: publicAccess: expected "disabled" | "restricted" | "allowed", got "sometimes"; nothing changed',
+      'policy /eks-endpoint-guard/policy: publicAccess: must be one of "disabled", "restricted", "allowed", got "sometimes"; nothing changed',
     );
     expect(mocks.eks).not.toHaveReceivedCommand(UpdateClusterConfigCommand);
     expect(lastAlert().text).toContain('/eks-endpoint-guard/policy');
