@@ -2,7 +2,8 @@ import { findNodeAtLocation, type Node, type ParseError, parseTree, printParseEr
 import { type JsonFaultKind, jsonFault } from '../json-syntax';
 import { quote as show } from '../quote';
 import { formatPath, type LintRule, lintRules, type Path } from './lint-rules';
-import { describeIssue, type Policy, PolicySchema } from './policy';
+import { describeIssue } from './messages';
+import { type Policy, PolicySchema } from './policy';
 
 export {
   EXPIRY_WARNING_DAYS,

@@ -2,15 +2,17 @@ import { createHash } from 'node:crypto';
 import * as z from 'zod/mini';
 import { cidrProblem } from '../cidr';
 import { firstJsonFault } from '../json-syntax';
-import { quote as show } from '../quote';
+import { MAX_PUBLIC_CIDRS, WHOLE_NUMBER_FIELDS } from './limits';
+import { describeIssue } from './messages';
 
 export const DEFAULT_POLICY_PARAMETER_NAME = '/eks-endpoint-guard/policy';
 export const DEFAULT_EXEMPTION_TAG = 'eks-endpoint-guard/exempt';
-/** EKS accepts at most 40 public access CIDRs per cluster. */
-export const MAX_PUBLIC_CIDRS = 40;
-/** One week. */
-export const MAX_GRACE_PERIOD_MINUTES = 7 * 24 * 60;
-export const MAX_TAG_EXEMPTION_DAYS = 3650;
+export {
+  MAX_GRACE_PERIOD_MINUTES,
+  MAX_PUBLIC_CIDRS,
+  MAX_TAG_EXEMPTION_DAYS,
+  WHOLE_NUMBER_FIELDS,
+} from './limits';
 
 const Cidr = z.string().check(
   z.superRefine((value, ctx) => {
@@ -42,16 +44,6 @@ const PrivateAccess = z
 const ClusterGlob = z
   .string()
   .check(z.regex(/^[A-Za-z0-9*?][A-Za-z0-9_*?-]{0,99}$/, 'expected a cluster name or glob such as "dev-*"'));
-
-/**
- * The policy's whole-number fields and their ranges: the schema checks them and the messages state
- * them ("must be a whole number from 1 to 3650, got 0"), from this one table.
- */
-export const WHOLE_NUMBER_FIELDS: Record<string, { min: number; max?: number }> = {
-  gracePeriodMinutes: { min: 0, max: MAX_GRACE_PERIOD_MINUTES },
-  maxTagExemptionDays: { min: 1, max: MAX_TAG_EXEMPTION_DAYS },
-  maxRemediationsPerRun: { min: 1 },
-};
 
 /** A whole number in the range WHOLE_NUMBER_FIELDS gives the field. */
 function wholeNumber(field: keyof typeof WHOLE_NUMBER_FIELDS & string, description: string) {
@@ -237,6 +229,8 @@ export function policyDigest(text: string): string {
   return `sha256:${createHash('sha256').update(text).digest('hex')}`;
 }
 
+export { describeIssue } from './messages';
+
 /** The JSON Schema that policy authors can use in their editors. */
 export function policyJsonSchema(): Record<string, unknown> {
   return {
@@ -253,77 +247,6 @@ export function policyJsonSchema(): Record<string, unknown> {
 function formatIssue(issue: z.core.$ZodIssue): string {
   const where = issue.path.length > 0 ? `${formatPath(issue.path)}: ` : '';
   return `${where}${describeIssue(issue)}`;
-}
-
-/** One schema issue in words, without its path (the linter reports every issue with its own position). */
-export function describeIssue(issue: z.core.$ZodIssue): string {
-  const field = issue.path.at(-1);
-  const range = typeof field === 'string' ? WHOLE_NUMBER_FIELDS[field] : undefined;
-  const got = issue.input === undefined ? '' : `, got ${show(issue.input)}`;
-  // A whole-number field: one rule, whatever part of it was broken (type, fraction, range).
-  if (range && issue.input !== undefined && ['invalid_type', 'too_small', 'too_big'].includes(issue.code)) {
-    return `must be a whole number ${rangeWords(range)}${got}`;
-  }
-  switch (issue.code) {
-    case 'invalid_value':
-      if (issue.input === undefined) return 'is required';
-      return issue.values.length === 1
-        ? `must be ${JSON.stringify(issue.values[0])}${got}`
-        : `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}${got}`;
-    case 'invalid_type':
-      return issue.input === undefined
-        ? 'is required'
-        : `must be ${TYPE_WORDS[issue.expected] ?? issue.expected}${got}`;
-    case 'unrecognized_keys':
-      return `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => show(k)).join(', ')}`;
-    case 'too_small': {
-      const min = Number(issue.minimum);
-      if (issue.origin === 'array') {
-        const count = Array.isArray(issue.input) ? issue.input.length : 0;
-        return `has ${entries(count)}, at least ${min}`;
-      }
-      if (issue.origin === 'string')
-        return min <= 1 ? 'must not be empty' : `must be at least ${min} characters long`;
-      return `must be at least ${min}${got}`;
-    }
-    case 'too_big': {
-      const max = Number(issue.maximum);
-      if (issue.origin === 'array') {
-        const count = Array.isArray(issue.input) ? issue.input.length : max + 1;
-        return `has ${entries(count)}, at most ${max}`;
-      }
-      if (issue.origin === 'string') {
-        const length = typeof issue.input === 'string' ? [...issue.input].length : max + 1;
-        return `is ${length} characters long, at most ${max}`;
-      }
-      return `must be at most ${max}${got}`;
-    }
-    case 'invalid_format':
-      return issue.format === 'date' ? `must be a date YYYY-MM-DD${got}` : issue.message;
-    case 'invalid_union':
-      // Only `expires` is a union: a date or a UTC timestamp.
-      return `must be a date YYYY-MM-DD or a UTC time YYYY-MM-DDTHH:MM:SSZ${got}`;
-    default:
-      return issue.message;
-  }
-}
-
-const TYPE_WORDS: Record<string, string> = {
-  string: 'text in double quotes',
-  number: 'a number',
-  int: 'a whole number',
-  boolean: 'true or false',
-  array: 'a list [...]',
-  object: 'an object {...}',
-  null: 'null',
-};
-
-function rangeWords(range: { min: number; max?: number }): string {
-  return range.max === undefined ? `of at least ${range.min}` : `from ${range.min} to ${range.max}`;
-}
-
-function entries(count: number): string {
-  return `${count} entr${count === 1 ? 'y' : 'ies'}`;
 }
 
 function formatPath(path: PropertyKey[]): string {
