@@ -3,6 +3,7 @@ import './preamble';
 import { Command, CommanderError, Option } from 'commander';
 import packageJson from '../../package.json';
 import type { Outcome } from '../core/outcome';
+import { allowEndpointOption } from './allow-endpoint';
 import { oneLine, PROGRAM } from './cli-error';
 import type { Commands } from './commands';
 import { addPolicyCommands } from './commands/policy/program';
@@ -19,6 +20,7 @@ import {
   REPORT_HELP,
 } from './help';
 import { type CliIo, processIo } from './io';
+import { configureLogLines, LOG_FORMATS, type LogFormat } from './log-lines';
 import { parseClusterName, parseOutcome, parsePositiveInt } from './options';
 import { parseClusterGlob } from './period';
 
@@ -40,6 +42,14 @@ async function load(): Promise<Commands> {
 
 interface GlobalOptions {
   verbose?: boolean;
+  logFormat?: LogFormat;
+}
+
+/** `--log-format`: on the program and on each command, like --verbose. */
+function logFormatOption(): Option {
+  return new Option('--log-format <format>', 'logs on stderr as text lines or JSON lines').choices(
+    LOG_FORMATS,
+  );
 }
 
 /** `exit` receives a command's exit code (0, 1 or 3) when it returns one. */
@@ -48,7 +58,8 @@ export function buildProgram(io: () => CliIo, exit: (code: number) => void = () 
     .description(paragraph(PROGRAM_HELP.description))
     .summary(PROGRAM_HELP.summary)
     .version(packageJson.version, '-V, --version', 'print the version')
-    .option('--verbose', 'log each decision (Powertools logs, on stderr)')
+    .option('--verbose', "log each decision, with each log line's details")
+    .addOption(logFormatOption())
     .addHelpText('after', `${examplesText(PROGRAM_HELP)}${EXIT_CODES_TEXT}`)
     .showSuggestionAfterError(true)
     .exitOverride()
@@ -59,7 +70,14 @@ export function buildProgram(io: () => CliIo, exit: (code: number) => void = () 
       outputError: (text, write) => write(`${PROGRAM}: ${oneLine(text.replace(/^error: /, ''))}\n`),
     })
     .hook('preAction', async (_program, action) => {
-      if ((action.optsWithGlobals() as GlobalOptions).verbose) process.env.POWERTOOLS_LOG_LEVEL = 'INFO';
+      const globals = action.optsWithGlobals() as GlobalOptions;
+      if (globals.verbose) process.env.POWERTOOLS_LOG_LEVEL = 'INFO';
+      // Logs are one line each, on the command's stderr (log-lines.ts).
+      configureLogLines({
+        format: globals.logFormat ?? 'text',
+        verbose: globals.verbose ?? false,
+        write: (line) => io().err(line),
+      });
       // --region, --profile, --stack: set the environment the command reads (cli/aws-target.ts).
       const target = action.opts() as AwsTarget & { allRegions?: boolean };
       if (target.region !== undefined || target.profile !== undefined || target.stack !== undefined) {
@@ -73,14 +91,18 @@ export function buildProgram(io: () => CliIo, exit: (code: number) => void = () 
     .argument('<event>', 'a JSON event file, or - for standard input')
     .option('--json', 'print the results as a JSON array')
     .option('--dry-run', 'decide and report only: change, alert and record nothing')
-    .action(async (event: string, options: { json?: boolean; dryRun?: boolean }) => {
-      const { invokeCommand } = await (await load()).invoke();
-      exit(await invokeCommand(event, options, io()));
-    });
+    .option(...allowEndpointOption())
+    .action(
+      async (event: string, options: { json?: boolean; dryRun?: boolean; allowEndpoint?: string[] }) => {
+        const { invokeCommand } = await (await load()).invoke();
+        exit(await invokeCommand(event, options, io()));
+      },
+    );
 
   command(program, 'check', CHECK_HELP)
     .option('--cluster <names...>', 'check only these clusters', collectClusters)
     .option('--fix', 'act as the Lambda would: remediate, alert and record')
+    .option(...allowEndpointOption())
     .option(
       '--concurrency <n>',
       'the most clusters checked at once; fewer while AWS throttles (default: SWEEP_CONCURRENCY, 8)',
@@ -101,6 +123,7 @@ export function buildProgram(io: () => CliIo, exit: (code: number) => void = () 
         exitZero?: boolean;
         allRegions?: boolean;
         stack?: string;
+        allowEndpoint?: string[];
       }) => {
         const { checkCommand } = await (await load()).check();
         exit(await checkCommand(options, io()));
@@ -171,7 +194,16 @@ export function buildProgram(io: () => CliIo, exit: (code: number) => void = () 
 }
 
 /** The commands that talk to AWS: each takes --region, --profile and --stack. */
-const AWS_COMMANDS = new Set(['invoke', 'check', 'audit', 'report', 'what-if', 'publish', 'show']);
+const AWS_COMMANDS = new Set([
+  'invoke',
+  'check',
+  'audit',
+  'report',
+  'what-if',
+  'publish',
+  'show',
+  'local-env',
+]);
 
 interface AwsTarget {
   region?: string;
@@ -184,7 +216,8 @@ function command(parent: Command, name: string, help: CommandHelp): Command {
     .command(name)
     .summary(help.summary)
     .description(paragraph(help.description))
-    .option('--verbose', 'log each decision (Powertools logs, on stderr)')
+    .option('--verbose', "log each decision, with each log line's details")
+    .addOption(logFormatOption())
     .addHelpText('after', examplesText(help));
   if (!AWS_COMMANDS.has(name)) return created;
   return created

@@ -126,7 +126,16 @@ function foundAt(text: string, offset: number): string {
   if (offset >= text.length) return 'the end of the text';
   const word =
     /^("[^"\n]{0,30}"?|[^\s,:{}[\]"]{1,30}|\S)/.exec(text.slice(offset))?.[1] ?? text.charAt(offset);
-  return word.startsWith('"') || word.includes("'") ? word : `'${word}'`;
+  const shown = visible(word);
+  return shown.startsWith('"') || shown.includes("'") ? shown : `'${shown}'`;
+}
+
+/** Controls, line and paragraph separators, bidi and zero-width marks as \uXXXX: a message stays one plain line. */
+function visible(text: string): string {
+  return text.replace(
+    /[\p{Cc}\u0085\u2028\u2029\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]/gu,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
 }
 
 /** The bracket still open at `offset` (the innermost), outside strings. */

@@ -9,7 +9,8 @@ import type { GuardTelemetry } from '../guard/options';
  * names as dimensions): a count per outcome, remediation latency (events within CloudTrail's
  * delivery window only; older ones as LateEvents), deferrals and delivery failures.
  */
-export function observer(logger: Logger, metrics: Metrics) {
+/** `decisions`: where each decision is logged (the CLI's is silent unless --verbose: its table shows them). */
+export function observer(logger: Logger, metrics: Metrics, decisions: Logger = logger) {
   const telemetry: GuardTelemetry = {
     deliveryFailed(part, result, error) {
       logger.error(`could not deliver the ${part}`, {
@@ -44,7 +45,7 @@ export function observer(logger: Logger, metrics: Metrics) {
 
   function observe(result: CheckResult): void {
     const level = result.outcome === 'failed' ? 'error' : result.outcome === 'blocked' ? 'warn' : 'info';
-    logger[level](`${result.cluster}: ${result.outcome}`, {
+    decisions[level](`${result.cluster}: ${result.outcome}`, {
       outcome: result.outcome,
       reason: result.reason,
       cluster: result.cluster,

@@ -409,7 +409,7 @@ describe('audit', () => {
     expect(run.code).toBe(1);
     expect(run.stdout).toBe('');
     expect(run.stderr).toMatch(
-      /^eks-endpoint-guard: Query on cip-no-such-table failed: ResourceNotFoundException\b[^\n]*\n$/,
+      /^eks-endpoint-guard: the audit table cip-no-such-table does not exist in us-east-1: is the guard deployed there\? [^\n]*\n$/,
     );
   });
 });
@@ -469,7 +469,7 @@ describe('local-env', () => {
       code: 1,
       stdout: '',
       stderr:
-        'eks-endpoint-guard: PutParameter on /aws/cip-reserved failed: AccessDeniedException: No access to reserved parameter name: /aws/cip-reserved.\n',
+        'eks-endpoint-guard: access denied to ssm:PutParameter (/aws/cip-reserved): No access to reserved parameter name: /aws/cip-reserved.\n',
     });
   });
 });

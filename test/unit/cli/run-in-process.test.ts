@@ -71,7 +71,7 @@ describe('help', () => {
     const lines = run.stdout.trimEnd().split('\n');
     expect(lines[0]).toBe(usage);
     expect(lines.filter((line) => /^ {2}(--verbose|-h, --help) {2,}/.test(line))).toEqual([
-      expect.stringMatching(/ {2}log each decision \(Powertools logs, on stderr\)$/),
+      expect.stringMatching(/ {2}log each decision, with each log line's details$/),
       expect.stringMatching(/ {2}display help for command$/),
     ]);
     expect(lines.slice(-help.examples.length - 1)).toEqual([

@@ -77,3 +77,16 @@ describe('lineAndColumn', () => {
     expect(at).toEqual({ line: 2, column: 2 });
   });
 });
+
+describe('what the message quotes', () => {
+  it.each(['\u0085', '\u200b', '\u202e', '\u0007'])(
+    'shows %j as an escape: the message stays one plain line',
+    (char) => {
+      // Act
+      const fault = firstJsonFault(`{"a": x${char}y}`);
+
+      // Assess
+      expect(fault?.message).toContain(`found 'x\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}y'`);
+    },
+  );
+});
