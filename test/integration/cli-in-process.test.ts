@@ -459,6 +459,18 @@ describe('local-env', () => {
     });
   });
 
+  test('--region chooses the region of what it creates, like every other command', async () => {
+    // Act: AWS_REGION is named so that withEnv puts it back (--region sets it)
+    const run = await withEnv({ POLICY_PARAMETER_NAME: policyParameter, AWS_REGION: REGION }, () =>
+      runInProcess(['local-env', '--region', 'eu-west-3', '--json']),
+    );
+    // Assess
+    expect(run).toMatchObject({ code: 0, stderr: '' });
+    expect(JSON.parse(run.stdout)).toMatchObject({
+      TOPIC_ARN: `arn:aws:sns:eu-west-3:${ACCOUNT}:eks-endpoint-guard-alerts`,
+    });
+  });
+
   test('a policy parameter name AWS reserves: the failed call in one line, after the others ran', async () => {
     // Act
     const run = await withEnv({ POLICY_PARAMETER_NAME: '/aws/cip-reserved' }, () =>
