@@ -1,7 +1,9 @@
+import type { DecisionCause } from './cause';
 import type { Trigger } from './check-request';
 import type { ActiveExemption, RejectedTag } from './effective';
 import type { EndpointConfig } from './endpoint';
 import type { Violation } from './evaluate';
+import type { Lockout } from './lockout';
 import type { Outcome } from './outcome';
 
 /** Which policy decided, for the audit trail. */
@@ -93,6 +95,10 @@ export interface CheckResult {
   deadline?: string;
   /** Blocked: what to fix before the guard can act. */
   fix?: string;
+  /** The same as facts (blocked, and notify mode where it would block): what stands in the way. */
+  lockout?: Lockout;
+  /** Failed: why, as facts each language phrases (the reason says it in English). */
+  cause?: DecisionCause;
   /** What people must check so the change does not cut clients off (NAT egress IPs when narrowing CIDRs). */
   accessNote?: string;
   escalation?: Escalation;

@@ -1,3 +1,4 @@
+import { type Busy, busyEn } from '../core/cause';
 import type { CheckRequest } from '../core/check-request';
 import { backoffSeconds, deadlineOf, isPastDeadline } from '../core/deferral';
 import { describeEndpointConfig, type EndpointConfig } from '../core/endpoint';
@@ -77,7 +78,7 @@ async function issue(
     );
   } catch (error) {
     if (error instanceof ClusterBusyError)
-      return defer(request, planned, 'another update is in progress', now, options);
+      return defer(request, planned, { kind: 'another-update' }, now, options);
     if (error instanceof AlreadyAtTargetError) {
       return quiet({
         ...planned,
@@ -92,6 +93,7 @@ async function issue(
           ...planned,
           outcome: 'failed',
           reason: `EKS rejected the update: ${quote(error.eksMessage, 300)}; nothing changed`,
+          cause: { kind: 'eks-rejected', message: error.eksMessage },
         },
         notify: true,
       };
@@ -155,16 +157,23 @@ export async function followUpdate(
       notify: true,
     };
   }
-  return defer(request, result, `update ${follow.updateId} is ${update.status}`, now, options);
+  return defer(
+    request,
+    result,
+    { kind: 'update', updateId: follow.updateId, status: update.status },
+    now,
+    options,
+  );
 }
 
 export function defer(
   request: CheckRequest,
   result: CheckResult,
-  why: string,
+  busy: Busy,
   now: Date,
   options: GuardOptions,
 ): Decision {
+  const why = busyEn(busy);
   const deadline = deadlineOf(request.deadline, now, options.recheckDeadlineMinutes);
   if (isPastDeadline(deadline, now)) {
     return {
@@ -173,6 +182,7 @@ export function defer(
         outcome: 'failed',
         deadline,
         reason: `${why} after ${request.attempt} re-checks; deadline ${deadline} passed, nothing changed`,
+        cause: { kind: 'deadline', busy, attempts: request.attempt, deadline },
       },
       notify: true,
     };

@@ -278,6 +278,7 @@ describe('recheck queue', () => {
     // Assess
     expect(batchItemFailures).toEqual([]);
     expect(results[0]?.outcome).toBe('failed');
+    expect(results[0]?.cause).toEqual({ kind: 'unreadable', detail: results[0]?.reason });
     expect(auditWrites()[0]).toMatchObject({ outcome: 'failed' });
     expect(lastAlert().attributes.outcome).toBe('failed');
   });
