@@ -1,4 +1,5 @@
 import type { Node } from 'constructs';
+import { cfnHookFromContext } from './cfn-hook';
 import { type EndpointGuardStackProps, GuardConfigError } from './stack';
 
 /**
@@ -28,6 +29,9 @@ export const GUARD_CONTEXT_KEYS = [
   'securityHub',
   'alertTopicArn',
   'alertTopicKeyArn',
+  'cfnHook',
+  'cfnHookFailureMode',
+  'cfnHookOnError',
 ] as const;
 
 /** Several regions of one account (`-c regions=us-east-1,eu-west-1`), or the organisation's target regions. */
@@ -138,6 +142,7 @@ export function propsFromContext(node: Node): EndpointGuardStackProps {
     securityHub: bool('securityHub'),
     alertTopicArn: text('alertTopicArn'),
     alertTopicKeyArn: text('alertTopicKeyArn'),
+    cfnHook: cfnHookFromContext(node),
   };
 }
 

@@ -6,6 +6,7 @@ import type { Outcome } from '../core/outcome';
 import { allowEndpointOption } from './allow-endpoint';
 import { oneLine, PROGRAM } from './cli-error';
 import type { Commands } from './commands';
+import { addIacCommands } from './commands/iac/program';
 import { addPolicyCommands } from './commands/policy/program';
 import {
   AUDIT_HELP,
@@ -189,6 +190,7 @@ export function buildProgram(io: () => CliIo, exit: (code: number) => void = () 
     });
 
   addPolicyCommands(program, { command, load, io, exit });
+  addIacCommands(program, { command, load, io, exit });
 
   return program;
 }

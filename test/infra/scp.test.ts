@@ -4,7 +4,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { EndpointGuardStack } from '../../infra/stack';
 import { newApp } from './helpers';
 
-/** The recommended SCP protecting the guard's own resources (README, "Security model"). */
+/** The recommended SCP protecting the guard's own resources (docs/security.md). */
 const SCP_FILE = path.join(__dirname, '..', '..', 'docs', 'guard-protection-scp.json');
 const PLACEHOLDER = 'arn:aws:iam::*:role/REPLACE-WITH-GUARD-DEPLOY-ROLE';
 /** The limit AWS Organizations sets on an SCP document, whitespace included. */
