@@ -74,3 +74,13 @@ test('the function bundle leaves the AWS SDK to the runtime and stays small', ()
   // The EC2 client alone is over 1 MB minified: the bound proves no client was inlined.
   expect(statSync(file).size).toBeLessThan(400_000);
 });
+
+test('the function bundle keeps the Japanese alert phrases as UTF-8 text, not 6-byte escapes', () => {
+  // Prepare
+  const file = path.join(bundle, 'index.js');
+  // Act
+  const code = readFileSync(file, 'utf8');
+  // Assess
+  expect(code).toContain('パブリックエンドポイント');
+  expect(code).not.toMatch(/\\u30d1\\u30d6/i);
+});
