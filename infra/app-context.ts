@@ -32,6 +32,7 @@ export const GUARD_CONTEXT_KEYS = [
   'cfnHook',
   'cfnHookFailureMode',
   'cfnHookOnError',
+  'activeClients',
 ] as const;
 
 /** Several regions of one account (`-c regions=us-east-1,eu-west-1`), or the organisation's target regions. */
@@ -143,7 +144,27 @@ export function propsFromContext(node: Node): EndpointGuardStackProps {
     alertTopicArn: text('alertTopicArn'),
     alertTopicKeyArn: text('alertTopicKeyArn'),
     cfnHook: cfnHookFromContext(node),
+    // e.g. -c 'activeClients={"strategy":"scan","windowHours":12}'; the construct checks each field.
+    activeClients: jsonObject(node, 'activeClients') as EndpointGuardStackProps['activeClients'],
   };
+}
+
+/** One object from the context: a JSON string from `-c`, an object from cdk.json. */
+function jsonObject(node: Node, key: string): object | undefined {
+  const value: unknown = node.tryGetContext(key);
+  if (value === undefined || value === null || value === '') return undefined;
+  let object = value;
+  if (typeof value === 'string') {
+    try {
+      object = JSON.parse(value);
+    } catch {
+      throw new GuardConfigError(`context ${key}: not a valid JSON object`);
+    }
+  }
+  if (typeof object !== 'object' || object === null || Array.isArray(object)) {
+    throw new GuardConfigError(`context ${key}: expected a JSON object`);
+  }
+  return object;
 }
 
 /**

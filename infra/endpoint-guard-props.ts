@@ -1,4 +1,5 @@
 import * as logs from 'aws-cdk-lib/aws-logs';
+import { type ActiveClientsOptions, validateActiveClients } from './active-clients';
 import type { SlackChannel, TeamsChannel, Webhook } from './alert-channels';
 import type { CfnHookOptions } from './cfn-hook';
 import { GuardConfigError } from './config';
@@ -53,6 +54,12 @@ export interface EndpointGuardProps {
    * @default 120
    */
   readonly recheckDeadlineMinutes?: number;
+  /**
+   * How the function reads a cluster's audit log for the API clients a change would cut off
+   * (DESIGN §18; the policy's `protectActiveClients` decides what it does with them).
+   * @default Logs Insights over the last 24 h, at most 1024 MB and 20 s per decision
+   */
+  readonly activeClients?: ActiveClientsOptions;
 
   // ---- alerts where people work (DESIGN §10) ----
 
@@ -158,6 +165,7 @@ export function validate(props: EndpointGuardProps): void {
   // The function refuses to start outside the ranges of its configuration schema.
   inRange('recheckDeadlineMinutes', props.recheckDeadlineMinutes, 1, 24 * 60);
   inRange('auditRetentionDays', props.auditRetentionDays, 0, 3650);
+  validateActiveClients(props.activeClients);
   // Below this the recheck poller would be throttled and healthy messages would end in the DLQ.
   const reserved = props.reservedConcurrency;
   if (reserved !== undefined && reserved <= RECHECK_MAX_CONCURRENCY) {

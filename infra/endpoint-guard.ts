@@ -8,6 +8,7 @@ import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { addActiveClients } from './active-clients';
 import { AlertChannels } from './alert-channels';
 import { existingAlertTopic, securityHubStatements } from './alert-permissions';
 import { guardAlertTopic } from './alert-topic';
@@ -114,6 +115,7 @@ export class EndpointGuard extends Construct {
     this.role = remediator.role;
     this.logGroup = remediator.logGroup;
     this.logsKey = remediator.logsKey;
+    addActiveClients(this.function, this.role, props.activeClients);
 
     const sweepSchedule = props.sweepSchedule ?? DEFAULT_SWEEP_SCHEDULE;
     const triggers = guardTriggers(this, {

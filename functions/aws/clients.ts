@@ -1,4 +1,5 @@
 import type * as CloudTrail from '@aws-sdk/client-cloudtrail';
+import type * as Logs from '@aws-sdk/client-cloudwatch-logs';
 import type * as DynamoDb from '@aws-sdk/client-dynamodb';
 import type * as Ec2 from '@aws-sdk/client-ec2';
 import type * as Eks from '@aws-sdk/client-eks';
@@ -32,6 +33,7 @@ export const sdk = {
   dynamodbDocuments: lazy((): typeof DynamoDbDocuments => require('@aws-sdk/lib-dynamodb')),
   cloudtrail: lazy((): typeof CloudTrail => require('@aws-sdk/client-cloudtrail')),
   securityhub: lazy((): typeof SecurityHub => require('@aws-sdk/client-securityhub')),
+  logs: lazy((): typeof Logs => require('@aws-sdk/client-cloudwatch-logs')),
 };
 
 /** One client per service, created on first use and then reused (the SDK keeps connections alive). */
@@ -44,6 +46,8 @@ export interface AwsClients {
   readonly dynamodb: DynamoDb.DynamoDBClient;
   readonly cloudtrail: CloudTrail.CloudTrailClient;
   readonly securityhub: SecurityHub.SecurityHubClient;
+  /** CloudWatch Logs: the clusters' audit logs (who uses the API server). */
+  readonly logs: Logs.CloudWatchLogsClient;
 }
 
 /** A client, or a function that returns it when first needed. */
@@ -81,6 +85,7 @@ export function createAwsClients(
     dynamodb: () => new (sdk.dynamodb().DynamoDBClient)(options),
     cloudtrail: () => new (sdk.cloudtrail().CloudTrailClient)(options),
     securityhub: () => new (sdk.securityhub().SecurityHubClient)(options),
+    logs: () => new (sdk.logs().CloudWatchLogsClient)(options),
   };
   const clients = {} as AwsClients;
   for (const [name, create] of Object.entries(factories)) {

@@ -15,6 +15,10 @@ export function printDecision(result: CheckResult, io: CliIo): void {
   );
   io.out(`${io.style.dim(wrap(result.reason, 90, '      '))}\n`);
   if (result.fix) io.out(`      fix: ${result.fix}\n`);
+  // Named clients are in the reason; "unknown" is said here, so that it never reads as nobody.
+  const cutOff = result.clientsCutOff;
+  if (cutOff?.clients === 'unknown')
+    io.out(`${io.style.dim(`      API clients cut off: unknown (${cutOff.why})`)}\n`);
 }
 
 export function printAlert(alert: DeliveredAlert, io: CliIo, seen: Set<string>): void {

@@ -9,6 +9,7 @@ import { processEvent } from '../guard/process-event';
 import { sweep } from '../guard/sweep';
 import { writeHtmlReport } from './commands/report';
 import { guardRuntime } from './context';
+import { seedDemoAuditLogs } from './demo-clients';
 import { describeEvent, indent, printAlert, printDecision, printOtherForms } from './demo-print';
 import { DEMO_ACCOUNT, DEMO_GUARD_ROLE, DEMO_POLICY, REGION, SCENES } from './demo-story';
 import { startEmulator } from './emulator';
@@ -76,7 +77,12 @@ export async function demoCommand(options: { verbose: boolean; out?: string }, i
     const withDns = await createVpc(clients.ec2, '10.10', true);
     const withoutDns = await createVpc(clients.ec2, '10.20', false);
     const clusters = [
-      { name: 'prod-api', vpc: withDns, what: 'public to the world (EKS defaults)' },
+      {
+        name: 'prod-api',
+        vpc: withDns,
+        what: 'public to the world (EKS defaults); audit log on',
+        auditLogging: true,
+      },
       {
         name: 'payments',
         vpc: withDns,
@@ -86,7 +92,8 @@ export async function demoCommand(options: { verbose: boolean; out?: string }, i
       {
         name: 'analytics',
         vpc: withDns,
-        what: 'public from 203.0.113.0/24 and 192.0.2.0/24',
+        what: 'public from 203.0.113.0/24 and 192.0.2.0/24; audit log on',
+        auditLogging: true,
         endpoint: {
           publicAccess: true,
           privateAccess: false,
@@ -108,9 +115,20 @@ export async function demoCommand(options: { verbose: boolean; out?: string }, i
       c.what,
     ]);
     io.out(indent(renderTable(['CLUSTER', 'VPC', 'ENDPOINT'], rows), '  '));
+    await seedDemoAuditLogs(clients.logs, new Date(started));
+    say(
+      '\n  Their API clients: audit events in /aws/eks/<cluster>/cluster, read (CLIENTS_STRATEGY=scan) before any change.',
+    );
 
     const runtime = guardRuntime(
-      { ...process.env, GUARD_ROLE_ARN: DEMO_GUARD_ROLE, CHAT_TOPIC_ARN: chatTopicArn, SECURITY_HUB: 'true' },
+      {
+        ...process.env,
+        GUARD_ROLE_ARN: DEMO_GUARD_ROLE,
+        CHAT_TOPIC_ARN: chatTopicArn,
+        SECURITY_HUB: 'true',
+        // The emulator's Logs Insights cannot aggregate: the guard reads the audit events itself.
+        CLIENTS_STRATEGY: 'scan',
+      },
       { clients },
     );
     const lambda = runtime.processOptions(true);

@@ -115,9 +115,11 @@ export function buildProgram(io: () => CliIo, exit: (code: number) => void = () 
       '--all-regions',
       'every enabled region with a guard stack (the one named by --stack, or any eks-endpoint-guard stack)',
     )
+    .option('--clients', "list each cluster's recent API clients from its audit log; decides nothing")
     .action(
       async (options: {
         cluster?: string[];
+        clients?: boolean;
         fix?: boolean;
         concurrency?: number;
         json?: boolean;

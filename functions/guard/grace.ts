@@ -1,6 +1,7 @@
 import type { CheckRequest } from '../core/check-request';
 import { sameEndpointConfig } from '../core/endpoint';
 import type { CheckResult } from '../core/result';
+import { whyOf } from '../core/why';
 import { type GuardPorts, MAX_RECHECK_DELAY_SECONDS } from '../ports';
 import type { Decision, GuardOptions } from './options';
 
@@ -50,7 +51,7 @@ export async function graceOf(
   const until = new Date(end).toISOString();
   if (now.getTime() >= end) return { since, until };
 
-  const why = planned.violations?.map((v) => v.reason).join('; ');
+  const why = whyOf(planned);
   const result: CheckResult = {
     ...planned,
     outcome: 'deferred',

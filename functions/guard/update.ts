@@ -6,6 +6,7 @@ import { quote } from '../core/quote';
 import { flipFlop } from '../core/repetition';
 import { clientRequestToken } from '../core/request-token';
 import type { CheckResult } from '../core/result';
+import { whyOf } from '../core/why';
 import {
   AlreadyAtTargetError,
   ClusterBusyError,
@@ -36,7 +37,7 @@ export async function remediate(
   if (budget && !budget.reserve(maxRemediations)) {
     // Reported once for the whole sweep (sweep.ts), not once per cluster.
     budget.withhold(state.name);
-    const why = planned.violations?.map((v) => v.reason).join('; ');
+    const why = whyOf(planned);
     return quiet({
       ...planned,
       outcome: 'would-remediate',
@@ -105,7 +106,7 @@ async function issue(
   const result: CheckResult = {
     ...planned,
     outcome: 'remediated',
-    reason: `${planned.violations?.map((v) => v.reason).join('; ')}; changed ${change}${planned.graceUntil ? ` (the grace period ended at ${planned.graceUntil})` : ''}`,
+    reason: `${whyOf(planned)}; changed ${change}${planned.graceUntil ? ` (the grace period ended at ${planned.graceUntil})` : ''}`,
     updateId: issued.updateId,
     updateStatus: issued.status ?? (issued.updateId ? 'InProgress' : undefined),
     ...(loop.escalation ? { escalation: loop.escalation } : {}),

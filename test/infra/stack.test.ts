@@ -134,6 +134,8 @@ describe('remediator function', () => {
       FLIP_FLOP_WINDOW_MINUTES: '60',
       AUDIT_RETENTION_DAYS: '0',
       SWEEP_CONCURRENCY: '8',
+      // The audit-log look-up of the clients a change cuts off (DESIGN §18), by default.
+      CLIENTS_STRATEGY: 'insights',
       POWERTOOLS_SERVICE_NAME: 'eks-endpoint-guard',
       POWERTOOLS_METRICS_NAMESPACE: 'EksEndpointGuard',
       POWERTOOLS_LOG_LEVEL: 'INFO',

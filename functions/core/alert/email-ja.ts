@@ -1,3 +1,4 @@
+import { clientsLines } from './clients';
 import type { AlertFacts } from './fact-types';
 import { clip, safeLine } from './forms';
 import { PHRASES } from './phrases';
@@ -52,6 +53,7 @@ function bodyJa(f: AlertFacts): string {
       f.access.map((e) => say.access(e, f.mood)),
     ),
     policyChangeLines(f),
+    clientsSectionJa(f),
     section(
       l.whatToDo,
       f.actions.flatMap((a) => say.action(a, value, f.lockout)),
@@ -70,6 +72,12 @@ function bodyJa(f: AlertFacts): string {
     .filter((lines) => lines.length > 0)
     .map((lines) => lines.join('\n'))
     .join('\n\n')}\n`;
+}
+
+function clientsSectionJa(f: AlertFacts): string[] {
+  if (!f.clientsCutOff) return [];
+  const { title, lines } = clientsLines(f.clientsCutOff, 'ja', value);
+  return section(title, lines);
 }
 
 function triggerLines(f: AlertFacts): string[] {

@@ -4,6 +4,7 @@ import type { ActiveExemption } from '../effective';
 import type { Lockout } from '../lockout';
 import type { Outcome, Severity } from '../outcome';
 import type { CheckResult } from '../result';
+import { safeClientsCutOff } from './clients';
 import {
   accessOf,
   actionsOf,
@@ -121,6 +122,8 @@ function build(result: CheckResult, status: AlertStatus, options: FactsOptions):
     };
   }
   if (policyFault) facts.policyFault = policyFault;
+  if (result.clientsCutOff && status === 'open')
+    facts.clientsCutOff = safeClientsCutOff(result.clientsCutOff);
   if (result.policyChange) {
     const { parameter, eventName, version, previousVersion, changes: lines, weaker } = result.policyChange;
     facts.policyChange = {
