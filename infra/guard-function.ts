@@ -23,6 +23,13 @@ export const BUNDLE_AWS_SDK = false;
 /** Stack traces need file and line only: without a copy of the sources the map is a quarter the size. */
 export const SOURCES_IN_MAP = false;
 
+/**
+ * The bundle is written as UTF-8: the Japanese alert phrases then take 3 bytes a character instead
+ * of esbuild's default 6-byte `\uXXXX` escapes (about 11 kB less to load at cold start). Passed as
+ * an esbuild argument: aws-cdk-lib 2.276 documents a `charset` bundling option but does not pass it on.
+ */
+export const BUNDLE_CHARSET = 'utf8';
+
 /** The newest Node.js runtime Lambda offers (middy 7 needs >= 22); explicit, never a default. */
 export const REMEDIATOR_RUNTIME = lambda.Runtime.NODEJS_24_X;
 
@@ -117,6 +124,7 @@ export function guardFunction(scope: Construct, options: GuardFunctionOptions): 
     },
     bundling: {
       format: OutputFormat.CJS,
+      esbuildArgs: { '--charset': BUNDLE_CHARSET },
       minify: true,
       sourceMap: true,
       sourcesContent: SOURCES_IN_MAP,

@@ -1,10 +1,7 @@
 import { type App, Aws } from 'aws-cdk-lib';
-import { DEFAULT_POLICY_PARAMETER_NAME, PolicyError } from '../functions/core/policy/policy';
-import { AlertChannelsConfigError } from './alert-channels';
-import { propsFromContext } from './app';
-import { OrgConfigError, regionList } from './org/config';
-import { EndpointGuardStack, type EndpointGuardStackProps, GuardConfigError } from './stack';
-import { applyStandards, synthesise } from './synth';
+import { DEFAULT_POLICY_PARAMETER_NAME } from '../functions/core/policy/policy';
+import { OrgConfigError } from './org/config';
+import { EndpointGuardStack, type EndpointGuardStackProps } from './stack';
 
 export interface RegionalGuard {
   region: string;
@@ -12,10 +9,10 @@ export interface RegionalGuard {
 }
 
 /**
- * One guard stack per region of one account (`-c regions=us-east-1,eu-west-1`, then
- * `cdk deploy --all`). The first region is the home region: it alone creates the policy parameter
- * (the others read it by ARN, across regions, so there is one policy that cannot drift) and, if asked
- * for, the multi-region trail (one trail already logs every region).
+ * One guard stack per region of one account (`-c regions=us-east-1,eu-west-1` to the app, then
+ * `cdk deploy --all`; each region bootstrapped first). The first region is the home region: it
+ * alone creates the policy parameter (the others read it by ARN, across regions, so there is one
+ * policy that cannot drift) and, if asked for, the multi-region trail (one trail logs every region).
  */
 export function buildRegionalGuards(
   app: App,
@@ -42,15 +39,3 @@ export function buildRegionalGuards(
     return { region, stack };
   });
 }
-
-function main(): void {
-  synthesise(
-    (app) => {
-      buildRegionalGuards(app, regionList(app.node.tryGetContext('regions')), propsFromContext(app.node));
-      applyStandards(app);
-    },
-    [PolicyError, GuardConfigError, OrgConfigError, AlertChannelsConfigError],
-  );
-}
-
-if (require.main === module) main();

@@ -178,6 +178,9 @@ export class GuardObservability extends Construct {
           ),
         ),
         leftYAxis: ms,
+        // Replayed or backlogged events (older than CloudTrail's delivery window) are not latency.
+        right: [service('LateEvents', 'Sum', { period: LATENCY_PERIOD, label: 'LateEvents' })],
+        rightYAxis: count,
       }),
     );
     dashboard.addWidgets(

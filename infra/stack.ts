@@ -13,6 +13,7 @@ export {
 export { EndpointGuard, type EndpointGuardProps } from './endpoint-guard';
 export {
   BUNDLE_AWS_SDK,
+  BUNDLE_CHARSET,
   RECHECK_MAX_CONCURRENCY,
   REMEDIATOR_RUNTIME,
   SOURCES_IN_MAP,

@@ -5,6 +5,7 @@
 import type { FactsOptions } from '../functions/core/alert/fact-types';
 import type { Trigger } from '../functions/core/check-request';
 import type { EndpointConfig } from '../functions/core/endpoint';
+import { type Lockout, lockoutFixEn } from '../functions/core/lockout';
 import type { CheckResult, PolicyRef } from '../functions/core/result';
 
 export const SAMPLE_OPTIONS: FactsOptions = {
@@ -44,6 +45,9 @@ const privateOnly: EndpointConfig = {
   privateAccess: true,
   publicAccessCidrs: ['0.0.0.0/0'],
 };
+/** What the lockout guard finds in the sample VPC: DNS hostnames off. */
+const LOCKOUT: Lockout = { vpcId: 'vpc-0abc', turnOn: ['dnsHostnames'] };
+
 const violations: CheckResult['violations'] = [
   { rule: 'public-disabled', reason: 'public endpoint is enabled, but the policy requires it disabled' },
   { rule: 'private-required', reason: 'private endpoint is disabled, but the policy requires it enabled' },
@@ -114,7 +118,8 @@ export const SAMPLES: Record<string, CheckResult> = {
     policy: { ...policy, mode: 'notify' },
     updateId: undefined,
     updateStatus: undefined,
-    fix: 'Enable DNS hostnames on VPC vpc-0abc: aws ec2 modify-vpc-attribute --vpc-id vpc-0abc --enable-dns-hostnames',
+    fix: lockoutFixEn(LOCKOUT),
+    lockout: LOCKOUT,
   }),
   exempt: sample({
     outcome: 'exempt',
@@ -126,23 +131,24 @@ export const SAMPLES: Record<string, CheckResult> = {
   }),
   blocked: sample({
     outcome: 'blocked',
-    reason:
-      'turning the public endpoint off would lock out private clients: VPC vpc-0abc has DNS hostnames off',
+    reason: `${violations?.map((v) => v.reason).join('; ')}; turning the public endpoint off now would lock clients out`,
     trigger: SWEEP,
     correlationId: 'sweep-b1c2d3e4',
     updateId: undefined,
     updateStatus: undefined,
-    fix: 'Enable DNS hostnames on VPC vpc-0abc: aws ec2 modify-vpc-attribute --vpc-id vpc-0abc --enable-dns-hostnames',
+    fix: lockoutFixEn(LOCKOUT),
+    lockout: LOCKOUT,
   }),
   failed: sample({
     outcome: 'failed',
-    reason: 'the endpoint update failed',
+    reason:
+      'update 2c9d4e1f-5a6b-4c7d-8e9f-0a1b2c3d4e5f failed (AccessDenied: The cluster role cannot manage the endpoint)',
     updateStatus: 'Failed',
     updateErrors: [{ code: 'AccessDenied', message: 'The cluster role cannot manage the endpoint' }],
   }),
   'failed-policy': sample({
     outcome: 'failed',
-    reason: 'policy /eks-endpoint-guard/policy: parameter not found',
+    reason: 'policy /eks-endpoint-guard/policy: the parameter does not exist; nothing changed',
     violations: undefined,
     before: undefined,
     after: undefined,

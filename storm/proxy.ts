@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { isLoopbackUrl } from '../functions/cli/local-env';
+import { isLoopbackUrl } from '../functions/cli/endpoint-policy';
 import type { EksModel } from './eks-model';
 import { type AcceptedUpdate, EksProxy } from './eks-proxy';
 import { type CrashPlan, chooseCrash, chooseFault, type Fault, type FaultPlan, NO_FAULT } from './faults';

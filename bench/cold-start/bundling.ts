@@ -16,6 +16,8 @@ export interface StackBundling {
   sourcesInMap: boolean;
   /** What NodejsFunction leaves out when the SDK is not bundled (depends on a cdk.json feature flag). */
   sdkExternals: string[];
+  /** The output charset the stack asks esbuild for (`utf8`: non-ASCII text is not escaped). */
+  charset: 'ascii' | 'utf8';
 }
 
 /** Reads the runtime and the SDK choice from the stack itself, and the SDK externals flag from cdk.json. */
@@ -32,6 +34,7 @@ export async function stackBundling(): Promise<StackBundling> {
     bundleAwsSdk: stack.BUNDLE_AWS_SDK,
     sourcesInMap: stack.SOURCES_IN_MAP,
     sdkExternals: excludeSmithy ? ['@aws-sdk/*', '@smithy/*'] : ['@aws-sdk/*'],
+    charset: stack.BUNDLE_CHARSET === 'utf8' ? 'utf8' : 'ascii',
   };
 }
 
@@ -68,6 +71,7 @@ function stackOptions(stack: StackBundling, variant: Variant, outfile: string): 
     format: 'cjs',
     outfile,
     minify: true,
+    charset: stack.charset,
     sourcemap: true,
     external: variant.sdkExternal ? stack.sdkExternals : [],
     absWorkingDir: ROOT,

@@ -1,5 +1,5 @@
 import { createServer, type IncomingHttpHeaders, request, type ServerResponse } from 'node:http';
-import { isLoopbackUrl } from '../../functions/cli/local-env';
+import { isLoopbackUrl } from '../../functions/cli/endpoint-policy';
 import { onCleanup } from './cleanup';
 
 /**

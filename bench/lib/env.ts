@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { isLoopbackUrl } from '../../functions/cli/local-env';
+import { isLoopbackUrl } from '../../functions/cli/endpoint-policy';
 
 export const ROOT = join(__dirname, '..', '..');
 /** Scratch space for bundles, synthesised assets and child results (git-ignored). */

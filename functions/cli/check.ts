@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
+import { policyFaultOf } from '../core/alert/derive';
 import type { Trigger } from '../core/check-request';
 import { sweep } from '../guard/sweep';
 import { guardRegions } from './aws-target';
-import { CliError } from './cli-error';
+import { CliError, PROGRAM } from './cli-error';
 import { clientsRegion } from './clients';
 import { guardRuntime } from './context';
 import { EXIT_NON_COMPLIANT, EXIT_OK, NON_COMPLIANT_OUTCOMES } from './exit-codes';
@@ -19,6 +20,8 @@ export interface CheckOptions {
   /** Every enabled region with a guard stack (named `stack`, or any guard stack). */
   allRegions?: boolean;
   stack?: string;
+  /** With --fix: endpoints other than AWS's own or a loopback emulator that the run may write to. */
+  allowEndpoint?: string[];
   /** List each cluster's recent API clients from its audit log instead of deciding. */
   clients?: boolean;
 }
@@ -49,7 +52,10 @@ export async function checkCommand(
 
 async function checkRegion(options: CheckOptions, io: CliIo, env: NodeJS.ProcessEnv): Promise<number> {
   const act = options.fix ?? false;
-  const runtime = guardRuntime(env, { reportOnly: !act });
+  const runtime = guardRuntime(env, {
+    reportOnly: !act,
+    ...(act ? { writes: { command: 'check --fix', allowed: options.allowEndpoint ?? [] } } : {}),
+  });
   const clusters = options.cluster && options.cluster.length > 0 ? [...new Set(options.cluster)] : undefined;
   const now = runtime.ports.clock();
   const trigger: Trigger = { source: clusters ? 'cli' : 'sweep', eventTime: now.toISOString() };
@@ -58,6 +64,8 @@ async function checkRegion(options: CheckOptions, io: CliIo, env: NodeJS.Process
 
   const printer = new ResultPrinter(io, options.json ?? false);
   let nonCompliant = 0;
+  let missingPolicy: string | undefined;
+  let failed = true;
   printer.working('listing clusters…');
   try {
     const results = sweep(
@@ -78,10 +86,24 @@ async function checkRegion(options: CheckOptions, io: CliIo, env: NodeJS.Process
       // A violation within its grace period is still one: nothing fixed it yet.
       const inGrace = result.outcome === 'deferred' && result.graceUntil !== undefined;
       if (NON_COMPLIANT_OUTCOMES.has(result.outcome) || inGrace) nonCompliant += 1;
+      if (
+        result.cluster === '-' &&
+        result.outcome === 'failed' &&
+        policyFaultOf(result.reason)?.state === 'missing'
+      )
+        missingPolicy = policyFaultOf(result.reason)?.source;
       printer.working(`${printer.count} cluster(s) checked…`);
     }
+    failed = false;
   } finally {
-    printer.finish();
+    printer.finish(failed);
+  }
+  // No policy in the region: most often the guard is not deployed there (a wrong --region).
+  if (missingPolicy) {
+    const region = runtime.config.AWS_REGION;
+    io.err(
+      `${PROGRAM}: the policy parameter ${missingPolicy} does not exist in ${region}: is the guard deployed there? Choose its region with --region, or read its names from its stack with --stack NAME\n`,
+    );
   }
   return nonCompliant > 0 && !options.exitZero ? EXIT_NON_COMPLIANT : EXIT_OK;
 }

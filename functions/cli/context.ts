@@ -6,7 +6,9 @@ import type { GuardPorts } from '../ports';
 import { type GuardConfig, loadConfig } from '../wiring/config';
 import { observer } from '../wiring/observe';
 import { createPorts, guardOptions } from '../wiring/ports';
+import { refuseForeignEndpoints } from './endpoint-policy';
 import { nameFailedCalls } from './errors';
+import { verboseLogs } from './log-lines';
 
 /** What a command needs to run the guard the way the Lambda does, from the same environment. */
 export interface GuardRuntime {
@@ -33,17 +35,21 @@ const STAND_INS: Record<(typeof ACTING_ONLY)[number], string> = {
  */
 export function guardRuntime(
   env: NodeJS.ProcessEnv = process.env,
-  options: { reportOnly?: boolean; clients?: AwsClients } = {},
+  options: { reportOnly?: boolean; clients?: AwsClients; writes?: WriteTarget } = {},
 ): GuardRuntime {
   const missing = options.reportOnly ? ACTING_ONLY.filter((name) => !env[name]) : [];
   const config = loadConfig(
     missing.length > 0 ? { ...env, ...Object.fromEntries(missing.map((n) => [n, STAND_INS[n]])) } : env,
   );
-  const clients = options.clients ?? awsClients(config.AWS_REGION);
+  const clients = options.clients ?? awsClients(config.AWS_REGION, options.writes);
   const ports = reportOnly(createPorts(config, clients), missing);
   const logger = new Logger({ serviceName: 'eks-endpoint-guard' });
   const metrics = new Metrics({ namespace: 'EksEndpointGuard', serviceName: 'eks-endpoint-guard' });
-  const { telemetry, observe } = observer(logger, metrics);
+  // The command prints every decision (a table row or a JSON element): its log line only with --verbose.
+  const decisions = verboseLogs()
+    ? logger
+    : new Logger({ serviceName: 'eks-endpoint-guard', logLevel: 'SILENT' });
+  const { telemetry, observe } = observer(logger, metrics, decisions);
   return {
     config,
     clients,
@@ -92,8 +98,26 @@ function reportOnly(ports: GuardPorts, missing: readonly string[]): GuardPorts {
   };
 }
 
-/** SDK clients whose failures name the call and the resource. */
-export function awsClients(region: string): AwsClients {
+/**
+ * A command that writes (check --fix, invoke, policy publish): its name for messages, and the
+ * endpoints beyond AWS's own and a loopback emulator that it was told it may write to.
+ */
+export interface WriteTarget {
+  command: string;
+  allowed: readonly string[];
+  /** Told every endpoint a request goes to. */
+  onEndpoint?: (endpoint: string) => void;
+}
+
+/**
+ * SDK clients whose failures name the call and the resource; for a command that writes, every
+ * request is checked against where it may go first (endpoint-policy.ts).
+ */
+export function awsClients(region: string, writes?: WriteTarget): AwsClients {
   // Each client is tagged when it is first created: a command loads only the SDK packages it uses.
-  return createAwsClients(region, (client) => nameFailedCalls({ [client.constructor.name]: client }));
+  return createAwsClients(region, (client) => {
+    const named = { [client.constructor.name]: client };
+    nameFailedCalls(named);
+    if (writes) refuseForeignEndpoints(named, writes.command, writes.allowed, writes.onEndpoint);
+  });
 }

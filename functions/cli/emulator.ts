@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { request } from 'node:http';
 import { createServer } from 'node:net';
+import { EMULATOR_INSTALL_HINT, findEmulator, missingEmulatorLine } from './emulator-command';
 
 /** A local AWS emulator (moto_server) listening on a loopback port. */
 export interface Emulator {
@@ -13,15 +14,17 @@ export interface Emulator {
 }
 
 export interface EmulatorOptions {
-  /** The executable; `moto_server` from PATH unless given. */
+  /** The executable; `moto_server` from PATH or the project's .venv/bin unless given. */
   command?: string;
   /** How long to wait for the first answer. */
   timeoutMs?: number;
+  /** Where to look for the project's .venv/bin when not on PATH: this module's and the working directory's. */
+  searchFrom?: readonly string[];
   /** Stop the emulator when this process exits or is interrupted (the demo); off for test runners. */
   stopOnExit?: boolean;
 }
 
-export const EMULATOR_INSTALL_HINT = "pip install 'moto[server]'";
+export { EMULATOR_INSTALL_HINT } from './emulator-command';
 
 /** The emulator could not be started: the message is one line and says how to fix it. */
 export class EmulatorError extends Error {
@@ -44,7 +47,8 @@ export function freePort(): Promise<number> {
 
 /** Starts `moto_server -H 127.0.0.1 -p <free port>` and resolves once it answers HTTP. */
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
-  const command = options.command ?? 'moto_server';
+  const command = options.command ?? findEmulator(process.env, options.searchFrom);
+  if (!command) throw new EmulatorError(missingEmulatorLine());
   const timeoutMs = options.timeoutMs ?? 20_000;
   // A port can be taken between the probe and the bind: try a few.
   let lastError: unknown;
@@ -83,9 +87,7 @@ async function launch(
     child.once('error', (error: NodeJS.ErrnoException) => {
       reject(
         error.code === 'ENOENT'
-          ? new EmulatorError(
-              `${command} is not installed or not on PATH; install it with ${EMULATOR_INSTALL_HINT}`,
-            )
+          ? new EmulatorError(`${command} is not installed or not on PATH: ${EMULATOR_INSTALL_HINT}`)
           : new EmulatorError(`could not start ${command}: ${error.message}`),
       );
     });

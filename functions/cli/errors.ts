@@ -1,27 +1,27 @@
 import type { AwsClients } from '../aws/clients';
 import { ConfigError } from '../wiring/config';
-import { CliError, oneLine, PROGRAM } from './cli-error';
+import { type CallInfo, callFault, credentialsFault, networkFault } from './aws-faults';
+import { CliError, ErrorInContext, oneLine, PROGRAM } from './cli-error';
 
-export { CliError, oneLine, PROGRAM };
+export { CliError, ErrorInContext, oneLine, PROGRAM };
 
 export const CONFIG_HINT =
   'run "npm run cli -- local-env" against an emulator, or set POLICY_PARAMETER_NAME, TOPIC_ARN, RECHECK_QUEUE_URL, AUDIT_TABLE_NAME and AWS_REGION';
 
-/** Where a failed AWS call came from, attached by the middleware below. */
-interface CallInfo {
-  call: string;
-  resource?: string;
-}
-
 const CALL_INFO = Symbol.for('eks-endpoint-guard/aws-call');
+const ENDPOINT = Symbol.for('eks-endpoint-guard/aws-endpoint');
 
 /** The part of the SDK's middleware stack used here (the same for every client). */
-type CallHandler = (args: { input?: unknown }) => Promise<unknown>;
+type CallHandler = (args: { input?: unknown; request?: unknown }) => Promise<unknown>;
 interface CallStack {
   add(
-    middleware: (next: CallHandler, context: { commandName?: string }) => CallHandler,
-    options: { step: 'initialize'; name: string; override: boolean },
+    middleware: (next: CallHandler, context: { commandName?: string; clientName?: string }) => CallHandler,
+    options: { step: 'initialize' | 'build'; name: string; override: boolean },
   ): void;
+}
+interface TaggedClient {
+  middlewareStack: CallStack;
+  config?: { region?: unknown };
 }
 
 /** Input fields that name the resource of a call, most specific first. */
@@ -34,14 +34,32 @@ const RESOURCE_FIELDS = [
   'QueueName',
   'VpcId',
   'SubnetIds',
+  'StackName',
 ];
 
 /**
- * Tags every error an AWS client raises with the operation and the resource it was about, so that
- * the one-line message can say "DescribeCluster on prod-api failed" instead of a bare exception name.
+ * Tags every error an AWS client raises with the operation, the resource it was about, the client,
+ * its region and the endpoint the request went to, so that the one-line message can say "the audit
+ * table x does not exist in eu-west-1" instead of a bare exception name.
  */
-export function nameFailedCalls(clients: Partial<AwsClients>): void {
-  for (const client of Object.values(clients) as unknown as { middlewareStack: CallStack }[]) {
+export function nameFailedCalls(clients: Partial<AwsClients> | Record<string, object>): void {
+  for (const client of Object.values(clients) as TaggedClient[]) {
+    client.middlewareStack.add(
+      (next) => async (args) => {
+        try {
+          return await next(args);
+        } catch (error) {
+          const request = args.request as { protocol?: string; hostname?: string; port?: number } | undefined;
+          if (error && typeof error === 'object' && !(ENDPOINT in error) && request?.hostname) {
+            const port = request.port ? `:${request.port}` : '';
+            const endpoint = `${request.protocol ?? 'https:'}//${request.hostname}${port}`;
+            Object.defineProperty(error, ENDPOINT, { value: endpoint, enumerable: false });
+          }
+          throw error;
+        }
+      },
+      { step: 'build', name: 'eksEndpointGuardCallEndpoint', override: true },
+    );
     client.middlewareStack.add(
       (next, context) => async (args) => {
         try {
@@ -56,6 +74,11 @@ export function nameFailedCalls(clients: Partial<AwsClients>): void {
               ...(value !== undefined
                 ? { resource: Array.isArray(value) ? value.join(',') : String(value) }
                 : {}),
+              ...(context.clientName ? { client: context.clientName } : {}),
+              ...(await regionOf(client)),
+              ...((error as { [ENDPOINT]?: string })[ENDPOINT]
+                ? { endpoint: (error as { [ENDPOINT]?: string })[ENDPOINT] }
+                : {}),
             };
             Object.defineProperty(error, CALL_INFO, { value: info, enumerable: false });
           }
@@ -67,6 +90,16 @@ export function nameFailedCalls(clients: Partial<AwsClients>): void {
   }
 }
 
+async function regionOf(client: TaggedClient): Promise<{ region?: string }> {
+  try {
+    const region = client.config?.region;
+    const value = typeof region === 'function' ? await region() : region;
+    return typeof value === 'string' && value ? { region: value } : {};
+  } catch {
+    return {};
+  }
+}
+
 /** The one line printed for any error: what is wrong and where, never a stack trace. */
 export function errorLine(error: unknown, env: NodeJS.ProcessEnv = process.env): string {
   return `${PROGRAM}: ${oneLine(describeError(error, env))}`;
@@ -75,18 +108,18 @@ export function errorLine(error: unknown, env: NodeJS.ProcessEnv = process.env):
 export function describeError(error: unknown, env: NodeJS.ProcessEnv = process.env): string {
   if (error instanceof ConfigError) return `${error.message}; ${CONFIG_HINT}`;
   if (!(error instanceof Error)) return `unexpected failure: ${String(error)}`;
+  // A refusal of ours, also from inside an AWS call (a write to an endpoint it may not reach): as it is.
+  const refusal = findCause(error, (e) => (e instanceof CliError ? e.message : undefined));
+  if (refusal) return refusal;
+  // What the command was doing (invoke: the cluster it was deciding on), then what went wrong.
+  if (error instanceof ErrorInContext) return `${error.context}: ${describeError(error.cause, env)}`;
   // Errors of the guard's own kinds (PolicyError, SweepIncompleteError, ...) already read as one line.
-  if (error instanceof CliError || error.name === 'EmulatorError') return error.message;
+  if (error.name === 'EmulatorError') return error.message;
+  const credentials = findCause(error, (e) => credentialsFault(e, env));
+  if (credentials) return credentials;
   const failed = findFailedCall(error);
-  if (!failed) return error.message || error.name;
-  const { call, cause } = failed;
-  const where = call.resource ? `${call.call} on ${call.resource}` : call.call;
-  const network = networkFault(cause);
-  if (network) {
-    const endpoint = env.AWS_ENDPOINT_URL ? ` at ${env.AWS_ENDPOINT_URL}` : '';
-    return `${where} failed: cannot reach the AWS endpoint${endpoint} (${network})`;
-  }
-  return `${where} failed: ${awsMessage(cause)}`;
+  if (failed) return callFault(failed.call, failed.cause, env) ?? failed.cause.message;
+  return findCause(error, (e) => networkFault(e, {}, env)) ?? (error.message || error.name);
 }
 
 /** The AWS call behind an error, following causes (Powertools and the guard wrap SDK errors). */
@@ -98,26 +131,11 @@ function findFailedCall(error: Error): { call: CallInfo; cause: Error } | undefi
   return undefined;
 }
 
-function awsMessage(error: Error): string {
-  const message = error.message && error.message !== error.name ? error.message : '';
-  if (!message) return error.name;
-  if (message.includes(error.name) || error.name === 'Error') return message;
-  return `${error.name}: ${message}`;
-}
-
-const NETWORK_CODES = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ENOTFOUND',
-  'ETIMEDOUT',
-  'EHOSTUNREACH',
-  'EAI_AGAIN',
-]);
-
-function networkFault(error: Error): string | undefined {
-  const code = (error as NodeJS.ErrnoException).code;
-  if (code && NETWORK_CODES.has(code)) return code;
-  if (error.name === 'TimeoutError') return 'timed out';
-  if (error.name === 'AggregateError' || /ECONNREFUSED/.test(error.message)) return 'ECONNREFUSED';
+/** The first answer `read` gives for the error or one of its causes. */
+function findCause(error: Error, read: (error: Error) => string | undefined): string | undefined {
+  for (let e: unknown = error, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
+    const found = read(e);
+    if (found) return found;
+  }
   return undefined;
 }

@@ -30,9 +30,14 @@ export const INVOKE_HELP: CommandHelp = {
   description: `Runs the remediator once on a saved event, exactly as the Lambda would: the same event
 normalisation and the same guard, against whatever AWS the environment points to (set
 AWS_ENDPOINT_URL for an emulator). The event may be an EventBridge CloudTrail event, the sweep
-schedule or an SQS batch of re-check messages; "-" reads it from standard input. Decisions
-that failed are reported in the output; the exit code is 1 when the run itself could not
-complete or (part of) the input is not an event the guard can read. --dry-run decides and reports without changing, alerting or recording anything.`,
+schedule or an SQS batch of re-check messages; "-" reads it from standard input. The input is
+read first: if (part of) it is not an event the guard can read, it is refused in one line (exit
+code 1) and nothing is decided, recorded or alerted. Decisions that failed are reported in the
+output; the exit code is 1 when the run itself could not complete. --dry-run decides and reports
+without changing, alerting or recording anything. Without --dry-run it writes, so it sends
+requests only to AWS's own endpoints or a loopback emulator; any other endpoint (from
+AWS_ENDPOINT_URL or a profile) is named and refused unless given with --allow-endpoint (https
+only).`,
   examples: [
     'npm run cli -- invoke events/update-config-open-world.json',
     'npm run cli -- invoke events/scheduled-sweep.json --json',
@@ -46,7 +51,9 @@ export const CHECK_HELP: CommandHelp = {
 prints one result per cluster as soon as it is decided, then a summary. Without --fix nothing
 changes: a non-compliant cluster is reported as "would-remediate", and no alert, audit record
 or re-check is produced. With --fix the guard acts as the Lambda would: it updates the endpoint
-configuration, alerts and records its decisions. --cluster limits the check to the named
+configuration, alerts and records its decisions, sending requests only to AWS's own endpoints
+or a loopback emulator unless another https endpoint is given with --allow-endpoint. --cluster
+limits the check to the named
 clusters (repeat it or list several names). Report-only needs POLICY_PARAMETER_NAME and
 AWS_REGION only; --fix needs the topic, queue and table too; with --fix the policy's grace
 period and blast-radius limit apply as in the Lambda. Exit code 3 when a cluster is left
@@ -146,7 +153,9 @@ eks-endpoint-guard-alerts, the re-check queue eks-endpoint-guard-recheck, the au
 eks-endpoint-guard-audit and the digest bucket eks-endpoint-guard-digests (Object Lock, compliance
 mode, one day), then prints the environment values the guard reads as
 "export NAME=value" lines, or one JSON object with --json. Refuses to run unless
-AWS_ENDPOINT_URL points to a loopback address: this command is for emulators only.`,
+AWS_ENDPOINT_URL points to a loopback address: this command is for emulators only. --region
+chooses the region of the resources, --stack reads the names from a stack's outputs, and
+--profile is accepted like everywhere else (the emulator is always sent dummy credentials).`,
   examples: [
     'moto_server -H 127.0.0.1 -p 5000 &',
     'export AWS_ENDPOINT_URL=http://127.0.0.1:5000 AWS_REGION=us-east-1',

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
-import { CliError } from './errors';
+import { firstJsonFault } from '../core/json-syntax';
+import { CliError } from './cli-error';
 
 /** Reads a JSON document from a file, or from standard input for `-`. */
 export async function readJsonInput(
@@ -23,126 +24,18 @@ export async function readTextInput(
   }
 }
 
-/** JSON.parse with a message that names the source, the line and the column. */
+/** JSON.parse with a message that names the source, the line, the column and the fault in words. */
 export function parseJson(text: string, where: string): unknown {
   if (text.trim() === '') throw new CliError(`${where}: is empty, expected a JSON event`);
   try {
     return JSON.parse(text);
   } catch (error) {
-    const message = (error as Error).message.replace(/\s*\(line \d+ column \d+\)$/, '');
-    const position = /at position (\d+)/.exec(message);
-    const at = lineAndColumn(text, position ? Number(position[1]) : jsonErrorOffset(text));
-    const fault = message
-      .replace(/\s*in JSON at position \d+/, '')
-      .replace(/, .* is not valid JSON$/s, '')
-      .replace(/^JSON\.parse: /, '');
-    throw new CliError(`${where}: invalid JSON at line ${at.line}, column ${at.column} (${fault})`);
+    const fault = firstJsonFault(text);
+    if (!fault) throw new CliError(`${where}: invalid JSON (${(error as Error).message})`);
+    throw new CliError(
+      `${where}: invalid JSON at line ${fault.line}, column ${fault.column}: ${fault.message}`,
+    );
   }
-}
-
-/**
- * The offset of the first character that makes `text` invalid JSON (its length when the text ends
- * too early). Some JSON.parse messages carry no position; this finds it.
- */
-export function jsonErrorOffset(text: string): number {
-  let i = 0;
-  const fail = (): never => {
-    throw new JsonOffset(i);
-  };
-  const space = () => {
-    while (i < text.length && ' \t\n\r'.includes(text.charAt(i))) i++;
-  };
-  const literal = (word: string) => {
-    for (const char of word) {
-      if (text.charAt(i) !== char) fail();
-      i++;
-    }
-  };
-  const string = () => {
-    i++; // the opening quote
-    while (i < text.length) {
-      const char = text.charAt(i);
-      if (char === '"') {
-        i++;
-        return;
-      }
-      if (char < ' ') fail();
-      if (char === '\\') {
-        i++;
-        const escaped = text.charAt(i);
-        if (escaped === 'u') {
-          for (let k = 1; k <= 4; k++) if (!/[0-9a-fA-F]/.test(text.charAt(i + k))) fail();
-          i += 4;
-        } else if (escaped === '' || !'"\\/bfnrt'.includes(escaped)) fail();
-      }
-      i++;
-    }
-    fail();
-  };
-  const number = () => {
-    const match = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/.exec(text.slice(i));
-    if (!match) fail();
-    i += match?.[0].length ?? 0;
-  };
-  const member = () => {
-    space();
-    if (text.charAt(i) !== '"') fail();
-    string();
-    space();
-    if (text.charAt(i) !== ':') fail();
-    i++;
-    value();
-  };
-  const value = () => {
-    space();
-    const char = text.charAt(i);
-    if (char === '{') members('}', member);
-    else if (char === '[') members(']', value);
-    else if (char === '"') string();
-    else if (char === '-' || (char >= '0' && char <= '9')) number();
-    else if (char === 't') literal('true');
-    else if (char === 'f') literal('false');
-    else if (char === 'n') literal('null');
-    else fail();
-  };
-  const members = (close: string, member: () => void) => {
-    i++;
-    space();
-    if (text.charAt(i) === close) {
-      i++;
-      return;
-    }
-    while (true) {
-      member();
-      space();
-      const char = text.charAt(i);
-      if (char === close) {
-        i++;
-        return;
-      }
-      if (char !== ',') fail();
-      i++;
-    }
-  };
-  try {
-    value();
-    space();
-    if (i < text.length) fail();
-  } catch (error) {
-    if (error instanceof JsonOffset) return Math.min(error.offset, text.length);
-    throw error;
-  }
-  return text.length;
-}
-
-class JsonOffset {
-  constructor(readonly offset: number) {}
-}
-
-export function lineAndColumn(text: string, position: number): { line: number; column: number } {
-  const before = text.slice(0, position);
-  const lines = before.split('\n');
-  return { line: lines.length, column: (lines[lines.length - 1]?.length ?? 0) + 1 };
 }
 
 function fileFault(error: unknown): string {

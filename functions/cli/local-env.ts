@@ -19,6 +19,7 @@ import { AUDIT_KEYS } from '../aws/audit-store';
 import type { AwsClients } from '../aws/clients';
 import { awsErrorName } from '../aws/errors';
 import { DEFAULT_POLICY_PARAMETER_NAME } from '../core/policy/policy';
+import { isLoopbackUrl } from './endpoint-policy';
 import { CliError, nameFailedCalls } from './errors';
 import type { CliIo } from './io';
 
@@ -194,20 +195,6 @@ async function createDigestBucketIfMissing(client: S3Client, bucket: string): Pr
     }),
   );
   return true;
-}
-
-const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
-
-/** True for `http(s)://localhost`, `127.x.x.x` and `[::1]` URLs. */
-export function isLoopbackUrl(text: string): boolean {
-  let url: URL;
-  try {
-    url = new URL(text);
-  } catch {
-    return false;
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') return false;
-  return LOOPBACK_HOSTS.has(url.hostname) || /^127(\.\d{1,3}){3}$/.test(url.hostname);
 }
 
 /** local-env creates resources: it must only ever talk to an emulator on this machine. */

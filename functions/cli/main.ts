@@ -4,6 +4,7 @@ import { Command, CommanderError, Option } from 'commander';
 import packageJson from '../../package.json';
 import type { Outcome } from '../core/outcome';
 import { DEFAULT_SWEEP_CONCURRENCY, MAX_SWEEP_CONCURRENCY } from '../wiring/config';
+import { allowEndpointOption } from './allow-endpoint';
 import { oneLine, PROGRAM } from './cli-error';
 import type { Commands } from './commands';
 import { addIacCommands } from './commands/iac/program';
@@ -23,6 +24,7 @@ import {
   REPORT_HELP,
 } from './help';
 import { type CliIo, processIo } from './io';
+import { configureLogLines, LOG_FORMATS, type LogFormat } from './log-lines';
 import { parseClusterName, parseOutcome, parsePositiveInt } from './options';
 import { parseClusterGlob } from './period';
 
@@ -44,6 +46,14 @@ async function load(): Promise<Commands> {
 
 interface GlobalOptions {
   verbose?: boolean;
+  logFormat?: LogFormat;
+}
+
+/** `--log-format`: on the program and on each command, like --verbose. */
+function logFormatOption(): Option {
+  return new Option('--log-format <format>', 'logs on stderr as text lines or JSON lines').choices(
+    LOG_FORMATS,
+  );
 }
 
 /** `exit` receives a command's exit code (0, 1 or 3) when it returns one. */
@@ -52,7 +62,8 @@ export function buildProgram(io: () => CliIo, exit: (code: number) => void = () 
     .description(paragraph(PROGRAM_HELP.description))
     .summary(PROGRAM_HELP.summary)
     .version(packageJson.version, '-V, --version', 'print the version')
-    .option('--verbose', 'log each decision (Powertools logs, on stderr)')
+    .option('--verbose', "log each decision, with each log line's details")
+    .addOption(logFormatOption())
     // Options after a command name are that command's (audit's own and its subcommands' apart).
     .enablePositionalOptions()
     .addHelpText('after', `${examplesText(PROGRAM_HELP)}${EXIT_CODES_TEXT}`)
@@ -65,7 +76,14 @@ export function buildProgram(io: () => CliIo, exit: (code: number) => void = () 
       outputError: (text, write) => write(`${PROGRAM}: ${oneLine(text.replace(/^error: /, ''))}\n`),
     })
     .hook('preAction', async (_program, action) => {
-      if ((action.optsWithGlobals() as GlobalOptions).verbose) process.env.POWERTOOLS_LOG_LEVEL = 'INFO';
+      const globals = action.optsWithGlobals() as GlobalOptions;
+      if (globals.verbose) process.env.POWERTOOLS_LOG_LEVEL = 'INFO';
+      // Logs are one line each, on the command's stderr (log-lines.ts).
+      configureLogLines({
+        format: globals.logFormat ?? 'text',
+        verbose: globals.verbose ?? false,
+        write: (line) => io().err(line),
+      });
       // --region, --profile, --stack: set the environment the command reads (cli/aws-target.ts).
       const target = action.opts() as AwsTarget & { allRegions?: boolean };
       if (target.region !== undefined || target.profile !== undefined || target.stack !== undefined) {
@@ -79,14 +97,18 @@ export function buildProgram(io: () => CliIo, exit: (code: number) => void = () 
     .argument('<event>', 'a JSON event file, or - for standard input')
     .option('--json', 'print the results as a JSON array')
     .option('--dry-run', 'decide and report only: change, alert and record nothing')
-    .action(async (event: string, options: { json?: boolean; dryRun?: boolean }) => {
-      const { invokeCommand } = await (await load()).invoke();
-      exit(await invokeCommand(event, options, io()));
-    });
+    .option(...allowEndpointOption())
+    .action(
+      async (event: string, options: { json?: boolean; dryRun?: boolean; allowEndpoint?: string[] }) => {
+        const { invokeCommand } = await (await load()).invoke();
+        exit(await invokeCommand(event, options, io()));
+      },
+    );
 
   command(program, 'check', CHECK_HELP)
     .option('--cluster <names...>', 'check only these clusters', collectClusters)
     .option('--fix', 'act as the Lambda would: remediate, alert and record')
+    .option(...allowEndpointOption())
     .option(
       '--concurrency <n>',
       `the most clusters checked at once; fewer while AWS throttles (default: SWEEP_CONCURRENCY, ${DEFAULT_SWEEP_CONCURRENCY})`,
@@ -109,6 +131,7 @@ export function buildProgram(io: () => CliIo, exit: (code: number) => void = () 
         exitZero?: boolean;
         allRegions?: boolean;
         stack?: string;
+        allowEndpoint?: string[];
       }) => {
         const { checkCommand } = await (await load()).check();
         exit(await checkCommand(options, io()));
@@ -147,7 +170,8 @@ export function buildProgram(io: () => CliIo, exit: (code: number) => void = () 
       '--settle <duration>',
       'leave records younger than this to the next run (default 15m; 0s when nothing is deciding)',
     )
-    .action(async (options: { json?: boolean; settle?: string }) => {
+    .option(...allowEndpointOption())
+    .action(async (options: { json?: boolean; settle?: string; allowEndpoint?: string[] }) => {
       const { digestCommand } = await (await load()).seal();
       exit(await digestCommand(options, io()));
     });
@@ -213,6 +237,7 @@ const AWS_COMMANDS = new Set([
   'what-if',
   'publish',
   'show',
+  'local-env',
 ]);
 
 interface AwsTarget {
@@ -226,7 +251,8 @@ function command(parent: Command, name: string, help: CommandHelp): Command {
     .command(name)
     .summary(help.summary)
     .description(paragraph(help.description))
-    .option('--verbose', 'log each decision (Powertools logs, on stderr)')
+    .option('--verbose', "log each decision, with each log line's details")
+    .addOption(logFormatOption())
     .addHelpText('after', examplesText(help));
   if (!AWS_COMMANDS.has(name)) return created;
   return created

@@ -51,13 +51,17 @@ export class ResultPrinter {
     this.progress.update(text);
   }
 
-  /** Ends the output: closes the JSON array, or prints the summary line (also after an error). */
-  finish(): void {
+  /**
+   * Ends the output: closes the JSON array, or prints the summary line. After an error (`failed`)
+   * there is no summary: the error line says what happened, not "no clusters".
+   */
+  finish(failed = false): void {
     this.progress.clear();
     if (this.json) {
       this.json.close();
       return;
     }
+    if (failed) return;
     if (this.counter.counts.size === 0) {
       this.io.out(`no ${this.noun}s\n`);
       return;

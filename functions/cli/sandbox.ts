@@ -205,6 +205,9 @@ export function emailText(message: Record<string, unknown>): string {
   return alert?.text ?? JSON.stringify(message, null, 2);
 }
 
+/** The account of the sample events in events/: the emulator's own, so `invoke` of one agrees with it. */
+export const SAMPLE_ACCOUNT = '123456789012';
+
 /** A copy of a sample event aimed at another cluster, account or region. */
 export function retarget(
   event: unknown,
@@ -219,7 +222,7 @@ export function retarget(
 ): unknown {
   const copy = JSON.parse(
     target.account
-      ? JSON.stringify(event).replace(/\b111122223333\b/g, target.account)
+      ? JSON.stringify(event).replace(new RegExp(`\\b${SAMPLE_ACCOUNT}\\b`, 'g'), target.account)
       : JSON.stringify(event),
   ) as Record<string, unknown>;
   const records = copy.Records;

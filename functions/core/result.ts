@@ -1,8 +1,10 @@
+import type { DecisionCause } from './cause';
 import type { Trigger } from './check-request';
 import type { ClientsCutOff } from './clients/types';
 import type { ActiveExemption, RejectedTag } from './effective';
 import type { EndpointConfig } from './endpoint';
 import type { Violation } from './evaluate';
+import type { Lockout } from './lockout';
 import type { Outcome } from './outcome';
 
 /** Which policy decided, for the audit trail. */
@@ -95,11 +97,17 @@ export interface CheckResult {
   /** InProgress, Successful, Failed or Cancelled, as EKS reports it. */
   updateStatus?: string;
   updateErrors?: UpdateError[];
+  /** On the decisions that follow an update: when the guard issued it (the latency metrics need it). */
+  updateIssuedAt?: string;
   /** Deferred: when the re-check is due and when the guard gives up. */
   nextCheckAt?: string;
   deadline?: string;
   /** Blocked: what to fix before the guard can act. */
   fix?: string;
+  /** The same as facts (blocked, and notify mode where it would block): what stands in the way. */
+  lockout?: Lockout;
+  /** Failed: why, as facts each language phrases (the reason says it in English). */
+  cause?: DecisionCause;
   /** What people must check so the change does not cut clients off (NAT egress IPs when narrowing CIDRs). */
   accessNote?: string;
   /** How the target was chosen when that needs saying: the allowed list itself beyond EKS's 40 blocks. */

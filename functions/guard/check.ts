@@ -3,7 +3,7 @@ import type { QueuedDecision } from '../core/decision-message';
 import type { EffectivePolicy } from '../core/effective';
 import { describeEndpointConfig } from '../core/endpoint';
 import { evaluateEndpoint } from '../core/evaluate';
-import { lockoutFixOf } from '../core/lockout';
+import { type Lockout, lockoutFixEn, lockoutOf } from '../core/lockout';
 import { accessNoteOf, planOf, turnsPublicOff } from '../core/plan';
 import { type LoadedPolicy, PolicyError } from '../core/policy/policy';
 import type { CheckResult, PolicyRef } from '../core/result';
@@ -117,7 +117,7 @@ async function decide(request: CheckRequest, ports: GuardPorts, options: GuardOp
         reason: `the guard's own update (${state.status}); followed separately`,
       });
     }
-    return defer(request, checked, `cluster is ${state.status}`, now, options);
+    return defer(request, checked, { kind: 'cluster', status: state.status }, now, options);
   }
   if (state.status !== 'ACTIVE') {
     return quiet({ ...checked, outcome: 'ignored', reason: `cluster is ${state.status}; nothing to guard` });
@@ -166,13 +166,14 @@ async function decide(request: CheckRequest, ports: GuardPorts, options: GuardOp
   };
   const plannedWhy = whyOf(planned);
   // The lockout check only reads the VPC, so report-only and notify runs say what would block too.
-  const fix = turnsPublicOff(state.config, target) ? await lockoutFix(state, ports) : undefined;
+  const lockout = turnsPublicOff(state.config, target) ? await lockoutIn(state, ports) : undefined;
+  const fix = lockout ? lockoutFixEn(lockout) : undefined;
   if (effective.mode === 'notify') {
     const wouldRemediate: CheckResult = {
       ...planned,
       outcome: 'would-remediate',
       reason: `${plannedWhy} (policy mode notify)`,
-      ...(fix ? { fix } : {}),
+      ...(fix ? { fix, lockout } : {}),
     };
     return firstSighting(wouldRemediate, history);
   }
@@ -181,6 +182,7 @@ async function decide(request: CheckRequest, ports: GuardPorts, options: GuardOp
       ...planned,
       outcome: 'blocked',
       fix,
+      lockout,
       reason: `${plannedWhy}; turning the public endpoint off now would lock clients out`,
     };
     return firstSighting(blocked, history);
@@ -216,9 +218,9 @@ async function firstSighting(result: CheckResult, history: History): Promise<Dec
   return { result, notify: await isFirstSighting(result, history) };
 }
 
-/** What to fix before the public endpoint can go off, or undefined when private clients can resolve it. */
-async function lockoutFix(state: ClusterState, ports: GuardPorts): Promise<string | undefined> {
-  return lockoutFixOf(await ports.ec2.vpcDns(state.vpcId, state.subnetIds), state.arn?.split(':')[3]);
+/** What stands in the way before the public endpoint can go off, or undefined when private clients can resolve it. */
+async function lockoutIn(state: ClusterState, ports: GuardPorts): Promise<Lockout | undefined> {
+  return lockoutOf(await ports.ec2.vpcDns(state.vpcId, state.subnetIds), state.arn?.split(':')[3]);
 }
 
 function policyRef(loaded: LoadedPolicy, effective: EffectivePolicy): PolicyRef {

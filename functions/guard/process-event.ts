@@ -174,6 +174,7 @@ async function handleItem(
         region: options.region,
         outcome: 'failed',
         reason: item.reason,
+        cause: { kind: 'unreadable', detail: item.reason },
         time,
         correlationId: item.correlationId,
         trigger: { source: item.messageId ? 'recheck' : 'event' } satisfies Trigger,

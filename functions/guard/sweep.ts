@@ -124,7 +124,12 @@ export async function* sweep(
         }
       }
       unfinished += 1;
-      return { ...base, outcome: 'failed', reason: `could not check: ${reason}` };
+      return {
+        ...base,
+        outcome: 'failed',
+        reason: `could not check: ${reason}`,
+        cause: { kind: 'check-error', error: reason },
+      };
     }
   };
 

@@ -1,3 +1,4 @@
+import { type Busy, busyEn } from '../core/cause';
 import type { CheckRequest } from '../core/check-request';
 import { backoffSeconds, deadlineOf, isPastDeadline } from '../core/deferral';
 import { describeEndpointConfig, type EndpointConfig } from '../core/endpoint';
@@ -90,7 +91,7 @@ async function issue(
     );
   } catch (error) {
     if (error instanceof ClusterBusyError)
-      return defer(request, planned, 'another update is in progress', now, options);
+      return defer(request, planned, { kind: 'another-update' }, now, options);
     if (error instanceof AlreadyAtTargetError) {
       return quiet({
         ...planned,
@@ -105,6 +106,7 @@ async function issue(
           ...planned,
           outcome: 'failed',
           reason: `EKS rejected the update: ${quote(error.eksMessage, 300)}; nothing changed`,
+          cause: { kind: 'eks-rejected', message: error.eksMessage },
         },
         notify: true,
       };
@@ -137,6 +139,7 @@ export async function followUpdate(
     before: follow.before,
     after: follow.after,
     updateId: follow.updateId,
+    updateIssuedAt: follow.issuedAt,
   };
   const update = await ports.eks.describeUpdate(request.cluster, follow.updateId);
   if (!update) {
@@ -163,16 +166,23 @@ export async function followUpdate(
       notify: true,
     };
   }
-  return defer(request, result, `update ${follow.updateId} is ${update.status}`, now, options);
+  return defer(
+    request,
+    result,
+    { kind: 'update', updateId: follow.updateId, status: update.status },
+    now,
+    options,
+  );
 }
 
 export function defer(
   request: CheckRequest,
   result: CheckResult,
-  why: string,
+  busy: Busy,
   now: Date,
   options: GuardOptions,
 ): Decision {
+  const why = busyEn(busy);
   const deadline = deadlineOf(request.deadline, now, options.recheckDeadlineMinutes);
   if (isPastDeadline(deadline, now)) {
     return {
@@ -181,6 +191,7 @@ export function defer(
         outcome: 'failed',
         deadline,
         reason: `${why} after ${request.attempt} re-checks; deadline ${deadline} passed, nothing changed`,
+        cause: { kind: 'deadline', busy, attempts: request.attempt, deadline },
       },
       notify: true,
     };

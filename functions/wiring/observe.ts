@@ -1,14 +1,17 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { ClientsCutOff } from '../core/clients/types';
+import { latencySince } from '../core/latency';
 import type { CheckResult } from '../core/result';
 import type { GuardTelemetry } from '../guard/options';
 
 /**
  * Logs every decision with the outcome words and emits low-cardinality metrics (no cluster
- * names as dimensions): a count per outcome, remediation latency, deferrals and delivery failures.
+ * names as dimensions): a count per outcome, remediation latency (events within CloudTrail's
+ * delivery window only; older ones as LateEvents), deferrals and delivery failures.
  */
-export function observer(logger: Logger, metrics: Metrics) {
+/** `decisions`: where each decision is logged (the CLI's is silent unless --verbose: its table shows them). */
+export function observer(logger: Logger, metrics: Metrics, decisions: Logger = logger) {
   const telemetry: GuardTelemetry = {
     deliveryFailed(part, result, error) {
       logger.error(`could not deliver the ${part}`, {
@@ -54,7 +57,7 @@ export function observer(logger: Logger, metrics: Metrics) {
 
   function observe(result: CheckResult): void {
     const level = result.outcome === 'failed' ? 'error' : result.outcome === 'blocked' ? 'warn' : 'info';
-    logger[level](`${result.cluster}: ${result.outcome}`, {
+    decisions[level](`${result.cluster}: ${result.outcome}`, {
       outcome: result.outcome,
       reason: result.reason,
       cluster: result.cluster,
@@ -84,12 +87,25 @@ export function observer(logger: Logger, metrics: Metrics) {
       metrics.addMetric('Deferrals', MetricUnit.Count, 1);
       metrics.addMetric('DeferralAttempt', MetricUnit.Count, result.attempt + 1);
     }
-    const since = result.trigger.eventTime ? Date.parse(result.trigger.eventTime) : Number.NaN;
-    if (result.outcome === 'remediated' && !Number.isNaN(since)) {
-      const elapsed = Math.max(0, Date.parse(result.time) - since);
-      const name = result.updateStatus === 'Successful' ? 'TimeToCompliance' : 'RemediationLatency';
-      metrics.addMetric(name, MetricUnit.Milliseconds, elapsed);
+    if (result.outcome === 'remediated') latency(result);
+  }
+
+  /**
+   * RemediationLatency on the decision that issued the update, TimeToCompliance on the one that saw
+   * it Successful: both from the trigger's event time, and only for an event that was within
+   * CloudTrail's delivery window when the update was issued. An older one (a replay, a backlog) is
+   * counted once, as LateEvents, on the decision that acted on it.
+   */
+  function latency(result: CheckResult): void {
+    const followed = result.updateIssuedAt !== undefined;
+    const sample = latencySince(result.trigger.eventTime, result.updateIssuedAt ?? result.time, result.time);
+    if (sample?.kind === 'late') {
+      if (!followed) metrics.addMetric('LateEvents', MetricUnit.Count, 1);
+      return;
     }
+    if (!sample) return;
+    const name = result.updateStatus === 'Successful' ? 'TimeToCompliance' : 'RemediationLatency';
+    metrics.addMetric(name, MetricUnit.Milliseconds, sample.ms);
   }
 
   return { telemetry, observe };

@@ -1,12 +1,7 @@
 import type { App } from 'aws-cdk-lib';
 import type { Node } from 'constructs';
-import { DecisionBusConfigError } from '../../functions/aws/decision-bus';
-import { PolicyError } from '../../functions/core/policy/policy';
-import { AlertChannelsConfigError } from '../alert-channels';
-import { propsFromContext } from '../app';
-import { DecisionForwardingError } from '../decision-forwarding';
-import { GuardConfigError } from '../stack';
-import { applyStandards, synthesise } from '../synth';
+import { propsFromContext } from '../app-context';
+import { applyStandards } from '../synth';
 import { CENTRAL_BUS_NAME, CentralStack } from './central-stack';
 import {
   accountId,
@@ -155,16 +150,3 @@ export function configureOrgApp(app: App): void {
   buildOrgApp(app);
   applyStandards(app);
 }
-
-function main(): void {
-  synthesise(configureOrgApp, [
-    PolicyError,
-    GuardConfigError,
-    OrgConfigError,
-    DecisionForwardingError,
-    DecisionBusConfigError,
-    AlertChannelsConfigError,
-  ]);
-}
-
-if (require.main === module) main();

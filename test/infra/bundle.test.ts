@@ -71,6 +71,18 @@ test('the function bundle leaves the AWS SDK to the runtime and stays small', ()
   ]) {
     expect(code).toContain(`require("@aws-sdk/${client}")`);
   }
-  // The EC2 client alone is over 1 MB minified: the bound proves no client was inlined.
-  expect(statSync(file).size).toBeLessThan(400_000);
+  // The EC2 client alone is over 1 MB minified, and any client inlined brings @smithy/core (about
+  // 200 kB) with it: 40 kB above the bundle's size (410 kB with the active-clients look-up and the
+  // Japanese causes, docs/BENCHMARKS.md), the bound still proves no client was inlined.
+  expect(statSync(file).size).toBeLessThan(450_000);
+});
+
+test('the function bundle keeps the Japanese alert phrases as UTF-8 text, not 6-byte escapes', () => {
+  // Prepare
+  const file = path.join(bundle, 'index.js');
+  // Act
+  const code = readFileSync(file, 'utf8');
+  // Assess
+  expect(code).toContain('パブリックエンドポイント');
+  expect(code).not.toMatch(/\\u30d1\\u30d6/i);
 });

@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 
 /**
- * `npx cdk synth` as a person runs it, offline (no credentials, no notices), for the three ways
- * of deploying the guard: one account, many regions of one account, every account of an
- * organisation (with its central account, so the member is in organisation mode).
+ * `npx cdk synth` as a person runs it, offline (no credentials, no notices), with cdk.json's one
+ * app, for the three ways of deploying the guard: one account, many regions of one account, every
+ * account of an organisation (with its central account, so the member is in organisation mode).
  */
 const ROOT = path.join(__dirname, '..', '..');
 let outdir: string;
@@ -16,9 +16,9 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(outdir, { recursive: true, force: true }));
 
-function synth(name: string, args: string[]): string[] {
+function run(name: string, args: string[]) {
   const out = path.join(outdir, name);
-  const run = spawnSync('npx', ['cdk', 'synth', '--quiet', '--no-notices', '-o', out, ...args], {
+  const result = spawnSync('npx', ['cdk', 'synth', '--quiet', '--no-notices', '-o', out, ...args], {
     cwd: ROOT,
     encoding: 'utf8',
     env: {
@@ -31,7 +31,12 @@ function synth(name: string, args: string[]): string[] {
     },
     timeout: 240_000,
   });
-  if (run.status !== 0) throw new Error(`cdk synth ${name} failed: ${run.stderr.slice(-2000)}`);
+  return { ...result, out };
+}
+
+function synth(name: string, args: string[]): string[] {
+  const { status, stderr, out } = run(name, args);
+  if (status !== 0) throw new Error(`cdk synth ${name} failed: ${stderr.slice(-2000)}`);
   return readdirSync(out)
     .filter((f) => f.endsWith('.template.json'))
     .sort();
@@ -44,16 +49,15 @@ test('single account', () => {
 
 test('many regions of one account', () => {
   // Act / Assess
-  expect(
-    synth('regions', ['--app', 'npx tsx infra/multi-region.ts', '-c', 'regions=us-east-1,eu-west-1']),
-  ).toEqual(['EksEndpointGuard-eu-west-1.template.json', 'EksEndpointGuard-us-east-1.template.json']);
+  expect(synth('regions', ['-c', 'regions=us-east-1,eu-west-1'])).toEqual([
+    'EksEndpointGuard-eu-west-1.template.json',
+    'EksEndpointGuard-us-east-1.template.json',
+  ]);
 }, 240_000);
 
 test('every account of an organisation, with the central account', () => {
   // Act
   const templates = synth('org', [
-    '--app',
-    'npx tsx infra/org/app.ts',
     '-c',
     'organizationId=o-a1b2c3d4e5',
     '-c',
@@ -73,4 +77,15 @@ test('every account of an organisation, with the central account', () => {
     'EksEndpointGuardStackSet.template.json',
   ]);
   expect(readdirSync(path.join(outdir, 'org', 'stackset-member'))).toContain('Member.template.json');
+}, 240_000);
+
+test('a context key the app does not know stops synthesis with one line naming the known ones', () => {
+  // Act: "region" for "regions", a typo that would otherwise make one stack in the default region
+  const { status, stderr } = run('typo', ['-c', 'region=eu-west-1']);
+
+  // Assess
+  expect(status).not.toBe(0);
+  expect(stderr).toMatch(
+    /^unknown context key region: the app knows policyFile, .*, regions, organizationId, .*$/m,
+  );
 }, 240_000);

@@ -97,6 +97,13 @@ describe('dashboard', () => {
       line('RemediationLatency', 'p95'),
       line('TimeToCompliance', 'p50'),
       line('TimeToCompliance', 'p95'),
+      [
+        NAMESPACE,
+        'LateEvents',
+        'service',
+        SERVICE,
+        { label: 'LateEvents', period: 3600, stat: 'Sum', yAxis: 'right' },
+      ],
     ]);
   });
 

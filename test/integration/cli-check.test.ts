@@ -49,16 +49,9 @@ describe('check through the CLI', () => {
     await world.inbox.drain();
     // Act
     const run = await runCli(['check', '--json'], world.processEnv);
-    // Assess: stdout holds only the JSON; stderr only structured log lines. Other test files share
-    // the region, and their clusters may be mid-change: only this file's lines are asserted.
-    const logged: { level: string; cluster?: string }[] = run.stderr.trim()
-      ? run.stderr
-          .trim()
-          .split(/\n(?=\{)/)
-          .map((l) => JSON.parse(l))
-      : [];
-    const mineLogged = logged.filter((log) => Object.values(clusters).includes(log.cluster ?? ''));
-    expect(mineLogged.map((log) => [log.cluster, log.level])).toEqual([[clusters.blocked, 'WARN']]);
+    // Assess: stdout holds only the JSON; the decisions are not logged again on stderr without
+    // --verbose. Other test files share the region: only this file's clusters are asserted.
+    expect(Object.values(clusters).filter((cluster) => run.stderr.includes(cluster))).toEqual([]);
     // Exit code 3: a cluster is left non-compliant (would-remediate or blocked).
     expect(run.code).toBe(3);
     const results = JSON.parse(run.stdout) as CheckResult[];
@@ -77,6 +70,43 @@ describe('check through the CLI', () => {
     expect(await auditCount(world)).toBe(0);
     expect(await queueDepth(world)).toBe(0);
     expect(await world.inbox.drain()).toEqual([]);
+  });
+
+  test('with --verbose --log-format json, each decision is one JSON log line on stderr', async () => {
+    // Act
+    const run = await runCli(['check', '--json', '--verbose', '--log-format', 'json'], world.processEnv);
+
+    // Assess: every stderr line is one JSON object; the blocked decision is a warning
+    const logged = run.stderr
+      .trimEnd()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { level: string; cluster?: string; outcome?: string });
+    const mineLogged = logged
+      .filter((log) => Object.values(clusters).includes(log.cluster ?? ''))
+      .map((log) => [log.cluster, log.level, log.outcome])
+      .sort();
+    expect(mineLogged).toEqual(
+      [
+        [clusters.blocked, 'WARN', 'blocked'],
+        [clusters.compliant, 'INFO', 'compliant'],
+        [clusters.exempt, 'INFO', 'exempt'],
+        [clusters.open, 'INFO', 'would-remediate'],
+      ].sort(),
+    );
+  });
+
+  test('with --verbose on a terminal, each decision is one line a person reads', async () => {
+    // Act
+    const run = await runCli(['check', '--cluster', clusters.blocked, '--verbose'], world.processEnv);
+
+    // Assess
+    const lines = run.stderr.trimEnd().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(
+      new RegExp(
+        `^eks-endpoint-guard: warn: ${clusters.blocked}: blocked: .+ \\(outcome=blocked, .*cluster=${clusters.blocked}, `,
+      ),
+    );
   });
 
   test('check prints an aligned table and a summary by default', async () => {
@@ -173,7 +203,7 @@ describe('CLI errors are one line on stderr with exit code 1', () => {
     // Assess
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(
-      /^eks-endpoint-guard: standard input: invalid JSON at line 3, column 13 \(Unexpected token 'a'\)\n$/,
+      /^eks-endpoint-guard: standard input: invalid JSON at line 3, column 13: expected a value .*, found 'aws\.events'\n$/,
     );
   });
 
@@ -197,7 +227,7 @@ describe('CLI errors are one line on stderr with exit code 1', () => {
     // Assess
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(
-      /^eks-endpoint-guard: Query on chk-no-such-table failed: ResourceNotFoundException/,
+      /^eks-endpoint-guard: the audit table chk-no-such-table does not exist in us-east-1: is the guard deployed there\? Choose its region with --region, or read its names from its stack with --stack NAME\n$/,
     );
     expect(run.stderr.trimEnd().split('\n')).toHaveLength(1);
   });

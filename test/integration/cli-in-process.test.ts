@@ -411,7 +411,7 @@ describe('audit', () => {
     expect(run.code).toBe(1);
     expect(run.stdout).toBe('');
     expect(run.stderr).toMatch(
-      /^eks-endpoint-guard: Query on cip-no-such-table failed: ResourceNotFoundException\b[^\n]*\n$/,
+      /^eks-endpoint-guard: the audit table cip-no-such-table does not exist in us-east-1: is the guard deployed there\? [^\n]*\n$/,
     );
   });
 });
@@ -463,6 +463,18 @@ describe('local-env', () => {
     });
   });
 
+  test('--region chooses the region of what it creates, like every other command', async () => {
+    // Act: AWS_REGION is named so that withEnv puts it back (--region sets it)
+    const run = await withEnv({ POLICY_PARAMETER_NAME: policyParameter, AWS_REGION: REGION }, () =>
+      runInProcess(['local-env', '--region', 'eu-west-3', '--json']),
+    );
+    // Assess
+    expect(run).toMatchObject({ code: 0, stderr: '' });
+    expect(JSON.parse(run.stdout)).toMatchObject({
+      TOPIC_ARN: `arn:aws:sns:eu-west-3:${ACCOUNT}:eks-endpoint-guard-alerts`,
+    });
+  });
+
   test('a policy parameter name AWS reserves: the failed call in one line, after the others ran', async () => {
     // Act
     const run = await withEnv({ POLICY_PARAMETER_NAME: '/aws/cip-reserved' }, () =>
@@ -473,7 +485,7 @@ describe('local-env', () => {
       code: 1,
       stdout: '',
       stderr:
-        'eks-endpoint-guard: PutParameter on /aws/cip-reserved failed: AccessDeniedException: No access to reserved parameter name: /aws/cip-reserved.\n',
+        'eks-endpoint-guard: access denied to ssm:PutParameter (/aws/cip-reserved): No access to reserved parameter name: /aws/cip-reserved.\n',
     });
   });
 });

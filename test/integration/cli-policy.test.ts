@@ -234,7 +234,7 @@ describe('policy publish and show', () => {
     expect(afterDecline).toEqual(before);
     expect(accepted.code).toBe(0);
     expect(accepted.stdout.trimEnd().split('\n').at(-1)).toBe(
-      `published ${world.env.POLICY_PARAMETER_NAME}: version ${before.version + 1}`,
+      `published ${world.env.POLICY_PARAMETER_NAME} in us-east-1 (${world.processEnv.AWS_ENDPOINT_URL}): version ${before.version + 1}`,
     );
     expect(await parameter()).toEqual({
       version: before.version + 1,
@@ -301,7 +301,7 @@ describe('policy publish and show', () => {
     // Assess
     expect(run.code).toBe(1);
     expect(run.stdout).toContain(
-      `${world.env.POLICY_PARAMETER_NAME}:1:32: error: publicAccess: expected "disabled" | "restricted" | "allowed", got "sometimes" [schema]`,
+      `${world.env.POLICY_PARAMETER_NAME}:1:32: error: publicAccess: must be one of "disabled", "restricted", "allowed", got "sometimes" [schema]`,
     );
   });
 

@@ -17,8 +17,11 @@ export default async function globalSetup(): Promise<void> {
     emulator = await startEmulator();
   } catch (error) {
     const message = (error as Error).message;
-    const hint = message.includes(EMULATOR_INSTALL_HINT) ? '' : `; install it with ${EMULATOR_INSTALL_HINT}`;
-    throw new Error(`the integration tests need a running moto_server: ${message}${hint}`);
+    const hint = message.includes(EMULATOR_INSTALL_HINT) ? '' : `; ${EMULATOR_INSTALL_HINT}`;
+    // One line, no stack: the fix is in the message.
+    const missing = new Error(`the integration tests need the local AWS emulator: ${message}${hint}`);
+    missing.stack = missing.message;
+    throw missing;
   }
   globalThis.integrationEmulator = emulator;
   // A crash before the teardown must not leave the emulator running.

@@ -74,7 +74,7 @@ describe('policy parameter changes against the emulator', () => {
       expect.objectContaining({
         outcome: 'failed',
         reason: expect.stringContaining(
-          'publicAccess: expected "disabled" | "restricted" | "allowed", got "sometimes"',
+          'publicAccess: must be one of "disabled", "restricted", "allowed", got "sometimes"',
         ),
       }),
     ]);

@@ -1,5 +1,4 @@
 import { auditSeal } from '../../aws/audit-seal';
-import { createAwsClients } from '../../aws/clients';
 import { digestReader, digestStore } from '../../aws/digest-store';
 import { duration } from '../../core/report/text';
 import { SETTLE_SECONDS } from '../../core/seal/digest';
@@ -7,7 +6,8 @@ import type { VerifyResult } from '../../core/seal/verify';
 import { sealRecords, verifyRecords } from '../../guard/seal';
 import type { SealPorts } from '../../ports';
 import { auditConfig } from '../audit';
-import { CliError, nameFailedCalls } from '../errors';
+import { awsClients } from '../context';
+import { CliError } from '../errors';
 import { EXIT_ERROR, EXIT_OK } from '../exit-codes';
 import type { CliIo } from '../io';
 import { parseSince } from '../options';
@@ -35,14 +35,17 @@ function accountOf(env: NodeJS.ProcessEnv): string | undefined {
 }
 
 export async function digestCommand(
-  options: { json?: boolean; settle?: string },
+  options: { json?: boolean; settle?: string; allowEndpoint?: string[] },
   io: CliIo,
   env = process.env,
   now = new Date(),
 ): Promise<number> {
   const { tableName, region, bucket } = digestConfig(env);
-  const { dynamodb, s3 } = createAwsClients(region);
-  nameFailedCalls({ dynamodb, s3 });
+  // Sealing writes digests: only to AWS, a loopback emulator or an endpoint named with --allow-endpoint.
+  const { dynamodb, s3 } = awsClients(region, {
+    command: 'audit digest',
+    allowed: options.allowEndpoint ?? [],
+  });
   const account = accountOf(env);
   const ports: SealPorts = {
     source: auditSeal(dynamodb, tableName, region),
@@ -94,8 +97,7 @@ export async function verifyCommand(
 ): Promise<number> {
   const since = options.since === undefined ? undefined : parseSince(options.since, now);
   const { tableName, region, bucket } = digestConfig(env);
-  const { dynamodb, s3 } = createAwsClients(region);
-  nameFailedCalls({ dynamodb, s3 });
+  const { dynamodb, s3 } = awsClients(region);
   const result = await verifyRecords(
     digestReader(s3, bucket),
     auditSeal(dynamodb, tableName, region),

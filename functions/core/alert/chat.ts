@@ -103,7 +103,7 @@ export function renderChat(facts: AlertFacts, language: Language = 'en'): ChatNo
   if (links.length > 0) lines.push('', links.join(' · '));
 
   const nextSteps = facts.actions
-    .flatMap((action) => say.action(action, chatLiteral))
+    .flatMap((action) => say.action(action, chatLiteral, facts.lockout))
     .map((step) => clip(chatSentence(step), CHAT_LIMITS.nextStep))
     .slice(0, CHAT_LIMITS.nextSteps);
   const threadId = facts.clusterArn ?? dedupKeyOf(facts);

@@ -48,6 +48,10 @@ function sameCidrs(a: EndpointConfig, b: EndpointConfig): boolean {
 }
 
 export function headlineOf(result: CheckResult, facts: AlertFacts): Headline {
+  if (facts.policyChange) return policyChangeHeadline(result, facts);
+  if (facts.blastRadius) {
+    return { kind: 'blast-radius', limit: facts.blastRadius.limit, withheld: facts.blastRadius.withheld };
+  }
   if (facts.escalation) {
     const label = facts.escalation.actorArn && actorLabel(facts.escalation.actorArn);
     return label ? { kind: 'escalation', actorLabel: label } : { kind: 'escalation' };
@@ -64,6 +68,10 @@ export function headlineOf(result: CheckResult, facts: AlertFacts): Headline {
       return { kind: 'would-remediate', ...(change && { change }), cidrs };
     case 'exempt':
       return { kind: 'exempt', reason: facts.exemption?.reason ?? '' };
+    case 'deferred':
+      return facts.grace
+        ? { kind: 'grace', until: facts.grace.until }
+        : { kind: 'other', reason: facts.reason };
     case 'blocked':
       return { kind: 'blocked', cause: blockedCause(result) };
     case 'failed': {
@@ -80,23 +88,62 @@ export function headlineOf(result: CheckResult, facts: AlertFacts): Headline {
   }
 }
 
-/** A PolicyError message (`policy <source>: <fault>`) read back, to name the parameter. */
+/** Who changed the policy parameter, and whether it weakened, deleted or broke the policy. */
+function policyChangeHeadline(result: CheckResult, facts: AlertFacts): Headline {
+  const change = facts.policyChange;
+  const label = facts.trigger.actorArn && actorLabel(facts.trigger.actorArn);
+  const state =
+    result.outcome === 'failed'
+      ? change?.eventName.startsWith('Delete')
+        ? 'deleted'
+        : 'invalid'
+      : (change?.weaker.length ?? 0) > 0
+        ? 'weakened'
+        : 'changed';
+  return {
+    kind: 'policy-change',
+    parameter: change?.parameter ?? '',
+    state,
+    ...(label && { actorLabel: label }),
+    ...(change?.changes[0] && { first: change.changes[0] }),
+  };
+}
+
+/** A PolicyError message (`policy <source>: <fault>`) read back, to name the parameter and the field. */
 export function policyFaultOf(reason: string): PolicyFault | undefined {
   const match = /^policy (\S+): (.*)$/.exec(reason);
   if (!match) return undefined;
   const [, source = '', fault = ''] = match;
-  const state = /does not exist|not found/i.test(fault)
+  const state = /does not exist|not found|was deleted/i.test(fault)
     ? 'missing'
     : /denied/i.test(fault)
       ? 'unreadable'
       : /empty/i.test(fault)
         ? 'empty'
         : 'invalid';
-  return { source: safeLine(source, 256), state };
+  const at = /^not valid JSON at line (\d+), column (\d+)/.exec(fault);
+  const field = state === 'invalid' && !at ? /^([A-Za-z][\w.[\]]{0,120}): /.exec(fault)?.[1] : undefined;
+  return {
+    source: safeLine(source, 256),
+    state,
+    ...(at && { at: { line: Number(at[1]), column: Number(at[2]) } }),
+    ...(field && { field }),
+  };
 }
 
 /** The lockout guard's usual causes; anything else is the decision's own reason. */
 export function blockedCause(result: CheckResult): BlockedCause {
+  const lockout = result.lockout;
+  if (lockout) {
+    if (lockout.turnOn.length > 0) {
+      return {
+        kind: 'dns',
+        support: lockout.turnOn.includes('dnsSupport'),
+        hostnames: lockout.turnOn.includes('dnsHostnames'),
+      };
+    }
+    if (lockout.dhcp) return { kind: 'dhcp' };
+  }
   const said = `${result.fix ?? ''} ${result.reason}`;
   const support = /enableDnsSupport|DNS support/i.test(said);
   const hostnames = /enableDnsHostnames|DNS hostnames/i.test(said);

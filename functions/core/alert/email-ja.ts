@@ -2,6 +2,7 @@ import { clientsLines } from './clients';
 import type { AlertFacts } from './fact-types';
 import { clip, safeLine } from './forms';
 import { PHRASES } from './phrases';
+import { policyChangeLineJa, ruleJa } from './phrases-ja-causes';
 
 /**
  * The e-mail in Japanese, in the terms of the AWS Japanese documentation (クラスター, エンドポイント,
@@ -51,10 +52,11 @@ function bodyJa(f: AlertFacts): string {
       l.whatItMeans,
       f.access.map((e) => say.access(e, f.mood)),
     ),
+    policyChangeLines(f),
     clientsSectionJa(f),
     section(
       l.whatToDo,
-      f.actions.flatMap((a) => say.action(a, value)),
+      f.actions.flatMap((a) => say.action(a, value, f.lockout)),
     ),
     updateLines(f),
     section(
@@ -114,7 +116,7 @@ function ruleLines(f: AlertFacts): string[] {
   });
   const policy = f.policy
     ? labelled([
-        [l.rules, value(f.policy.rule)],
+        [l.rules, ruleJa(f.policy.rule)],
         ['ポリシー', l.policy(f.policy.source, f.policy.policyParameterVersion, f.policy.mode)],
         [l.digest, f.policy.digest],
       ])
@@ -122,6 +124,19 @@ function ruleLines(f: AlertFacts): string[] {
   if (lines.length === 0 && policy.length === 0) return [];
   const title = lines.length === 0 ? 'ポリシー' : f.status === 'resolved' ? l.rulesResolved : l.rulesBroken;
   return [title, ...indent([...lines, ...policy])];
+}
+
+/** A policy change: each change, before → after, in the policy's field terms. */
+function policyChangeLines(f: AlertFacts): string[] {
+  const change = f.policyChange;
+  if (!change || change.changes.length === 0) return [];
+  const weaker = new Set(change.weaker);
+  return section(
+    'ポリシーの変更 (変更前 → 変更後)',
+    change.changes.map(
+      (line) => `- ${policyChangeLineJa(line)}${weaker.has(line) ? ' (強制が弱まります)' : ''}`,
+    ),
+  );
 }
 
 function updateLines(f: AlertFacts): string[] {

@@ -1,8 +1,10 @@
+import type { DecisionCause } from '../cause';
 import type { Trigger } from '../check-request';
 import type { ClientsCutOff } from '../clients/types';
 import type { ActiveExemption } from '../effective';
 import type { EndpointConfig } from '../endpoint';
 import type { ViolationRule } from '../evaluate';
+import type { Lockout } from '../lockout';
 import type { Outcome, Severity } from '../outcome';
 import type { PolicyRef } from '../result';
 
@@ -44,6 +46,14 @@ export interface AlertFacts {
   exemption?: ActiveExemption;
   /** Blocked or notify mode: what must be fixed before the guard can act (safe line). */
   fix?: string;
+  /** The same as facts (VPC attributes, DHCP options), for a phrase per language; absent on older alerts. */
+  lockout?: Lockout;
+  /** Failed: why, as facts (a policy fault is `policyFault`, an update that ended is `update`). */
+  cause?: DecisionCause;
+  /** A new violation under the policy's grace period: when it is reverted unless fixed. */
+  grace?: { since?: string; until: string };
+  /** A sweep that stopped at the policy's maxRemediationsPerRun (cluster `-`). */
+  blastRadius?: { limit: number; withheld: number; clusters: string[] };
   update?: { id?: string; status?: string; errors: { code: string; message: string }[] };
   escalation?: { actorArn?: string; remediations: number; windowMinutes: number };
   /** A policy that could not be used, read back from the reason. */
@@ -102,15 +112,30 @@ export type Headline =
   | { kind: 'update-failed'; status: 'Failed' | 'Cancelled'; code?: string }
   | { kind: 'check-failed'; reason: string }
   | { kind: 'resolved'; resolves?: Outcome }
+  | { kind: 'grace'; until: string }
+  | { kind: 'blast-radius'; limit: number; withheld: number }
+  | {
+      kind: 'policy-change';
+      parameter: string;
+      actorLabel?: string;
+      state: 'changed' | 'weakened' | 'deleted' | 'invalid';
+      /** The first change, for the English subject line. */
+      first?: string;
+    }
   | { kind: 'other'; reason: string };
 
 export type BlockedCause =
   | { kind: 'dns'; support: boolean; hostnames: boolean }
+  /** DHCP options whose DNS servers cannot resolve the private endpoint. */
+  | { kind: 'dhcp' }
   | { kind: 'reason'; reason: string };
 
 export interface PolicyFault {
   source: string;
   state: 'missing' | 'unreadable' | 'empty' | 'invalid';
+  /** An invalid policy: the field at fault (`maxRemediationsPerRun`), or where its JSON breaks. */
+  field?: string;
+  at?: { line: number; column: number };
 }
 
 export type AccessEffect =

@@ -1,5 +1,7 @@
+import type { DecisionCause } from '../cause';
 import type { Trigger } from '../check-request';
 import type { ActiveExemption } from '../effective';
+import type { Lockout } from '../lockout';
 import type { Outcome, Severity } from '../outcome';
 import type { CheckResult } from '../result';
 import { safeClientsCutOff } from './clients';
@@ -89,6 +91,18 @@ function build(result: CheckResult, status: AlertStatus, options: FactsOptions):
   if (result.policy) facts.policy = result.policy;
   if (result.exemption) facts.exemption = safeExemption(result.exemption);
   if (result.fix) facts.fix = safeLine(result.fix);
+  if (result.lockout) facts.lockout = safeLockout(result.lockout);
+  if (result.cause) facts.cause = safeCause(result.cause);
+  if (result.graceUntil) {
+    facts.grace = {
+      until: safeLine(result.graceUntil, 40),
+      ...(result.graceSince && { since: safeLine(result.graceSince, 40) }),
+    };
+  }
+  if (result.blastRadius) {
+    const { limit, withheld, clusters } = result.blastRadius;
+    facts.blastRadius = { limit, withheld, clusters: clusters.slice(0, 50).map((c) => safeLine(c, 100)) };
+  }
   if (result.updateId || result.updateStatus || result.updateErrors?.length) {
     facts.update = {
       ...(result.updateId && { id: safeLine(result.updateId, 128) }),
@@ -178,4 +192,45 @@ function safeExemption(exemption: ActiveExemption): ActiveExemption {
     reason: safeLine(exemption.reason, 256),
     ...(exemption.expires && { expires: safeLine(exemption.expires, 32) }),
   };
+}
+
+/** Every value of the lockout as one bounded line (they come from EC2). */
+function safeLockout(lockout: Lockout): Lockout {
+  return {
+    vpcId: safeLine(lockout.vpcId, 64),
+    turnOn: lockout.turnOn.filter((a) => a === 'dnsSupport' || a === 'dnsHostnames'),
+    ...(lockout.dhcp && {
+      dhcp: {
+        ...(lockout.dhcp.optionsId && { optionsId: safeLine(lockout.dhcp.optionsId, 64) }),
+        servers: lockout.dhcp.servers.slice(0, 4).map((s) => safeLine(s, 45)),
+        zone: safeLine(lockout.dhcp.zone, 64),
+      },
+    }),
+  };
+}
+
+/** The outside text a cause carries (EKS's message, an AWS error, unreadable input) as one safe line. */
+function safeCause(cause: DecisionCause): DecisionCause {
+  switch (cause.kind) {
+    case 'eks-rejected':
+      return { kind: cause.kind, message: safeLine(cause.message, 300) };
+    case 'check-error':
+      return { kind: cause.kind, error: safeLine(cause.error, 300) };
+    case 'unreadable':
+      return { kind: cause.kind, detail: safeLine(cause.detail, 300) };
+    default: {
+      const busy = cause.busy;
+      return {
+        kind: 'deadline',
+        attempts: cause.attempts,
+        deadline: safeLine(cause.deadline, 40),
+        busy:
+          busy.kind === 'cluster'
+            ? { kind: 'cluster', status: safeLine(busy.status, 32) }
+            : busy.kind === 'update'
+              ? { kind: 'update', updateId: safeLine(busy.updateId, 128), status: safeLine(busy.status, 32) }
+              : busy,
+      };
+    }
+  }
 }

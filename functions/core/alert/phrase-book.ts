@@ -1,4 +1,5 @@
 import type { EndpointConfig } from '../endpoint';
+import type { Lockout } from '../lockout';
 import type { Outcome, Severity } from '../outcome';
 import type { AccessEffect, Action, AlertFacts, AlertRule, Headline, TriggerFacts } from './fact-types';
 
@@ -17,8 +18,8 @@ export interface Phrases {
   /** The opening sentences. */
   happened(facts: AlertFacts, value: (text: string) => string): string[];
   access(effect: AccessEffect, mood: AlertFacts['mood']): string;
-  /** What to do, one or more sentences. */
-  action(action: Action, value: (text: string) => string): string[];
+  /** What to do, one or more sentences; `lockout` (the facts') words a fix the action only has as English text. */
+  action(action: Action, value: (text: string) => string, lockout?: Lockout): string[];
   rule(rule: AlertRule): string;
   outcome(outcome: Outcome): string;
   severity(severity: Severity): string;

@@ -36,6 +36,16 @@ export const en: Phrases = {
         return `${c}: check failed (${h.reason})`;
       case 'resolved':
         return `${c}: compliant again, alert resolved`;
+      case 'grace':
+        return `${c}: non-compliant, will be reverted at ${h.until.slice(11, 16)} UTC (grace period)`;
+      case 'blast-radius':
+        return `sweep stopped at the blast-radius limit (${h.limit}): ${h.withheld} cluster(s) not changed`;
+      case 'policy-change': {
+        const actor = h.actorLabel ?? 'an unknown actor';
+        if (h.state === 'deleted') return `policy ${h.parameter} deleted by ${actor}`;
+        if (h.state === 'invalid') return `policy ${h.parameter} is invalid after a change by ${actor}`;
+        return `policy ${h.parameter} ${h.state} by ${actor}${h.first ? `: ${h.first}` : ''}`;
+      }
       default:
         return `${c}: ${h.reason}`;
     }
@@ -49,6 +59,8 @@ export const en: Phrases = {
       );
     }
     const changes = f.changes.map((x) => changeEn(x, f.after, f.mood === 'did'));
+    if (f.status === 'open' && f.policyChange) return [...lines, policyChangeEn(f, value)];
+    if (f.status === 'open' && f.blastRadius) return [...lines, ...blastRadiusEn(f, value)];
     switch (f.status === 'resolved' ? 'resolved' : f.outcome) {
       case 'resolved':
         lines.push(
@@ -81,6 +93,9 @@ export const en: Phrases = {
         break;
       case 'failed':
         lines.push(`The guard could not check or correct ${c}: ${value(f.reason)}.`);
+        break;
+      case 'deferred':
+        lines.push(f.grace ? graceEn(f, changes) : `${c}: ${value(f.reason)}.`);
         break;
       default:
         lines.push(`${c}: ${value(f.reason)}.`);
@@ -216,6 +231,7 @@ const POLICY_STATE_EN = {
 
 function blockedEn(cause: Extract<Headline, { kind: 'blocked' }>['cause']): string {
   if (cause.kind === 'reason') return cause.reason;
+  if (cause.kind === 'dhcp') return 'VPC DHCP options cannot resolve the private endpoint';
   if (cause.support && cause.hostnames) return 'VPC DNS support and hostnames off';
   return cause.support ? 'VPC DNS support off' : 'VPC DNS hostnames off';
 }
@@ -233,4 +249,35 @@ function changeEn(
 
 function joinEn(parts: string[]): string {
   return parts.length <= 1 ? (parts[0] ?? '') : `${parts.slice(0, -1).join(', ')} and ${parts.at(-1)}`;
+}
+
+/** A new violation left alone for the grace period: when it is reverted. */
+function graceEn(f: AlertFacts, changes: string[]): string {
+  const until = f.grace?.until ?? '';
+  return `EKS cluster ${f.cluster} does not comply with the endpoint policy. The policy gives a grace period, so nothing was changed yet: it will be reverted at ${until.slice(11, 16)} UTC (${until}) unless an exemption appears or the cluster is made compliant before then${
+    changes.length ? `; the guard will then ${joinEn(changes)}` : ''
+  }.`;
+}
+
+/** A sweep that stopped at the policy's maxRemediationsPerRun. */
+function blastRadiusEn(f: AlertFacts, value: (text: string) => string): string[] {
+  const blast = f.blastRadius;
+  if (!blast) return [];
+  const more =
+    blast.withheld > blast.clusters.length ? ` and ${blast.withheld - blast.clusters.length} more` : '';
+  return [
+    `A sweep found more non-compliant clusters than the policy lets it change in one run (maxRemediationsPerRun ${blast.limit}): it left ${blast.withheld} unchanged: ${blast.clusters.map(value).join(', ')}${more}.`,
+    `If the policy is wrong, correct it now: every sweep changes up to ${blast.limit} more.`,
+  ];
+}
+
+/** Who changed the policy parameter, and what that means. */
+function policyChangeEn(f: AlertFacts, value: (text: string) => string): string {
+  const change = f.policyChange;
+  const who = value(f.trigger.actorArn ?? 'an unknown actor');
+  if (!change) return '';
+  if (f.outcome === 'failed') {
+    return `The policy parameter ${change.parameter} was changed by ${who} and the guard can no longer use it: ${value(f.reason)}.`;
+  }
+  return `The policy parameter ${change.parameter} was changed by ${who} (${change.eventName}).${change.weaker.length > 0 ? ' The change weakens enforcement.' : ''}`;
 }

@@ -3,6 +3,14 @@ import type { Outcome, Severity } from '../outcome';
 import { cidrSummary, describeConfig } from './derive';
 import type { AlertFacts, AlertRule, Headline, TriggerFacts } from './fact-types';
 import type { Phrases } from './phrase-book';
+import {
+  blastRadiusJa,
+  blockedSentenceJa,
+  failedJa,
+  graceJa,
+  lockoutJa,
+  policyChangeJa,
+} from './phrases-ja-causes';
 
 /**
  * The Japanese sentences of an alert, in the terms of the AWS Japanese documentation (クラスター,
@@ -43,6 +51,12 @@ export const ja: Phrases = {
         return `${c}: チェックに失敗しました`;
       case 'resolved':
         return `${c}: 準拠状態に戻りました (アラート解決)`;
+      case 'grace':
+        return `${c}: 非準拠です。猶予期間の終わり (${h.until.slice(11, 16)} UTC) に元に戻します`;
+      case 'blast-radius':
+        return `定期チェックが変更数の上限 (${h.limit}) に達し、${h.withheld} 個のクラスターを変更していません`;
+      case 'policy-change':
+        return `ポリシー ${h.parameter} が ${h.actorLabel ?? '不明な実行者'} により${POLICY_CHANGE_JA[h.state]}`;
       default:
         return `${c}: ${OUTCOME_JA.ignored}`;
     }
@@ -56,6 +70,8 @@ export const ja: Phrases = {
       );
     }
     const changes = f.changes.map((x) => changeJa(x, f.after));
+    if (f.status === 'open' && f.policyChange) return [...lines, ...policyChangeJa(f, value)];
+    if (f.status === 'open' && f.blastRadius) return [...lines, ...blastRadiusJa(f, value)];
     switch (f.status === 'resolved' ? 'resolved' : f.outcome) {
       case 'resolved':
         lines.push(
@@ -80,12 +96,13 @@ export const ja: Phrases = {
         lines.push(`${c} はエンドポイントポリシーに準拠していませんが、除外対象のため何も変更していません。`);
         break;
       case 'blocked':
-        lines.push(
-          `${c} はエンドポイントポリシーに準拠していませんが、ガードは変更を見送りました。理由 (原文): ${value(f.reason)}`,
-        );
+        lines.push(blockedSentenceJa(f, value));
         break;
       case 'failed':
-        lines.push(`ガードは ${c} を確認または修正できませんでした。理由 (原文): ${value(f.reason)}`);
+        lines.push(failedJa(f, value));
+        break;
+      case 'deferred':
+        lines.push(f.grace ? graceJa(f, changes) : `${c}: 理由 (原文): ${value(f.reason)}`);
         break;
       default:
         lines.push(`${c}: ${value(f.reason)}`);
@@ -117,7 +134,7 @@ export const ja: Phrases = {
         return 'アクセスは引き続き IAM で認証され、Kubernetes の RBAC で認可されます。';
     }
   },
-  action(a, value) {
+  action(a, value, lockout) {
     switch (a.kind) {
       case 'remove-exemption': {
         const source = a.source === 'tag' ? 'クラスターのタグ' : 'ポリシーの除外設定 (exemptions)';
@@ -133,12 +150,14 @@ export const ja: Phrases = {
         ];
       case 'fix-blocked':
         return [
-          `次の対処が必要です (原文): ${value(a.fix)}`,
+          ...(lockout ? lockoutJa(lockout, value) : [`次の対処が必要です (原文): ${value(a.fix)}`]),
           'VPC がプライベートエンドポイントの名前を解決できない状態でパブリックエンドポイントを無効にすると、ノードと kubectl が API サーバーに接続できなくなります。次回の定期チェックで再度確認します。',
         ];
       case 'before-enforcing':
         return [
-          `強制モードにする前に、次の対処が必要です (原文): ${value(a.fix)}`,
+          ...(lockout
+            ? ['強制モードにする前に、次の対処が必要です。', ...lockoutJa(lockout, value)]
+            : [`強制モードにする前に、次の対処が必要です (原文): ${value(a.fix)}`]),
           'それまでは、プライベートなクライアントが API サーバーに接続できる状態を保つため、ガードはこの変更を見送ります (結果は「修復見送り」)。',
         ];
       case 'fix-reapplier':
@@ -233,8 +252,16 @@ const POLICY_STATE_JA = {
   invalid: 'が無効です',
 } as const;
 
+const POLICY_CHANGE_JA = {
+  changed: '変更されました',
+  weakened: '弱められました',
+  deleted: '削除されました',
+  invalid: '変更され、無効になりました',
+} as const;
+
 function blockedJa(cause: Extract<Headline, { kind: 'blocked' }>['cause']): string {
   if (cause.kind === 'reason') return 'ロックアウト防止';
+  if (cause.kind === 'dhcp') return 'VPC の DHCP オプションがプライベートエンドポイントを解決できない';
   if (cause.support && cause.hostnames) return 'VPC の DNS サポートと DNS ホスト名が無効';
   return cause.support ? 'VPC の DNS サポートが無効' : 'VPC の DNS ホスト名が無効';
 }

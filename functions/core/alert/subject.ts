@@ -111,6 +111,7 @@ const POLICY_STATE = {
 function blockedCause(result: CheckResult): string {
   const cause = causeOf(result);
   if (cause.kind === 'reason') return oneLine(cause.reason);
+  if (cause.kind === 'dhcp') return 'VPC DHCP options cannot resolve the private endpoint';
   if (cause.support && cause.hostnames) return 'VPC DNS support and hostnames off';
   return cause.support ? 'VPC DNS support off' : 'VPC DNS hostnames off';
 }

@@ -1,7 +1,9 @@
 import { findNodeAtLocation, type Node, type ParseError, parseTree, printParseErrorCode } from 'jsonc-parser';
+import { type JsonFaultKind, jsonFault } from '../json-syntax';
 import { quote as show } from '../quote';
 import { formatPath, type LintRule, lintRules, type Path } from './lint-rules';
-import { describeIssue, type Policy, PolicySchema } from './policy';
+import { describeIssue } from './messages';
+import { type Policy, PolicySchema } from './policy';
 
 export {
   EXPIRY_WARNING_DAYS,
@@ -49,12 +51,10 @@ export function lintPolicy(text: string, now: Date): LintResult {
   if (errors.length > 0 || !root) {
     // A fault often yields two errors at one place (a trailing comma: no name, no value): keep the first.
     const distinct = errors.filter((e, i) => errors.findIndex((other) => other.offset === e.offset) === i);
-    const findings = distinct.map((e) => ({
-      severity: 'error' as const,
-      rule: 'syntax',
-      ...at(e.offset),
-      message: syntaxMessage(printParseErrorCode(e.error), text, e.offset),
-    }));
+    const findings = distinct.map((e) => {
+      const fault = jsonFault(SYNTAX_KINDS[printParseErrorCode(e.error)] ?? 'value', text, e.offset);
+      return { severity: 'error' as const, rule: 'syntax', ...at(fault.offset), message: fault.message };
+    });
     if (findings.length === 0)
       findings.push({ severity: 'error', rule: 'syntax', ...at(0), message: 'empty' });
     return { findings };
@@ -151,31 +151,25 @@ function pathKeys(path: PropertyKey[]): Path {
   return path.map((key) => (typeof key === 'number' ? key : String(key)));
 }
 
-const SYNTAX_MESSAGES: Record<string, string> = {
-  InvalidSymbol: 'unexpected character',
-  InvalidNumberFormat: 'invalid number',
-  PropertyNameExpected: 'expected a property name in double quotes',
-  ValueExpected: 'expected a value',
-  ColonExpected: 'expected ":"',
-  CommaExpected: 'expected ","',
-  CloseBraceExpected: 'expected "}"',
-  CloseBracketExpected: 'expected "]"',
-  EndOfFileExpected: 'expected the end of the document',
-  InvalidCommentToken: 'comments are not allowed in JSON',
-  UnexpectedEndOfComment: 'unterminated comment',
-  UnexpectedEndOfString: 'unterminated string',
-  UnexpectedEndOfNumber: 'unterminated number',
-  InvalidUnicode: 'invalid \\u escape',
-  InvalidEscapeCharacter: 'invalid escape character',
-  InvalidCharacter: 'invalid character in a string',
+/** The parser's error codes as the kinds of fault core/json-syntax.ts words. */
+const SYNTAX_KINDS: Record<string, JsonFaultKind> = {
+  InvalidSymbol: 'value',
+  InvalidNumberFormat: 'number',
+  PropertyNameExpected: 'name',
+  ValueExpected: 'value',
+  ColonExpected: 'colon',
+  CommaExpected: 'comma',
+  CloseBraceExpected: 'unclosed',
+  CloseBracketExpected: 'unclosed',
+  EndOfFileExpected: 'after-end',
+  InvalidCommentToken: 'comment',
+  UnexpectedEndOfComment: 'comment',
+  UnexpectedEndOfString: 'string',
+  UnexpectedEndOfNumber: 'number',
+  InvalidUnicode: 'escape',
+  InvalidEscapeCharacter: 'escape',
+  InvalidCharacter: 'control',
 };
-
-function syntaxMessage(code: string, text: string, offset: number): string {
-  const message = SYNTAX_MESSAGES[code] ?? code;
-  if (offset >= text.length) return `${message}, found the end of the file`;
-  const found = text.slice(offset).match(/^(\S{1,20})/)?.[1];
-  return found ? `${message}, found ${show(found)}` : message;
-}
 
 /** Offset → 1-based line and column (columns count UTF-16 units, as editors do). */
 function positions(text: string): (offset: number) => { line: number; column: number } {

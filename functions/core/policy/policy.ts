@@ -1,15 +1,18 @@
 import { createHash } from 'node:crypto';
 import * as z from 'zod/mini';
 import { cidrProblem } from '../cidr';
-import { quote as show } from '../quote';
+import { firstJsonFault } from '../json-syntax';
+import { MAX_PUBLIC_CIDRS, WHOLE_NUMBER_FIELDS } from './limits';
+import { describeIssue } from './messages';
 
 export const DEFAULT_POLICY_PARAMETER_NAME = '/eks-endpoint-guard/policy';
 export const DEFAULT_EXEMPTION_TAG = 'eks-endpoint-guard/exempt';
-/** EKS accepts at most 40 public access CIDRs per cluster. */
-export const MAX_PUBLIC_CIDRS = 40;
-/** One week. */
-export const MAX_GRACE_PERIOD_MINUTES = 7 * 24 * 60;
-export const MAX_TAG_EXEMPTION_DAYS = 3650;
+export {
+  MAX_GRACE_PERIOD_MINUTES,
+  MAX_PUBLIC_CIDRS,
+  MAX_TAG_EXEMPTION_DAYS,
+  WHOLE_NUMBER_FIELDS,
+} from './limits';
 
 const Cidr = z.string().check(
   z.superRefine((value, ctx) => {
@@ -42,16 +45,23 @@ const ClusterGlob = z
   .string()
   .check(z.regex(/^[A-Za-z0-9*?][A-Za-z0-9_*?-]{0,99}$/, 'expected a cluster name or glob such as "dev-*"'));
 
+/** A whole number in the range WHOLE_NUMBER_FIELDS gives the field. */
+function wholeNumber(field: keyof typeof WHOLE_NUMBER_FIELDS & string, description: string) {
+  const range = WHOLE_NUMBER_FIELDS[field] ?? { min: 0 };
+  return z
+    .int()
+    .check(
+      z.minimum(range.min),
+      ...(range.max === undefined ? [] : [z.maximum(range.max)]),
+      z.describe(description),
+    );
+}
+
 /** Minutes a new violation is left alone before it is reverted: 0 to one week. */
-const GracePeriod = z
-  .int()
-  .check(
-    z.minimum(0),
-    z.maximum(MAX_GRACE_PERIOD_MINUTES),
-    z.describe(
-      'Minutes a new violation is left alone (alerted, not reverted) before the guard remediates it; 0 to 10080',
-    ),
-  );
+const GracePeriod = wholeNumber(
+  'gracePeriodMinutes',
+  'Minutes a new violation is left alone (alerted, not reverted) before the guard remediates it; 0 to 10080',
+);
 
 /** `YYYY-MM-DD` (through the end of that UTC day) or a full UTC timestamp such as `2027-01-31T18:00:00Z`. */
 const Expiry = z
@@ -125,22 +135,17 @@ export const PolicySchema = z
       false,
     ),
     maxTagExemptionDays: z.optional(
-      z
-        .int()
-        .check(
-          z.minimum(1),
-          z.maximum(MAX_TAG_EXEMPTION_DAYS),
-          z.describe('The longest a tag exemption may last, in days from when the guard first saw it'),
-        ),
+      wholeNumber(
+        'maxTagExemptionDays',
+        'The longest a tag exemption may last, in days from when the guard first saw it',
+      ),
     ),
     gracePeriodMinutes: z._default(GracePeriod, 0),
     maxRemediationsPerRun: z.optional(
-      z
-        .int()
-        .check(
-          z.minimum(1),
-          z.describe('The most clusters one sweep may change; the rest are reported would-remediate'),
-        ),
+      wholeNumber(
+        'maxRemediationsPerRun',
+        'The most clusters one sweep may change; the rest are reported would-remediate',
+      ),
     ),
     protectActiveClients: z._default(
       z
@@ -217,7 +222,7 @@ export function parsePolicy(text: string, source: string): LoadedPolicy {
   try {
     data = JSON.parse(text);
   } catch (error) {
-    throw new PolicyError(source, `not valid JSON (${oneLine((error as Error).message)})`, { cause: error });
+    throw new PolicyError(source, notJson(text, error as Error), { cause: error });
   }
   return { policy: validatePolicy(data, source), source, digest: policyDigest(text) };
 }
@@ -235,6 +240,8 @@ export function validatePolicy(data: unknown, source: string): Policy {
 export function policyDigest(text: string): string {
   return `sha256:${createHash('sha256').update(text).digest('hex')}`;
 }
+
+export { describeIssue } from './messages';
 
 /** The JSON Schema that policy authors can use in their editors. */
 export function policyJsonSchema(): Record<string, unknown> {
@@ -254,41 +261,20 @@ function formatIssue(issue: z.core.$ZodIssue): string {
   return `${where}${describeIssue(issue)}`;
 }
 
-/** One schema issue in words, without its path (the linter reports every issue with its own position). */
-export function describeIssue(issue: z.core.$ZodIssue): string {
-  switch (issue.code) {
-    case 'invalid_value':
-      if (issue.input === undefined) return 'is required';
-      return `expected ${issue.values.map((v) => JSON.stringify(v)).join(' | ')}, got ${show(issue.input)}`;
-    case 'invalid_type':
-      return issue.input === undefined
-        ? 'is required'
-        : `expected ${issue.expected}, got ${show(issue.input)}`;
-    case 'unrecognized_keys':
-      return `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => show(k)).join(', ')}`;
-    case 'too_small':
-      return issue.origin === 'array'
-        ? `needs at least ${issue.minimum} entr${issue.minimum === 1 ? 'y' : 'ies'}`
-        : `must not be empty`;
-    case 'too_big':
-      return issue.origin === 'array'
-        ? `has more than ${issue.maximum} entries`
-        : `is longer than ${issue.maximum}`;
-    case 'invalid_format':
-      return issue.format === 'date' ? `expected a date YYYY-MM-DD, got ${show(issue.input)}` : issue.message;
-    case 'invalid_union':
-      // Only `expires` is a union: a date or a UTC timestamp.
-      return `expected a date YYYY-MM-DD or a UTC time YYYY-MM-DDTHH:MM:SSZ, got ${show(issue.input)}`;
-    default:
-      return issue.message;
-  }
-}
-
 function formatPath(path: PropertyKey[]): string {
   return path.reduce<string>((text, key) => {
     if (typeof key === 'number') return `${text}[${key}]`;
     return text ? `${text}.${String(key)}` : String(key);
   }, '');
+}
+
+/** The first syntax fault in the project's words, with its line and column. */
+function notJson(text: string, error: Error): string {
+  const fault = firstJsonFault(text);
+  if (!fault) return `not valid JSON (${oneLine(error.message)})`;
+  return fault.message === 'is empty'
+    ? 'is empty, expected a JSON policy'
+    : `not valid JSON at line ${fault.line}, column ${fault.column}: ${fault.message}`;
 }
 
 /** Node quotes the text around a JSON syntax error, line breaks included: keep the error one line. */

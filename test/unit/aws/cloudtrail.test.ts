@@ -7,7 +7,7 @@ import { GUARD_ROLE_ARN, mocks, resetAws } from '../support/aws';
 
 const NOW = Date.parse('2026-12-01T09:00:00Z');
 const SINCE = new Date(NOW - 90 * 86_400_000);
-const JDOE = 'arn:aws:sts::111122223333:assumed-role/PlatformAdmin/jdoe';
+const JDOE = 'arn:aws:sts::123456789012:assumed-role/PlatformAdmin/jdoe';
 
 function event(overrides: Record<string, unknown> = {}, params: Record<string, unknown> = {}) {
   const detail = {
@@ -131,7 +131,7 @@ describe('the latest endpoint change from CloudTrail', () => {
         {
           userIdentity: {
             type: 'AssumedRole',
-            arn: 'arn:aws:sts::111122223333:assumed-role/eks-endpoint-guard-remediator/session',
+            arn: 'arn:aws:sts::123456789012:assumed-role/eks-endpoint-guard-remediator/session',
             sessionContext: { sessionIssuer: { arn: GUARD_ROLE_ARN } },
           },
         },

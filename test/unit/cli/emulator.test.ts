@@ -8,7 +8,7 @@ describe('startEmulator', () => {
     // Assess
     await expect(start).rejects.toThrow(EmulatorError);
     await expect(startEmulator({ command: 'no-such-emulator-binary' })).rejects.toThrow(
-      "no-such-emulator-binary is not installed or not on PATH; install it with pip install 'moto[server]'",
+      'no-such-emulator-binary is not installed or not on PATH: run "npm run emulator:install" (it creates .venv here with moto[server]), or pip install \'moto[server]\'',
     );
   });
 

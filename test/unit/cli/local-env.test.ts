@@ -1,12 +1,13 @@
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { isLoopbackUrl } from '../../../functions/cli/endpoint-policy';
 import {
   assertEmulatorEndpoint,
   emulatorClientConfig,
-  isLoopbackUrl,
   localEnvClients,
   shellQuote,
 } from '../../../functions/cli/local-env';
 import { BYPASSES, configuredTarget, sentTarget, withAwsEnvironment } from './client-target';
+import { runInProcess } from './in-process';
 
 describe('isLoopbackUrl', () => {
   it.each([
@@ -143,5 +144,28 @@ describe('local-env clients never reach a real AWS endpoint', () => {
     const act = () => emulatorClientConfig('https://ssm.us-east-1.amazonaws.com', 'us-east-1');
     // Assess
     expect(act).toThrow('https://ssm.us-east-1.amazonaws.com is not a loopback address: refusing to use it');
+  });
+});
+
+describe('local-env on the command line', () => {
+  it('takes --region, --profile and --stack like every other command', async () => {
+    // Act
+    const run = await runInProcess(['local-env', '--help']);
+
+    // Assess
+    const options = run.stdout.split('\n').map((line) => line.trim().split(/\s+/)[0]);
+    expect(options).toEqual(expect.arrayContaining(['--region', '--profile', '--stack']));
+  });
+
+  it('checks --region before anything else', async () => {
+    // Act
+    const run = await runInProcess(['local-env', '--region', 'mars-1']);
+
+    // Assess
+    expect(run).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: 'eks-endpoint-guard: --region "mars-1": not an AWS region such as eu-west-1\n',
+    });
   });
 });

@@ -49,7 +49,7 @@ describe('refusals before any AWS call', () => {
       code: 1,
       stdout: '',
       stderr: [
-        `${path}:4:11: error: mode: expected "enforce" | "notify", got "sometimes" [schema]`,
+        `${path}:4:11: error: mode: must be one of "enforce", "notify", got "sometimes" [schema]`,
         `eks-endpoint-guard: ${path}: not a valid policy (see "policy validate")`,
         '',
       ].join('\n'),
@@ -67,7 +67,7 @@ describe('refusals before any AWS call', () => {
     expect(result.code).toBe(1);
     expect(result.stdout).toBe('');
     expect(result.stderr).toContain(
-      `${path}:1:17: error: expected a property name in double quotes, found the end of the file [syntax]`,
+      `${path}:1:17: error: the object opened at 1:1 is not closed: the text ends first [syntax]`,
     );
   });
 
@@ -100,22 +100,46 @@ describe('refusals before any AWS call', () => {
     expect(result).toEqual({ code: 0, stdout: `${packageJson.version}\n`, stderr: '' });
   });
 
-  it('invoke of input that is not an event exits 1 and says why', async () => {
+  it.each([
+    ['--dry-run', ['--dry-run']],
+    ['acting', []],
+  ])(
+    'invoke (%s) of input that is not an event is refused in one line before anything else',
+    async (_name, flags) => {
+      // Act: no AWS configuration at all, and AWS a closed port: reading the input is all that happens
+      const result = await runOffline(['invoke', '-', ...flags, '--json'], { stdin: '{"hello": "world"}' });
+
+      // Assess
+      expect(result).toEqual({
+        code: 1,
+        stdout: '',
+        stderr:
+          'eks-endpoint-guard: standard input: not an event the guard can read, nothing was done: not an EventBridge, schedule or SQS event (fields: hello)\n',
+      });
+    },
+  );
+
+  it('invoke of a batch with one unreadable record refuses the whole batch, naming the record', async () => {
+    // Prepare
+    const batch = {
+      Records: [
+        {
+          eventSource: 'aws:sqs',
+          messageId: 'm-1',
+          body: '{"kind":"eks-endpoint-guard/check","version":1,"request":{}}',
+        },
+        { eventSource: 'aws:sqs', messageId: 'm-2', body: 'not json' },
+      ],
+    };
+
     // Act
-    const result = await runOffline(['invoke', '-', '--dry-run', '--json'], {
-      stdin: '{"hello": "world"}',
-      env: {
-        TOPIC_ARN: 'arn:aws:sns:us-east-1:123456789012:t',
-        RECHECK_QUEUE_URL: 'http://127.0.0.1:9/123456789012/q',
-        AUDIT_TABLE_NAME: 'guard-audit-unit',
-      },
-    });
+    const result = await runOffline(['invoke', '-'], { stdin: JSON.stringify(batch) });
 
     // Assess
     expect(result.code).toBe(1);
-    expect(JSON.parse(result.stdout)).toMatchObject([{ cluster: '-', outcome: 'failed' }]);
-    expect(result.stderr).toBe(
-      'eks-endpoint-guard: standard input: cannot read the event: not an EventBridge, schedule or SQS event (fields: hello)\n',
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toMatch(
+      /^eks-endpoint-guard: standard input: not an event the guard can read, nothing was done: record 1 of 2: .+ \(and 1 more record\(s\)\)\n$/,
     );
   });
 });

@@ -73,7 +73,7 @@ describe('help', () => {
     const lines = run.stdout.trimEnd().split('\n');
     expect(lines[0]).toBe(usage);
     expect(lines.filter((line) => /^ {2}(--verbose|-h, --help) {2,}/.test(line))).toEqual([
-      expect.stringMatching(/ {2}log each decision \(Powertools logs, on stderr\)$/),
+      expect.stringMatching(/ {2}log each decision, with each log line's details$/),
       expect.stringMatching(/ {2}display help for command$/),
     ]);
     expect(lines.slice(-help.examples.length - 1)).toEqual([
@@ -155,7 +155,7 @@ describe('errors found before any AWS call', () => {
       code: 1,
       stdout: '',
       stderr:
-        "eks-endpoint-guard: standard input: invalid JSON at line 3, column 13 (Unexpected token 'a')\n",
+        "eks-endpoint-guard: standard input: invalid JSON at line 3, column 13: expected a value (a string in double quotes, a number, an object, a list, true, false or null), found 'aws.events'\n",
     });
   });
 

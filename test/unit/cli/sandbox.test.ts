@@ -7,12 +7,12 @@ import { BYPASSES, configuredTarget, sentTarget, withAwsEnvironment } from './cl
 
 const CLOUDTRAIL = {
   'detail-type': 'AWS API Call via CloudTrail',
-  account: '111122223333',
+  account: '123456789012',
   region: 'us-east-1',
   detail: {
     awsRegion: 'us-east-1',
-    recipientAccountId: '111122223333',
-    userIdentity: { arn: 'arn:aws:sts::111122223333:assumed-role/Admin/jdoe' },
+    recipientAccountId: '123456789012',
+    userIdentity: { arn: 'arn:aws:sts::123456789012:assumed-role/Admin/jdoe' },
     requestParameters: { name: 'prod-api', clientRequestToken: 'abc' },
   },
 };
@@ -22,15 +22,15 @@ describe('retarget', () => {
     // Act
     const event = retarget(CLOUDTRAIL, {
       cluster: 'edge',
-      account: '123456789012',
+      account: '444455556666',
       region: 'eu-west-1',
     }) as typeof CLOUDTRAIL;
 
     // Assess
-    expect(event.account).toBe('123456789012');
+    expect(event.account).toBe('444455556666');
     expect(event.region).toBe('eu-west-1');
-    expect(event.detail.recipientAccountId).toBe('123456789012');
-    expect(event.detail.userIdentity.arn).toBe('arn:aws:sts::123456789012:assumed-role/Admin/jdoe');
+    expect(event.detail.recipientAccountId).toBe('444455556666');
+    expect(event.detail.userIdentity.arn).toBe('arn:aws:sts::444455556666:assumed-role/Admin/jdoe');
     expect(event.detail.requestParameters).toEqual({ name: 'edge', clientRequestToken: 'abc' });
     expect(CLOUDTRAIL.detail.requestParameters.name).toBe('prod-api');
   });

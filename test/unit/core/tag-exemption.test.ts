@@ -216,7 +216,7 @@ describe('policy exemptions with a UTC time as expires', () => {
 
     // Assess
     expect(message).toBe(
-      'policy test: exemptions[0].expires: expected a date YYYY-MM-DD or a UTC time YYYY-MM-DDTHH:MM:SSZ, got "2026-06-15T13:00:00+02:00"',
+      'policy test: exemptions[0].expires: must be a date YYYY-MM-DD or a UTC time YYYY-MM-DDTHH:MM:SSZ, got "2026-06-15T13:00:00+02:00"',
     );
   });
 });
@@ -258,8 +258,8 @@ describe('grace period, blast radius and alert language (schema only)', () => {
     [{ gracePeriodMinutes: 2.5 }, /^policy test: gracePeriodMinutes: /],
     [{ overrides: [{ clusters: ['a'], gracePeriodMinutes: 99999 }] }, /overrides\[0\]\.gracePeriodMinutes: /],
     [{ maxRemediationsPerRun: 0 }, /^policy test: maxRemediationsPerRun: /],
-    [{ alertLanguage: 'fr' }, /^policy test: alertLanguage: expected "en" \| "ja", got "fr"/],
-    [{ requireTagExpiry: 'yes' }, /^policy test: requireTagExpiry: expected boolean/],
+    [{ alertLanguage: 'fr' }, /^policy test: alertLanguage: must be one of "en", "ja", got "fr"/],
+    [{ requireTagExpiry: 'yes' }, /^policy test: requireTagExpiry: must be true or false/],
   ])('rejects %j', (extra, fault) => {
     // Act
     const message = faultOf({ ...BASE, ...extra });

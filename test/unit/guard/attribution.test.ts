@@ -16,8 +16,8 @@ import {
 } from '../support/aws';
 
 /** Drift found by the sweep is attributed through CloudTrail, at the SDK boundary. */
-const CI = 'arn:aws:iam::111122223333:user/platform-ci';
-const GUARD_SESSION = 'arn:aws:sts::111122223333:assumed-role/eks-endpoint-guard-remediator/s';
+const CI = 'arn:aws:iam::123456789012:user/platform-ci';
+const GUARD_SESSION = 'arn:aws:sts::123456789012:assumed-role/eks-endpoint-guard-remediator/s';
 
 function lookupAnswer(actor = CI, identity: Record<string, unknown> = { arn: actor }, token?: string) {
   return {

@@ -27,7 +27,7 @@ type Json = Record<string, any>;
 
 const NOW = new Date('2026-06-03T10:20:00Z');
 const run = (event: unknown) => processEvent(event, testPorts(NOW), processOptions());
-const ACTOR = 'arn:aws:sts::111122223333:assumed-role/PlatformAdmin/jdoe';
+const ACTOR = 'arn:aws:sts::123456789012:assumed-role/PlatformAdmin/jdoe';
 const TAG = 'eks-endpoint-guard/exempt';
 
 /** Someone else's UpdateClusterConfig that carries the guard's token prefix. */
@@ -392,7 +392,7 @@ describe('policy parameter changes', () => {
     expect(results).toEqual([
       expect.objectContaining({
         outcome: 'failed',
-        reason: `policy /eks-endpoint-guard/policy: mode: expected "enforce" | "notify", got "sometimes"; changed by ${ACTOR}; nothing changed`,
+        reason: `policy /eks-endpoint-guard/policy: mode: must be one of "enforce", "notify", got "sometimes"; changed by ${ACTOR}; nothing changed`,
       }),
     ]);
     expect(mocks.eks).not.toHaveReceivedCommand(ListClustersCommand);

@@ -375,6 +375,8 @@ describe('lockout guard', () => {
     expect(result.outcome).toBe('blocked');
     expect(result.fix).toContain('aws ec2 modify-vpc-attribute --vpc-id vpc-0abc --enable-dns-hostnames');
     expect(result.fix).not.toContain('--enable-dns-support');
+    // The same as facts, for the alert's phrase in each language
+    expect(result.lockout).toEqual({ vpcId: 'vpc-0abc', turnOn: ['dnsHostnames'] });
     expect(mocks.eks).not.toHaveReceivedCommand(UpdateClusterConfigCommand);
     expect(lastAlert().attributes).toMatchObject({ outcome: 'blocked', severity: 'critical' });
   });
@@ -529,7 +531,7 @@ describe('policy faults', () => {
     // Assess
     expect(result.outcome).toBe('failed');
     expect(result.reason).toBe(
-      'policy /eks-endpoint-guard/policy: publicAccess: expected "disabled" | "restricted" | "allowed", got "sometimes"; nothing changed',
+      'policy /eks-endpoint-guard/policy: publicAccess: must be one of "disabled", "restricted", "allowed", got "sometimes"; nothing changed',
     );
     expect(mocks.eks).not.toHaveReceivedCommand(UpdateClusterConfigCommand);
     expect(lastAlert().text).toContain('/eks-endpoint-guard/policy');
@@ -667,6 +669,12 @@ describe('busy clusters', () => {
     // Assess
     expect(result.outcome).toBe('failed');
     expect(result.reason).toMatch(/deadline 2026-06-03T10:00:00.000Z passed/);
+    expect(result.cause).toEqual({
+      kind: 'deadline',
+      busy: { kind: 'cluster', status: 'UPDATING' },
+      attempts: 9,
+      deadline: '2026-06-03T10:00:00.000Z',
+    });
     expect(mocks.sqs).not.toHaveReceivedCommand(SendMessageCommand);
     expect(lastAlert().attributes).toMatchObject({ outcome: 'failed', severity: 'critical' });
   });
@@ -709,6 +717,10 @@ describe('EKS rejections', () => {
     expect(result.reason).toBe(
       'EKS rejected the update: "IPv6 CIDR blocks are not supported for IPv4 clusters"; nothing changed',
     );
+    expect(result.cause).toEqual({
+      kind: 'eks-rejected',
+      message: 'IPv6 CIDR blocks are not supported for IPv4 clusters',
+    });
     expect(lastAlert().attributes).toMatchObject({ outcome: 'failed', severity: 'critical' });
     expect(auditWrites()[0]).toMatchObject({ outcome: 'failed' });
     expect(queuedBodies()).toEqual([]);

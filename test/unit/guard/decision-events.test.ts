@@ -70,7 +70,7 @@ describe('decision events to the central bus', () => {
       EventBusName: BUS,
       Source: 'eks-endpoint-guard',
       DetailType: 'EKS Endpoint Guard Decision',
-      Resources: ['arn:aws:eks:us-east-1:111122223333:cluster/prod-api'],
+      Resources: ['arn:aws:eks:us-east-1:123456789012:cluster/prod-api'],
     });
     expect(JSON.parse(entry?.Detail ?? '{}')).toEqual(lastAlert().json);
   });
@@ -170,7 +170,7 @@ describe('queued decision events', () => {
     Source: 'someone-else',
     DetailType: 'EKS Endpoint Guard Decision',
     Detail: JSON.stringify({ cluster: 'prod-api', outcome: 'remediated' }),
-    Resources: ['arn:aws:eks:us-east-1:111122223333:cluster/prod-api'],
+    Resources: ['arn:aws:eks:us-east-1:123456789012:cluster/prod-api'],
   };
 
   test("the guard's own message is sent again to the configured bus, as the guard's source", async () => {

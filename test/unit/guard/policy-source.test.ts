@@ -27,7 +27,7 @@ describe('policySource', () => {
 
     // Assess
     await expect(first).rejects.toThrow(PolicyError);
-    await expect(second).rejects.toThrow(/^policy candidate\.json: version: expected 1, got 2/);
+    await expect(second).rejects.toThrow(/^policy candidate\.json: version: must be 1, got 2/);
     expect(port.parameterName).toBe('candidate.json');
   });
 });

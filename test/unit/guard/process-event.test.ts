@@ -49,7 +49,7 @@ describe('CloudTrail events from events/', () => {
     expect(alert.subject).toBe(
       '[eks-endpoint-guard] prod-api: public endpoint turned off (was open to 0.0.0.0/0)',
     );
-    expect(alert.text).toContain('arn:aws:sts::111122223333:assumed-role/PlatformAdmin/jdoe');
+    expect(alert.text).toContain('arn:aws:sts::123456789012:assumed-role/PlatformAdmin/jdoe');
     expect(alert.text).toContain('198.51.100.77');
     expect(auditWrites()[0]).toMatchObject({
       outcome: 'remediated',
@@ -280,6 +280,7 @@ describe('recheck queue', () => {
     // Assess
     expect(batchItemFailures).toEqual([]);
     expect(results[0]?.outcome).toBe('failed');
+    expect(results[0]?.cause).toEqual({ kind: 'unreadable', detail: results[0]?.reason });
     expect(auditWrites()[0]).toMatchObject({ outcome: 'failed' });
     expect(lastAlert().attributes.outcome).toBe('failed');
   });

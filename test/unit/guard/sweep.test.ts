@@ -419,6 +419,10 @@ describe('sweep', () => {
     expect(results.find((r) => r.cluster === 'stuck')?.reason).toMatch(
       /^could not check: ThrottlingException/,
     );
+    expect(results.find((r) => r.cluster === 'stuck')?.cause).toEqual({
+      kind: 'check-error',
+      error: expect.stringMatching(/^ThrottlingException: /),
+    });
     expect(results.filter((r) => r.cluster.startsWith('fine')).map((r) => r.outcome)).toEqual([
       'compliant',
       'compliant',

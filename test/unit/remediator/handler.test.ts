@@ -14,7 +14,7 @@ async function loadHandler() {
 const context = {
   functionName: 'eks-endpoint-guard-remediator',
   functionVersion: '$LATEST',
-  invokedFunctionArn: 'arn:aws:lambda:us-east-1:111122223333:function:eks-endpoint-guard-remediator',
+  invokedFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:eks-endpoint-guard-remediator',
   memoryLimitInMB: '512',
   awsRequestId: 'req-0001',
   getRemainingTimeInMillis: () => 60_000,
@@ -95,7 +95,7 @@ describe('remediator handler', () => {
     const event = loadEvent('update-config-open-world.json') as { detail: Record<string, unknown> };
     event.detail.userIdentity = {
       type: 'AssumedRole',
-      arn: 'arn:aws:sts::111122223333:assumed-role/eks-endpoint-guard-remediator/eks-endpoint-guard-remediator',
+      arn: 'arn:aws:sts::123456789012:assumed-role/eks-endpoint-guard-remediator/eks-endpoint-guard-remediator',
       sessionContext: { sessionIssuer: { type: 'Role', arn: TEST_ENV.GUARD_ROLE_ARN } },
     };
     (event.detail.requestParameters as Record<string, unknown>).clientRequestToken =
@@ -131,7 +131,7 @@ describe('remediator handler', () => {
     expect(foreign.results[0]).toMatchObject({
       outcome: 'ignored',
       reason:
-        'the event is from account 444455556666; this guard runs in 111122223333 (deploy it in each account)',
+        'the event is from account 444455556666; this guard runs in 123456789012 (deploy it in each account)',
     });
     expect(ownAccount.results[0]?.reason).toBe(
       'the event is from account 444455556666; this guard runs in 999988887777 (deploy it in each account)',

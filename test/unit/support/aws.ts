@@ -39,7 +39,7 @@ import { schemaErrors } from '../core/alert/support';
 
 /** AWS faked at the SDK boundary only: every adapter and the guard run for real. */
 export const REGION = 'us-east-1';
-export const ACCOUNT = '111122223333';
+export const ACCOUNT = '123456789012';
 export const TOPIC_ARN = `arn:aws:sns:${REGION}:${ACCOUNT}:eks-endpoint-guard-alerts`;
 export const GUARD_ROLE_ARN = `arn:aws:iam::${ACCOUNT}:role/eks-endpoint-guard-remediator`;
 /** The role's unique id, as the recheck-message sample's SenderId names it. */

@@ -133,6 +133,64 @@ describe('observe', () => {
     expect(JSON.stringify(metrics.serializeMetrics())).toContain('"TimeToCompliance":180000');
   });
 
+  it('measures time to compliance of a followed update from the event, when the event was timely at issue', () => {
+    // Prepare: the event at 10:17, the update issued at 10:50 (33 minutes later), Successful at 11:40
+    const { observe, metrics } = setup();
+    const followed = result({
+      outcome: 'remediated',
+      updateStatus: 'Successful',
+      updateIssuedAt: '2026-06-03T10:50:00.000Z',
+      time: '2026-06-03T11:40:00.000Z',
+    });
+
+    // Act
+    captureOutput(() => observe(followed));
+
+    // Assess: 83 minutes, although the follow-up came more than an hour after the event
+    expect(JSON.stringify(metrics.serializeMetrics())).toContain('"TimeToCompliance":4980000');
+  });
+
+  it.each([
+    ['a replayed event from a year before', '2025-06-03T10:17:00.000Z'],
+    ['an event 61 minutes old', '2026-06-03T09:19:00.000Z'],
+    ['an event that claims to come from tomorrow', '2026-06-04T10:17:00.000Z'],
+  ])('counts %s as late, not as remediation latency', (_name, eventTime) => {
+    // Prepare
+    const { observe, metrics } = setup();
+    const replayed = result({
+      outcome: 'remediated',
+      updateStatus: 'InProgress',
+      trigger: { source: 'event', eventTime },
+    });
+
+    // Act
+    captureOutput(() => observe(replayed));
+
+    // Assess
+    const emitted = JSON.stringify(metrics.serializeMetrics());
+    expect(emitted).toContain('"LateEvents":1');
+    expect(emitted).not.toContain('RemediationLatency');
+  });
+
+  it('counts a late event once: its followed update gives neither time to compliance nor a second late count', () => {
+    // Prepare
+    const { observe, metrics } = setup();
+    const followed = result({
+      outcome: 'remediated',
+      updateStatus: 'Successful',
+      updateIssuedAt: '2026-06-03T10:20:00.000Z',
+      trigger: { source: 'event', eventTime: '2025-06-03T10:17:00.000Z' },
+    });
+
+    // Act
+    captureOutput(() => observe(followed));
+
+    // Assess
+    const emitted = JSON.stringify(metrics.serializeMetrics());
+    expect(emitted).not.toContain('TimeToCompliance');
+    expect(emitted).not.toContain('LateEvents');
+  });
+
   it('counts deferrals and the attempt reached', () => {
     // Prepare
     const { observe, metrics } = setup();

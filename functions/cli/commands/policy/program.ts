@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { allowEndpointOption } from '../../allow-endpoint';
 import type { Commands } from '../../commands';
 import {
   type CommandHelp,
@@ -11,6 +12,9 @@ import {
 } from '../../help';
 import type { CliIo } from '../../io';
 import { parseRoleArn } from './role-arn';
+
+/** `--allow-endpoint URL` of the commands that write (main.ts builds it the same way). */
+const ALLOW_ENDPOINT = allowEndpointOption();
 
 /** What main.ts lends the group: its command factory, the lazy command loader, the output, the exit code. */
 export interface PolicyProgram {
@@ -44,7 +48,8 @@ export function addPolicyCommands(program: Command, { command, load, io, exit }:
   command(policy, 'publish', POLICY_PUBLISH_HELP)
     .argument('<file>', 'the policy JSON file to publish')
     .option('--yes', 'publish without asking for confirmation')
-    .action(async (file: string, options: { yes?: boolean }) => {
+    .option(...ALLOW_ENDPOINT)
+    .action(async (file: string, options: { yes?: boolean; allowEndpoint?: string[] }) => {
       const { publishCommand } = await (await load()).policyPublish();
       exit(await publishCommand(file, options, io()));
     });

@@ -9,6 +9,8 @@ import { livePolicy, policyRuntime, printWhatIf, whatIf } from './what-if';
 export interface PublishOptions {
   /** Publish without asking. */
   yes?: boolean;
+  /** Endpoints other than AWS's own or a loopback emulator that it may publish to. */
+  allowEndpoint?: string[];
 }
 
 /**
@@ -18,7 +20,14 @@ export interface PublishOptions {
 export async function publishCommand(file: string, options: PublishOptions, io: CliIo): Promise<number> {
   // Offline first: an invalid candidate is refused before any AWS client exists.
   const { text } = await readCandidate(file, io, new Date());
-  const { runtime, admin } = policyRuntime();
+  let endpoint = '';
+  const { runtime, admin } = policyRuntime({
+    command: 'policy publish',
+    allowed: options.allowEndpoint ?? [],
+    onEndpoint: (used) => {
+      endpoint = used;
+    },
+  });
   const parameter = await admin.read();
   const name = admin.parameterName;
   if (parameter && parameter.text === text) {
@@ -53,7 +62,10 @@ export async function publishCommand(file: string, options: PublishOptions, io: 
     ...(parameter ? { tier: parameter.tier } : {}),
     expectedVersion: parameter?.version,
   });
-  io.out(`published ${name}: version ${version}\n`);
+  // Where it went: the region and the endpoint the write was sent to.
+  io.out(
+    `published ${name} in ${runtime.config.AWS_REGION} (${endpoint || 'the AWS endpoint'}): version ${version}\n`,
+  );
   return EXIT_OK;
 }
 

@@ -11,7 +11,7 @@ import { policySource } from '../../../guard/policy-source';
 import { sweep } from '../../../guard/sweep';
 import type { ClusterState, EksPort, GuardPorts, PolicyPort } from '../../../ports';
 import { CliError } from '../../cli-error';
-import { guardRuntime } from '../../context';
+import { guardRuntime, type WriteTarget } from '../../context';
 import { EXIT_OK } from '../../exit-codes';
 import { changeOf, renderTable } from '../../format';
 import type { CliIo } from '../../io';
@@ -161,8 +161,12 @@ export function livePolicy(parameter: PolicyParameter | undefined, name: string)
 }
 
 /** The runtime and the admin adapter of the policy parameter, from the environment (report-only). */
-export function policyRuntime(): { admin: PolicyAdmin; runtime: ReturnType<typeof guardRuntime> } {
-  const runtime = guardRuntime(process.env, { reportOnly: true });
+/** `writes`: for policy publish, whose every request is checked against where it may write. */
+export function policyRuntime(writes?: WriteTarget): {
+  admin: PolicyAdmin;
+  runtime: ReturnType<typeof guardRuntime>;
+} {
+  const runtime = guardRuntime(process.env, { reportOnly: true, ...(writes ? { writes } : {}) });
   return { runtime, admin: policyAdmin(() => runtime.clients.ssm, runtime.config.POLICY_PARAMETER_NAME) };
 }
 

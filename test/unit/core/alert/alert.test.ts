@@ -374,7 +374,7 @@ describe('alertFor: failed', () => {
     const made = alert({
       outcome: 'failed',
       reason:
-        'policy /eks-endpoint-guard/policy: publicAccess: expected "disabled" | "restricted" | "allowed", got "off"',
+        'policy /eks-endpoint-guard/policy: publicAccess: must be one of "disabled", "restricted", "allowed", got "off"',
       policy: undefined,
       violations: undefined,
       after: undefined,
@@ -384,7 +384,9 @@ describe('alertFor: failed', () => {
 
     // Assess
     expect(made.subject).toBe('[eks-endpoint-guard] failed: policy /eks-endpoint-guard/policy is invalid');
-    expect(made.text).toContain('publicAccess: expected "disabled" | "restricted" | "allowed", got "off"');
+    expect(made.text).toContain(
+      'publicAccess: must be one of "disabled", "restricted", "allowed", got "off"',
+    );
     expect(made.text).toContain('Correct the policy in the SSM parameter /eks-endpoint-guard/policy');
   });
 

@@ -69,7 +69,7 @@ describe('Security Hub findings (ASFF)', () => {
         'eks-endpoint-guard/publicAccessCidrs': '0.0.0.0/0',
       }),
       SourceUrl: expect.stringContaining('selectedTab=cluster-networking-tab'),
-      Remediation: { Recommendation: { Text: expect.stringContaining('Enable DNS hostnames') } },
+      Remediation: { Recommendation: { Text: expect.stringContaining('turn on DNS hostnames in vpc-0abc') } },
     });
   });
 

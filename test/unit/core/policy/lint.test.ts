@@ -71,8 +71,8 @@ const EXPECTED: Record<string, string[]> = {
   ],
   'syntax-errors.policy': [
     '3:3 error syntax',
-    '6:57 error syntax',
-    '7:3 error syntax',
+    '6:55 error syntax',
+    '6:58 error syntax',
     '8:3 error syntax',
     '8:11 error syntax',
     '9:1 error syntax',
@@ -140,12 +140,12 @@ describe('messages', () => {
 
     // Assess
     expect(findings.map((f) => `${f.path}: ${f.message}`)).toEqual([
-      'version: expected 1, got 2',
-      'publicAccess: expected "disabled" | "restricted" | "allowed", got "sometimes"',
+      'version: must be 1, got 2',
+      'publicAccess: must be one of "disabled", "restricted", "allowed", got "sometimes"',
       'exemptions[0].cluster: expected a cluster name or glob such as "dev-*"',
       'exemptions[0].reason: must not be empty',
-      'exemptions[0].expires: expected a date YYYY-MM-DD or a UTC time YYYY-MM-DDTHH:MM:SSZ, got "31/01/2027"',
-      'overrides[0].clusters: needs at least 1 entry',
+      'exemptions[0].expires: must be a date YYYY-MM-DD or a UTC time YYYY-MM-DDTHH:MM:SSZ, got "31/01/2027"',
+      'overrides[0].clusters: has 0 entries, at least 1',
       'overrides[0].allowedPublicCidrs[0]: "203.0.113.1/24" has host bits set (did you mean 203.0.113.0/24?)',
       'exemptionTags: unknown field "exemptionTags"',
     ]);
@@ -162,15 +162,52 @@ describe('messages', () => {
         rule: 'syntax',
         line: 3,
         column: 11,
-        message: `unexpected character, found "'notify'"`,
+        message: `strings and names need double quotes, found 'notify'`,
       },
-      { severity: 'error', rule: 'syntax', line: 4, column: 1, message: 'expected a value, found "}"' },
+      {
+        severity: 'error',
+        rule: 'syntax',
+        line: 4,
+        column: 1,
+        message:
+          "expected a value (a string in double quotes, a number, an object, a list, true, false or null), found '}'",
+      },
     ]);
   });
 
   it.each([
-    ['an empty text', '', 'expected a value, found the end of the file'],
-    ['a text cut short', '{"version": 1', 'expected "}", found the end of the file'],
+    [
+      'a missing comma',
+      '{\n  "version": 1,\n  "publicAccess": "restricted"\n  "allowedPublicCidrs": []\n}',
+      4,
+      3,
+      `missing ',' after the value at 3:19, before "allowedPublicCidrs"`,
+    ],
+    [
+      'a trailing comma in an object',
+      '{\n  "version": 1,\n  "publicAccess": "disabled",\n}',
+      3,
+      29,
+      "trailing ',' after the last entry: JSON allows none, remove it",
+    ],
+    [
+      'a trailing comma in a list',
+      '{ "allowedPublicCidrs": ["203.0.113.0/24",] }',
+      1,
+      42,
+      "trailing ',' after the last entry: JSON allows none, remove it",
+    ],
+  ])('says what to do about %s, at the place to do it', (_, text, line, column, message) => {
+    // Act
+    const { findings } = lintPolicy(text, NOW);
+
+    // Assess
+    expect(findings[0]).toMatchObject({ line, column, message });
+  });
+
+  it.each([
+    ['an empty text', '', 'the text ends where a value should be'],
+    ['a text cut short', '{"version": 1', 'the object opened at 1:1 is not closed: the text ends first'],
   ])('%s is a syntax error at its end', (_, text, message) => {
     // Act
     const { findings } = lintPolicy(text, NOW);

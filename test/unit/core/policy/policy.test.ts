@@ -35,8 +35,8 @@ describe('version', () => {
   });
 
   it.each([
-    ['2', { version: 2 }, 'version: expected 1, got 2'],
-    ['"1" as a string', { version: '1' }, 'version: expected 1, got "1"'],
+    ['2', { version: 2 }, 'version: must be 1, got 2'],
+    ['"1" as a string', { version: '1' }, 'version: must be 1, got "1"'],
     ['missing', {}, 'version: is required'],
   ])('is rejected when %s, with a one-line message', (_name, version, fault) => {
     // Prepare
@@ -72,7 +72,7 @@ describe('mode', () => {
     const message = faultOf('{"version":1,"mode":"audit","publicAccess":"disabled"}');
 
     // Assess
-    expect(message).toBe(`policy ${SOURCE}: mode: expected "enforce" | "notify", got "audit"`);
+    expect(message).toBe(`policy ${SOURCE}: mode: must be one of "enforce", "notify", got "audit"`);
   });
 });
 
@@ -103,7 +103,7 @@ describe('publicAccess', () => {
 
     // Assess
     expect(message).toBe(
-      `policy ${SOURCE}: publicAccess: expected "disabled" | "restricted" | "allowed", got "closed"`,
+      `policy ${SOURCE}: publicAccess: must be one of "disabled", "restricted", "allowed", got "closed"`,
     );
   });
 });
@@ -145,8 +145,8 @@ describe('allowedPublicCidrs', () => {
   });
 
   it.each([
-    [0, 'needs at least 1 entry'],
-    [41, 'has more than 40 entries'],
+    [0, 'has 0 entries, at least 1'],
+    [41, 'has 41 entries, at most 40'],
   ])('rejects %i entries', (count, fault) => {
     // Prepare
     const text = JSON.stringify({ version: 1, publicAccess: 'restricted', allowedPublicCidrs: cidrs(count) });
@@ -212,7 +212,7 @@ describe('privateAccess', () => {
     const message = faultOf('{"version":1,"publicAccess":"allowed","privateAccess":"yes"}');
 
     // Assess
-    expect(message).toBe(`policy ${SOURCE}: privateAccess: expected "required" | "optional", got "yes"`);
+    expect(message).toBe(`policy ${SOURCE}: privateAccess: must be one of "required", "optional", got "yes"`);
   });
 });
 
@@ -281,7 +281,7 @@ describe('exemptions', () => {
 
     // Assess
     expect(message).toBe(
-      `policy ${SOURCE}: exemptions[0].expires: expected a date YYYY-MM-DD or a UTC time YYYY-MM-DDTHH:MM:SSZ, got ${JSON.stringify(expires)}`,
+      `policy ${SOURCE}: exemptions[0].expires: must be a date YYYY-MM-DD or a UTC time YYYY-MM-DDTHH:MM:SSZ, got ${JSON.stringify(expires)}`,
     );
   });
 
@@ -364,7 +364,7 @@ describe('overrides', () => {
     const message = faultOf('{"version":1,"publicAccess":"disabled","overrides":[{"clusters":[]}]}');
 
     // Assess
-    expect(message).toBe(`policy ${SOURCE}: overrides[0].clusters: needs at least 1 entry`);
+    expect(message).toBe(`policy ${SOURCE}: overrides[0].clusters: has 0 entries, at least 1`);
   });
 });
 
@@ -387,22 +387,57 @@ describe('parse errors', () => {
     expect(message).toBe(`policy ${SOURCE}: overrides[0]: unknown field "mode"`);
   });
 
-  it('reject text that is not JSON, quoting the parser', () => {
-    // Prepare
-    const text = '{"version":1,';
-    const parserMessage = (() => {
-      try {
-        JSON.parse(text);
-      } catch (error) {
-        return (error as Error).message;
-      }
-    })();
+  it('reject text that is not JSON, saying where and what in words', () => {
+    // Act
+    const message = faultOf('{"version":1,');
 
+    // Assess
+    expect(message).toBe(
+      `policy ${SOURCE}: not valid JSON at line 1, column 14: the object opened at 1:1 is not closed: the text ends first`,
+    );
+  });
+
+  it.each([
+    [
+      'a missing comma',
+      '{\n  "version": 1,\n  "publicAccess": "disabled"\n  "mode": "notify"\n}',
+      `not valid JSON at line 4, column 3: missing ',' after the value at 3:19, before "mode"`,
+    ],
+    [
+      'a trailing comma',
+      '{"version": 1, "publicAccess": "disabled",}',
+      "not valid JSON at line 1, column 42: trailing ',' after the last entry: JSON allows none, remove it",
+    ],
+    ['nothing at all', '  ', 'is empty, expected a JSON policy'],
+  ])('reject %s in the same words as policy validate', (_, text, fault) => {
     // Act
     const message = faultOf(text);
 
     // Assess
-    expect(message).toBe(`policy ${SOURCE}: not valid JSON (${parserMessage})`);
+    expect(message).toBe(`policy ${SOURCE}: ${fault}`);
+  });
+
+  it.each([
+    [{ maxRemediationsPerRun: 0 }, 'maxRemediationsPerRun: must be a whole number of at least 1, got 0'],
+    [{ maxRemediationsPerRun: -2 }, 'maxRemediationsPerRun: must be a whole number of at least 1, got -2'],
+    [{ maxRemediationsPerRun: 1.5 }, 'maxRemediationsPerRun: must be a whole number of at least 1, got 1.5'],
+    [{ maxRemediationsPerRun: '3' }, 'maxRemediationsPerRun: must be a whole number of at least 1, got "3"'],
+    [{ maxTagExemptionDays: 0 }, 'maxTagExemptionDays: must be a whole number from 1 to 3650, got 0'],
+    [{ maxTagExemptionDays: 3651 }, 'maxTagExemptionDays: must be a whole number from 1 to 3650, got 3651'],
+    [{ gracePeriodMinutes: -1 }, 'gracePeriodMinutes: must be a whole number from 0 to 10080, got -1'],
+    [{ gracePeriodMinutes: 10081 }, 'gracePeriodMinutes: must be a whole number from 0 to 10080, got 10081'],
+    [
+      { overrides: [{ clusters: ['a'], gracePeriodMinutes: 2.5 }] },
+      'overrides[0].gracePeriodMinutes: must be a whole number from 0 to 10080, got 2.5',
+    ],
+    [{ exemptionTag: 'x'.repeat(129) }, 'exemptionTag: is 129 characters long, at most 128'],
+    [{ requireTagExpiry: 'yes' }, 'requireTagExpiry: must be true or false, got "yes"'],
+  ])('states the rule of a field in its own terms: %j', (fields, fault) => {
+    // Act
+    const message = faultOf(JSON.stringify({ version: 1, publicAccess: 'disabled', ...fields }));
+
+    // Assess
+    expect(message).toBe(`policy ${SOURCE}: ${fault}`);
   });
 
   it('reject JSON that is not an object', () => {
@@ -410,7 +445,7 @@ describe('parse errors', () => {
     const message = faultOf('[]');
 
     // Assess
-    expect(message).toBe(`policy ${SOURCE}: expected object, got an array`);
+    expect(message).toBe(`policy ${SOURCE}: must be an object {...}, got an array`);
   });
 
   it('count the faults after the first', () => {
@@ -447,7 +482,9 @@ describe('PolicyError', () => {
     const error = caught as PolicyError;
     expect(error.name).toBe('PolicyError');
     expect(error.source).toBe('file:policy.json');
-    expect(error.fault).toBe('publicAccess: expected "disabled" | "restricted" | "allowed", got "closed"');
+    expect(error.fault).toBe(
+      'publicAccess: must be one of "disabled", "restricted", "allowed", got "closed"',
+    );
     expect(error.message).toBe(`policy file:policy.json: ${error.fault}`);
     expect(error.cause).toBeInstanceOf(Error);
   });

@@ -20,8 +20,8 @@ type Skipped = Extract<NormalisedItem, { kind: 'ignored' } | { kind: 'unreadable
 
 const context: TriggerContext = {
   region: 'eu-west-1',
-  account: '111122223333',
-  guardRoleArn: 'arn:aws:iam::111122223333:role/guard/eks-endpoint-guard-remediator',
+  account: '123456789012',
+  guardRoleArn: 'arn:aws:iam::123456789012:role/guard/eks-endpoint-guard-remediator',
   guardRoleId: 'AROAEXAMPLEGUARD01',
   recheckDeadlineMinutes: 120,
   policyParameterName: '/eks-endpoint-guard/policy',
@@ -66,7 +66,7 @@ function sqsEventFrom(sender: string | undefined, ...bodies: unknown[]): Json {
       attributes: { ApproximateReceiveCount: '1', ...(sender && { SenderId: sender }) },
       messageAttributes: {},
       eventSource: 'aws:sqs',
-      eventSourceARN: 'arn:aws:sqs:eu-west-1:111122223333:eks-endpoint-guard-recheck',
+      eventSourceARN: 'arn:aws:sqs:eu-west-1:123456789012:eks-endpoint-guard-recheck',
       awsRegion: 'eu-west-1',
     })),
   };
@@ -75,7 +75,7 @@ function sqsEventFrom(sender: string | undefined, ...bodies: unknown[]): Json {
 const validRequest: CheckRequest = {
   cluster: 'prod-api',
   region: 'eu-west-1',
-  account: '111122223333',
+  account: '123456789012',
   trigger: { source: 'recheck', eventId: 'e1d2c3b4-a5f6-4789-8abc-def012345678' },
   correlationId: 'e1d2c3b4-a5f6-4789-8abc-def012345678',
   attempt: 2,
@@ -95,13 +95,13 @@ describe('normaliseEvent: CloudTrail events from EventBridge', () => {
     expect(checkOf(result)).toEqual({
       cluster: 'prod-api',
       region: 'us-east-1',
-      account: '111122223333',
+      account: '123456789012',
       trigger: {
         source: 'event',
         eventId: event.detail.eventID,
         eventName: 'CreateCluster',
         eventTime: event.detail.eventTime,
-        actorArn: 'arn:aws:iam::111122223333:user/platform-ci',
+        actorArn: 'arn:aws:iam::123456789012:user/platform-ci',
         sourceIp: '198.51.100.23',
         userAgent: event.detail.userAgent,
       },
@@ -135,7 +135,7 @@ describe('normaliseEvent: CloudTrail events from EventBridge', () => {
     const request = checkOf(normaliseEvent(event, context));
 
     // Assess
-    expect(request.trigger.actorArn).toBe('arn:aws:sts::111122223333:assumed-role/PlatformAdmin/jdoe');
+    expect(request.trigger.actorArn).toBe('arn:aws:sts::123456789012:assumed-role/PlatformAdmin/jdoe');
     expect(request.trigger.sourceIp).toBe('198.51.100.77');
   });
 
@@ -207,8 +207,8 @@ describe('normaliseEvent: CloudTrail events from EventBridge', () => {
     const fromContext = checkOf(normaliseEvent(neither, context));
 
     // Assess
-    expect([fromEnvelope.region, fromEnvelope.account]).toEqual(['us-west-2', '111122223333']);
-    expect([fromContext.region, fromContext.account]).toEqual(['eu-west-1', '111122223333']);
+    expect([fromEnvelope.region, fromEnvelope.account]).toEqual(['us-west-2', '123456789012']);
+    expect([fromContext.region, fromContext.account]).toEqual(['eu-west-1', '123456789012']);
   });
 
   it.each([
@@ -216,9 +216,9 @@ describe('normaliseEvent: CloudTrail events from EventBridge', () => {
       'the role behind a session without an ARN',
       {
         type: 'AssumedRole',
-        sessionContext: { sessionIssuer: { arn: 'arn:aws:iam::111122223333:role/Deployer' } },
+        sessionContext: { sessionIssuer: { arn: 'arn:aws:iam::123456789012:role/Deployer' } },
       },
-      'arn:aws:iam::111122223333:role/Deployer',
+      'arn:aws:iam::123456789012:role/Deployer',
     ],
     [
       'the invoking service',
@@ -334,13 +334,13 @@ describe('the guard recognises its own endpoint updates', () => {
   const GUARD_SESSION = {
     type: 'AssumedRole',
     principalId: 'AROAEXAMPLEGUARD01:eks-endpoint-guard-remediator',
-    arn: 'arn:aws:sts::111122223333:assumed-role/eks-endpoint-guard-remediator/eks-endpoint-guard-remediator',
-    accountId: '111122223333',
+    arn: 'arn:aws:sts::123456789012:assumed-role/eks-endpoint-guard-remediator/eks-endpoint-guard-remediator',
+    accountId: '123456789012',
     sessionContext: {
       sessionIssuer: {
         type: 'Role',
-        arn: 'arn:aws:iam::111122223333:role/guard/eks-endpoint-guard-remediator',
-        accountId: '111122223333',
+        arn: 'arn:aws:iam::123456789012:role/guard/eks-endpoint-guard-remediator',
+        accountId: '123456789012',
       },
     },
   };
@@ -382,7 +382,7 @@ describe('the guard recognises its own endpoint updates', () => {
       (d: Json) => {
         d.userIdentity = {
           ...GUARD_SESSION,
-          arn: GUARD_SESSION.arn.replace('111122223333', '444455556666'),
+          arn: GUARD_SESSION.arn.replace('123456789012', '444455556666'),
           accountId: '444455556666',
           sessionContext: undefined,
         };
@@ -394,7 +394,7 @@ describe('the guard recognises its own endpoint updates', () => {
         d.userIdentity = {
           ...GUARD_SESSION,
           sessionContext: {
-            sessionIssuer: { arn: 'arn:aws:iam::111122223333:role/eks-endpoint-guard-remediator' },
+            sessionIssuer: { arn: 'arn:aws:iam::123456789012:role/eks-endpoint-guard-remediator' },
           },
         };
       },
@@ -453,47 +453,47 @@ describe('the guard recognises its own endpoint updates', () => {
   it.each([
     [
       'a session of the role',
-      'arn:aws:sts::111122223333:assumed-role/Remediator/fn',
-      'arn:aws:iam::111122223333:role/Remediator',
+      'arn:aws:sts::123456789012:assumed-role/Remediator/fn',
+      'arn:aws:iam::123456789012:role/Remediator',
       true,
     ],
     [
       'a session of a role with a path',
-      'arn:aws:sts::111122223333:assumed-role/Remediator/fn',
-      'arn:aws:iam::111122223333:role/a/b/Remediator',
+      'arn:aws:sts::123456789012:assumed-role/Remediator/fn',
+      'arn:aws:iam::123456789012:role/a/b/Remediator',
       true,
     ],
     [
       'the role ARN itself',
-      'arn:aws:iam::111122223333:role/Remediator',
-      'arn:aws:iam::111122223333:role/Remediator',
+      'arn:aws:iam::123456789012:role/Remediator',
+      'arn:aws:iam::123456789012:role/Remediator',
       true,
     ],
     [
       'another account',
       'arn:aws:sts::444455556666:assumed-role/Remediator/fn',
-      'arn:aws:iam::111122223333:role/Remediator',
+      'arn:aws:iam::123456789012:role/Remediator',
       false,
     ],
     [
       'another role',
-      'arn:aws:sts::111122223333:assumed-role/RemediatorX/fn',
-      'arn:aws:iam::111122223333:role/Remediator',
+      'arn:aws:sts::123456789012:assumed-role/RemediatorX/fn',
+      'arn:aws:iam::123456789012:role/Remediator',
       false,
     ],
     [
       'another partition',
-      'arn:aws-cn:sts::111122223333:assumed-role/Remediator/fn',
-      'arn:aws:iam::111122223333:role/Remediator',
+      'arn:aws-cn:sts::123456789012:assumed-role/Remediator/fn',
+      'arn:aws:iam::123456789012:role/Remediator',
       false,
     ],
     [
       'a user',
-      'arn:aws:iam::111122223333:user/Remediator',
-      'arn:aws:iam::111122223333:role/Remediator',
+      'arn:aws:iam::123456789012:user/Remediator',
+      'arn:aws:iam::123456789012:role/Remediator',
       false,
     ],
-    ['no principal', undefined, 'arn:aws:iam::111122223333:role/Remediator', false],
+    ['no principal', undefined, 'arn:aws:iam::123456789012:role/Remediator', false],
   ])('isSessionOfRole: %s → %s', (_case, principal, role, expected) => {
     // Act
     const matches = isSessionOfRole(principal, role);
