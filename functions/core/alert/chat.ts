@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import type { AlertFacts } from './fact-types';
-import { chatLink, chatLiteral, chatText, clip, safeLine } from './forms';
+import { chatLink, chatLiteral, chatText, clip, defangHosts, safeLine } from './forms';
 import { dedupKeyOf, snsAttributesOf } from './json';
 import { type Language, PHRASES } from './phrases';
 
@@ -110,7 +110,7 @@ export function renderChat(facts: AlertFacts, language: Language = 'en'): ChatNo
     },
     metadata: {
       threadId: clip(threadId, CHAT_LIMITS.threadId),
-      summary: clip(headline, CHAT_LIMITS.summary),
+      summary: clip(defangHosts(headline), CHAT_LIMITS.summary),
       eventType: `eks-endpoint-guard-${facts.status === 'resolved' ? 'resolved' : facts.outcome}`,
       additionalContext: {
         status: facts.status,
