@@ -181,12 +181,16 @@ async function decide(request: CheckRequest, ports: GuardPorts, options: GuardOp
   }
 
   // A new violation under a grace period is alerted now and reverted when the period ends.
-  const grace = await graceOf(request, planned, effective.gracePeriodMinutes, ports, now);
+  const grace = await graceOf(request, planned, effective.gracePeriodMinutes, ports, now, {
+    flipFlop: options.flipFlop,
+    actorArn: request.trigger.actorArn,
+  });
   if (grace.wait) return grace.wait;
   const due: CheckResult = grace.until
     ? { ...planned, graceSince: grace.since, graceUntil: grace.until }
     : planned;
-  return remediate(request, state, due, target, ports, options, now, loaded.policy.maxRemediationsPerRun);
+  const limit = loaded.policy.maxRemediationsPerRun;
+  return remediate(request, state, due, target, ports, options, now, limit, grace.rule);
 }
 
 async function firstSighting(result: CheckResult, history: History): Promise<Decision> {

@@ -30,6 +30,8 @@ export async function remediate(
   options: GuardOptions,
   now: Date,
   maxRemediations: number | undefined,
+  /** Which grace rule let the change happen now (grace.ts), said in the reason. */
+  graceRule?: string,
 ): Promise<Decision> {
   const budget = options.budget;
   if (budget && !budget.reserve(maxRemediations)) {
@@ -44,7 +46,7 @@ export async function remediate(
   }
   let issuedUpdate = false;
   try {
-    const decision = await issue(request, state, planned, target, ports, options, now);
+    const decision = await issue(request, state, planned, target, ports, options, now, graceRule);
     issuedUpdate = decision.changed === true;
     return decision;
   } finally {
@@ -60,13 +62,14 @@ async function issue(
   ports: GuardPorts,
   options: GuardOptions,
   now: Date,
+  grace: string | undefined,
 ): Promise<Decision> {
   const history = await ports.audit.query({
     cluster: state.name,
     region: request.region,
     since: windowStart(now, options),
   });
-  const loop = flipFlop(history, now, options.flipFlop, request.trigger.actorArn);
+  const loop = flipFlop(history, now, options.flipFlop, request.trigger.actorArn, request.correlationId);
 
   let issued: { updateId?: string; status?: string };
   try {
@@ -103,7 +106,7 @@ async function issue(
   const result: CheckResult = {
     ...planned,
     outcome: 'remediated',
-    reason: `${planned.violations?.map((v) => v.reason).join('; ')}; changed ${change}${planned.graceUntil ? ` (the grace period ended at ${planned.graceUntil})` : ''}`,
+    reason: `${planned.violations?.map((v) => v.reason).join('; ')}; changed ${change}${graceNote(planned, grace)}`,
     updateId: issued.updateId,
     updateStatus: issued.status ?? (issued.updateId ? 'InProgress' : undefined),
     ...(loop.escalation ? { escalation: loop.escalation } : {}),
@@ -189,6 +192,12 @@ export function defer(
     notify: false,
     next: { delaySeconds, request: { ...request, attempt: request.attempt + 1, deadline } },
   };
+}
+
+/** Which grace rule let the change happen now, for the remediation's reason (and so its alert). */
+function graceNote(planned: CheckResult, rule: string | undefined): string {
+  if (rule) return ` (${rule})`;
+  return planned.graceUntil ? ` (the grace period ended at ${planned.graceUntil})` : '';
 }
 
 export function quiet(result: CheckResult): Decision {
