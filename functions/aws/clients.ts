@@ -6,6 +6,7 @@ import type * as SecurityHub from '@aws-sdk/client-securityhub';
 import type * as Sns from '@aws-sdk/client-sns';
 import type * as Sqs from '@aws-sdk/client-sqs';
 import type * as Ssm from '@aws-sdk/client-ssm';
+import type * as Sts from '@aws-sdk/client-sts';
 import type * as DynamoDbDocuments from '@aws-sdk/lib-dynamodb';
 
 /** Returns `load()`, computed on the first call only. */
@@ -32,6 +33,7 @@ export const sdk = {
   dynamodbDocuments: lazy((): typeof DynamoDbDocuments => require('@aws-sdk/lib-dynamodb')),
   cloudtrail: lazy((): typeof CloudTrail => require('@aws-sdk/client-cloudtrail')),
   securityhub: lazy((): typeof SecurityHub => require('@aws-sdk/client-securityhub')),
+  sts: lazy((): typeof Sts => require('@aws-sdk/client-sts')),
 };
 
 /** One client per service, created on first use and then reused (the SDK keeps connections alive). */
@@ -44,6 +46,8 @@ export interface AwsClients {
   readonly dynamodb: DynamoDb.DynamoDBClient;
   readonly cloudtrail: CloudTrail.CloudTrailClient;
   readonly securityhub: SecurityHub.SecurityHubClient;
+  /** The CLI's own identity (GetCallerIdentity) when GUARD_ROLE_ARN does not name the account. */
+  readonly sts: Sts.STSClient;
 }
 
 /** A client, or a function that returns it when first needed. */
@@ -81,6 +85,7 @@ export function createAwsClients(
     dynamodb: () => new (sdk.dynamodb().DynamoDBClient)(options),
     cloudtrail: () => new (sdk.cloudtrail().CloudTrailClient)(options),
     securityhub: () => new (sdk.securityhub().SecurityHubClient)(options),
+    sts: () => new (sdk.sts().STSClient)(options),
   };
   const clients = {} as AwsClients;
   for (const [name, create] of Object.entries(factories)) {

@@ -20,10 +20,16 @@ export async function invokeCommand(source: string, options: InvokeOptions, io: 
   // Pure and cheap: tells what the guard could not read, which processEvent records as failed.
   const unreadable = normaliseEvent(event, {
     region: runtime.config.AWS_REGION,
+    account: await runtime.account(),
     guardRoleArn: runtime.config.GUARD_ROLE_ARN,
     now: runtime.ports.clock(),
   }).items.filter((item) => item.kind === 'unreadable');
-  const response = await processEvent(event, runtime.ports, runtime.processOptions(!options.dryRun));
+  // Which account this is, from GUARD_ROLE_ARN or the credentials: never left unchecked.
+  const account = await runtime.account();
+  const response = await processEvent(event, runtime.ports, {
+    ...runtime.processOptions(!options.dryRun),
+    account,
+  });
   const printer = new ResultPrinter(io, options.json ?? false, 'result');
   for (const result of response.results) printer.add(result);
   printer.finish();
