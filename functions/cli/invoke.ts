@@ -18,17 +18,19 @@ export async function invokeCommand(source: string, options: InvokeOptions, io: 
   const event = await readJsonInput(source, io.stdin);
   const runtime = guardRuntime();
   // Pure and cheap: tells what the guard could not read, which processEvent records as failed.
-  const unreadable = normaliseEvent(event, {
+  const normalised = normaliseEvent(event, {
     region: runtime.config.AWS_REGION,
-    account: await runtime.account(),
     guardRoleArn: runtime.config.GUARD_ROLE_ARN,
     now: runtime.ports.clock(),
-  }).items.filter((item) => item.kind === 'unreadable');
-  // Which account this is, from GUARD_ROLE_ARN or the credentials: never left unchecked.
-  const account = await runtime.account();
+  });
+  const unreadable = normalised.items.filter((item) => item.kind === 'unreadable');
+  // Which account this is, from GUARD_ROLE_ARN or the credentials: never left unchecked. Input
+  // with nothing readable in it names no account, so the credentials need not be asked.
+  const readable = normalised.sweep !== undefined || unreadable.length < normalised.items.length;
+  const account = readable ? await runtime.account() : undefined;
   const response = await processEvent(event, runtime.ports, {
     ...runtime.processOptions(!options.dryRun),
-    account,
+    ...(account ? { account } : {}),
   });
   const printer = new ResultPrinter(io, options.json ?? false, 'result');
   for (const result of response.results) printer.add(result);
