@@ -191,6 +191,12 @@ export interface RecheckPort {
   sendDecision(decision: QueuedDecision): Promise<void>;
   /** Queues a decision event the central bus refused, to be sent again from the queue. */
   sendDecisionEvent?(entry: DecisionEventEntry): Promise<void>;
+  /**
+   * Whether SQS confirms a record's receipt handle as a message of the recheck queue now in flight
+   * (a ChangeMessageVisibility that only such a message passes): false when SQS refuses it; an
+   * error SQS may not repeat (throttling, a fault) is thrown, so the record is retried, not demoted.
+   */
+  confirm(receiptHandle: string): Promise<boolean>;
 }
 
 /** The organisation's central event bus (DESIGN §12). */

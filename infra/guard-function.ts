@@ -9,6 +9,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { type GuardPermissionResources, grantGuardPermissions } from './guard-permissions';
+import { recheckVisibility } from './guard-queues';
 import { logGroupKey } from './keys';
 import { METRICS_NAMESPACE, SERVICE_NAME } from './observability';
 
@@ -99,6 +100,8 @@ export function guardFunction(scope: Construct, options: GuardFunctionOptions): 
       POLICY_PARAMETER_NAME: options.policyParameterName,
       TOPIC_ARN: topic.topicArn,
       RECHECK_QUEUE_URL: recheckQueue.queueUrl,
+      // A queued record's privileges are confirmed by resetting its visibility to the queue's own.
+      RECHECK_VISIBILITY_SECONDS: String(recheckVisibility(FUNCTION_TIMEOUT).toSeconds()),
       AUDIT_TABLE_NAME: table.tableName,
       GUARD_ROLE_ARN: role.roleArn,
       // The role's unique id (AROA...): the SenderId of the guard's own queue messages starts with it.

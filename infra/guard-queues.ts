@@ -43,12 +43,16 @@ export function guardQueues(scope: Construct, options: { functionTimeout: Durati
   const recheckQueue = new sqs.Queue(scope, 'RecheckQueue', {
     encryption: sqs.QueueEncryption.SQS_MANAGED,
     enforceSSL: true,
-    // Lambda's guidance for SQS sources: at least six times the function timeout.
-    visibilityTimeout: Duration.seconds(options.functionTimeout.toSeconds() * 6),
+    visibilityTimeout: recheckVisibility(options.functionTimeout),
     retentionPeriod: Duration.days(4),
     deadLetterQueue: { queue: recheckDeadLetters, maxReceiveCount: 5 },
   });
   return { deadLetters, recheckDeadLetters, recheckQueue };
+}
+
+/** Lambda's guidance for SQS sources: a visibility timeout of at least six times the function timeout. */
+export function recheckVisibility(functionTimeout: Duration): Duration {
+  return Duration.seconds(functionTimeout.toSeconds() * 6);
 }
 
 /** Who may legitimately write to the guard's queues. */

@@ -85,6 +85,8 @@ function reportOnly(ports: GuardPorts, missing: readonly string[]): GuardPorts {
             sendAlert: refuse('RECHECK_QUEUE_URL'),
             sendDecision: refuse('RECHECK_QUEUE_URL'),
             sendDelivery: refuse('RECHECK_QUEUE_URL'),
+            // Nothing on an unconfigured queue is in flight: no record is confirmed.
+            confirm: async () => false,
           },
         }
       : {}),

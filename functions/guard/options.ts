@@ -21,6 +21,8 @@ export interface GuardTelemetry extends DecisionEventTelemetry {
   deliveryFailed(part: 'alert' | 'audit' | 'recheck', result: CheckResult, error: unknown): void;
   /** A queued alert failed to publish again; the queue will redeliver it. */
   alertRetry?(correlationId: string, error: unknown): void;
+  /** A record claimed the guard's privileges but SQS did not confirm it (a direct invoke, say): demoted. */
+  unprovenRecord?(kind: string, messageId: string | undefined): void;
 }
 
 /** A decision plus what must happen after it. */

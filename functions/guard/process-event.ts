@@ -69,8 +69,16 @@ export async function processEvent(
   };
   if (normalised.sweep) await sweepAll(normalised.sweep.correlationId, normalised.sweep.trigger);
 
-  for (const item of normalised.items) {
+  for (const queued of normalised.items) {
+    let item = queued;
     try {
+      // A record's claimed privileges hold only when SQS confirms it (core/triggers/types.ts, QueueProof).
+      const proof = 'proof' in item ? item.proof : undefined;
+      if (proof) {
+        const confirmed = await ports.recheck.confirm(proof.receiptHandle);
+        if (!confirmed) options.telemetry?.unprovenRecord?.(item.kind, item.messageId);
+        item = confirmed ? item : proof.unproven;
+      }
       if (item.kind === 'alert') {
         // Not a decision: the delivery of one made earlier, so it adds no result.
         await ports.notifier.publish(item.alert);

@@ -49,6 +49,8 @@ const EnvSchema = z.object({
   /** 0 keeps audit records forever; otherwise they expire through the table's TTL. */
   AUDIT_RETENTION_DAYS: count(0, 3650, 0),
   SWEEP_CONCURRENCY: count(1, 64, 8),
+  /** The recheck queue's visibility timeout: confirming a record's receipt handle sets it again. */
+  RECHECK_VISIBILITY_SECONDS: count(30, 43_200, 1800),
   /** The organisation's central event bus (DESIGN §12); unset: decisions stay in this account. */
   DECISION_BUS_ARN: z.optional(
     z

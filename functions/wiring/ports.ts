@@ -36,7 +36,7 @@ export function createPorts(
       config.AUDIT_RETENTION_DAYS,
       clock,
     ),
-    recheck: recheckQueue(() => clients.sqs, config.RECHECK_QUEUE_URL),
+    recheck: recheckQueue(() => clients.sqs, config.RECHECK_QUEUE_URL, config.RECHECK_VISIBILITY_SECONDS),
     cloudtrail: cloudTrailLookup(() => clients.cloudtrail, { guardRoleArn: config.GUARD_ROLE_ARN }),
     ...(config.DECISION_BUS_ARN
       ? { decisions: decisionsPort(config.DECISION_BUS_ARN, config.SWEEP_SCHEDULE) }

@@ -47,6 +47,7 @@ function queueRecord(body: string, senderId = GUARD_SENDER): unknown {
         messageId: 'msg-evt-1',
         eventSource: 'aws:sqs',
         body,
+        receiptHandle: 'AQEBtest-handle',
         attributes: { SenderId: senderId, ApproximateReceiveCount: '1' },
       },
     ],

@@ -58,7 +58,13 @@ function sqsBodies(): { body: string; delay: number }[] {
 function delivered(body: string, senderId = GUARD_SENDER) {
   return {
     Records: [
-      { messageId: `m-${Math.random()}`, eventSource: 'aws:sqs', body, attributes: { SenderId: senderId } },
+      {
+        messageId: `m-${Math.random()}`,
+        eventSource: 'aws:sqs',
+        body,
+        receiptHandle: 'AQEBtest-handle',
+        attributes: { SenderId: senderId },
+      },
     ],
   };
 }

@@ -85,6 +85,7 @@ function queuedItems() {
     eventSource: 'aws:sqs',
     messageId: `m-${i}`,
     body: call.args[0].input.MessageBody,
+    receiptHandle: 'AQEBtest-handle',
     attributes: { SenderId: GUARD_SENDER },
   }));
   return normaliseEvent({ Records }, { region: REGION, guardRoleId: GUARD_ROLE_ID, now: new Date() }).items;

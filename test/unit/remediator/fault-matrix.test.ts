@@ -529,6 +529,7 @@ describe('faults the guard should turn into decisions', () => {
           messageId: 'm-alert',
           eventSource: 'aws:sqs',
           body: queuedAlert,
+          receiptHandle: 'AQEBtest-handle',
           attributes: { SenderId: GUARD_SENDER },
         },
       ],
@@ -582,6 +583,7 @@ describe('faults the guard should turn into decisions', () => {
             messageId: 'm-decision',
             eventSource: 'aws:sqs',
             body: queued,
+            receiptHandle: 'AQEBtest-handle',
             attributes: { SenderId: GUARD_SENDER },
           },
         ],
@@ -653,7 +655,13 @@ describe('faults the guard should turn into decisions', () => {
     // Act
     const outcome = await run({
       Records: [
-        { messageId: 'm-alert', eventSource: 'aws:sqs', body, attributes: { SenderId: GUARD_SENDER } },
+        {
+          messageId: 'm-alert',
+          eventSource: 'aws:sqs',
+          body,
+          receiptHandle: 'AQEBtest-handle',
+          attributes: { SenderId: GUARD_SENDER },
+        },
       ],
     });
 
