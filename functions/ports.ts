@@ -211,6 +211,20 @@ export interface DecisionEventsPort {
   ): Promise<{ failed: { entry: DecisionEventEntry; errorCode: string }[] }>;
 }
 
+/**
+ * The blast-radius budget that sweeps started by the schedule share within one schedule period: a
+ * forged scheduled event then starts no sweep with a fresh budget of its own.
+ */
+export interface SweepBudgetPort {
+  /** The schedule's period, in seconds (SWEEP_SCHEDULE). */
+  readonly periodSeconds: number;
+  /**
+   * Takes one of the `limit` changes of the period that starts at `period` (ISO), for `cluster`;
+   * false when all are taken. A change taken is never given back (the budget errs on fewer changes).
+   */
+  claim(period: string, limit: number, owner: { sweepId: string; cluster: string }): Promise<boolean>;
+}
+
 export interface GuardPorts {
   eks: EksPort;
   ec2: Ec2Port;
@@ -226,5 +240,7 @@ export interface GuardPorts {
   chat?: AlertPublisher;
   /** Security Hub findings (the `securityHub` stack option); absent: none. */
   securityHub?: SecurityHubPort;
+  /** The budget scheduled sweeps share per schedule period; absent: each sweep has its own. */
+  sweepBudget?: SweepBudgetPort;
   clock: () => Date;
 }

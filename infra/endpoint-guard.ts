@@ -253,11 +253,10 @@ export class EndpointGuard extends Construct {
     if (props.createTrail) this.trail = guardTrail(this);
 
     // ---- organisation (DESIGN §12) ----
-    if (props.decisionBusArn) {
-      addDecisionForwarding(this.function, props.decisionBusArn);
-      // The heartbeat names the schedule, so the central account knows how long silence may last.
-      this.function.addEnvironment('SWEEP_SCHEDULE', sweepSchedule);
-    }
+    // The heartbeat names the schedule, so the central account knows how long silence may last; and
+    // the scheduled sweeps of one schedule period share one blast-radius budget.
+    this.function.addEnvironment('SWEEP_SCHEDULE', sweepSchedule);
+    if (props.decisionBusArn) addDecisionForwarding(this.function, props.decisionBusArn);
     // Custom metrics are charged per metric: nothing alarms on or graphs them in organisation mode.
     if (orgMode) this.function.addEnvironment('POWERTOOLS_METRICS_DISABLED', 'true');
     // ---- alerts where people work (DESIGN §10): chat, webhooks, Security Hub ----

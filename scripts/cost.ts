@@ -49,6 +49,10 @@ export const PRICES = {
     source: 'https://aws.amazon.com/cloudwatch/pricing/ (logs ingestion, standard class)',
   },
   xrayTrace: { usd: 5.0 / 1e6, source: 'https://aws.amazon.com/xray/pricing/ (traces recorded)' },
+  kmsRequest: {
+    usd: 0.03 / 1e4,
+    source: 'https://aws.amazon.com/kms/pricing/ (requests, GenerateMac and VerifyMac included)',
+  },
   ssmAdvancedParameterMonth: {
     usd: 0.05,
     source: 'https://aws.amazon.com/systems-manager/pricing/ (advanced parameter storage)',
@@ -67,6 +71,11 @@ export interface Workload {
   writeUnitsPerRecord: number;
   /** Alerted decisions (sent to the central bus) per month. */
   alertsPerMonth: number;
+  /**
+   * Queued records that claim the guard's privileges and are proven before they are honoured: the
+   * follow-ups of its updates (every 30 s until EKS is done), grace-period hops, queued alerts.
+   */
+  privilegedRecordsPerMonth: number;
 }
 
 export const DEFAULT_WORKLOAD: Workload = {
@@ -76,6 +85,7 @@ export const DEFAULT_WORKLOAD: Workload = {
   logBytesPerCheck: 1500,
   writeUnitsPerRecord: 2,
   alertsPerMonth: 10,
+  privilegedRecordsPerMonth: 200,
 };
 
 /**
@@ -209,7 +219,27 @@ export function memberUsageCost(resources: Resources, workload: Workload): Line[
       quantity: events,
       usd: events * PRICES.eventBridgeCustomEvent.usd,
     },
+    {
+      item: 'SQS ChangeMessageVisibility (proof of queued records)',
+      quantity: workload.privilegedRecordsPerMonth,
+      usd: queueProofCost(workload).sqs,
+    },
   ];
+}
+
+/**
+ * How a queued record proves it is the guard's own, per account-region a month: the chosen SQS
+ * confirmation (one ChangeMessageVisibility per privileged record), against a MAC from a KMS HMAC
+ * key only the guard's role may use (the key's monthly charge, a GenerateMac to send and a
+ * VerifyMac to receive each record). The key alone would break the member's $1 a month.
+ */
+export function queueProofCost(workload: Workload): { sqs: number; kmsHmac: number; chosen: 'sqs' } {
+  const records = workload.privilegedRecordsPerMonth;
+  return {
+    sqs: records * PRICES.sqsRequest.usd,
+    kmsHmac: PRICES.kmsKeyMonth.usd + 2 * records * PRICES.kmsRequest.usd,
+    chosen: 'sqs',
+  };
 }
 
 /** Usage charges of the central account for `members` account-regions. */
@@ -275,6 +305,8 @@ export interface CostReport {
   /** The fixed part alone (what an idle account-region costs). */
   fixedPerMemberRegion: { single: number; member: number };
   lines: { single: Line[]; member: Line[]; central: Line[] };
+  /** The proof of queued records: the SQS confirmation chosen, and what a KMS HMAC key would cost. */
+  queueProof: ReturnType<typeof queueProofCost>;
   organisation: {
     accounts: number;
     regions: number;
@@ -305,6 +337,7 @@ export function costReport(
       member: total(fixedCost(templates.member)),
     },
     lines,
+    queueProof: queueProofCost(workload),
     organisation: {
       accounts,
       regions,
@@ -340,6 +373,8 @@ export function renderMarkdown(report: CostReport): string {
     `| **central, ${report.organisation.members} members** | **${usd(report.organisation.centralUsd)}** |`,
     '',
     `Organisation of ${report.organisation.accounts} accounts × ${report.organisation.regions} regions: members ${usd(report.organisation.membersUsd)} + central ${usd(report.organisation.centralUsd)} = ${usd(report.organisation.membersUsd + report.organisation.centralUsd)} a month.`,
+    '',
+    `Proof of queued records (${report.workload.privilegedRecordsPerMonth} a month per account-region): SQS ChangeMessageVisibility ${usd(report.queueProof.sqs)} (chosen); a KMS HMAC key instead ${usd(report.queueProof.kmsHmac)}, the key alone ${usd(PRICES.kmsKeyMonth.usd)}.`,
   ];
   return out.join('\n');
 }

@@ -57,17 +57,19 @@ export async function processEvent(
     response.results.push(result);
   };
 
-  const sweepAll = async (sweepId: string, trigger: Trigger) => {
+  const sweepAll = async (sweepId: string, trigger: Trigger, scheduled = false) => {
     const sweepOptions = {
       region: options.region,
       account,
       sweepId,
       trigger,
       concurrency: options.sweepConcurrency,
+      scheduled,
     };
     for await (const result of sweep(ports, options.guard, sweepOptions, options.telemetry)) add(result);
   };
-  if (normalised.sweep) await sweepAll(normalised.sweep.correlationId, normalised.sweep.trigger);
+  // A scheduled event is anyone's to forge: its sweep shares the schedule period's budget.
+  if (normalised.sweep) await sweepAll(normalised.sweep.correlationId, normalised.sweep.trigger, true);
 
   for (const queued of normalised.items) {
     let item = queued;

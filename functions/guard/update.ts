@@ -34,7 +34,7 @@ export async function remediate(
   graceRule?: string,
 ): Promise<Decision> {
   const budget = options.budget;
-  if (budget && !budget.reserve(maxRemediations)) {
+  if (budget && !(await budget.reserve(maxRemediations, state.name))) {
     // Reported once for the whole sweep (sweep.ts), not once per cluster.
     budget.withhold(state.name);
     const why = planned.violations?.map((v) => v.reason).join('; ');

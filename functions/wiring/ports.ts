@@ -9,7 +9,9 @@ import { notifier } from '../aws/notifier';
 import { policyStore } from '../aws/policy-store';
 import { recheckQueue } from '../aws/recheck-queue';
 import { securityHub } from '../aws/security-hub';
+import { sweepBudget } from '../aws/sweep-budget';
 import { parameterRegion } from '../core/parameter-region';
+import { schedulePeriodSeconds } from '../core/schedule';
 import type { GuardOptions } from '../guard/options';
 import type { DecisionEventsPort, GuardPorts } from '../ports';
 import type { GuardConfig } from './config';
@@ -43,6 +45,14 @@ export function createPorts(
       : {}),
     ...(config.CHAT_TOPIC_ARN && { chat: alertPublisher(() => clients.sns, config.CHAT_TOPIC_ARN) }),
     ...(config.SECURITY_HUB && { securityHub: securityHub(() => clients.securityhub) }),
+    sweepBudget: sweepBudget(
+      () => clients.dynamodb,
+      config.AUDIT_TABLE_NAME,
+      config.AWS_REGION,
+      // A schedule whose period cannot be read shares one budget per hour, the default schedule's.
+      schedulePeriodSeconds(config.SWEEP_SCHEDULE) ?? 3600,
+      clock,
+    ),
     clock,
   };
 }
