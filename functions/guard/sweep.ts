@@ -152,11 +152,7 @@ export async function* sweep(
  * The one record and alert (critical) of a sweep that reached the blast-radius limit: which
  * clusters it left unchanged, so people look at the policy before the next sweep changes more.
  */
-function blastRadiusResult(
-  budget: Budget,
-  options: SweepOptions,
-  now: Date,
-): CheckResult | undefined {
+function blastRadiusResult(budget: Budget, options: SweepOptions, now: Date): CheckResult | undefined {
   const limit = budget.limit;
   const withheld = budget.withheld;
   if (limit === undefined || withheld.length === 0) return undefined;
