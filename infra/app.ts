@@ -53,6 +53,7 @@ export function propsFromContext(node: Node): EndpointGuardStackProps {
     securityHub: bool('securityHub'),
     alertTopicArn: text('alertTopicArn'),
     alertTopicKeyArn: text('alertTopicKeyArn'),
+    deadLetterOperatorRoleArn: text('deadLetterOperatorRoleArn'),
   };
 }
 

@@ -55,19 +55,30 @@ export function recheckVisibility(functionTimeout: Duration): Duration {
   return Duration.seconds(functionTimeout.toSeconds() * 6);
 }
 
-/** Who may legitimately write to the guard's queues. */
+/** Who may legitimately write to the guard's queues, and read its dead letters. */
 export interface GuardQueueWriters {
   /** The function's role: the only sender to, and consumer of, the recheck queue. */
   readonly role: iam.IRole;
   /** Rules whose targets dead-letter into `deadLetters` (EventBridge sends as events.amazonaws.com). */
   readonly rules: readonly events.IRule[];
+  /**
+   * The role people use to read, delete or purge dead letters (the `deadLetterOperatorRoleArn`
+   * option); without one only the guard's role may, and the dead letters stay until they expire.
+   */
+  readonly operatorRoleArn?: string;
 }
+
+/** What takes a message off a queue, or hides it: denied on the dead-letter queues to all but the guard and the operator. */
+const CONSUME = ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:ChangeMessageVisibility', 'sqs:PurgeQueue'];
 
 /**
  * Locks the queues to their writers with Deny statements next to the TLS-only one, so no
  * identity policy of the account can grant more:
  * - the recheck queue: only the function's role may send (a forged check request or alert would
- *   be acted on with the guard's role) or receive, delete and hide messages (which drops checks);
+ *   be acted on with the guard's role) or receive, delete, hide or purge messages (which drops
+ *   checks, queued alerts, decisions and grace reverts);
+ * - both dead-letter queues: only the function's role and the named operator role may receive,
+ *   delete, hide or purge, so that failures cannot be hidden before the alarm fires;
  * - the dead-letter queue: only the function's role (Lambda writes async on-failure records with
  *   the execution role) and EventBridge for the guard's own rules (`aws:SourceArn`);
  * - the recheck dead-letter queue: nobody sends; SQS moves messages there itself, which is no
@@ -80,11 +91,27 @@ export function restrictQueueWriters(queues: GuardQueues, writers: GuardQueueWri
       sid: 'OnlyTheGuardRoleUsesThisQueue',
       effect: iam.Effect.DENY,
       principals: anyone,
-      actions: ['sqs:SendMessage', 'sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:ChangeMessageVisibility'],
+      actions: ['sqs:SendMessage', ...CONSUME],
       resources: [queues.recheckQueue.queueArn],
       conditions: { ArnNotEquals: { 'aws:PrincipalArn': writers.role.roleArn } },
     }),
   );
+  const readers = [writers.role.roleArn, ...(writers.operatorRoleArn ? [writers.operatorRoleArn] : [])];
+  for (const [queue, sid] of [
+    [queues.deadLetters, 'OnlyTheGuardAndOperatorTakeDeadLetters'],
+    [queues.recheckDeadLetters, 'OnlyTheGuardAndOperatorTakeRecheckDeadLetters'],
+  ] as const) {
+    queue.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid,
+        effect: iam.Effect.DENY,
+        principals: anyone,
+        actions: CONSUME,
+        resources: [queue.queueArn],
+        conditions: { ArnNotEquals: { 'aws:PrincipalArn': readers } },
+      }),
+    );
+  }
   queues.deadLetters.addToResourcePolicy(
     new iam.PolicyStatement({
       sid: 'OnlyTheGuardRoleAndRulesSendHere',

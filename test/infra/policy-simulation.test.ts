@@ -19,6 +19,7 @@ const SCP = JSON.parse(
 const ALLOW_ALL = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] };
 
 const DEVELOPER = `arn:aws:iam::${ACCOUNT}:role/Developer`;
+const OPERATOR = `arn:aws:iam::${ACCOUNT}:role/GuardOperator`;
 const DEPLOYER = `arn:aws:iam::${ACCOUNT}:role/REPLACE-WITH-GUARD-DEPLOY-ROLE`;
 
 type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
@@ -30,7 +31,7 @@ let arnOf: (logical: string) => string;
 beforeAll(() => {
   // Prepare
   const app = newApp();
-  template = Template.fromStack(new EndpointGuardStack(app, STACK));
+  template = Template.fromStack(new EndpointGuardStack(app, STACK, { deadLetterOperatorRoleArn: OPERATOR }));
   const resources = template.toJSON().Resources as Record<string, { Type: string }>;
   arnOf = (logical) => {
     const name = `${STACK}-${logical}-${SUFFIX}`;
@@ -125,6 +126,8 @@ describe('queue policies, simulated', () => {
       developerSends: await ask(DEVELOPER, 'sqs:SendMessage'),
       developerReceives: await ask(DEVELOPER, 'sqs:ReceiveMessage'),
       developerDeletes: await ask(DEVELOPER, 'sqs:DeleteMessage'),
+      developerPurges: await ask(DEVELOPER, 'sqs:PurgeQueue'),
+      operatorPurges: await ask(OPERATOR, 'sqs:PurgeQueue'),
       developerReadsAttributes: await ask(DEVELOPER, 'sqs:GetQueueAttributes'),
       guardSends: await ask(role(), 'sqs:SendMessage'),
       guardReceives: await ask(role(), 'sqs:ReceiveMessage'),
@@ -134,6 +137,8 @@ describe('queue policies, simulated', () => {
       developerSends: 'ExplicitlyDenied',
       developerReceives: 'ExplicitlyDenied',
       developerDeletes: 'ExplicitlyDenied',
+      developerPurges: 'ExplicitlyDenied',
+      operatorPurges: 'ExplicitlyDenied',
       developerReadsAttributes: 'Allowed',
       guardSends: 'Allowed',
       guardReceives: 'Allowed',
@@ -176,9 +181,47 @@ describe('queue policies, simulated', () => {
       policyRule: 'Allowed',
       sweep: 'Allowed',
       otherRule: 'ExplicitlyDenied',
-      developerReads: 'Allowed',
+      developerReads: 'ExplicitlyDenied',
     });
   });
+
+  // Issue 19, finding 10: receive and delete on the dead-letter queues let failures be hidden
+  // before the alarm fires.
+  test.each(['DeadLetterQueue', 'RecheckDeadLetterQueue'])(
+    'only the guard role and the operator role take messages off the %s',
+    async (prefix) => {
+      // Prepare
+      const resourcePolicy = queuePolicy(prefix);
+      const resource = queue(prefix);
+      const actions = [
+        'sqs:ReceiveMessage',
+        'sqs:DeleteMessage',
+        'sqs:ChangeMessageVisibility',
+        'sqs:PurgeQueue',
+      ];
+      const ask = async (principal: string) =>
+        Promise.all(actions.map((action) => decide({ principal, action, resource, resourcePolicy })));
+      // Act
+      const decisions = {
+        developer: await ask(DEVELOPER),
+        operator: await ask(OPERATOR),
+        guard: await ask(role()),
+        developerReadsAttributes: await decide({
+          principal: DEVELOPER,
+          action: 'sqs:GetQueueAttributes',
+          resource,
+          resourcePolicy,
+        }),
+      };
+      // Assess
+      expect(decisions).toEqual({
+        developer: actions.map(() => 'ExplicitlyDenied'),
+        operator: actions.map(() => 'Allowed'),
+        guard: actions.map(() => 'Allowed'),
+        developerReadsAttributes: 'Allowed',
+      });
+    },
+  );
 
   test('nobody may send to the recheck dead-letter queue', async () => {
     // Prepare

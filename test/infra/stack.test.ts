@@ -134,6 +134,8 @@ describe('remediator function', () => {
       FLIP_FLOP_WINDOW_MINUTES: '60',
       AUDIT_RETENTION_DAYS: '0',
       SWEEP_CONCURRENCY: '8',
+      RECHECK_VISIBILITY_SECONDS: '1800',
+      SWEEP_SCHEDULE: 'rate(1 hour)',
       POWERTOOLS_SERVICE_NAME: 'eks-endpoint-guard',
       POWERTOOLS_METRICS_NAMESPACE: 'EksEndpointGuard',
       POWERTOOLS_LOG_LEVEL: 'INFO',
