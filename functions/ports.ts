@@ -203,6 +203,8 @@ export interface RecheckPort {
 export interface DecisionEventsPort {
   /** The bus every entry goes to. */
   readonly busArn: string;
+  /** The `source` of every entry: `eks-endpoint-guard.<the guard's region>` (core/decision-event.ts). */
+  readonly source: string;
   /** The member's sweep schedule, named in each heartbeat. */
   readonly sweepSchedule: string;
   /** Entries still refused after the adapter's own retries are returned, never dropped. */

@@ -1,3 +1,4 @@
+import { Stack } from 'aws-cdk-lib';
 import type * as cloudtrail from 'aws-cdk-lib/aws-cloudtrail';
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
@@ -8,6 +9,7 @@ import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { type GuardNames, guardNames } from '../functions/core/guard-names';
 import { AlertChannels } from './alert-channels';
 import { existingAlertTopic, securityHubStatements } from './alert-permissions';
 import { guardAlertTopic } from './alert-topic';
@@ -66,6 +68,8 @@ export class EndpointGuard extends Construct {
   readonly dashboard?: cloudwatch.Dashboard;
   /** Only with `createTrail`. */
   readonly trail?: cloudtrail.Trail;
+  /** The fixed names of the role, function, queues and rules (core/guard-names.ts). */
+  readonly names: GuardNames;
 
   constructor(scope: Construct, id: string, props: EndpointGuardProps = {}) {
     super(scope, id);
@@ -87,7 +91,10 @@ export class EndpointGuard extends Construct {
       : guardAlertTopic(this, props.notificationEmails ?? [], { awsManagedKey: orgMode });
     this.topic = alerts.topic;
     this.alertsKey = alerts.key;
-    const queues = guardQueues(this, { functionTimeout: FUNCTION_TIMEOUT });
+    // A guard that reports to the central bus is a member: its role name is the one the bus admits.
+    const names = guardNames(props.decisionBusArn ? 'member' : 'single', Stack.of(this).region);
+    this.names = names;
+    const queues = guardQueues(this, { functionTimeout: FUNCTION_TIMEOUT, names });
     this.deadLetters = queues.deadLetters;
     this.recheckDeadLetters = queues.recheckDeadLetters;
     this.recheckQueue = queues.recheckQueue;
@@ -106,6 +113,7 @@ export class EndpointGuard extends Construct {
       recheckDeadlineMinutes: props.recheckDeadlineMinutes ?? DEFAULT_RECHECK_DEADLINE_MINUTES,
       auditRetentionDays: props.auditRetentionDays ?? 0,
       logsKey: props.customerManagedLogKey ?? !orgMode,
+      names,
     });
     this.function = remediator.fn;
     this.role = remediator.role;
@@ -118,6 +126,7 @@ export class EndpointGuard extends Construct {
       policy: this.policyParameter,
       deadLetters: this.deadLetters,
       sweepSchedule,
+      names,
     });
     restrictQueueWriters(queues, {
       role: this.role,

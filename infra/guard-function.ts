@@ -8,6 +8,7 @@ import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import type { GuardNames } from '../functions/core/guard-names';
 import { type GuardPermissionResources, grantGuardPermissions } from './guard-permissions';
 import { recheckVisibility } from './guard-queues';
 import { logGroupKey } from './keys';
@@ -41,6 +42,8 @@ export interface GuardFunctionOptions extends GuardPermissionResources {
   readonly reservedConcurrency?: number;
   readonly recheckDeadlineMinutes: number;
   readonly auditRetentionDays: number;
+  /** The fixed names of the role and the function (core/guard-names.ts). */
+  readonly names: Pick<GuardNames, 'role' | 'function'>;
   /**
    * false: the log group keeps CloudWatch Logs' own encryption at rest instead of a customer
    * managed key (organisation mode, where a key per account and region is most of the cost).
@@ -76,7 +79,9 @@ export function guardFunction(scope: Construct, options: GuardFunctionOptions): 
   });
 
   // An explicit role: the managed basic-execution policy would allow logs on every log group.
+  // A fixed name: the central bus policy and the protection SCP name it (core/guard-names.ts).
   const role = new iam.Role(scope, 'RemediatorRole', {
+    roleName: options.names.role,
     assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
     description: 'eks-endpoint-guard remediator',
   });
@@ -85,6 +90,7 @@ export function guardFunction(scope: Construct, options: GuardFunctionOptions): 
 
   const { topic, recheckQueue, table, deadLetters } = options;
   const fn = new NodejsFunction(scope, 'Remediator', {
+    functionName: options.names.function,
     entry: path.join(__dirname, '..', 'functions', 'remediator', 'handler.ts'),
     handler: 'handler',
     runtime: REMEDIATOR_RUNTIME,

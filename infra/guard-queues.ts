@@ -3,6 +3,7 @@ import type * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import type { GuardNames } from '../functions/core/guard-names';
 
 export interface GuardQueues {
   /** Failed deliveries of the rules and of the function's async invocations. */
@@ -14,9 +15,17 @@ export interface GuardQueues {
 }
 
 /** The guard's three queues, created in `scope` (ids `DeadLetterQueue`, `RecheckDeadLetterQueue`, `RecheckQueue`). */
-export function guardQueues(scope: Construct, options: { functionTimeout: Duration }): GuardQueues {
+export function guardQueues(
+  scope: Construct,
+  options: {
+    functionTimeout: Duration;
+    names: Pick<GuardNames, 'recheckQueue' | 'deadLetterQueue' | 'recheckDeadLetterQueue'>;
+  },
+): GuardQueues {
   // Failed deliveries (EventBridge targets, Lambda async invocations) land here.
+  // Fixed names: the protection SCP names them (core/guard-names.ts).
   const deadLetters = new sqs.Queue(scope, 'DeadLetterQueue', {
+    queueName: options.names.deadLetterQueue,
     encryption: sqs.QueueEncryption.SQS_MANAGED,
     enforceSSL: true,
     retentionPeriod: Duration.days(14),
@@ -31,6 +40,7 @@ export function guardQueues(scope: Construct, options: { functionTimeout: Durati
     });
   }
   const recheckDeadLetters = new sqs.Queue(scope, 'RecheckDeadLetterQueue', {
+    queueName: options.names.recheckDeadLetterQueue,
     encryption: sqs.QueueEncryption.SQS_MANAGED,
     enforceSSL: true,
     retentionPeriod: Duration.days(14),
@@ -41,6 +51,7 @@ export function guardQueues(scope: Construct, options: { functionTimeout: Durati
       'This queue is the dead-letter queue of the recheck queue; a DLQ of a DLQ adds nothing. It is alarmed.',
   });
   const recheckQueue = new sqs.Queue(scope, 'RecheckQueue', {
+    queueName: options.names.recheckQueue,
     encryption: sqs.QueueEncryption.SQS_MANAGED,
     enforceSSL: true,
     visibilityTimeout: recheckVisibility(options.functionTimeout),

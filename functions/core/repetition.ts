@@ -45,8 +45,10 @@ export function flipFlop(
   const recent = history.filter((r) => Date.parse(r.time) >= since);
   // One remediation can leave several records (issued, then followed): count decisions, not rows.
   const remediated = recent.filter((r) => r.outcome === 'remediated' && r.trigger.source !== 'recheck');
-  const episodes = new Set([...remediated, ...recent.filter(isGraceStart)].map((r) => r.correlationId));
-  const count = episodes.size + (current !== undefined && episodes.has(current) ? 0 : 1);
+  const graceStarts = new Set(recent.filter(isGraceStart).map((r) => r.correlationId));
+  const episodes = new Set([...remediated.map((r) => r.correlationId), ...graceStarts]);
+  // The revert at the end of a grace period is the violation its start already counted.
+  const count = episodes.size + (current !== undefined && graceStarts.has(current) ? 0 : 1);
   const told = recent.some(
     (r) => r.escalation !== undefined && !r.escalation.silenced && r.escalation.actorArn === currentActor,
   );

@@ -10,6 +10,7 @@ import { policyStore } from '../aws/policy-store';
 import { recheckQueue } from '../aws/recheck-queue';
 import { securityHub } from '../aws/security-hub';
 import { sweepBudget } from '../aws/sweep-budget';
+import { memberEventSource } from '../core/decision-event';
 import { parameterRegion } from '../core/parameter-region';
 import { schedulePeriodSeconds } from '../core/schedule';
 import type { GuardOptions } from '../guard/options';
@@ -41,7 +42,7 @@ export function createPorts(
     recheck: recheckQueue(() => clients.sqs, config.RECHECK_QUEUE_URL, config.RECHECK_VISIBILITY_SECONDS),
     cloudtrail: cloudTrailLookup(() => clients.cloudtrail, { guardRoleArn: config.GUARD_ROLE_ARN }),
     ...(config.DECISION_BUS_ARN
-      ? { decisions: decisionsPort(config.DECISION_BUS_ARN, config.SWEEP_SCHEDULE) }
+      ? { decisions: decisionsPort(config.DECISION_BUS_ARN, config.SWEEP_SCHEDULE, config.AWS_REGION) }
       : {}),
     ...(config.CHAT_TOPIC_ARN && { chat: alertPublisher(() => clients.sns, config.CHAT_TOPIC_ARN) }),
     ...(config.SECURITY_HUB && { securityHub: securityHub(() => clients.securityhub) }),
@@ -58,9 +59,9 @@ export function createPorts(
 }
 
 /** The central bus, through a client in the bus's region (a bus in another region is the normal case). */
-function decisionsPort(busArn: string, sweepSchedule: string): DecisionEventsPort {
+function decisionsPort(busArn: string, sweepSchedule: string, region: string): DecisionEventsPort {
   const bus = decisionBus(busClient(busArn));
-  return { busArn, sweepSchedule, send: (entries) => bus.send(entries) };
+  return { busArn, source: memberEventSource(region), sweepSchedule, send: (entries) => bus.send(entries) };
 }
 
 export function guardOptions(config: GuardConfig, act: boolean): GuardOptions {

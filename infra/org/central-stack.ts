@@ -5,6 +5,7 @@ import {
   RemovalPolicy,
   Stack,
   type StackProps,
+  Token,
   Validations,
 } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
@@ -19,15 +20,18 @@ import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { AUDIT_KEYS } from '../../functions/aws/audit-store';
+import { READABLE_DECISION_DETAIL } from '../../functions/core/central-notice';
 import {
   DECISION_DETAIL_TYPE,
-  DECISION_EVENT_SOURCE,
+  memberEventSource,
   SWEEP_DETAIL_TYPE,
 } from '../../functions/core/decision-event';
 import { AlertChannels, type SlackChannel, type TeamsChannel } from '../alert-channels';
+import { busPolicyStatements, checkBusPolicySize } from './bus-policy';
 import { centralFunction } from './central-function';
 import { addCentralAlarms, addCentralDashboard } from './central-observability';
-import { OrgConfigError, validOrganizationId } from './config';
+import { OrgConfigError, regionList, validOrganizationId } from './config';
+import { memberListing, type StackSetRef } from './member-listing';
 import { SharedPolicy } from './policy-share';
 
 /** The central bus's name: members send to `arn:aws:events:<region>:<central account>:event-bus/<name>`. */
@@ -38,6 +42,18 @@ export const WATCHDOG_SCHEDULE = 'rate(1 hour)';
 export interface CentralStackProps extends StackProps {
   /** The organisation whose accounts may send to the bus (`o-` and 10 to 32 characters). */
   readonly organizationId: string;
+  /**
+   * The regions the StackSet deploys members to: the bus admits each one's guard role and source
+   * only (one policy statement per region), and the recorder refuses any other region.
+   */
+  readonly regions: readonly string[];
+  /**
+   * The member StackSet, deployed from this (the central) account as the organisation's StackSets
+   * delegated administrator: the watchdog lists its instances to find members that never reported.
+   */
+  readonly stackSet?: StackSetRef;
+  /** The organisation's management account: denied on the bus (SCPs never bind it) and named in coverage. */
+  readonly managementAccountId?: string;
   readonly notificationEmails?: readonly string[];
   /** 0 keeps central audit records forever. */
   readonly auditRetentionDays?: number;
@@ -74,18 +90,40 @@ export class CentralStack extends Stack {
       );
     }
     const logRetention = (props.logRetentionDays ?? 365) as logs.RetentionDays;
+    const regions = regionList(props.regions);
+    if (regions.length === 0) throw new OrgConfigError('regions: give the StackSet regions the bus admits');
+    const managementAccountId = props.managementAccountId ?? props.sharedPolicy?.managementAccountId;
+    const policy = {
+      organizationId: props.organizationId,
+      regions,
+      ...(managementAccountId && { managementAccountId }),
+    };
+    checkBusPolicySize(
+      { ...policy, busArn: '' },
+      CENTRAL_BUS_NAME,
+      Token.isUnresolved(this.region) ? undefined : this.region,
+    );
 
     this.bus = new events.EventBus(this, 'Bus', { eventBusName: CENTRAL_BUS_NAME });
-    // Any principal of the organisation, nobody else; the rules then admit only the guard's source.
-    this.bus.addToResourcePolicy(
-      new iam.PolicyStatement({
-        sid: 'OrganisationGuardsMayPutEvents',
-        principals: [new iam.AnyPrincipal()],
-        actions: ['events:PutEvents'],
-        resources: [this.bus.eventBusArn],
-        conditions: { StringEquals: { 'aws:PrincipalOrgID': props.organizationId } },
-      }),
-    );
+    // Only each region's guard role, as that region's source (bus-policy.ts): EventBridge refuses everyone else.
+    for (const statement of busPolicyStatements({
+      ...policy,
+      busArn: this.bus.eventBusArn,
+      partition: this.partition,
+    })) {
+      this.bus.addToResourcePolicy(
+        new iam.PolicyStatement({
+          sid: statement.Sid,
+          effect: statement.Effect === 'Deny' ? iam.Effect.DENY : iam.Effect.ALLOW,
+          principals: [new iam.AnyPrincipal()],
+          actions: [statement.Action],
+          resources: [this.bus.eventBusArn],
+          conditions: statement.Condition,
+        }),
+      );
+    }
+    const sources = regions.map(memberEventSource);
+    const memberRegions = { MEMBER_REGIONS: regions.join(',') };
 
     const key = new kms.Key(this, 'AlertsKey', {
       description: 'eks-endpoint-guard central alert topic',
@@ -177,6 +215,7 @@ export class CentralStack extends Stack {
       tableName: this.table.tableName,
       // An error inside the function (not only a failed hand-over) keeps the event: retried twice, then here.
       failures: deadLetters,
+      environment: { ...memberRegions, CENTRAL_TOPIC_ARN: this.topic.topicArn },
     });
     recorder.role.addToPrincipalPolicy(
       new iam.PolicyStatement({
@@ -185,12 +224,29 @@ export class CentralStack extends Stack {
         resources: [this.table.tableArn],
       }),
     );
+    // The hourly notice about an unreadable decision goes to the alert topic (encrypted with its key).
+    recorder.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'PublishNotices',
+        actions: ['sns:Publish'],
+        resources: [this.topic.topicArn],
+      }),
+    );
+    recorder.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'UseAlertsKey',
+        actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
+        resources: [key.keyArn],
+        conditions: { StringEquals: { 'kms:ViaService': `sns.${this.region}.amazonaws.com` } },
+      }),
+    );
     const watchdog = centralFunction(this, 'Watchdog', {
       handler: 'watch',
-      description: 'Counts enrolled members that stopped sweeping',
+      description: 'Counts members that stopped sweeping or never reported',
       retention: logRetention,
       tableName: this.table.tableName,
       failures: deadLetters,
+      environment: memberRegions,
     });
     watchdog.role.addToPrincipalPolicy(
       new iam.PolicyStatement({
@@ -199,16 +255,22 @@ export class CentralStack extends Stack {
         resources: [this.table.tableArn],
       }),
     );
+    if (props.stackSet) memberListing(watchdog, props.stackSet, this.table, managementAccountId);
 
     const target = { deadLetterQueue: deadLetters, maxEventAge: Duration.hours(24), retryAttempts: 20 };
     const decisionRule = new events.Rule(this, 'DecisionRule', {
       eventBus: this.bus,
-      description: 'Member decisions: to the organisation alert topic and the central audit table',
-      eventPattern: { source: [DECISION_EVENT_SOURCE], detailType: [DECISION_DETAIL_TYPE] },
-      targets: [
-        new targets.SnsTopic(this.topic, { ...target, message: readableAlert() }),
-        new targets.LambdaFunction(recorder.fn, target),
-      ],
+      description: 'Member decisions: to the central audit table',
+      eventPattern: { source: sources, detailType: [DECISION_DETAIL_TYPE] },
+      targets: [new targets.LambdaFunction(recorder.fn, target)],
+    });
+    // The e-mail only for a decision it can show: anything else reaches people as the recorder's
+    // notice, at most once per account per hour, never as one e-mail per event.
+    new events.Rule(this, 'DecisionAlertRule', {
+      eventBus: this.bus,
+      description: 'Readable member decisions: to the organisation alert topic',
+      eventPattern: { source: sources, detailType: [DECISION_DETAIL_TYPE], detail: READABLE_DECISION_DETAIL },
+      targets: [new targets.SnsTopic(this.topic, { ...target, message: readableAlert() })],
     });
 
     // Chat: its own topic (the chat service renders only its custom-notification shape, see
@@ -231,9 +293,17 @@ export class CentralStack extends Stack {
         tableName: this.table.tableName,
         // Lambda retries a failed publish twice, then keeps the event in the dead-letter queue.
         failures: deadLetters,
-        environment: { CENTRAL_CHAT_TOPIC_ARN: chatTopic.topicArn },
+        environment: { ...memberRegions, CENTRAL_CHAT_TOPIC_ARN: chatTopic.topicArn },
       });
       for (const statement of channels.publishStatements()) notify.role.addToPrincipalPolicy(statement);
+      // The hourly gate of chat notices about unreadable decisions is an item of the table.
+      notify.role.addToPrincipalPolicy(
+        new iam.PolicyStatement({
+          sid: 'HoldBackNotices',
+          actions: ['dynamodb:PutItem'],
+          resources: [this.table.tableArn],
+        }),
+      );
       decisionRule.addTarget(new targets.LambdaFunction(notify.fn, target));
       notifier = notify.fn;
       new CfnOutput(this, 'ChatTopicArn', { value: chatTopic.topicArn });
@@ -241,11 +311,11 @@ export class CentralStack extends Stack {
     new events.Rule(this, 'SweepRule', {
       eventBus: this.bus,
       description: 'Member sweep heartbeats: to the central audit table (last sweep per account-region)',
-      eventPattern: { source: [DECISION_EVENT_SOURCE], detailType: [SWEEP_DETAIL_TYPE] },
+      eventPattern: { source: sources, detailType: [SWEEP_DETAIL_TYPE] },
       targets: [new targets.LambdaFunction(recorder.fn, target)],
     });
     new events.Rule(this, 'WatchdogSchedule', {
-      description: 'Looks for enrolled members that stopped sweeping',
+      description: 'Looks for members that stopped sweeping or never reported',
       schedule: events.Schedule.expression(WATCHDOG_SCHEDULE),
       targets: [new targets.LambdaFunction(watchdog.fn, { deadLetterQueue: deadLetters, retryAttempts: 2 })],
     });
@@ -279,16 +349,17 @@ export class CentralStack extends Stack {
 /**
  * What the topic delivers for a member's decision: a text people can read, not the EventBridge
  * envelope. EventBridge fills it in itself (an input transformer), so the alert reaches the topic
- * even when the recorder function fails, and no code renders the untrusted detail. The account and
- * region come from the envelope, which EventBridge sets from the sender's credentials; the other
- * fields are ones every alert JSON form carries.
+ * even when the recorder function fails, and no code renders the untrusted detail. The account
+ * comes from the envelope, which EventBridge sets from the sender's credentials; the region from the
+ * source (`eks-endpoint-guard.<region>`), which the bus policy binds to that region's guard role
+ * (the envelope's own `region` is the bus's); the other fields are ones every alert JSON form carries.
  */
 export function readableAlert(): events.RuleTargetInput {
   const field = events.EventField.fromPath;
   return events.RuleTargetInput.fromText(
     [
       `EKS endpoint guard: ${field('$.detail.outcome')} (${field('$.detail.severity')})`,
-      `Cluster ${field('$.detail.cluster')} in account ${field('$.account')}, region ${field('$.region')}`,
+      `Cluster ${field('$.detail.cluster')} in account ${field('$.account')}, sent by ${field('$.source')}`,
       `${field('$.detail.reason')}`,
       `Time ${field('$.detail.time')}, correlation id ${field('$.detail.correlationId')}.`,
       `Details: eks-endpoint-guard audit --account ${field('$.account')} --cluster ${field('$.detail.cluster')}, on the central audit table.`,

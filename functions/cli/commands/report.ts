@@ -13,6 +13,7 @@ import { renderHtml } from '../../core/report/render-html';
 import { type AccountReport, buildReport } from '../../core/report/summary';
 import type { CheckResult } from '../../core/result';
 import { auditConfig, parseAccount } from '../audit';
+import { accountCoverage, withCoverage } from '../coverage';
 import { CliError, nameFailedCalls } from '../errors';
 import type { CliIo } from '../io';
 import { type Period, parseClusterGlob, parseInterval, parsePeriod } from '../period';
@@ -62,7 +63,12 @@ export async function reportCommand(options: ReportOptions, io: CliIo, env = pro
     ...(cluster ? { cluster } : {}),
     ...(options.account ? { account: options.account } : {}),
   });
-  const text = renderReport(report, format);
+  const rendered = renderReport(report, format);
+  // On the central table the account's coverage goes with it: every account-region that should report.
+  const text =
+    central && account
+      ? withCoverage(rendered, format, account, await accountCoverage(dynamodb, tableName, account, now))
+      : rendered;
   if (options.out) {
     writeFileSync(options.out, text);
     io.err(`report written to ${options.out} (${format}, ${report.clusters.length} cluster(s))\n`);

@@ -9,7 +9,12 @@ const events = mockClient(EventBridgeClient);
 const noWait = async () => undefined;
 
 function entries(count: number) {
-  return Array.from({ length: count }, (_, i) => decisionEvent({ cluster: `c${i}`, outcome: 'failed' }, BUS));
+  return Array.from({ length: count }, (_, i) =>
+    decisionEvent(
+      { cluster: `c${i}`, outcome: 'failed' },
+      { busArn: BUS, source: 'eks-endpoint-guard.us-east-1' },
+    ),
+  );
 }
 
 beforeEach(() => events.reset());
