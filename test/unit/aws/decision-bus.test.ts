@@ -33,7 +33,7 @@ describe('decision bus adapter', () => {
     expect(events).toHaveReceivedCommandWith(PutEventsCommand, {
       Entries: [
         expect.objectContaining({ EventBusName: BUS, DetailType: 'EKS Endpoint Guard Decision' }),
-        expect.objectContaining({ Source: 'eks-endpoint-guard' }),
+        expect.objectContaining({ Source: 'eks-endpoint-guard.us-east-1' }),
       ],
     });
   });
