@@ -6,7 +6,7 @@ import { OrgConfigError } from './config';
  * The central bus's resource policy (DESIGN §15): only the members' guard role may put events, and
  * each event is bound to its region. One statement per region pairs `aws:PrincipalArn` (that
  * region's fixed role name, `eks-endpoint-guard-member-<region>`, in any account) with `events:source`
- * (`eks-endpoint-guard.<region>`), beside `aws:PrincipalOrgID`: EventBridge itself then refuses
+ * (`eks-endpoint-guard.<region>`, every source of the call), beside `aws:PrincipalOrgID`: EventBridge itself then refuses
  * everyone else, and a guard can speak only for its own region. The protection SCP keeps anyone in
  * a member account from creating, passing or rewriting a role of that name; SCPs never bind the
  * management account, so the bus denies it outright when its id is known.
@@ -45,10 +45,11 @@ export function busPolicyStatements(options: BusPolicyOptions): BusStatement[] {
     Action: 'events:PutEvents',
     Resource: options.busArn,
     Condition: {
-      StringEquals: {
-        'aws:PrincipalOrgID': options.organizationId,
-        'events:source': memberEventSource(region),
-      },
+      StringEquals: { 'aws:PrincipalOrgID': options.organizationId },
+      // events:source is multi-valued (the sources of a PutEvents call): every one must be this
+      // region's. (ForAllValues is also true of a call with no source at all, which can claim no
+      // region: the role is this region's guard either way, and a source-less event matches no rule.)
+      'ForAllValues:StringEquals': { 'events:source': memberEventSource(region) },
       ArnLike: { 'aws:PrincipalArn': `arn:${partition}:iam::*:role/${guardNames('member', region).role}` },
     },
   }));
