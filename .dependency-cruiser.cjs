@@ -1,9 +1,9 @@
 /**
  * The layers of DESIGN §14 as rules, checked by `npm test` (npm run deps):
- * entry points (remediator, central, cli) -> guard/ -> core/ and ports.ts <- aws/.
+ * entry points (remediator, central, cli, hook) -> guard/ -> core/ and ports.ts <- aws/.
  * Arrows point down only, and no two files import each other (type-only imports count).
  */
-const ENTRY = '^functions/(remediator|central|cli)/';
+const ENTRY = '^functions/(remediator|central|cli|hook)/';
 
 module.exports = {
   forbidden: [
@@ -20,7 +20,7 @@ module.exports = {
       severity: 'error',
       from: { path: '^functions/core/' },
       to: {
-        pathNot: ['^functions/core/', '^node_modules/(zod|ipaddr\\.js|jsonc-parser|csv-stringify)/'],
+        pathNot: ['^functions/core/', '^node_modules/(zod|ipaddr\\.js|jsonc-parser|csv-stringify|yaml)/'],
         dependencyTypesNot: ['core'],
       },
     },
@@ -71,19 +71,25 @@ module.exports = {
       comment: 'One entry point does not import another.',
       severity: 'error',
       from: { path: '^functions/remediator/' },
-      to: { path: '^functions/(central|cli)/' },
+      to: { path: '^functions/(central|cli|hook)/' },
     },
     {
       name: 'entry-points-stay-apart-central',
       severity: 'error',
       from: { path: '^functions/central/' },
-      to: { path: '^functions/(remediator|cli)/' },
+      to: { path: '^functions/(remediator|cli|hook)/' },
     },
     {
       name: 'entry-points-stay-apart-cli',
       severity: 'error',
       from: { path: '^functions/cli/' },
-      to: { path: '^functions/(remediator|central)/' },
+      to: { path: '^functions/(remediator|central|hook)/' },
+    },
+    {
+      name: 'entry-points-stay-apart-hook',
+      severity: 'error',
+      from: { path: '^functions/hook/' },
+      to: { path: '^functions/(remediator|central|cli)/' },
     },
   ],
   options: {

@@ -2,6 +2,7 @@ import type { Alert } from './core/alert/alert';
 import type { AsffFinding } from './core/alert/asff';
 import type { ChatMessage, Delivery, TopicMessage } from './core/alert/deliveries';
 import type { CheckRequest } from './core/check-request';
+import type { ClientsLookup } from './core/clients/types';
 import type { DecisionEventEntry } from './core/decision-event';
 import type { QueuedDecision } from './core/decision-message';
 import type { EndpointConfig } from './core/endpoint';
@@ -46,6 +47,8 @@ export interface ClusterState {
   tags: Record<string, string>;
   vpcId?: string;
   subnetIds: string[];
+  /** Whether the control-plane audit log goes to CloudWatch Logs; absent when EKS did not say. */
+  auditLogging?: boolean;
 }
 
 export interface IssuedUpdate {
@@ -227,6 +230,22 @@ export interface SweepBudgetPort {
   claim(period: string, limit: number, owner: { sweepId: string; cluster: string }): Promise<boolean>;
 }
 
+/** The cluster a client look-up is for. */
+export interface ClientsTarget {
+  name: string;
+  /** From DescribeCluster: false answers "unknown" without reading any log. */
+  auditLogging?: boolean;
+}
+
+/**
+ * The API clients of a cluster in a bounded window ending now, from its EKS audit log (DESIGN §18).
+ * Never throws for what it cannot know: logging off, a missing log group, a failed or timed-out
+ * query, a cap reached all answer `known: false` with why; "unknown" is never "nobody".
+ */
+export interface ClientsPort {
+  recentClients(cluster: ClientsTarget): Promise<ClientsLookup>;
+}
+
 export interface GuardPorts {
   eks: EksPort;
   ec2: Ec2Port;
@@ -244,5 +263,7 @@ export interface GuardPorts {
   securityHub?: SecurityHubPort;
   /** The budget scheduled sweeps share per schedule period; absent: each sweep has its own. */
   sweepBudget?: SweepBudgetPort;
+  /** Recent API clients from the audit log (the `activeClients` option); absent: the look-up is off. */
+  clients?: ClientsPort;
   clock: () => Date;
 }

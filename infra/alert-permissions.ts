@@ -15,7 +15,7 @@ export interface ExistingAlertTopic {
 /**
  * The `alertTopicArn` option: the stack publishes into a topic it does not own. The topic's owner
  * must allow the guard's role in the topic policy (and in the key policy when the topic is
- * encrypted): see `topicOwnerStatements`, which the README (*Alerts where people work*) shows.
+ * encrypted): see `topicOwnerStatements`, which docs/alerts.md ("An existing (central) topic") shows.
  */
 export function existingAlertTopic(
   scope: Construct,

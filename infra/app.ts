@@ -1,6 +1,7 @@
 import type { Node } from 'constructs';
 import { PolicyError } from '../functions/core/policy/policy';
 import { AlertChannelsConfigError } from './alert-channels';
+import { cfnHookFromContext } from './cfn-hook';
 import { EndpointGuardStack, type EndpointGuardStackProps, GuardConfigError } from './stack';
 import { applyStandards, synthesise } from './synth';
 
@@ -54,7 +55,28 @@ export function propsFromContext(node: Node): EndpointGuardStackProps {
     alertTopicArn: text('alertTopicArn'),
     alertTopicKeyArn: text('alertTopicKeyArn'),
     deadLetterOperatorRoleArn: text('deadLetterOperatorRoleArn'),
+    cfnHook: cfnHookFromContext(node),
+    // e.g. -c 'activeClients={"strategy":"scan","windowHours":12}'; the construct checks each field.
+    activeClients: jsonObject(node, 'activeClients') as EndpointGuardStackProps['activeClients'],
   };
+}
+
+/** One object from the context: a JSON string from `-c`, an object from cdk.json. */
+function jsonObject(node: Node, key: string): object | undefined {
+  const value: unknown = node.tryGetContext(key);
+  if (value === undefined || value === null || value === '') return undefined;
+  let object = value;
+  if (typeof value === 'string') {
+    try {
+      object = JSON.parse(value);
+    } catch {
+      throw new GuardConfigError(`context ${key}: not a valid JSON object`);
+    }
+  }
+  if (typeof object !== 'object' || object === null || Array.isArray(object)) {
+    throw new GuardConfigError(`context ${key}: expected a JSON object`);
+  }
+  return object;
 }
 
 /**

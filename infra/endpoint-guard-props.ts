@@ -1,5 +1,7 @@
 import * as logs from 'aws-cdk-lib/aws-logs';
+import { type ActiveClientsOptions, validateActiveClients } from './active-clients';
 import type { SlackChannel, TeamsChannel, Webhook } from './alert-channels';
+import type { CfnHookOptions } from './cfn-hook';
 import { GuardConfigError } from './config';
 import { RECHECK_MAX_CONCURRENCY } from './guard-function';
 
@@ -52,6 +54,12 @@ export interface EndpointGuardProps {
    * @default 120
    */
   readonly recheckDeadlineMinutes?: number;
+  /**
+   * How the function reads a cluster's audit log for the API clients a change would cut off
+   * (DESIGN §18; the policy's `protectActiveClients` decides what it does with them).
+   * @default Logs Insights over the last 24 h, at most 1024 MB and 20 s per decision
+   */
+  readonly activeClients?: ActiveClientsOptions;
 
   // ---- alerts where people work (DESIGN §10) ----
 
@@ -79,7 +87,7 @@ export interface EndpointGuardProps {
   readonly securityHub?: boolean;
   /**
    * Publish into this existing (for example central) SNS topic instead of creating one; its
-   * owner must allow the guard's role (README, *Alerts where people work*). Excludes `notificationEmails`.
+   * owner must allow the guard's role (docs/alerts.md, "An existing (central) topic"). Excludes `notificationEmails`.
    * @default a topic created by the stack
    */
   readonly alertTopicArn?: string;
@@ -118,9 +126,18 @@ export interface EndpointGuardProps {
    * @default none: only the guard's role may take dead letters; they expire after 14 days
    */
   readonly deadLetterOperatorRoleArn?: string;
+
+  // ---- prevention before deploy (DESIGN §17) ----
+
+  /**
+   * A CloudFormation Lambda hook that applies the live policy to `AWS::EKS::Cluster` create and
+   * update, in stacks and through Cloud Control (infra/cfn-hook.ts): `true`, or its options.
+   * @default false
+   */
+  readonly cfnHook?: boolean | CfnHookOptions;
 }
 
-/** Props that cannot work, refused at synth with one line that names the property. */
+/** Refuses, at synth time and in one line, a configuration the guard could not run with. */
 export function validate(props: EndpointGuardProps): void {
   if (props.policyFile && props.policyParameter) {
     throw new GuardConfigError('policyFile and policyParameter exclude each other: give one');
@@ -160,6 +177,7 @@ export function validate(props: EndpointGuardProps): void {
   // The function refuses to start outside the ranges of its configuration schema.
   inRange('recheckDeadlineMinutes', props.recheckDeadlineMinutes, 1, 24 * 60);
   inRange('auditRetentionDays', props.auditRetentionDays, 0, 3650);
+  validateActiveClients(props.activeClients);
   // Below this the recheck poller would be throttled and healthy messages would end in the DLQ.
   const reserved = props.reservedConcurrency;
   if (reserved !== undefined && reserved <= RECHECK_MAX_CONCURRENCY) {

@@ -10,10 +10,12 @@ import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { type GuardNames, guardNames } from '../functions/core/guard-names';
+import { addActiveClients } from './active-clients';
 import { AlertChannels } from './alert-channels';
 import { existingAlertTopic, securityHubStatements } from './alert-permissions';
 import { guardAlertTopic } from './alert-topic';
 import { guardAuditTable } from './audit-table';
+import { cfnHookOptionsOf, GuardCfnHook } from './cfn-hook';
 import {
   DEFAULT_LOG_RETENTION_DAYS,
   DEFAULT_RECHECK_DEADLINE_MINUTES,
@@ -70,6 +72,8 @@ export class EndpointGuard extends Construct {
   readonly trail?: cloudtrail.Trail;
   /** The fixed names of the role, function, queues and rules (core/guard-names.ts). */
   readonly names: GuardNames;
+  /** Only with `cfnHook`. */
+  readonly cfnHook?: GuardCfnHook;
 
   constructor(scope: Construct, id: string, props: EndpointGuardProps = {}) {
     super(scope, id);
@@ -119,6 +123,7 @@ export class EndpointGuard extends Construct {
     this.role = remediator.role;
     this.logGroup = remediator.logGroup;
     this.logsKey = remediator.logsKey;
+    addActiveClients(this.function, this.role, props.activeClients);
 
     const sweepSchedule = props.sweepSchedule ?? DEFAULT_SWEEP_SCHEDULE;
     const triggers = guardTriggers(this, {
@@ -154,6 +159,18 @@ export class EndpointGuard extends Construct {
     });
     this.dashboard = observability.dashboard;
     if (props.createTrail) this.trail = guardTrail(this);
+    const hook = cfnHookOptionsOf(props.cfnHook);
+    if (hook) {
+      this.cfnHook = new GuardCfnHook(this, 'CfnHook', {
+        ...hook,
+        policy: this.policyParameter,
+        policyParameterName: this.policyParameter.name,
+        topic: this.topic,
+        topicKey: this.alertsKey,
+        logRetentionDays: props.logRetentionDays ?? DEFAULT_LOG_RETENTION_DAYS,
+        logsKey: this.logsKey,
+      });
+    }
 
     // ---- organisation (DESIGN §12) ----
     // The heartbeat names the schedule, so the central account knows how long silence may last; and

@@ -92,7 +92,7 @@ export function grantGuardPermissions(role: iam.Role, res: GuardPermissionResour
   const policy = role.node.findChild('DefaultPolicy');
   const acknowledgements: Record<string, string> = {
     'AwsSolutions-IAM5[Resource::*]':
-      'Only actions without resource-level permissions use "*": eks:ListClusters, ec2:DescribeVpcs, ec2:DescribeVpcAttribute, ec2:DescribeSubnets, ec2:DescribeDhcpOptions, cloudtrail:LookupEvents and the X-Ray trace upload.',
+      'Only actions without resource-level permissions use "*": eks:ListClusters, ec2:DescribeVpcs, ec2:DescribeVpcAttribute, ec2:DescribeSubnets, ec2:DescribeDhcpOptions, cloudtrail:LookupEvents, logs:StopQuery (the guard stops only the audit-log queries it started) and the X-Ray trace upload.',
     // In the form the checks print the ARN: literal where the stack's environment is pinned.
     [`AwsSolutions-IAM5[Resource::arn:${nagForm(stack.partition, 'AWS::Partition')}:eks:${nagForm(stack.region, 'AWS::Region')}:${nagForm(stack.account, 'AWS::AccountId')}:cluster/*]`]:
       'The guard must check and fix every cluster of the account and region, including clusters created later.',

@@ -48,6 +48,32 @@ const violations: CheckResult['violations'] = [
   { rule: 'private-required', reason: 'private endpoint is disabled, but the policy requires it enabled' },
 ];
 
+/** The clients the sample's change cuts off, as the audit log showed them. */
+export const CLIENTS_CUT_OFF: CheckResult['clientsCutOff'] = {
+  clients: [
+    {
+      ip: '198.51.100.23',
+      users: ['system:serviceaccount:argocd:argocd-application-controller'],
+      userAgents: ['argocd-application-controller/v2.13.1 (linux/amd64)'],
+      requests: 1284,
+      lastSeen: '2026-06-03T10:12:40.000Z',
+    },
+    {
+      ip: '203.0.113.40',
+      users: ['arn:aws:sts::111122223333:assumed-role/Developer/maria'],
+      userAgents: ['kubectl/v1.33.1 (darwin/arm64) kubernetes/8adc0f0'],
+      requests: 17,
+      lastSeen: '2026-06-03T09:58:02.000Z',
+    },
+  ],
+  since: '2026-06-02T10:17:41.000Z',
+  until: '2026-06-03T10:17:41.000Z',
+  newestEvent: '2026-06-03T10:12:40.000Z',
+  seen: 5,
+  strategy: 'insights',
+  bytesScanned: 48_234_112,
+};
+
 export function sample(overrides: Partial<CheckResult> = {}): CheckResult {
   return {
     cluster: 'prod-api',
@@ -72,8 +98,16 @@ export function sample(overrides: Partial<CheckResult> = {}): CheckResult {
 
 /** Name → decision; `resolved` is a compliant decision after the `blocked` one. */
 export const SAMPLES: Record<string, CheckResult> = {
-  remediated: sample(),
+  remediated: sample({ clientsCutOff: CLIENTS_CUT_OFF }),
   'would-remediate': sample({
+    clientsCutOff: {
+      clients: 'unknown',
+      cause: 'logging-off',
+      why: 'the cluster\'s control-plane audit log is off (EKS logging type "audit")',
+      since: '2026-06-02T10:17:41.000Z',
+      until: '2026-06-03T10:17:41.000Z',
+      strategy: 'insights',
+    },
     outcome: 'would-remediate',
     reason: 'non-compliant; notify mode, nothing changed',
     policy: { ...policy, mode: 'notify' },

@@ -9,7 +9,9 @@ export const DOC = join(ROOT, 'docs', 'BENCHMARKS.md');
 export const SECTIONS = ['cold-start', 'cli-start', 'per-event', 'sweep-scale', 'realistic-latency'] as const;
 export type SectionName = (typeof SECTIONS)[number];
 
-const HEADER = `# Benchmarks
+const HEADER = `For contributors and operators: how fast and how large the guard is, measured on this project's machines.
+
+# Benchmarks
 
 Written by \`npm run bench\` (the code is in \`bench/\`): each benchmark prints its figures and rewrites its own
 section below. \`npm run bench -- --only cold-start,per-event\` runs some of them, \`--quick\` a shorter version

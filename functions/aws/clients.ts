@@ -1,4 +1,5 @@
 import type * as CloudTrail from '@aws-sdk/client-cloudtrail';
+import type * as Logs from '@aws-sdk/client-cloudwatch-logs';
 import type * as DynamoDb from '@aws-sdk/client-dynamodb';
 import type * as Ec2 from '@aws-sdk/client-ec2';
 import type * as Eks from '@aws-sdk/client-eks';
@@ -33,6 +34,7 @@ export const sdk = {
   dynamodbDocuments: lazy((): typeof DynamoDbDocuments => require('@aws-sdk/lib-dynamodb')),
   cloudtrail: lazy((): typeof CloudTrail => require('@aws-sdk/client-cloudtrail')),
   securityhub: lazy((): typeof SecurityHub => require('@aws-sdk/client-securityhub')),
+  logs: lazy((): typeof Logs => require('@aws-sdk/client-cloudwatch-logs')),
   sts: lazy((): typeof Sts => require('@aws-sdk/client-sts')),
 };
 
@@ -46,6 +48,8 @@ export interface AwsClients {
   readonly dynamodb: DynamoDb.DynamoDBClient;
   readonly cloudtrail: CloudTrail.CloudTrailClient;
   readonly securityhub: SecurityHub.SecurityHubClient;
+  /** CloudWatch Logs: the clusters' audit logs (who uses the API server). */
+  readonly logs: Logs.CloudWatchLogsClient;
   /** The CLI's own identity (GetCallerIdentity) when GUARD_ROLE_ARN does not name the account. */
   readonly sts: Sts.STSClient;
 }
@@ -85,6 +89,7 @@ export function createAwsClients(
     dynamodb: () => new (sdk.dynamodb().DynamoDBClient)(options),
     cloudtrail: () => new (sdk.cloudtrail().CloudTrailClient)(options),
     securityhub: () => new (sdk.securityhub().SecurityHubClient)(options),
+    logs: () => new (sdk.logs().CloudWatchLogsClient)(options),
     sts: () => new (sdk.sts().STSClient)(options),
   };
   const clients = {} as AwsClients;

@@ -1,10 +1,17 @@
-import type { EKSClient } from '@aws-sdk/client-eks';
+import type { Cluster, EKSClient } from '@aws-sdk/client-eks';
 import { canonicalCidr } from '../core/cidr';
 import { type EndpointConfig, endpointConfigOf } from '../core/endpoint';
 import type { ClusterState, EksPort, IssuedUpdate, UpdateState } from '../ports';
 import { AlreadyAtTargetError, ClusterBusyError, UpdateRejectedError } from '../ports';
 import { type ClientSource, resolveClient, sdk } from './clients';
 import { awsErrorName } from './errors';
+
+/** Whether the audit log type is enabled; nothing when EKS gave no logging configuration. */
+function auditLoggingOf(logging: Cluster['logging']): { auditLogging?: boolean } {
+  const setups = logging?.clusterLogging;
+  if (!setups || setups.length === 0) return {};
+  return { auditLogging: setups.some((setup) => setup.enabled === true && setup.types?.includes('audit')) };
+}
 
 export function eksAdapter(source: ClientSource<EKSClient>): EksPort {
   const client = () => resolveClient(source);
@@ -22,6 +29,7 @@ export function eksAdapter(source: ClientSource<EKSClient>): EksPort {
           tags: cluster.tags ?? {},
           vpcId: vpc?.vpcId || undefined,
           subnetIds: vpc?.subnetIds ?? [],
+          ...auditLoggingOf(cluster.logging),
         };
       } catch (error) {
         if (awsErrorName(error) === 'ResourceNotFoundException') return undefined;

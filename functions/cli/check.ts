@@ -3,6 +3,7 @@ import type { Trigger } from '../core/check-request';
 import { sweep } from '../guard/sweep';
 import { guardRegions } from './aws-target';
 import { CliError } from './cli-error';
+import { clientsRegion } from './clients';
 import { guardRuntime } from './context';
 import { EXIT_NON_COMPLIANT, EXIT_OK, NON_COMPLIANT_OUTCOMES } from './exit-codes';
 import type { CliIo } from './io';
@@ -18,6 +19,8 @@ export interface CheckOptions {
   /** Every enabled region with a guard stack (named `stack`, or any guard stack). */
   allRegions?: boolean;
   stack?: string;
+  /** List each cluster's recent API clients from its audit log instead of deciding. */
+  clients?: boolean;
 }
 
 /**
@@ -29,13 +32,16 @@ export async function checkCommand(
   io: CliIo,
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<number> {
-  if (!options.allRegions) return checkRegion(options, io, env);
+  const inRegion = options.clients ? clientsRegion : checkRegion;
+  if (options.clients && options.fix)
+    throw new CliError('--clients lists clients and changes nothing: leave out --fix');
+  if (!options.allRegions) return inRegion(options, io, env);
   const regions = await guardRegions(env, options.stack);
   if (regions.length === 0) throw new CliError('--all-regions: no region of the account has a guard stack');
   let code = EXIT_OK;
   for (const target of regions) {
     io.err(`${target.region}:\n`);
-    const exit = await checkRegion(options, io, { ...env, ...target.env });
+    const exit = await inRegion(options, io, { ...env, ...target.env });
     if (exit !== EXIT_OK) code = exit;
   }
   return code;

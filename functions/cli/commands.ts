@@ -16,6 +16,7 @@ export const commands = {
   policyPublish: () => import('./commands/policy/publish'),
   policyShow: () => import('./commands/policy/show'),
   policyScp: () => import('./commands/policy/scp'),
+  iacCheck: () => import('./commands/iac/check'),
 };
 
 export type Commands = typeof commands;

@@ -1,31 +1,23 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { GetFindingsCommand } from '@aws-sdk/client-securityhub';
 import { CreateTopicCommand } from '@aws-sdk/client-sns';
 import { PutParameterCommand } from '@aws-sdk/client-ssm';
 import { auditStore } from '../aws/audit-store';
-import type { AwsClients } from '../aws/clients';
 import { validatePolicy } from '../core/policy/policy';
 import { policyInWords } from '../core/policy/words';
-import type { CheckResult } from '../core/result';
 import { processEvent } from '../guard/process-event';
 import { sweep } from '../guard/sweep';
 import { writeHtmlReport } from './commands/report';
 import { guardRuntime } from './context';
-import { DEMO_ACCOUNT, DEMO_GUARD_ROLE, DEMO_POLICY, guardSession, REGION, SCENES } from './demo-story';
+import { seedDemoAuditLogs } from './demo-clients';
+import { describeEvent, indent, printAlert, printDecision, printOtherForms } from './demo-print';
+import { DEMO_ACCOUNT, DEMO_GUARD_ROLE, DEMO_POLICY, REGION, SCENES } from './demo-story';
 import { startEmulator } from './emulator';
-import { auditCells, changeOf, renderTable, shortArn } from './format';
+import { auditCells, renderTable } from './format';
 import type { CliIo } from './io';
 import { provisionLocalEnv } from './local-env';
 import { ResultPrinter } from './results';
-import {
-  createCluster,
-  createVpc,
-  type DeliveredAlert,
-  emulatorClients,
-  retarget,
-  subscribeInbox,
-} from './sandbox';
+import { createCluster, createVpc, emulatorClients, retarget, subscribeInbox } from './sandbox';
 
 export const DEMO_REPORT_FILE = 'eks-endpoint-guard-demo-report.html';
 
@@ -85,7 +77,12 @@ export async function demoCommand(options: { verbose: boolean; out?: string }, i
     const withDns = await createVpc(clients.ec2, '10.10', true);
     const withoutDns = await createVpc(clients.ec2, '10.20', false);
     const clusters = [
-      { name: 'prod-api', vpc: withDns, what: 'public to the world (EKS defaults)' },
+      {
+        name: 'prod-api',
+        vpc: withDns,
+        what: 'public to the world (EKS defaults); audit log on',
+        auditLogging: true,
+      },
       {
         name: 'payments',
         vpc: withDns,
@@ -95,7 +92,8 @@ export async function demoCommand(options: { verbose: boolean; out?: string }, i
       {
         name: 'analytics',
         vpc: withDns,
-        what: 'public from 203.0.113.0/24 and 192.0.2.0/24',
+        what: 'public from 203.0.113.0/24 and 192.0.2.0/24; audit log on',
+        auditLogging: true,
         endpoint: {
           publicAccess: true,
           privateAccess: false,
@@ -117,9 +115,20 @@ export async function demoCommand(options: { verbose: boolean; out?: string }, i
       c.what,
     ]);
     io.out(indent(renderTable(['CLUSTER', 'VPC', 'ENDPOINT'], rows), '  '));
+    await seedDemoAuditLogs(clients.logs, new Date(started));
+    say(
+      '\n  Their API clients: audit events in /aws/eks/<cluster>/cluster, read (CLIENTS_STRATEGY=scan) before any change.',
+    );
 
     const runtime = guardRuntime(
-      { ...process.env, GUARD_ROLE_ARN: DEMO_GUARD_ROLE, CHAT_TOPIC_ARN: chatTopicArn, SECURITY_HUB: 'true' },
+      {
+        ...process.env,
+        GUARD_ROLE_ARN: DEMO_GUARD_ROLE,
+        CHAT_TOPIC_ARN: chatTopicArn,
+        SECURITY_HUB: 'true',
+        // The emulator's Logs Insights cannot aggregate: the guard reads the audit events itself.
+        CLIENTS_STRATEGY: 'scan',
+      },
       { clients },
     );
     const lambda = runtime.processOptions(true);
@@ -192,74 +201,6 @@ export async function demoCommand(options: { verbose: boolean; out?: string }, i
   }
 }
 
-function printDecision(result: CheckResult, io: CliIo): void {
-  const change = changeOf(result);
-  io.out(
-    `    → ${io.style.outcome(result.outcome, result.outcome.padEnd(15))} ${change === '-' ? '' : change}\n`,
-  );
-  io.out(`${io.style.dim(wrap(result.reason, 90, '      '))}\n`);
-  if (result.fix) io.out(`      fix: ${result.fix}\n`);
-}
-
-function printAlert(alert: DeliveredAlert, io: CliIo, seen: Set<string>): void {
-  const attributes = Object.entries(alert.attributes)
-    .map(([key, value]) => `${key}=${value}`)
-    .join(' ');
-  io.out(`\n    ✉ ${io.style.bold(alert.subject)}\n`);
-  io.out(`      ${io.style.dim(`attributes: ${attributes}`)}\n`);
-  const kind = alert.attributes.outcome ?? '';
-  if (seen.has(kind)) {
-    io.out(`      ${io.style.dim('(body laid out like the one above)')}\n`);
-    return;
-  }
-  seen.add(kind);
-  io.out(`${indent(alert.text.trimEnd(), '      │ ')}\n`);
-}
-
-/** The chat and Security Hub forms of the same remediation: one set of facts, each channel's shape. */
-async function printOtherForms(
-  result: CheckResult,
-  chats: DeliveredAlert[],
-  clients: AwsClients,
-  io: CliIo,
-): Promise<void> {
-  const content = chats[0]?.message.content as { title?: string; description?: string } | undefined;
-  if (content?.title) {
-    io.out(`\n    💬 ${io.style.bold(`chat: ${content.title}`)}\n`);
-    const description = (content.description ?? '').split('\n').slice(0, 6).join('\n');
-    io.out(`${indent(description.trimEnd(), '      │ ')}\n`);
-  }
-  const { Findings = [] } = await clients.securityhub.send(
-    new GetFindingsCommand({
-      Filters: { ResourceId: [{ Value: result.clusterArn ?? '', Comparison: 'EQUALS' }] },
-      MaxResults: 10,
-    }),
-  );
-  for (const finding of Findings) {
-    io.out(`\n    🛡 ${io.style.bold(`Security Hub: ${finding.Title ?? ''}`)}\n`);
-    const fields: [string, string | undefined][] = [
-      ['Id', finding.Id],
-      ['GeneratorId', finding.GeneratorId],
-      ['Compliance', finding.Compliance?.Status],
-      ['RecordState', finding.RecordState],
-      ['Severity', finding.Severity?.Label],
-      ['Resource', `${finding.Resources?.[0]?.Type ?? ''} ${finding.Resources?.[0]?.Id ?? ''}`],
-    ];
-    for (const [name, value] of fields) io.out(`      │ ${`${name}:`.padEnd(13)}${value ?? '-'}\n`);
-  }
-}
-
-/** `CreateCluster prod-api by user/platform-ci`, from the event itself. */
-function describeEvent(event: unknown): string {
-  const detail = (event as { detail?: Record<string, unknown> }).detail ?? {};
-  const params = (detail.requestParameters ?? {}) as Record<string, unknown>;
-  const identity = (detail.userIdentity ?? {}) as Record<string, unknown>;
-  const actor = shortArn(typeof identity.arn === 'string' ? identity.arn : undefined);
-  const failed = typeof detail.errorCode === 'string' ? ` (${detail.errorCode})` : '';
-  const who = identity.arn === guardSession().arn ? 'the guard' : (actor ?? 'someone');
-  return `${String(detail.eventName)} ${String(params.name ?? params.clusterName)} by ${who}${failed}`;
-}
-
 /** events/ next to the repository root, whether running from source or from the bundle in dist/. */
 function findEventsDir(): string {
   for (const start of [__dirname, process.cwd()]) {
@@ -270,30 +211,6 @@ function findEventsDir(): string {
     }
   }
   throw new Error('cannot find the sample events (events/create-cluster-public.json) from here');
-}
-
-function indent(text: string, prefix: string): string {
-  return text
-    .split('\n')
-    .map((line, index, lines) =>
-      index === lines.length - 1 && line === '' ? line : `${prefix}${line}`.trimEnd(),
-    )
-    .join('\n');
-}
-
-function wrap(text: string, width: number, prefix: string): string {
-  const lines: string[] = [];
-  let line = '';
-  for (const word of text.split(/\s+/)) {
-    if (line && line.length + word.length + 1 > width) {
-      lines.push(line);
-      line = word;
-    } else {
-      line = line ? `${line} ${word}` : word;
-    }
-  }
-  if (line) lines.push(line);
-  return lines.map((l) => `${prefix}${l}`).join('\n');
 }
 
 function seconds(ms: number): string {

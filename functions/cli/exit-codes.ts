@@ -1,4 +1,4 @@
-/** Exit codes of every command, for CI (documented in --help and the README). */
+/** Exit codes of every command, for CI (documented in --help and docs/cli.md). */
 export const EXIT_OK = 0;
 /** A clear error: bad input, an unusable environment, an AWS call that failed. */
 export const EXIT_ERROR = 1;

@@ -51,9 +51,12 @@ clusters (repeat it or list several names). Report-only needs POLICY_PARAMETER_N
 AWS_REGION only; --fix needs the topic, queue and table too; with --fix the policy's grace
 period and blast-radius limit apply as in the Lambda. Exit code 3 when a cluster is left
 non-compliant (would-remediate, blocked, deferred within a grace period) or a decision failed,
-for CI; --exit-zero makes it 0.`,
+for CI; --exit-zero makes it 0. --clients decides nothing: it lists each cluster's API clients of
+the last CLIENTS_WINDOW_HOURS (24) from its audit log, as the guard reads them before a change
+(address, how it reaches the API server today, requests, last seen, users, user agents).`,
   examples: [
     'npm run cli -- check',
+    'npm run cli -- check --clients --cluster prod-api',
     'npm run cli -- check --cluster prod-api payments',
     'npm run cli -- check --fix --concurrency 4',
     'npm run cli -- check --json > report.json',

@@ -5,6 +5,7 @@ import packageJson from '../../package.json';
 import type { Outcome } from '../core/outcome';
 import { oneLine, PROGRAM } from './cli-error';
 import type { Commands } from './commands';
+import { addIacCommands } from './commands/iac/program';
 import { addPolicyCommands } from './commands/policy/program';
 import {
   AUDIT_HELP,
@@ -92,9 +93,11 @@ export function buildProgram(io: () => CliIo, exit: (code: number) => void = () 
       '--all-regions',
       'every enabled region with a guard stack (the one named by --stack, or any eks-endpoint-guard stack)',
     )
+    .option('--clients', "list each cluster's recent API clients from its audit log; decides nothing")
     .action(
       async (options: {
         cluster?: string[];
+        clients?: boolean;
         fix?: boolean;
         concurrency?: number;
         json?: boolean;
@@ -166,6 +169,7 @@ export function buildProgram(io: () => CliIo, exit: (code: number) => void = () 
     });
 
   addPolicyCommands(program, { command, load, io, exit });
+  addIacCommands(program, { command, load, io, exit });
 
   return program;
 }

@@ -74,6 +74,8 @@ export interface ClusterSpec {
   /** Left out: the EKS defaults (public on, private off, 0.0.0.0/0). */
   endpoint?: Partial<EndpointConfig>;
   tags?: Record<string, string>;
+  /** Send the control-plane audit log to CloudWatch Logs (EKS's default is off). */
+  auditLogging?: boolean;
 }
 
 /** The emulator accepts any role ARN; a real account would need an EKS service role. */
@@ -86,6 +88,7 @@ export async function createCluster(eks: EKSClient, spec: ClusterSpec): Promise<
       roleArn: SANDBOX_ROLE_ARN,
       resourcesVpcConfig: { subnetIds: spec.vpc.subnetIds, ...vpcEndpointFields(spec.endpoint ?? {}) },
       ...(spec.tags ? { tags: spec.tags } : {}),
+      ...(spec.auditLogging ? { logging: { clusterLogging: [{ types: ['audit'], enabled: true }] } } : {}),
     }),
   );
   return cluster?.arn ?? spec.name;

@@ -70,7 +70,10 @@ export function renderProtectionScp(options: ProtectGuardOptions): RenderedProte
   const resources = [
     `arn:${p}:cloudformation:*:*:stack/${stack}/*`,
     fn,
+    // Functions and roles the stack names itself (the CloudFormation hook's, say).
+    `arn:${p}:lambda:*:*:function:${derived}`,
     `arn:${p}:iam::*:role/${GUARD_NAME}-*`,
+    `arn:${p}:iam::*:role/${derived}`,
     `arn:${p}:ssm:*:*:parameter/${GUARD_NAME}/*`,
     `arn:${p}:sqs:*:*:${GUARD_NAME}*`,
     `arn:${p}:events:*:*:rule/${GUARD_NAME}*`,

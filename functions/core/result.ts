@@ -1,4 +1,5 @@
 import type { Trigger } from './check-request';
+import type { ClientsCutOff } from './clients/types';
 import type { ActiveExemption, RejectedTag } from './effective';
 import type { EndpointConfig } from './endpoint';
 import type { Violation } from './evaluate';
@@ -93,6 +94,14 @@ export interface CheckResult {
   fix?: string;
   /** What people must check so the change does not cut clients off (NAT egress IPs when narrowing CIDRs). */
   accessNote?: string;
+  /** How the target was chosen when that needs saying: the allowed list itself beyond EKS's 40 blocks. */
+  targetNote?: string;
+  /**
+   * The recently active API clients (from the cluster's audit log) the target would cut off, or
+   * "unknown" and why; absent when the target takes no access away or the policy's
+   * protectActiveClients is off (DESIGN §18).
+   */
+  clientsCutOff?: ClientsCutOff;
   escalation?: Escalation;
   /**
    * A new violation under the policy's grace period (`deferred`): when the violation was first

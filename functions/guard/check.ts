@@ -4,11 +4,13 @@ import type { EffectivePolicy } from '../core/effective';
 import { describeEndpointConfig } from '../core/endpoint';
 import { evaluateEndpoint } from '../core/evaluate';
 import { lockoutFixOf } from '../core/lockout';
-import { accessNoteOf, planTarget, turnsPublicOff } from '../core/plan';
+import { accessNoteOf, planOf, turnsPublicOff } from '../core/plan';
 import { type LoadedPolicy, PolicyError } from '../core/policy/policy';
 import type { CheckResult, PolicyRef } from '../core/result';
+import { whyOf } from '../core/why';
 import type { ClusterState, GuardPorts } from '../ports';
 import { attributeDrift } from './attribution';
+import { clientsCutOffFor, deferralMinutes } from './clients';
 import { deliver, deliverDecision, followUpOf } from './delivery';
 import { graceOf } from './grace';
 import type { Decision, GuardOptions, GuardTelemetry } from './options';
@@ -148,21 +150,27 @@ async function decide(request: CheckRequest, ports: GuardPorts, options: GuardOp
     return firstSighting(result, history);
   }
 
-  const target = planTarget(state.config, effective);
+  const { target, note: targetNote } = planOf(state.config, effective);
   const note = accessNoteOf(state.config, target);
+  // Whom the target cuts off, from the audit log: named in every outcome that follows.
+  const protect = loaded.policy.protectActiveClients;
+  const cutOff = await clientsCutOffFor(state, target, protect, ports, now);
   const planned: CheckResult = {
     ...checked,
     violations,
     after: target,
     ...(note ? { accessNote: note } : {}),
+    ...(targetNote ? { targetNote } : {}),
+    ...(cutOff ? { clientsCutOff: cutOff } : {}),
   };
+  const plannedWhy = whyOf(planned);
   // The lockout check only reads the VPC, so report-only and notify runs say what would block too.
   const fix = turnsPublicOff(state.config, target) ? await lockoutFix(state, ports) : undefined;
   if (effective.mode === 'notify') {
     const wouldRemediate: CheckResult = {
       ...planned,
       outcome: 'would-remediate',
-      reason: `${why} (policy mode notify)`,
+      reason: `${plannedWhy} (policy mode notify)`,
       ...(fix ? { fix } : {}),
     };
     return firstSighting(wouldRemediate, history);
@@ -172,20 +180,34 @@ async function decide(request: CheckRequest, ports: GuardPorts, options: GuardOp
       ...planned,
       outcome: 'blocked',
       fix,
-      reason: `${why}; turning the public endpoint off now would lock clients out`,
+      reason: `${plannedWhy}; turning the public endpoint off now would lock clients out`,
     };
     return firstSighting(blocked, history);
   }
   if (!options.act) {
-    return firstSighting({ ...planned, outcome: 'would-remediate', reason: `${why} (report only)` }, history);
+    return firstSighting(
+      { ...planned, outcome: 'would-remediate', reason: `${plannedWhy} (report only)` },
+      history,
+    );
   }
 
-  // A new violation under a grace period is alerted now and reverted when the period ends.
-  const grace = await graceOf(request, planned, effective.gracePeriodMinutes, ports, now, {
+  // A new violation under a grace period is alerted now and reverted when the period ends; so is
+  // one whose target would cut off active clients under protectActiveClients "defer".
+  const deferral = deferralMinutes(protect, cutOff, effective);
+  const grace = await graceOf(request, planned, deferral ?? effective.gracePeriodMinutes, ports, now, {
     flipFlop: options.flipFlop,
     actorArn: request.trigger.actorArn,
   });
-  if (grace.wait) return grace.wait;
+  if (grace.wait) {
+    if (deferral === undefined) return grace.wait;
+    const { result } = grace.wait;
+    const waited: CheckResult = {
+      ...result,
+      reason: `protectActiveClients "defer": ${result.reason}`,
+      ...(result.clientsCutOff ? { clientsCutOff: { ...result.clientsCutOff, deferred: true } } : {}),
+    };
+    return { ...grace.wait, result: waited };
+  }
   const due: CheckResult = grace.until
     ? { ...planned, graceSince: grace.since, graceUntil: grace.until }
     : planned;

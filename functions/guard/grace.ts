@@ -2,6 +2,7 @@ import type { CheckRequest } from '../core/check-request';
 import { sameEndpointConfig } from '../core/endpoint';
 import { type FlipFlopRule, flipFlop } from '../core/repetition';
 import type { CheckResult } from '../core/result';
+import { whyOf } from '../core/why';
 import { type GuardPorts, MAX_RECHECK_DELAY_SECONDS } from '../ports';
 import type { Decision, GuardOptions } from './options';
 
@@ -98,7 +99,7 @@ export async function graceOf(
     return { since, until, ...(inherited && { rule: `${once} ended at ${until}, so none was given again` }) };
   }
 
-  const why = planned.violations?.map((v) => v.reason).join('; ');
+  const why = whyOf(planned);
   const rule = inherited
     ? `${once} ends at ${until}, and this violation inherits that end`
     : `grace period of ${minutes} minutes, from ${since} until ${until}`;

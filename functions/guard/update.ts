@@ -5,6 +5,7 @@ import { quote } from '../core/quote';
 import { flipFlop } from '../core/repetition';
 import { clientRequestToken } from '../core/request-token';
 import type { CheckResult } from '../core/result';
+import { whyOf } from '../core/why';
 import {
   AlreadyAtTargetError,
   ClusterBusyError,
@@ -37,7 +38,7 @@ export async function remediate(
   if (budget && !(await budget.reserve(maxRemediations, state.name))) {
     // Reported once for the whole sweep (sweep.ts), not once per cluster.
     budget.withhold(state.name);
-    const why = planned.violations?.map((v) => v.reason).join('; ');
+    const why = whyOf(planned);
     return quiet({
       ...planned,
       outcome: 'would-remediate',
@@ -106,7 +107,7 @@ async function issue(
   const result: CheckResult = {
     ...planned,
     outcome: 'remediated',
-    reason: `${planned.violations?.map((v) => v.reason).join('; ')}; changed ${change}${graceNote(planned, grace)}`,
+    reason: `${whyOf(planned)}; changed ${change}${graceNote(planned, grace)}`,
     updateId: issued.updateId,
     updateStatus: issued.status ?? (issued.updateId ? 'InProgress' : undefined),
     ...(loop.escalation ? { escalation: loop.escalation } : {}),

@@ -62,6 +62,23 @@ const EnvSchema = z.object({
         ),
       ),
   ),
+  /**
+   * How the guard finds a cluster's recent API clients in its audit log (DESIGN §18): `insights`
+   * (CloudWatch Logs Insights), `scan` (a bounded FilterLogEvents read, for small clusters and the
+   * emulator) or `off`.
+   */
+  CLIENTS_STRATEGY: z._default(
+    z.enum(['insights', 'scan', 'off'], { error: 'expected insights, scan or off' }),
+    'insights',
+  ),
+  /** How far back a client look-up reads, in hours. */
+  CLIENTS_WINDOW_HOURS: count(1, 7 * 24, 24),
+  /** The most audit log one decision may scan, in MB (Logs Insights bills by bytes scanned). */
+  CLIENTS_MAX_SCAN_MB: count(1, 1_000_000, 1024),
+  /** How long one client look-up may take before it answers "unknown". */
+  CLIENTS_DEADLINE_SECONDS: count(1, 300, 20),
+  /** How long a look-up's answer is reused for the same cluster; 0 reads the log for every decision. */
+  CLIENTS_CACHE_MINUTES: count(0, 24 * 60, 60),
   /** Named in each sweep heartbeat, so the central account knows how long silence may last. */
   SWEEP_SCHEDULE: z._default(
     z.string().check(z.regex(/^(rate|cron)\(.+\)$/, 'expected rate(...) or cron(...)')),

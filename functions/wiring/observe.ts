@@ -1,5 +1,6 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { ClientsCutOff } from '../core/clients/types';
 import type { CheckResult } from '../core/result';
 import type { GuardTelemetry } from '../guard/options';
 
@@ -61,6 +62,7 @@ export function observer(logger: Logger, metrics: Metrics) {
       updateId: result.updateId,
       updateStatus: result.updateStatus,
       alertMessageId: result.alertMessageId,
+      ...(result.clientsCutOff && { clientsCutOff: cutOffSummary(result.clientsCutOff) }),
       ...(result.finishedFromQueue && { finishedFromQueue: true }),
     });
 
@@ -70,6 +72,11 @@ export function observer(logger: Logger, metrics: Metrics) {
     perOutcome.addDimension('outcome', result.outcome);
     perOutcome.addMetric('Decisions', MetricUnit.Count, 1);
 
+    // Logs Insights bills by bytes scanned: each look-up's bytes are counted once, not per reuse.
+    const scanned = result.clientsCutOff;
+    if (scanned?.bytesScanned !== undefined && !scanned.reused) {
+      metrics.addMetric('AuditLogBytesScanned', MetricUnit.Bytes, scanned.bytesScanned);
+    }
     if (result.outcome === 'deferred') {
       metrics.addMetric('Deferrals', MetricUnit.Count, 1);
       metrics.addMetric('DeferralAttempt', MetricUnit.Count, result.attempt + 1);
@@ -83,4 +90,10 @@ export function observer(logger: Logger, metrics: Metrics) {
   }
 
   return { telemetry, observe };
+}
+
+/** For the log line: how many clients the change cuts off, or "unknown" and its cause. */
+function cutOffSummary(cutOff: ClientsCutOff): number | string {
+  if (cutOff.clients === 'unknown') return `unknown (${cutOff.cause ?? 'not read'})`;
+  return cutOff.clients.length + (cutOff.more ?? 0);
 }

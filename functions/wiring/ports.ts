@@ -1,6 +1,9 @@
 import { alertPublisher } from '../aws/alert-publisher';
 import { auditStore } from '../aws/audit-store';
 import { type AwsClients, createAwsClients } from '../aws/clients';
+import { cachedClients } from '../aws/clients-cache';
+import { insightsClients } from '../aws/clients-insights';
+import { scanClients } from '../aws/clients-scan';
 import { cloudTrailLookup } from '../aws/cloudtrail';
 import { busClient, decisionBus } from '../aws/decision-bus';
 import { ec2Adapter } from '../aws/ec2';
@@ -14,7 +17,7 @@ import { memberEventSource } from '../core/decision-event';
 import { parameterRegion } from '../core/parameter-region';
 import { schedulePeriodSeconds } from '../core/schedule';
 import type { GuardOptions } from '../guard/options';
-import type { DecisionEventsPort, GuardPorts } from '../ports';
+import type { ClientsPort, DecisionEventsPort, GuardPorts } from '../ports';
 import type { GuardConfig } from './config';
 
 /** The adapters over one set of clients: shared by the Lambda handler and the CLI. */
@@ -54,8 +57,23 @@ export function createPorts(
       schedulePeriodSeconds(config.SWEEP_SCHEDULE) ?? 3600,
       clock,
     ),
+    ...(config.CLIENTS_STRATEGY !== 'off' && { clients: clientsPort(config, clients, clock) }),
     clock,
   };
+}
+
+/** The audit-log look-up of the configured strategy, its answers kept per cluster for a while. */
+function clientsPort(config: GuardConfig, clients: AwsClients, clock: () => Date): ClientsPort {
+  const options = {
+    windowHours: config.CLIENTS_WINDOW_HOURS,
+    maxScanBytes: config.CLIENTS_MAX_SCAN_MB * 1_048_576,
+    deadlineMs: config.CLIENTS_DEADLINE_SECONDS * 1000,
+    clock,
+  };
+  const logs = () => clients.logs;
+  const port =
+    config.CLIENTS_STRATEGY === 'scan' ? scanClients(logs, options) : insightsClients(logs, options);
+  return cachedClients(port, config.CLIENTS_CACHE_MINUTES * 60_000, () => clock().getTime());
 }
 
 /** The central bus, through a client in the bus's region (a bus in another region is the normal case). */

@@ -52,6 +52,26 @@ describe('context to stack props', () => {
     });
   });
 
+  test.each<[string, unknown]>([
+    ['a JSON string from -c', '{"strategy":"scan","windowHours":12}'],
+    ['an object from cdk.json', { strategy: 'scan', windowHours: 12 }],
+  ])('activeClients as %s', (_, value) => {
+    // Act
+    const props = read({ activeClients: value });
+    // Assess
+    expect(props.activeClients).toEqual({ strategy: 'scan', windowHours: 12 });
+  });
+
+  test.each([
+    ['{"strategy":', 'context activeClients: not a valid JSON object'],
+    ['["scan"]', 'context activeClients: expected a JSON object'],
+  ])('activeClients %s is refused in one line', (value, message) => {
+    // Act
+    const make = () => read({ activeClients: value });
+    // Assess
+    expect(make).toThrow(message);
+  });
+
   test.each([
     ['a comma-separated string', ' ops@example.com, security@example.com ,ops@example.com'],
     ['a JSON array string', '["ops@example.com", "security@example.com"]'],

@@ -68,9 +68,11 @@ test('the function bundle leaves the AWS SDK to the runtime and stays small', ()
     'client-sns',
     'client-sqs',
     'lib-dynamodb',
+    'client-sts',
   ]) {
     expect(code).toContain(`require("@aws-sdk/${client}")`);
   }
-  // The EC2 client alone is over 1 MB minified: the bound proves no client was inlined.
-  expect(statSync(file).size).toBeLessThan(400_000);
+  // The EC2 client alone is over 1 MB minified: the bound proves no client was inlined (the
+  // guard's own code, some 170 KB of it, grows with each capability, so the bound leaves room).
+  expect(statSync(file).size).toBeLessThan(450_000);
 });

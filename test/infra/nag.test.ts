@@ -21,6 +21,9 @@ function buildApp(): App {
   // The alert options (DESIGN §10): chat channels, a webhook, Security Hub; and an existing topic.
   new EndpointGuardStack(app, 'Channels', WITH_CHANNELS);
   new EndpointGuardStack(app, 'CentralTopic', WITH_EXISTING_TOPIC);
+  // The audit-log look-up by scan, and none at all.
+  new EndpointGuardStack(app, 'ScanClients', { activeClients: { strategy: 'scan', windowHours: 6 } });
+  new EndpointGuardStack(app, 'NoClients', { activeClients: { strategy: 'off' } });
   app.synth();
   return app;
 }

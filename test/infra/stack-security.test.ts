@@ -33,6 +33,7 @@ describe('least privilege', () => {
     const parameter = `arn:\${AWS::Partition}:ssm:\${AWS::Region}:\${AWS::AccountId}:parameter${ref('AWS::SSM::Parameter', 'PolicyParameter')}`;
     const key = arn('AWS::KMS::Key', 'AlertsKey');
     const logs = arn('AWS::Logs::LogGroup', 'RemediatorLogs');
+    const auditLogs = `arn:\${AWS::Partition}:logs:\${AWS::Region}:\${AWS::AccountId}:log-group:/aws/eks/*/cluster`;
     // Act
     const grants = roleGrants(template, id('AWS::IAM::Role', 'RemediatorRole'));
     // Assess
@@ -51,7 +52,11 @@ describe('least privilege', () => {
       'kms:Decrypt': [key],
       'kms:GenerateDataKey': [key],
       'logs:CreateLogStream': [logs],
+      // The clusters' audit logs, read before a change that cuts access (DESIGN §18).
+      'logs:GetQueryResults': [auditLogs, `${auditLogs}:*`],
       'logs:PutLogEvents': [logs],
+      'logs:StartQuery': [auditLogs, `${auditLogs}:*`],
+      'logs:StopQuery': ['*'],
       'sns:Publish': [ref('AWS::SNS::Topic', 'Alerts')],
       'sqs:SendMessage': [dlq, recheck].sort(),
       'ssm:GetParameter': [parameter],

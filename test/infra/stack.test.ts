@@ -136,6 +136,8 @@ describe('remediator function', () => {
       SWEEP_CONCURRENCY: '8',
       RECHECK_VISIBILITY_SECONDS: '1800',
       SWEEP_SCHEDULE: 'rate(1 hour)',
+      // The audit-log look-up of the clients a change cuts off (DESIGN §18), by default.
+      CLIENTS_STRATEGY: 'insights',
       POWERTOOLS_SERVICE_NAME: 'eks-endpoint-guard',
       POWERTOOLS_METRICS_NAMESPACE: 'EksEndpointGuard',
       POWERTOOLS_LOG_LEVEL: 'INFO',

@@ -550,6 +550,16 @@ describe('demo', () => {
       'compliant',
       'ignored',
     ]);
+    // Assess: decisions name the API clients they cut off, from the audit log the demo seeded: the
+    // connection address (not a forged X-Forwarded-For), never a refused request or an allowed network
+    const story = run.stdout.replace(/\n\s+/g, ' ');
+    expect(story).toContain(
+      'it cuts off 2 clients seen in the last 24 h: 192.0.2.10 (system:serviceaccount:argocd:argocd-application-controller; 42 requests,',
+    );
+    expect(story).toContain('192.0.2.200 (ci-deployer; 5 requests,');
+    expect(story).toContain('it cuts off 1 client seen in the last 24 h: 198.51.100.30');
+    expect(story).not.toMatch(/192\.0\.2\.77|203\.0\.113\.25|203\.0\.113\.99/);
+    expect(output).toContain('      │ API clients the change cuts off');
     // Assess: the alerts the team received
     expect(output.filter((line) => line.startsWith('    ✉ '))).toEqual([
       '    ✉ [eks-endpoint-guard] prod-api: public endpoint turned off (was open to 0.0.0.0/0)',

@@ -151,11 +151,11 @@ describe('policy what-if', () => {
     // Assess
     expect(run).toMatchObject({ code: 0, stderr: '' });
     const lines = run.stdout.trimEnd().split('\n');
-    expect(lines[0]).toMatch(/^CLUSTER\s+NOW → CANDIDATE\s+THE GUARD WOULD SET\s+REASON$/);
+    expect(lines[0]).toMatch(/^CLUSTER\s+NOW → CANDIDATE\s+THE GUARD WOULD SET\s+WOULD CUT OFF\s+REASON$/);
     const row = (cluster: string) => lines.find((l) => l.startsWith(`${cluster} `));
     expect(row(names.private)).toBeUndefined();
     expect(row(names.dev)).toMatch(
-      /would-remediate → would-remediate\s+public \(0\.0\.0\.0\/0\) \+ private → public \(203\.0\.113\.0\/24\) \+ private\s+/,
+      /would-remediate → would-remediate\s+public \(0\.0\.0\.0\/0\) \+ private → public \(203\.0\.113\.0\/24\) \+ private\s+unknown \(the cluster's control-plane audit log is off/,
     );
     expect(lines.at(-1)).toMatch(/^\d+ of \d+ clusters would be decided differently; nothing was changed$/);
   });

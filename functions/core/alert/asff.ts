@@ -222,6 +222,7 @@ function productFields(
       seen?.publicAccess ? seen.publicAccessCidrs.join(',') : undefined,
     ],
     ['eks-endpoint-guard/cloudTrailEvent', facts.links.cloudTrailEvent],
+    ['eks-endpoint-guard/clientsCutOff', facts.clientsCutOff && clientsField(facts.clientsCutOff)],
     // Note and UserDefinedFields are kept from a finding's first import only: the exemption is here too.
     ['eks-endpoint-guard/exemptionReason', facts.outcome === 'exempt' ? facts.exemption?.reason : undefined],
     [
@@ -234,6 +235,17 @@ function productFields(
       .filter((e): e is [string, string] => typeof e[1] === 'string' && e[1] !== '')
       .map(([k, v]) => [k, field(v)]),
   );
+}
+
+/** `192.0.2.10 (42 requests, last 2026-03-01T10:42:13Z), …`, `none of 7 seen` or `unknown: why`, with the window. */
+function clientsField(cutOff: NonNullable<AlertFacts['clientsCutOff']>): string {
+  const window = `audit log ${cutOff.since} to ${cutOff.until}`;
+  if (cutOff.clients === 'unknown') return `unknown: ${cutOff.why ?? cutOff.cause ?? 'not read'} (${window})`;
+  const total = cutOff.clients.length + (cutOff.more ?? 0);
+  if (total === 0) return `none of ${cutOff.seen ?? 0} clients seen (${window})`;
+  const listed = cutOff.clients.map((c) => `${c.ip} (${c.requests} requests, last ${c.lastSeen})`).join(', ');
+  const more = cutOff.more ? ` and ${cutOff.more} more` : '';
+  return `${listed}${more}${cutOff.partial ? ' (at least: part of the log was not read)' : ''} (${window})`;
 }
 
 function exemptionNote(source: 'tag' | 'policy', reason: string, expires: string | undefined): string {

@@ -6,6 +6,7 @@ import type { CheckResult } from '../result';
 import type { AlertOptions } from './alert-options';
 import { exemptionLines, fixLines, updateLines } from './body-actions';
 import { type Change, changesOf } from './changes';
+import { clientsLines, safeClientsCutOff } from './clients';
 import { indent, labelled, safe } from './email-layout';
 
 // ---- body ----
@@ -19,6 +20,7 @@ export function bodyOf(result: CheckResult, severity: Severity, options: AlertOp
     configLines(result),
     policyLines(result),
     accessLines(result),
+    clientsSection(result),
     fixLines(result),
     updateLines(result),
     exemptionLines(result, options),
@@ -217,6 +219,13 @@ function policyLines(result: CheckResult): string[] {
     : [];
   if (violations.length === 0 && details.length === 0) return [];
   return [violations.length ? 'Policy rules broken' : 'Policy', ...violations, ...details];
+}
+
+/** The API clients the target cuts off, from the audit log (DESIGN §18). */
+function clientsSection(result: CheckResult): string[] {
+  if (!result.clientsCutOff) return [];
+  const { title, lines } = clientsLines(safeClientsCutOff(result.clientsCutOff), 'en', (text) => text);
+  return [title, ...indent(lines)];
 }
 
 /** What the decision means for who can reach the API server (DESIGN §1). */

@@ -1,6 +1,7 @@
 import type { EndpointConfig } from '../endpoint';
 import type { CheckResult } from '../result';
 import { CHAT_LIMITS, type ChatNotification, chatSnsMessage } from './chat';
+import { safeClientsCutOff } from './clients';
 import { accessOf, changesOf, headlineOf, linksOf, partitionOf, policyFaultOf } from './derive';
 import type { Action, AlertFacts } from './fact-types';
 import { triggerFacts } from './facts';
@@ -149,6 +150,10 @@ export function factsFromAlertJson(json: AlertJson, origin: EventOrigin): AlertF
   }
   const policyFault = json.outcome === 'failed' ? policyFaultOf(reason) : undefined;
   if (policyFault) facts.policyFault = policyFault;
+  // The member's word on its own audit log: every string made safe again, the counts as sent.
+  if (json.clientsCutOff && status === 'open') {
+    facts.clientsCutOff = safeClientsCutOff(cutOffOfJson(json.clientsCutOff));
+  }
   if (status === 'resolved') {
     facts.headline = json.resolves ? { kind: 'resolved', resolves: json.resolves } : { kind: 'resolved' };
     if (json.resolves) facts.resolves = json.resolves;
@@ -211,6 +216,27 @@ function unreadableMessage(origin: EventOrigin, reason: string): CentralChatMess
       severity: attribute('critical'),
       status: attribute('open'),
     },
+  };
+}
+
+/** The JSON form read back as the facts type wants it: optional fields absent, never undefined. */
+function cutOffOfJson(
+  json: NonNullable<AlertJson['clientsCutOff']>,
+): NonNullable<AlertFacts['clientsCutOff']> {
+  const { clients, since, until, ...rest } = json;
+  const optional = Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined));
+  return {
+    ...(optional as Omit<NonNullable<AlertFacts['clientsCutOff']>, 'clients' | 'since' | 'until'>),
+    clients:
+      clients === 'unknown'
+        ? 'unknown'
+        : clients.map(({ moreUsers, moreUserAgents, ...client }) => ({
+            ...client,
+            ...(moreUsers ? { moreUsers } : {}),
+            ...(moreUserAgents ? { moreUserAgents } : {}),
+          })),
+    since,
+    until,
   };
 }
 

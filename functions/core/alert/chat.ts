@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { clientsLines } from './clients';
 import type { AlertFacts } from './fact-types';
 import { chatLink, chatLiteral, chatText, clip, defangHosts, safeLine } from './forms';
 import { dedupKeyOf, snsAttributesOf } from './json';
@@ -21,6 +22,9 @@ export const CHAT_LIMITS = {
   summary: 250,
   threadId: 256,
 } as const;
+
+/** Chat lists the first few clients cut off; the rest are counted (the e-mail and JSON have them all). */
+export const CHAT_MAX_CLIENTS = 5;
 
 const limited = (max: number) => z.string().check(z.minLength(1), z.maxLength(max));
 
@@ -86,6 +90,11 @@ export function renderChat(facts: AlertFacts, language: Language = 'en'): ChatNo
   if (facts.access.length > 0) {
     lines.push('', `*${chatText(l.whatItMeans)}*`);
     for (const effect of facts.access) lines.push(`• ${chatSentence(say.access(effect, facts.mood))}`);
+  }
+  if (facts.clientsCutOff) {
+    const clients = clientsLines(facts.clientsCutOff, language, chatLiteral, CHAT_MAX_CLIENTS);
+    lines.push('', `*${chatText(clients.title)}*`);
+    for (const line of clients.lines) lines.push(`• ${chatSentence(line.replace(/^- /, ''))}`);
   }
   const links = [
     facts.links.console && chatLink(l.consoleLink, facts.links.console),

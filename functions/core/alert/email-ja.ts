@@ -1,3 +1,4 @@
+import { clientsLines } from './clients';
 import type { AlertFacts } from './fact-types';
 import { clip, safeLine } from './forms';
 import { PHRASES } from './phrases';
@@ -50,6 +51,7 @@ function bodyJa(f: AlertFacts): string {
       l.whatItMeans,
       f.access.map((e) => say.access(e, f.mood)),
     ),
+    clientsSectionJa(f),
     section(
       l.whatToDo,
       f.actions.flatMap((a) => say.action(a, value)),
@@ -68,6 +70,12 @@ function bodyJa(f: AlertFacts): string {
     .filter((lines) => lines.length > 0)
     .map((lines) => lines.join('\n'))
     .join('\n\n')}\n`;
+}
+
+function clientsSectionJa(f: AlertFacts): string[] {
+  if (!f.clientsCutOff) return [];
+  const { title, lines } = clientsLines(f.clientsCutOff, 'ja', value);
+  return section(title, lines);
 }
 
 function triggerLines(f: AlertFacts): string[] {

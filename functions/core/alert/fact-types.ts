@@ -1,4 +1,5 @@
 import type { Trigger } from '../check-request';
+import type { ClientsCutOff } from '../clients/types';
 import type { ActiveExemption } from '../effective';
 import type { EndpointConfig } from '../endpoint';
 import type { ViolationRule } from '../evaluate';
@@ -49,6 +50,8 @@ export interface AlertFacts {
   policyFault?: PolicyFault;
   /** What the decision means for who can reach the API server. */
   access: AccessEffect[];
+  /** The recently active API clients the target cuts off, or "unknown" and why (safe lines). */
+  clientsCutOff?: ClientsCutOff;
   /** What people should do next. */
   actions: Action[];
   links: AlertLinks;

@@ -2,6 +2,7 @@ import type { Trigger } from '../check-request';
 import type { ActiveExemption } from '../effective';
 import type { Outcome, Severity } from '../outcome';
 import type { CheckResult } from '../result';
+import { safeClientsCutOff } from './clients';
 import {
   accessOf,
   actionsOf,
@@ -107,6 +108,8 @@ function build(result: CheckResult, status: AlertStatus, options: FactsOptions):
     };
   }
   if (policyFault) facts.policyFault = policyFault;
+  if (result.clientsCutOff && status === 'open')
+    facts.clientsCutOff = safeClientsCutOff(result.clientsCutOff);
   if (result.policyChange) {
     const { parameter, eventName, version, previousVersion, changes: lines, weaker } = result.policyChange;
     facts.policyChange = {

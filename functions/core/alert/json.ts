@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { UNKNOWN_CAUSES, type UnknownCause } from '../clients/types';
 import { OUTCOMES } from '../outcome';
 import { ALERT_RULES, type AlertFacts, type AlertRule } from './fact-types';
 
@@ -50,6 +51,41 @@ const ActionJson = z.union([
   z.object({ kind: z.literal('fix-reapplier') }),
   z.object({ kind: z.literal('request-exception'), tag: text(128), parameter: text(256) }),
 ]);
+
+const count = z.number().check(z.int(), z.minimum(0));
+
+const ActiveClientJson = z.object({
+  ip: text(64, 'The connection address: the last element of the audit event’s sourceIPs'),
+  users: z.array(text(256)).check(z.maxLength(5)),
+  userAgents: z
+    .array(text(200))
+    .check(z.maxLength(5), z.describe('As the client sent them: a label, not evidence')),
+  requests: count,
+  lastSeen: text(40),
+  moreUsers: z.optional(count),
+  moreUserAgents: z.optional(count),
+});
+
+const ClientsCutOffJson = z
+  .object({
+    clients: z.union([z.array(ActiveClientJson), z.literal('unknown')]),
+    cause: z.optional(z.enum(UNKNOWN_CAUSES as [UnknownCause, ...UnknownCause[]])),
+    why: z.optional(text(500)),
+    partial: z.optional(text(300, 'Part of the audit log was not read: the list is a lower bound')),
+    since: text(40),
+    until: text(40),
+    newestEvent: z.optional(
+      text(40, 'The newest audit event read: the log arrives minutes late, later clients are missing'),
+    ),
+    seen: z.optional(count),
+    more: z.optional(count),
+    deferred: z.optional(z.boolean()),
+  })
+  .check(
+    z.describe(
+      'The API clients seen recently in the cluster’s audit log that the target cuts off; "unknown" (never "nobody") when the log could not tell',
+    ),
+  );
 
 export const AlertJsonSchema = z.object({
   schema: z.literal(ALERT_JSON_SCHEMA),
@@ -116,6 +152,7 @@ export const AlertJsonSchema = z.object({
     z.object({ actorArn: z.optional(text(256)), remediations: z.number(), windowMinutes: z.number() }),
   ),
   access: z.array(AccessJson),
+  clientsCutOff: z.optional(ClientsCutOffJson),
   actions: z.array(ActionJson),
   links: z.object({ console: z.optional(text(512)), cloudTrailEvent: z.optional(text(512)) }),
   resolves: z.optional(z.enum(OUTCOMES).check(z.describe('The outcome of the alert this one resolves'))),
@@ -190,6 +227,7 @@ export function renderJson(facts: AlertFacts): AlertJson {
   if (facts.escalation) json.escalation = facts.escalation;
   if (facts.resolves) json.resolves = facts.resolves;
   if (facts.policyChange) json.policyChange = facts.policyChange;
+  if (facts.clientsCutOff) json.clientsCutOff = facts.clientsCutOff;
   return json;
 }
 

@@ -68,6 +68,13 @@ export function policyDiff(before: Policy | undefined, after: Policy): PolicyDif
       false,
     );
   }
+  if (before.protectActiveClients !== after.protectActiveClients) {
+    // defer lets a change that cuts off active clients stay for a grace period: a delay, so weaker.
+    note(
+      `protectActiveClients: ${before.protectActiveClients} → ${after.protectActiveClients}`,
+      after.protectActiveClients === 'defer',
+    );
+  }
   if (before.alertLanguage !== after.alertLanguage) {
     note(`alertLanguage: ${before.alertLanguage} → ${after.alertLanguage}`, false);
   }

@@ -1,4 +1,5 @@
 import { cidrWithin } from '../cidr';
+import { DEFER_MINUTES_WITHOUT_GRACE } from '../clients/types';
 import { quote as show } from '../quote';
 import type { Policy } from './policy';
 
@@ -14,6 +15,8 @@ export const LINT_RULES = [
   'cidr-duplicate',
   'cidr-nested',
   'duplicate-key',
+  'clients-defer-notify',
+  'clients-defer-no-grace',
 ] as const;
 export type LintRule = (typeof LINT_RULES)[number];
 
@@ -37,6 +40,24 @@ export function lintRules(policy: Policy, raw: Record<string, unknown>, now: Dat
   lintExemptions(policy, now, warn);
   lintOverrides(policy, raw, warn);
   lintCidrLists(policy, warn);
+  lintActiveClients(policy, warn);
+}
+
+function lintActiveClients(policy: Policy, warn: Warn): void {
+  if (policy.protectActiveClients !== 'defer') return;
+  if (policy.mode === 'notify') {
+    warn(
+      'clients-defer-notify',
+      ['protectActiveClients'],
+      '"defer" changes nothing in notify mode, where the guard never changes a cluster: the clients are named either way',
+    );
+  } else if (policy.gracePeriodMinutes === 0) {
+    warn(
+      'clients-defer-no-grace',
+      ['protectActiveClients'],
+      `gracePeriodMinutes is 0, so "defer" waits ${DEFER_MINUTES_WITHOUT_GRACE} minutes before cutting off active clients: set gracePeriodMinutes to choose how long`,
+    );
+  }
 }
 
 function lintExemptions(policy: Policy, now: Date, warn: Warn): void {

@@ -142,6 +142,16 @@ export const PolicySchema = z
           z.describe('The most clusters one sweep may change; the rest are reported would-remediate'),
         ),
     ),
+    protectActiveClients: z._default(
+      z
+        .enum(['off', 'alert', 'defer'])
+        .check(
+          z.describe(
+            'Before a change that cuts access, read the audit log for the clients it would cut off. off: do not look; alert: change and name them; defer: when it would cut off active clients, wait one grace period (gracePeriodMinutes, or 60 minutes when that is 0) with them named, then change',
+          ),
+        ),
+      'alert',
+    ),
     alertLanguage: z._default(
       z.enum(['en', 'ja']).check(z.describe('The language of the e-mail alerts')),
       'en',

@@ -28,6 +28,13 @@ export function policyInWords(policy: Policy): string[] {
   if (typeof extra.maxRemediationsPerRun === 'number') {
     lines.push(`A sweep changes at most ${extra.maxRemediationsPerRun} clusters; the rest are reported.`);
   }
+  if (extra.protectActiveClients === 'defer') {
+    lines.push(
+      'A change that would cut off API clients active in the audit log waits one grace period, with them named.',
+    );
+  } else if (extra.protectActiveClients === 'off') {
+    lines.push('Changes do not look up the API clients they cut off.');
+  }
   const tag: string | null | undefined = policy.exemptionTag;
   lines.push(tag ? `A cluster tagged ${tag}=<reason> is exempt.` : 'Tag exemptions are off.');
   for (const exemption of policy.exemptions) {

@@ -1,3 +1,4 @@
+import { cutOffHtml } from './clients';
 import { statusOf, sweepsText, ttrText } from './render';
 import type { AccountReport, ReportWindow } from './summary';
 import { duration, escapeHtml as h, shortActor, when } from './text';
@@ -164,7 +165,7 @@ ${windows
 </table>`
     : ''
 }
-</body>
+${cutOffHtml(report.clientsCutOff)}</body>
 </html>
 `;
 }

@@ -1,4 +1,5 @@
 import { stringify } from 'csv-stringify/sync';
+import { cutOffMarkdown } from './clients';
 import type { AccountReport, ClusterReport } from './summary';
 import { duration, escapeMarkdown, shortActor, when } from './text';
 
@@ -147,6 +148,7 @@ export function renderMarkdown(report: AccountReport): string {
       );
     }
   }
+  lines.push(...cutOffMarkdown(report.clientsCutOff));
   return `${lines.join('\n')}\n`;
 }
 

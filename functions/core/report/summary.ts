@@ -3,6 +3,7 @@ import { matchesGlob } from '../effective';
 import type { Outcome } from '../outcome';
 import type { CheckResult } from '../result';
 import { type PolicyInForce, policiesInForce, type SweepEvidence, sweepEvidence } from './checking';
+import { clientsCutOffIn, type ReportCutOff } from './clients';
 import type { CheckedMarker, SweepSummary } from './evidence';
 import {
   chronological,
@@ -81,6 +82,8 @@ export interface AccountReport {
   clusters: ClusterReport[];
   sweeps: SweepEvidence;
   policies: PolicyInForce[];
+  /** Whom the changes of the period cut off, from the clusters' audit logs (DESIGN §18). */
+  clientsCutOff: ReportCutOff[];
 }
 
 export interface ReportInput {
@@ -154,6 +157,7 @@ export function buildReport(input: ReportInput): AccountReport {
           (!input.account || !s.account || s.account === input.account),
       ),
     ),
+    clientsCutOff: clientsCutOffIn(input.records, since, until, input),
   };
 }
 

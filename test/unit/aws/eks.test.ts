@@ -1,12 +1,13 @@
 import 'aws-sdk-client-mock-jest';
 import {
+  DescribeClusterCommand,
   DescribeUpdateCommand,
   InvalidParameterException,
   ListClustersCommand,
   UpdateClusterConfigCommand,
 } from '@aws-sdk/client-eks';
 import { AlreadyAtTargetError, UpdateRejectedError } from '../../../functions/ports';
-import { givenCluster, mocks, resetAws, testPorts } from '../support/aws';
+import { clusterOf, givenCluster, mocks, resetAws, testPorts } from '../support/aws';
 
 beforeEach(() => resetAws());
 
@@ -26,6 +27,23 @@ describe('EKS adapter', () => {
     });
     expect(state?.vpcId).toBeUndefined();
     expect(state?.subnetIds).toEqual(['subnet-0a1', 'subnet-0b2']);
+  });
+
+  it('reads whether the audit log goes to CloudWatch Logs, and says nothing when EKS does not', async () => {
+    // Prepare
+    givenCluster({ name: 'logged', auditLogging: true });
+    givenCluster({ name: 'dark' });
+    mocks.eks
+      .on(DescribeClusterCommand, { name: 'older' })
+      .resolves({ cluster: { ...clusterOf({ name: 'older' }), logging: undefined } });
+
+    // Act
+    const states = await Promise.all(
+      ['logged', 'dark', 'older'].map((name) => testPorts().eks.describeCluster(name)),
+    );
+
+    // Assess
+    expect(states.map((s) => s?.auditLogging)).toEqual([true, false, undefined]);
   });
 
   it('lists every cluster across pages', async () => {

@@ -1,4 +1,5 @@
 import { Readable } from 'node:stream';
+import { IAC_HELP } from '../../../functions/cli/commands/iac/help';
 import {
   AUDIT_HELP,
   CHECK_HELP,
@@ -50,6 +51,7 @@ describe('help', () => {
         `local-env [options] ${LOCAL_ENV_HELP.summary}`,
         `demo [options] ${DEMO_HELP.summary}`,
         `policy [options] ${POLICY_HELP.summary}`,
+        `iac [options] ${IAC_HELP.summary}`,
         'help [command] display help for command',
       ].join(' '),
     );

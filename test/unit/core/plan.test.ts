@@ -1,6 +1,12 @@
 import { describeEndpointConfig, sameEndpointConfig } from '../../../functions/core/endpoint';
 import { evaluateEndpoint } from '../../../functions/core/evaluate';
-import { intersectCidrs, planTarget, turnsPublicOff } from '../../../functions/core/plan';
+import {
+  intersectCidrs,
+  narrowCidrs,
+  planOf,
+  planTarget,
+  turnsPublicOff,
+} from '../../../functions/core/plan';
 import { DOMAIN_ROWS, endpoint, rules } from './builders';
 
 describe('planTarget', () => {
@@ -273,19 +279,6 @@ describe('intersectCidrs', () => {
     expect(result).toEqual(['198.51.100.10/32', '203.0.113.0/24', '192.0.2.0/24']);
   });
 
-  it('keeps at most 40 blocks (the EKS limit)', () => {
-    // Prepare
-    const current = Array.from({ length: 40 }, (_, i) => `10.${i}.0.0/16`);
-    const allowed = [...Array.from({ length: 40 }, (_, i) => `10.${i}.1.0/24`), '10.100.0.0/16'];
-
-    // Act
-    const result = intersectCidrs([...current, '10.100.0.0/15'], allowed);
-
-    // Assess
-    expect(result).toHaveLength(40);
-    expect(result).toEqual(allowed.slice(0, 40));
-  });
-
   it('gives blocks in the canonical form EKS writes, however the policy spelled them', () => {
     // Act
     const result = intersectCidrs(['0.0.0.0/0', '::/0'], ['10.0.0.0/08', '2001:0DB8:0000::/32']);
@@ -300,6 +293,74 @@ describe('intersectCidrs', () => {
 
     // Assess
     expect(result).toEqual([]);
+  });
+});
+
+describe('narrowCidrs: the 40-block rule', () => {
+  // The issue's reproduction: 20 /32s inside 203.0.113.0/24 plus twenty /8s are open; the policy
+  // allows 203.0.113.0/24 and 39 /32s inside those /8s. The intersection is 59 blocks, none of
+  // which aggregate (no two are halves of one block).
+  const sprinkled = Array.from({ length: 20 }, (_, i) => `203.0.113.${2 * i + 1}/32`);
+  const eights = Array.from({ length: 20 }, (_, i) => `${i + 11}.0.0.0/8`);
+  const inEights = Array.from({ length: 39 }, (_, i) => `${(i % 20) + 11}.0.0.${i < 20 ? 1 : 3}/32`);
+  const allowed = ['203.0.113.0/24', ...inEights];
+
+  it('reproduction: 59 blocks in use after aggregation → the target is the allowed list itself, and the note says why', () => {
+    // Act
+    const result = narrowCidrs([...sprinkled, ...eights], allowed);
+
+    // Assess: no allowed network in use is dropped; nothing outside the allowed list is opened
+    expect(result.cidrs).toEqual(allowed);
+    expect(result.cidrs).toHaveLength(40);
+    expect(result.note).toBe(
+      'the allowed networks the endpoint is open to come to 59 blocks after aggregation, more than the 40 EKS accepts, so the target is the allowed list itself (40 blocks): no allowed network is cut off',
+    );
+  });
+
+  it('the same through planOf: a compliant target, and the note for the reason', () => {
+    // Prepare
+    const policy = rules('restricted', 'required', allowed);
+
+    // Act
+    const plan = planOf(endpoint(true, true, [...sprinkled, ...eights]), policy);
+
+    // Assess
+    expect(plan.target.publicAccessCidrs).toEqual(allowed);
+    expect(plan.note).toContain('59 blocks after aggregation');
+  });
+
+  it('aggregates adjacent and contained blocks first: 80 sibling /32s become 40 /31s, no fallback', () => {
+    // Prepare: 198.51.100.0-79 are open one by one; the policy allows the /24 they lie in
+    const current = Array.from({ length: 80 }, (_, i) => `198.51.100.${i}/32`);
+
+    // Act
+    const result = narrowCidrs([...current, '198.51.100.0/30'], ['198.51.100.0/24']);
+
+    // Assess: .0-.79 is exactly 198.51.100.0/26 + 198.51.100.64/28
+    expect(result).toEqual({ cidrs: ['198.51.100.0/26', '198.51.100.64/28'] });
+  });
+
+  it('keeps up to 40 blocks as they are (no note)', () => {
+    // Prepare
+    const current = Array.from({ length: 40 }, (_, i) => `192.0.2.${2 * i + 1}/32`);
+
+    // Act
+    const result = narrowCidrs(['0.0.0.0/0'], current);
+
+    // Assess
+    expect(result).toEqual({ cidrs: current });
+  });
+
+  it('falls back to the allowed blocks of the families the cluster uses only', () => {
+    // Prepare: 41 IPv4 /32s in use, inside an allowed /24; the allowed list has an IPv6 block too
+    const v4 = Array.from({ length: 41 }, (_, i) => `192.0.2.${2 * i + 1}/32`);
+
+    // Act
+    const result = narrowCidrs(v4, ['2001:db8::/32', '192.0.2.0/24', '198.51.100.0/24']);
+
+    // Assess
+    expect(result.cidrs).toEqual(['192.0.2.0/24', '198.51.100.0/24']);
+    expect(result.note).toContain('come to 41 blocks');
   });
 });
 

@@ -2,6 +2,13 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import {
+  CloudWatchLogsClient,
+  FilterLogEventsCommand,
+  GetQueryResultsCommand,
+  ResourceNotFoundException as LogGroupNotFound,
+  StartQueryCommand,
+} from '@aws-sdk/client-cloudwatch-logs';
+import {
   DescribeDhcpOptionsCommand,
   DescribeSubnetsCommand,
   DescribeVpcAttributeCommand,
@@ -58,6 +65,8 @@ export const mocks = {
   dynamodb: mockClient(DynamoDBDocumentClient),
   /** The drift lookup: no event history unless a test gives one. */
   cloudtrail: mockClient(CloudTrailClient),
+  /** The clusters' audit logs: no log group unless a test gives one. */
+  logs: mockClient(CloudWatchLogsClient),
 };
 
 export const STRICT_POLICY = { version: 1, publicAccess: 'disabled', privateAccess: 'required' };
@@ -76,6 +85,33 @@ export function resetAws(policy: unknown = STRICT_POLICY): void {
   });
   mocks.eks.on(DescribeUpdateCommand).resolves({ update: { id: 'upd-0001', status: 'Successful' } });
   mocks.eks.on(ListClustersCommand).resolves({ clusters: [] });
+  const noLogGroup = new LogGroupNotFound({
+    message: 'The specified log group does not exist.',
+    $metadata: {},
+  });
+  mocks.logs.on(StartQueryCommand).rejects(noLogGroup);
+  mocks.logs.on(FilterLogEventsCommand).rejects(noLogGroup);
+}
+
+/**
+ * The cluster's audit log as Logs Insights aggregates it: one stats row per address, user and
+ * agent (the shape GetQueryResults returns), the query complete at the first poll.
+ */
+export function givenAuditClients(
+  rows: { client: string; user?: string; agent?: string; requests: number; lastSeen: string }[],
+): void {
+  mocks.logs.on(StartQueryCommand).resolves({ queryId: 'q-0001' });
+  mocks.logs.on(GetQueryResultsCommand).resolves({
+    status: 'Complete',
+    statistics: { recordsMatched: rows.length, recordsScanned: 1000, bytesScanned: 524_288 },
+    results: rows.map((row) => [
+      { field: 'client', value: row.client },
+      ...(row.user ? [{ field: 'user.username', value: row.user }] : []),
+      ...(row.agent ? [{ field: 'userAgent', value: row.agent }] : []),
+      { field: 'requests', value: String(row.requests) },
+      { field: 'lastSeen', value: row.lastSeen },
+    ]),
+  });
 }
 
 export function givenPolicy(policy: unknown): void {
@@ -122,6 +158,8 @@ export interface ClusterSpec {
   cidrs?: string[];
   tags?: Record<string, string>;
   vpcId?: string;
+  /** The control-plane audit log on (EKS's default is off). */
+  auditLogging?: boolean;
 }
 
 export function clusterOf(spec: ClusterSpec): Cluster {
@@ -136,6 +174,15 @@ export function clusterOf(spec: ClusterSpec): Cluster {
       endpointPublicAccess: spec.publicAccess,
       endpointPrivateAccess: spec.privateAccess,
       publicAccessCidrs: spec.cidrs,
+    },
+    // EKS groups the log types by whether they are enabled.
+    logging: {
+      clusterLogging: spec.auditLogging
+        ? [
+            { types: ['audit'], enabled: true },
+            { types: ['api', 'authenticator', 'controllerManager', 'scheduler'], enabled: false },
+          ]
+        : [{ types: ['api', 'audit', 'authenticator', 'controllerManager', 'scheduler'], enabled: false }],
     },
   };
 }

@@ -15,7 +15,20 @@ describe('loadConfig', () => {
       FLIP_FLOP_WINDOW_MINUTES: 60,
       AUDIT_RETENTION_DAYS: 0,
       SWEEP_CONCURRENCY: 8,
+      CLIENTS_STRATEGY: 'insights',
+      CLIENTS_WINDOW_HOURS: 24,
+      CLIENTS_MAX_SCAN_MB: 1024,
+      CLIENTS_DEADLINE_SECONDS: 20,
+      CLIENTS_CACHE_MINUTES: 60,
     });
+  });
+
+  it('refuses an unknown client look-up strategy in one line', () => {
+    // Act
+    const load = () => loadConfig({ ...TEST_ENV, CLIENTS_STRATEGY: 'guess' });
+
+    // Assess
+    expect(load).toThrow('environment variable CLIENTS_STRATEGY is invalid (expected insights, scan or off)');
   });
 
   it('defaults the policy parameter name', () => {

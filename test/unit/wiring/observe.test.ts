@@ -146,6 +146,45 @@ describe('observe', () => {
     expect(serialized).toContain('"DeferralAttempt":3');
   });
 
+  it('counts the audit-log bytes a look-up scanned once, not again for an answer it reuses, and logs whom a change cuts off', () => {
+    // Prepare
+    const { observe, metrics } = setup();
+    const window = { since: '2026-06-02T10:20:00.000Z', until: '2026-06-03T10:20:00.000Z' };
+    const client = { ip: '198.51.100.23', users: [], userAgents: [], requests: 3, lastSeen: window.until };
+
+    // Act
+    const output = captureOutput(() => {
+      observe(
+        result({
+          outcome: 'remediated',
+          clientsCutOff: { clients: [client], more: 2, bytesScanned: 5_000, ...window },
+        }),
+      );
+      observe(
+        result({
+          outcome: 'remediated',
+          clientsCutOff: { clients: [], bytesScanned: 5_000, reused: true, ...window },
+        }),
+      );
+      observe(
+        result({
+          outcome: 'remediated',
+          clientsCutOff: { clients: 'unknown', cause: 'logging-off', ...window },
+        }),
+      );
+    });
+
+    // Assess
+    const serialized = JSON.stringify(metrics.serializeMetrics());
+    expect(serialized).toContain('"AuditLogBytesScanned":5000');
+    expect(serialized).not.toContain('"AuditLogBytesScanned":[');
+    expect(output.map((line) => line.clientsCutOff).filter((v) => v !== undefined)).toEqual([
+      3,
+      0,
+      'unknown (logging-off)',
+    ]);
+  });
+
   it('logs and counts a delivery failure', () => {
     // Prepare
     const { telemetry, metrics } = setup();

@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { type PolicyAdmin, type PolicyParameter, policyAdmin } from '../../../aws/policy-admin';
+import type { ClientsCutOff } from '../../../core/clients/types';
+import { cutOffCell } from '../../../core/clients/words';
 import { type EndpointConfig, sameEndpointConfig } from '../../../core/endpoint';
 import type { Outcome } from '../../../core/outcome';
 import { PolicyError } from '../../../core/policy/policy';
@@ -19,7 +21,8 @@ export interface PolicyChange {
   cluster: string;
   region: string;
   now: { outcome: Outcome; reason: string };
-  candidate: { outcome: Outcome; reason: string; after?: EndpointConfig };
+  /** `clientsCutOff`: the recently active API clients the candidate's target would cut off. */
+  candidate: { outcome: Outcome; reason: string; after?: EndpointConfig; clientsCutOff?: ClientsCutOff };
   /** The configuration seen (for the table; not part of the JSON form). */
   before?: EndpointConfig;
 }
@@ -84,6 +87,7 @@ export async function whatIf(
         outcome: result.outcome,
         reason: result.reason,
         ...(result.after ? { after: result.after } : {}),
+        ...(result.clientsCutOff ? { clientsCutOff: result.clientsCutOff } : {}),
       },
       ...(result.before ? { before: result.before } : {}),
     });
@@ -126,10 +130,11 @@ export function printWhatIf(report: WhatIfReport, io: CliIo): void {
     c.candidate.outcome === 'would-remediate' || c.candidate.outcome === 'blocked'
       ? changeOf({ before: c.before, after: c.candidate.after })
       : '-',
+    cutOffCell(c.candidate.clientsCutOff),
     c.candidate.reason,
   ]);
   const [header = '', ...lines] = renderTable(
-    ['CLUSTER', 'NOW → CANDIDATE', 'THE GUARD WOULD SET', 'REASON'],
+    ['CLUSTER', 'NOW → CANDIDATE', 'THE GUARD WOULD SET', 'WOULD CUT OFF', 'REASON'],
     rows,
   ).split('\n');
   io.out(`${io.style.bold(header)}\n${lines.join('\n')}`);

@@ -58,6 +58,19 @@ describe('policyDiff', () => {
     ['a grace period', { gracePeriodMinutes: 30 }, 'gracePeriodMinutes: 0 → 30', true],
     ['a blast-radius cap', { maxRemediationsPerRun: 5 }, 'maxRemediationsPerRun: unlimited → 5', false],
     ['the alert language', { alertLanguage: 'ja' as const }, 'alertLanguage: en → ja', false],
+    // Deferring lets a change that cuts off active clients stand for a grace period: weaker.
+    [
+      'active clients deferred',
+      { protectActiveClients: 'defer' as const },
+      'protectActiveClients: alert → defer',
+      true,
+    ],
+    [
+      'active clients not looked up',
+      { protectActiveClients: 'off' as const },
+      'protectActiveClients: alert → off',
+      false,
+    ],
     [
       'a loosening override added',
       { overrides: [{ clusters: ['dev-*'], publicAccess: 'allowed' as const }] },

@@ -54,6 +54,11 @@ const EXPECTED: Record<string, string[]> = {
     '4:117 warning cidr-nested allowedPublicCidrs[5]',
   ],
   'duplicate-key.policy': ['4:3 warning duplicate-key publicAccess'],
+  // In notify mode nothing is changed, so nothing is deferred either.
+  'clients-defer-notify.policy': ['5:27 warning clients-defer-notify protectActiveClients'],
+  // Without a grace period "defer" waits its own 60 minutes: the author should know.
+  'clients-defer-no-grace.policy': ['5:27 warning clients-defer-no-grace protectActiveClients'],
+  'clients-defer-grace.policy': [],
   'schema-errors.policy': [
     '2:14 error schema version',
     '4:19 error schema publicAccess',

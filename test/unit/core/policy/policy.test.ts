@@ -504,6 +504,7 @@ describe('parsePolicy', () => {
       exemptionTag: 'eks-endpoint-guard/exempt',
       requireTagExpiry: false,
       gracePeriodMinutes: 0,
+      protectActiveClients: 'alert',
       alertLanguage: 'en',
       exemptions: [],
       overrides: [],

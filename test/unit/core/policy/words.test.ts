@@ -73,6 +73,28 @@ describe('policyInWords', () => {
     ]);
   });
 
+  it.each([
+    [
+      'defer',
+      'A change that would cut off API clients active in the audit log waits one grace period, with them named.',
+    ],
+    ['off', 'Changes do not look up the API clients they cut off.'],
+  ])('says what protectActiveClients %s does (alert, the default, goes unsaid)', (protect, sentence) => {
+    // Prepare
+    const policy = validatePolicy(
+      { version: 1, publicAccess: 'disabled', protectActiveClients: protect },
+      'test',
+    );
+    const plain = validatePolicy({ version: 1, publicAccess: 'disabled' }, 'test');
+
+    // Act
+    const lines = policyInWords(policy);
+
+    // Assess
+    expect(lines).toContain(sentence);
+    expect(lines).toHaveLength(policyInWords(plain).length + 1);
+  });
+
   it('rulesInWords matches what the demo has always said', () => {
     // Act
     const words = rulesInWords('restricted', ['203.0.113.0/24'], 'optional');
