@@ -1,3 +1,7 @@
+import { Stack, Token } from 'aws-cdk-lib';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type { Construct } from 'constructs';
 import { memberEventSource } from '../../functions/core/decision-event';
 import { guardNames } from '../../functions/core/guard-names';
 import { OrgConfigError } from './config';
@@ -111,4 +115,39 @@ export function checkBusPolicySize(
       `regions: ${options.regions.length} regions need a central bus policy of ${bytes} bytes, over EventBridge's ${BUS_POLICY_MAX_BYTES}; at most ${maxBusPolicyRegions(busName, options.organizationId)} regions per central bus (deploy a second central stack for the others)`,
     );
   }
+}
+
+/**
+ * The central bus (id `Bus`) with its policy: refused at synth when EventBridge would refuse the
+ * policy, else one statement per region (and the management account's Deny).
+ */
+export function centralBus(
+  scope: Construct,
+  policy: Omit<BusPolicyOptions, 'busArn' | 'partition'>,
+  busName: string,
+): events.EventBus {
+  const stack = Stack.of(scope);
+  checkBusPolicySize(
+    { ...policy, busArn: '' },
+    busName,
+    Token.isUnresolved(stack.region) ? undefined : stack.region,
+  );
+  const bus = new events.EventBus(scope, 'Bus', { eventBusName: busName });
+  for (const statement of busPolicyStatements({
+    ...policy,
+    busArn: bus.eventBusArn,
+    partition: stack.partition,
+  })) {
+    bus.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: statement.Sid,
+        effect: statement.Effect === 'Deny' ? iam.Effect.DENY : iam.Effect.ALLOW,
+        principals: [new iam.AnyPrincipal()],
+        actions: [statement.Action],
+        resources: [bus.eventBusArn],
+        conditions: statement.Condition,
+      }),
+    );
+  }
+  return bus;
 }

@@ -5,7 +5,6 @@ import {
   RemovalPolicy,
   Stack,
   type StackProps,
-  Token,
   Validations,
 } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
@@ -20,16 +19,12 @@ import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { AUDIT_KEYS } from '../../functions/aws/audit-store';
-import { READABLE_DECISION_DETAIL } from '../../functions/core/central-notice';
-import {
-  DECISION_DETAIL_TYPE,
-  memberEventSource,
-  SWEEP_DETAIL_TYPE,
-} from '../../functions/core/decision-event';
+import { memberEventSource } from '../../functions/core/decision-event';
 import { AlertChannels, type SlackChannel, type TeamsChannel } from '../alert-channels';
-import { busPolicyStatements, checkBusPolicySize } from './bus-policy';
+import { centralBus } from './bus-policy';
 import { centralFunction } from './central-function';
 import { addCentralAlarms, addCentralDashboard } from './central-observability';
+import { memberEventRules } from './central-rules';
 import { OrgConfigError, regionList, validOrganizationId } from './config';
 import { memberListing, type StackSetRef } from './member-listing';
 import { SharedPolicy } from './policy-share';
@@ -98,30 +93,7 @@ export class CentralStack extends Stack {
       regions,
       ...(managementAccountId && { managementAccountId }),
     };
-    checkBusPolicySize(
-      { ...policy, busArn: '' },
-      CENTRAL_BUS_NAME,
-      Token.isUnresolved(this.region) ? undefined : this.region,
-    );
-
-    this.bus = new events.EventBus(this, 'Bus', { eventBusName: CENTRAL_BUS_NAME });
-    // Only each region's guard role, as that region's source (bus-policy.ts): EventBridge refuses everyone else.
-    for (const statement of busPolicyStatements({
-      ...policy,
-      busArn: this.bus.eventBusArn,
-      partition: this.partition,
-    })) {
-      this.bus.addToResourcePolicy(
-        new iam.PolicyStatement({
-          sid: statement.Sid,
-          effect: statement.Effect === 'Deny' ? iam.Effect.DENY : iam.Effect.ALLOW,
-          principals: [new iam.AnyPrincipal()],
-          actions: [statement.Action],
-          resources: [this.bus.eventBusArn],
-          conditions: statement.Condition,
-        }),
-      );
-    }
+    this.bus = centralBus(this, policy, CENTRAL_BUS_NAME);
     const sources = regions.map(memberEventSource);
     const memberRegions = { MEMBER_REGIONS: regions.join(',') };
 
@@ -257,22 +229,13 @@ export class CentralStack extends Stack {
     );
     if (props.stackSet) memberListing(watchdog, props.stackSet, this.table, managementAccountId);
 
-    const target = { deadLetterQueue: deadLetters, maxEventAge: Duration.hours(24), retryAttempts: 20 };
-    const decisionRule = new events.Rule(this, 'DecisionRule', {
-      eventBus: this.bus,
-      description: 'Member decisions: to the central audit table',
-      eventPattern: { source: sources, detailType: [DECISION_DETAIL_TYPE] },
-      targets: [new targets.LambdaFunction(recorder.fn, target)],
+    const rules = memberEventRules(this, {
+      bus: this.bus,
+      sources,
+      recorder: recorder.fn,
+      topic: this.topic,
+      deadLetters,
     });
-    // The e-mail only for a decision it can show: anything else reaches people as the recorder's
-    // notice, at most once per account per hour, never as one e-mail per event.
-    new events.Rule(this, 'DecisionAlertRule', {
-      eventBus: this.bus,
-      description: 'Readable member decisions: to the organisation alert topic',
-      eventPattern: { source: sources, detailType: [DECISION_DETAIL_TYPE], detail: READABLE_DECISION_DETAIL },
-      targets: [new targets.SnsTopic(this.topic, { ...target, message: readableAlert() })],
-    });
-
     // Chat: its own topic (the chat service renders only its custom-notification shape, see
     // AlertChannels) and its own function, a separate target of the decision rule, so that a chat
     // publish that fails never holds up or loses the decision record.
@@ -304,16 +267,10 @@ export class CentralStack extends Stack {
           resources: [this.table.tableArn],
         }),
       );
-      decisionRule.addTarget(new targets.LambdaFunction(notify.fn, target));
+      rules.decisions.addTarget(new targets.LambdaFunction(notify.fn, rules.target));
       notifier = notify.fn;
       new CfnOutput(this, 'ChatTopicArn', { value: chatTopic.topicArn });
     }
-    new events.Rule(this, 'SweepRule', {
-      eventBus: this.bus,
-      description: 'Member sweep heartbeats: to the central audit table (last sweep per account-region)',
-      eventPattern: { source: sources, detailType: [SWEEP_DETAIL_TYPE] },
-      targets: [new targets.LambdaFunction(recorder.fn, target)],
-    });
     new events.Rule(this, 'WatchdogSchedule', {
       description: 'Looks for members that stopped sweeping or never reported',
       schedule: events.Schedule.expression(WATCHDOG_SCHEDULE),
@@ -344,25 +301,4 @@ export class CentralStack extends Stack {
     new CfnOutput(this, 'AuditTableName', { value: this.table.tableName });
     new CfnOutput(this, 'DashboardName', { value: dashboard.dashboardName });
   }
-}
-
-/**
- * What the topic delivers for a member's decision: a text people can read, not the EventBridge
- * envelope. EventBridge fills it in itself (an input transformer), so the alert reaches the topic
- * even when the recorder function fails, and no code renders the untrusted detail. The account
- * comes from the envelope, which EventBridge sets from the sender's credentials; the region from the
- * source (`eks-endpoint-guard.<region>`), which the bus policy binds to that region's guard role
- * (the envelope's own `region` is the bus's); the other fields are ones every alert JSON form carries.
- */
-export function readableAlert(): events.RuleTargetInput {
-  const field = events.EventField.fromPath;
-  return events.RuleTargetInput.fromText(
-    [
-      `EKS endpoint guard: ${field('$.detail.outcome')} (${field('$.detail.severity')})`,
-      `Cluster ${field('$.detail.cluster')} in account ${field('$.account')}, sent by ${field('$.source')}`,
-      `${field('$.detail.reason')}`,
-      `Time ${field('$.detail.time')}, correlation id ${field('$.detail.correlationId')}.`,
-      `Details: eks-endpoint-guard audit --account ${field('$.account')} --cluster ${field('$.detail.cluster')}, on the central audit table.`,
-    ].join('\n'),
-  );
 }

@@ -69,5 +69,11 @@ export function centralUsageCost(members: number, workload: Workload): Line[] {
       usd: events * PRICES.dynamoWriteUnit.usd,
     },
     { item: 'Watchdog runs (hourly)', quantity: 720, usd: 720 * PRICES.lambdaRequest.usd },
+    {
+      // The watchdog keeps one expected item per StackSet instance, written at each run.
+      item: 'DynamoDB writes (expected members, hourly)',
+      quantity: members * 720,
+      usd: members * 720 * PRICES.dynamoWriteUnit.usd,
+    },
   ];
 }

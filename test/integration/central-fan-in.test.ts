@@ -125,7 +125,7 @@ beforeAll(async () => {
       ],
     }),
   );
-}, 60_000);
+}, 180_000);
 
 const alert = {
   schema: 'eks-endpoint-guard/alert@2',
