@@ -239,12 +239,20 @@ export interface RecheckPort {
   sendDecision(decision: QueuedDecision, delaySeconds?: number): Promise<void>;
   /** Queues a decision event the central bus refused, to be sent again from the queue. */
   sendDecisionEvent?(entry: DecisionEventEntry): Promise<void>;
+  /**
+   * Whether SQS confirms a record's receipt handle as a message of the recheck queue now in flight
+   * (a ChangeMessageVisibility that only such a message passes): false when SQS refuses it; an
+   * error SQS may not repeat (throttling, a fault) is thrown, so the record is retried, not demoted.
+   */
+  confirm(receiptHandle: string): Promise<boolean>;
 }
 
 /** The organisation's central event bus (DESIGN §12). */
 export interface DecisionEventsPort {
   /** The bus every entry goes to. */
   readonly busArn: string;
+  /** The `source` of every entry: `eks-endpoint-guard.<the guard's region>` (core/decision-event.ts). */
+  readonly source: string;
   /** The member's sweep schedule, named in each heartbeat. */
   readonly sweepSchedule: string;
   /** Entries still refused after the adapter's own retries are returned, never dropped. */
@@ -259,6 +267,20 @@ export interface SealPorts {
   store: DigestStorePort;
   region: string;
   account?: string;
+}
+
+/**
+ * The blast-radius budget that sweeps started by the schedule share within one schedule period: a
+ * forged scheduled event then starts no sweep with a fresh budget of its own.
+ */
+export interface SweepBudgetPort {
+  /** The schedule's period, in seconds (SWEEP_SCHEDULE). */
+  readonly periodSeconds: number;
+  /**
+   * Takes one of the `limit` changes of the period that starts at `period` (ISO), for `cluster`;
+   * false when all are taken. A change taken is never given back (the budget errs on fewer changes).
+   */
+  claim(period: string, limit: number, owner: { sweepId: string; cluster: string }): Promise<boolean>;
 }
 
 /** The cluster a client look-up is for. */
@@ -294,6 +316,8 @@ export interface GuardPorts {
   securityHub?: SecurityHubPort;
   /** Digests sealing the audit records (DIGEST_BUCKET_NAME); absent: no digests. */
   seal?: SealPorts;
+  /** The budget scheduled sweeps share per schedule period; absent: each sweep has its own. */
+  sweepBudget?: SweepBudgetPort;
   /** Recent API clients from the audit log (the `activeClients` option); absent: the look-up is off. */
   clients?: ClientsPort;
   clock: () => Date;

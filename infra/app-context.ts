@@ -30,6 +30,7 @@ export const GUARD_CONTEXT_KEYS = [
   'securityHub',
   'alertTopicArn',
   'alertTopicKeyArn',
+  'deadLetterOperatorRoleArn',
   'cfnHook',
   'cfnHookFailureMode',
   'cfnHookOnError',
@@ -145,6 +146,7 @@ export function propsFromContext(node: Node): EndpointGuardStackProps {
     securityHub: bool('securityHub'),
     alertTopicArn: text('alertTopicArn'),
     alertTopicKeyArn: text('alertTopicKeyArn'),
+    deadLetterOperatorRoleArn: text('deadLetterOperatorRoleArn'),
     cfnHook: cfnHookFromContext(node),
     // e.g. -c 'activeClients={"strategy":"scan","windowHours":12}'; the construct checks each field.
     activeClients: jsonObject(node, 'activeClients') as EndpointGuardStackProps['activeClients'],

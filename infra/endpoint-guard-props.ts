@@ -127,6 +127,12 @@ export interface EndpointGuardProps {
    * @default true, false in organisation mode
    */
   readonly customerManagedLogKey?: boolean;
+  /**
+   * The IAM role people use to read, delete or purge the dead-letter queues' messages. Everyone
+   * else is denied by the queue policies, so that failures cannot be hidden before the alarm fires.
+   * @default none: only the guard's role may take dead letters; they expire after 14 days
+   */
+  readonly deadLetterOperatorRoleArn?: string;
 
   // ---- prevention before deploy (DESIGN §17) ----
 
@@ -156,6 +162,12 @@ export function validate(props: EndpointGuardProps): void {
   if (props.alertTopicArn && props.notificationEmails?.length) {
     throw new GuardConfigError(
       'alertTopicArn and notificationEmails exclude each other: the owner of an existing topic subscribes its readers',
+    );
+  }
+  const operator = props.deadLetterOperatorRoleArn;
+  if (operator !== undefined && !/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/.test(operator)) {
+    throw new GuardConfigError(
+      `deadLetterOperatorRoleArn ${operator}: expected an IAM role ARN such as arn:aws:iam::111122223333:role/GuardOperator`,
     );
   }
   if (props.alertTopicKeyArn && !props.alertTopicArn) {

@@ -1,3 +1,4 @@
+import { Stack } from 'aws-cdk-lib';
 import type * as cloudtrail from 'aws-cdk-lib/aws-cloudtrail';
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
@@ -9,6 +10,7 @@ import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { type GuardNames, guardNames } from '../functions/core/guard-names';
 import { addActiveClients } from './active-clients';
 import { AlertChannels } from './alert-channels';
 import { existingAlertTopic, securityHubStatements } from './alert-permissions';
@@ -77,6 +79,8 @@ export class EndpointGuard extends Construct {
   readonly dashboard?: cloudwatch.Dashboard;
   /** Only with `createTrail`. */
   readonly trail?: cloudtrail.Trail;
+  /** The fixed names of the role, function, queues and rules (core/guard-names.ts). */
+  readonly names: GuardNames;
   /** Only with `cfnHook`. */
   readonly cfnHook?: GuardCfnHook;
 
@@ -100,7 +104,10 @@ export class EndpointGuard extends Construct {
       : guardAlertTopic(this, props.notificationEmails ?? [], { awsManagedKey: orgMode });
     this.topic = alerts.topic;
     this.alertsKey = alerts.key;
-    const queues = guardQueues(this, { functionTimeout: FUNCTION_TIMEOUT });
+    // A guard that reports to the central bus is a member: its role name is the one the bus admits.
+    const names = guardNames(props.decisionBusArn ? 'member' : 'single', Stack.of(this).region);
+    this.names = names;
+    const queues = guardQueues(this, { functionTimeout: FUNCTION_TIMEOUT, names });
     this.deadLetters = queues.deadLetters;
     this.recheckDeadLetters = queues.recheckDeadLetters;
     this.recheckQueue = queues.recheckQueue;
@@ -120,6 +127,7 @@ export class EndpointGuard extends Construct {
       recheckDeadlineMinutes: props.recheckDeadlineMinutes ?? DEFAULT_RECHECK_DEADLINE_MINUTES,
       auditRetentionDays: props.auditRetentionDays ?? 0,
       logsKey: props.customerManagedLogKey ?? !orgMode,
+      names,
     });
     this.function = remediator.fn;
     this.role = remediator.role;
@@ -137,8 +145,13 @@ export class EndpointGuard extends Construct {
       policy: this.policyParameter,
       deadLetters: this.deadLetters,
       sweepSchedule,
+      names,
     });
-    restrictQueueWriters(queues, { role: this.role, rules: triggers.rules });
+    restrictQueueWriters(queues, {
+      role: this.role,
+      rules: triggers.rules,
+      ...(props.deadLetterOperatorRoleArn && { operatorRoleArn: props.deadLetterOperatorRoleArn }),
+    });
 
     // The central account alarms on and graphs every member: in organisation mode these would be copies.
     this.alarms = orgMode
@@ -174,11 +187,10 @@ export class EndpointGuard extends Construct {
     }
 
     // ---- organisation (DESIGN §12) ----
-    if (props.decisionBusArn) {
-      addDecisionForwarding(this.function, props.decisionBusArn);
-      // The heartbeat names the schedule, so the central account knows how long silence may last.
-      this.function.addEnvironment('SWEEP_SCHEDULE', sweepSchedule);
-    }
+    // The heartbeat names the schedule, so the central account knows how long silence may last; and
+    // the scheduled sweeps of one schedule period share one blast-radius budget.
+    this.function.addEnvironment('SWEEP_SCHEDULE', sweepSchedule);
+    if (props.decisionBusArn) addDecisionForwarding(this.function, props.decisionBusArn);
     // Custom metrics are charged per metric: nothing alarms on or graphs them in organisation mode.
     if (orgMode) this.function.addEnvironment('POWERTOOLS_METRICS_DISABLED', 'true');
     // ---- alerts where people work (DESIGN §10): chat, webhooks, Security Hub ----

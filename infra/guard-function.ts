@@ -8,8 +8,10 @@ import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import type { GuardNames } from '../functions/core/guard-names';
 import { DEFAULT_SWEEP_CONCURRENCY } from '../functions/wiring/config';
 import { type GuardPermissionResources, grantGuardPermissions } from './guard-permissions';
+import { recheckVisibility } from './guard-queues';
 import { logGroupKey } from './keys';
 import { METRICS_NAMESPACE, SERVICE_NAME } from './observability';
 
@@ -48,6 +50,8 @@ export interface GuardFunctionOptions extends GuardPermissionResources {
   readonly reservedConcurrency?: number;
   readonly recheckDeadlineMinutes: number;
   readonly auditRetentionDays: number;
+  /** The fixed names of the role and the function (core/guard-names.ts). */
+  readonly names: Pick<GuardNames, 'role' | 'function'>;
   /**
    * false: the log group keeps CloudWatch Logs' own encryption at rest instead of a customer
    * managed key (organisation mode, where a key per account and region is most of the cost).
@@ -83,7 +87,9 @@ export function guardFunction(scope: Construct, options: GuardFunctionOptions): 
   });
 
   // An explicit role: the managed basic-execution policy would allow logs on every log group.
+  // A fixed name: the central bus policy and the protection SCP name it (core/guard-names.ts).
   const role = new iam.Role(scope, 'RemediatorRole', {
+    roleName: options.names.role,
     assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
     description: 'eks-endpoint-guard remediator',
   });
@@ -92,6 +98,7 @@ export function guardFunction(scope: Construct, options: GuardFunctionOptions): 
 
   const { topic, recheckQueue, table, deadLetters } = options;
   const fn = new NodejsFunction(scope, 'Remediator', {
+    functionName: options.names.function,
     entry: path.join(__dirname, '..', 'functions', 'remediator', 'handler.ts'),
     handler: 'handler',
     runtime: REMEDIATOR_RUNTIME,
@@ -107,6 +114,8 @@ export function guardFunction(scope: Construct, options: GuardFunctionOptions): 
       POLICY_PARAMETER_NAME: options.policyParameterName,
       TOPIC_ARN: topic.topicArn,
       RECHECK_QUEUE_URL: recheckQueue.queueUrl,
+      // A queued record's privileges are confirmed by resetting its visibility to the queue's own.
+      RECHECK_VISIBILITY_SECONDS: String(recheckVisibility(FUNCTION_TIMEOUT).toSeconds()),
       AUDIT_TABLE_NAME: table.tableName,
       GUARD_ROLE_ARN: role.roleArn,
       // The role's unique id (AROA...): the SenderId of the guard's own queue messages starts with it.

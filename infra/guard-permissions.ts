@@ -69,7 +69,8 @@ export function grantGuardPermissions(role: iam.Role, res: GuardPermissionResour
           }),
         ]
       : []),
-    // Deferred re-checks, and the async on-failure destination.
+    // Deferred re-checks, and the async on-failure destination. (Receiving from the recheck queue,
+    // and the ChangeMessageVisibility that confirms a queued record, come with its event source.)
     new iam.PolicyStatement({
       sid: 'SendToQueues',
       actions: ['sqs:SendMessage'],

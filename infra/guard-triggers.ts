@@ -6,6 +6,7 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import type { GuardNames } from '../functions/core/guard-names';
 import { MAX_EVENT_AGE } from './guard-function';
 import type { GuardPolicyParameter } from './policy-parameter';
 
@@ -17,6 +18,8 @@ export interface GuardTriggersOptions {
   readonly deadLetters: sqs.IQueue;
   /** EventBridge `rate(...)` or `cron(...)` expression for the sweep. */
   readonly sweepSchedule: string;
+  /** The rules' fixed names (core/guard-names.ts): the protection SCP names them. */
+  readonly names: Pick<GuardNames, 'endpointChangeRule' | 'policyChangeRule' | 'sweepRule'>;
 }
 
 export interface GuardTriggers {
@@ -53,6 +56,7 @@ export function guardTriggers(scope: Construct, options: GuardTriggersOptions): 
   // CloudTrail management events for endpoint and tag changes that succeeded. The function
   // decides what a TagResource means (only the exemption tag on a cluster matters).
   const endpointChangeRule = new events.Rule(scope, 'EndpointChangeRule', {
+    ruleName: options.names.endpointChangeRule,
     description: 'EKS CreateCluster, UpdateClusterConfig, TagResource and UntagResource calls that succeeded',
     eventPattern: {
       source: ['aws.eks'],
@@ -66,11 +70,13 @@ export function guardTriggers(scope: Construct, options: GuardTriggersOptions): 
     targets: [eventTarget()],
   });
   const policyChangeRule = new events.Rule(scope, 'PolicyChangeRule', {
+    ruleName: options.names.policyChangeRule,
     description: 'Parameter Store calls that changed or deleted the policy parameter',
     eventPattern: policyChangePattern(options.policy),
     targets: [eventTarget()],
   });
   const sweepSchedule = new events.Rule(scope, 'SweepSchedule', {
+    ruleName: options.names.sweepRule,
     description: 'Periodic sweep of every cluster: covers events that were missed',
     schedule: events.Schedule.expression(options.sweepSchedule),
     targets: [

@@ -14,6 +14,7 @@ export { customMetrics, fixedCost, IDLE_SQS_POLLS_PER_MONTH } from './cost/fixed
 export { type Line, total } from './cost/line';
 export { renderMarkdown } from './cost/markdown';
 export { PRICES } from './cost/prices';
+export { queueProofCost } from './cost/queue-proof';
 export { type CostReport, costReport } from './cost/report';
 export { type Resources, synthesizeTemplates, type Templates } from './cost/templates';
 export { centralUsageCost, memberUsageCost } from './cost/usage-charges';

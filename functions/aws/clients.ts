@@ -8,6 +8,7 @@ import type * as SecurityHub from '@aws-sdk/client-securityhub';
 import type * as Sns from '@aws-sdk/client-sns';
 import type * as Sqs from '@aws-sdk/client-sqs';
 import type * as Ssm from '@aws-sdk/client-ssm';
+import type * as Sts from '@aws-sdk/client-sts';
 import type * as DynamoDbDocuments from '@aws-sdk/lib-dynamodb';
 
 /** Returns `load()`, computed on the first call only. */
@@ -36,6 +37,7 @@ export const sdk = {
   securityhub: lazy((): typeof SecurityHub => require('@aws-sdk/client-securityhub')),
   s3: lazy((): typeof S3 => require('@aws-sdk/client-s3')),
   logs: lazy((): typeof Logs => require('@aws-sdk/client-cloudwatch-logs')),
+  sts: lazy((): typeof Sts => require('@aws-sdk/client-sts')),
 };
 
 /** One client per service, created on first use and then reused (the SDK keeps connections alive). */
@@ -52,6 +54,8 @@ export interface AwsClients {
   readonly s3: S3.S3Client;
   /** CloudWatch Logs: the clusters' audit logs (who uses the API server). */
   readonly logs: Logs.CloudWatchLogsClient;
+  /** The CLI's own identity (GetCallerIdentity) when GUARD_ROLE_ARN does not name the account. */
+  readonly sts: Sts.STSClient;
 }
 
 /** A client, or a function that returns it when first needed. */
@@ -96,6 +100,7 @@ export function createAwsClients(
         forcePathStyle: Boolean(overrides.endpoint ?? process.env.AWS_ENDPOINT_URL),
       }),
     logs: () => new (sdk.logs().CloudWatchLogsClient)(options),
+    sts: () => new (sdk.sts().STSClient)(options),
   };
   const clients = {} as AwsClients;
   for (const [name, create] of Object.entries(factories)) {

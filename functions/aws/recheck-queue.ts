@@ -10,10 +10,47 @@ import { checkRequestMessage } from '../core/triggers/normalise';
 import { MAX_RECHECK_DELAY_SECONDS, type RecheckPort } from '../ports';
 import { type ClientSource, resolveClient, sdk } from './clients';
 
-/** SQS caps message delay at 15 minutes. */
+/**
+ * SQS's answers that mean "no such message of this queue in flight": a forged, stale or foreign
+ * receipt handle, or a caller the queue policy denies (only the guard's role may change visibility).
+ */
+const REFUSALS = new Set([
+  'ReceiptHandleIsInvalid',
+  'MessageNotInflight',
+  'InvalidParameterValue',
+  'InvalidParameterValueException',
+  'InvalidIdFormat',
+  'AccessDenied',
+  'AccessDeniedException',
+]);
 
-export function recheckQueue(client: ClientSource<SQSClient>, queueUrl: string): RecheckPort {
+/**
+ * `visibilitySeconds`: the queue's visibility timeout, which a confirmation sets again (the message
+ * stays hidden for as long as a receive would have hidden it).
+ */
+export function recheckQueue(
+  client: ClientSource<SQSClient>,
+  queueUrl: string,
+  visibilitySeconds = 1800,
+): RecheckPort {
   return {
+    async confirm(receiptHandle: string): Promise<boolean> {
+      const { ChangeMessageVisibilityCommand } = sdk.sqs();
+      try {
+        await resolveClient(client).send(
+          new ChangeMessageVisibilityCommand({
+            QueueUrl: queueUrl,
+            ReceiptHandle: receiptHandle,
+            VisibilityTimeout: visibilitySeconds,
+          }),
+        );
+        return true;
+      } catch (error) {
+        if (REFUSALS.has((error as Error).name)) return false;
+        throw error;
+      }
+    },
+
     async send(request: CheckRequest, delaySeconds: number): Promise<void> {
       const { SendMessageCommand } = sdk.sqs();
       await resolveClient(client).send(

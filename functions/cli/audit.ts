@@ -1,9 +1,10 @@
-import { auditStore } from '../aws/audit-store';
+import { auditStore, isCentralTable } from '../aws/audit-store';
 import { createAwsClients } from '../aws/clients';
 import { matchesGlob } from '../core/effective';
 import type { Outcome } from '../core/outcome';
 import type { CheckResult } from '../core/result';
 import { ConfigError } from '../wiring/config';
+import { accountCoverage, coverageText } from './coverage';
 import { CliError, nameFailedCalls } from './errors';
 import {
   AUDIT_CSV_HEADERS,
@@ -90,15 +91,19 @@ export async function auditCommand(options: AuditOptions, io: CliIo, env = proce
   }
   if (records.length === 0) {
     io.out(`no audit records since ${since.toISOString()}${filters(options, outcomes)}\n`);
-    return;
+  } else {
+    const [header = '', ...rows] = renderTable(AUDIT_HEADERS, records.map(auditCells)).split('\n');
+    io.out(`${io.style.bold(header)}\n${rows.join('\n')}`);
+    const more =
+      records.length === (options.limit ?? DEFAULT_LIMIT) ? ' (limit reached: use --limit or --since)' : '';
+    io.out(
+      `\n${records.length} record${records.length === 1 ? '' : 's'} since ${since.toISOString()}${more}\n`,
+    );
   }
-  const [header = '', ...rows] = renderTable(AUDIT_HEADERS, records.map(auditCells)).split('\n');
-  io.out(`${io.style.bold(header)}\n${rows.join('\n')}`);
-  const more =
-    records.length === (options.limit ?? DEFAULT_LIMIT) ? ' (limit reached: use --limit or --since)' : '';
-  io.out(
-    `\n${records.length} record${records.length === 1 ? '' : 's'} since ${since.toISOString()}${more}\n`,
-  );
+  // On the organisation's central table: which account-regions of the account report, and when last.
+  if (account && (await isCentralTable(dynamodb, tableName))) {
+    io.out(coverageText(account, await accountCoverage(dynamodb, tableName, account, now)));
+  }
 }
 
 /** The filters DynamoDB cannot apply by key, as one predicate; undefined when there are none. */

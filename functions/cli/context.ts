@@ -1,7 +1,8 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
+import { callerAccount } from '../aws/caller-identity';
 import { type AwsClients, createAwsClients } from '../aws/clients';
-import type { ProcessOptions } from '../guard/process-event';
+import { accountOfArn, type ProcessOptions } from '../guard/process-event';
 import type { GuardPorts } from '../ports';
 import { type GuardConfig, loadConfig } from '../wiring/config';
 import { observer } from '../wiring/observe';
@@ -17,6 +18,12 @@ export interface GuardRuntime {
   ports: GuardPorts;
   /** The options the Lambda handler builds, with `act` chosen by the command. */
   processOptions(act: boolean): ProcessOptions;
+  /**
+   * The account the guard acts for: GUARD_ROLE_ARN's, else that of the credentials the CLI runs
+   * with (one STS GetCallerIdentity, remembered for the run). An event or message for another
+   * account is then ignored, never applied to this account's same-named cluster.
+   */
+  account(): Promise<string>;
 }
 
 /** What a report-only run never uses: alerts, re-checks and the audit trail. */
@@ -50,10 +57,13 @@ export function guardRuntime(
     ? logger
     : new Logger({ serviceName: 'eks-endpoint-guard', logLevel: 'SILENT' });
   const { telemetry, observe } = observer(logger, metrics, decisions);
+  const fromRole = accountOfArn(config.GUARD_ROLE_ARN);
+  const fromCredentials = callerAccount(() => clients.sts);
   return {
     config,
     clients,
     ports,
+    account: () => (fromRole ? Promise.resolve(fromRole) : fromCredentials()),
     processOptions: (act) => ({
       region: config.AWS_REGION,
       guardRoleArn: config.GUARD_ROLE_ARN,
@@ -81,6 +91,8 @@ function reportOnly(ports: GuardPorts, missing: readonly string[]): GuardPorts {
             sendAlert: refuse('RECHECK_QUEUE_URL'),
             sendDecision: refuse('RECHECK_QUEUE_URL'),
             sendDelivery: refuse('RECHECK_QUEUE_URL'),
+            // Nothing on an unconfigured queue is in flight: no record is confirmed.
+            confirm: async () => false,
           },
         }
       : {}),

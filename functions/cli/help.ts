@@ -252,10 +252,15 @@ leaves them to the EKS defaults included; an UpdateClusterConfig that changes on
 never refused); overrides and exemptions become cluster ARN exceptions; the guard's role
 (--guard-role, else GUARD_ROLE_ARN) and --break-glass-role are exempt. Says what it cannot
 prevent (publicAccessCidrs, tag exemptions, ...), which stays remediation-only. --json prints
-the SCP alone. Offline. Exit code 0, or 1 (invalid policy, nothing to refuse, over 5,120 characters).`,
+the SCP alone. Offline. Exit code 0, or 1 (invalid policy, nothing to refuse, over 5,120 characters).
+With --protect-guard instead of a file: the SCP that keeps a member account's administrators
+from disabling the guard (its rule, function, queues, role, records, alerts, Security Hub
+import), for the names deployed by a stack of its own or, with --organization, by the StackSet;
+only --deployer-role (default: the CDK bootstrap roles, or stacksets-exec-*) may change it.`,
   examples: [
     'npm run cli -- policy scp my-policy.json',
     'npm run cli -- policy scp my-policy.json --break-glass-role arn:aws:iam::123456789012:role/BreakGlass --json > scp.json',
+    'npm run cli -- policy scp --protect-guard --organization --json > protect-guard.json',
   ],
 };
 

@@ -5,7 +5,20 @@
  * A mistaken policy (or a mistaken fleet) cannot flip every cluster at once: beyond the limit the
  * clusters are reported `would-remediate` and the sweep sends one alert for all of them.
  */
-export class RemediationBudget {
+/**
+ * What a sweep's checks share: reserve a change before the update is sent (false: the limit is
+ * reached), give it back when none was issued, and note the clusters left unchanged.
+ */
+export interface Budget {
+  /** `cluster`: whom the change is for (a shared budget names it on the change it takes). */
+  reserve(limit: number | undefined, cluster?: string): boolean | Promise<boolean>;
+  release(): void;
+  withhold(cluster: string): void;
+  readonly withheld: readonly string[];
+  readonly limit: number | undefined;
+}
+
+export class RemediationBudget implements Budget {
   private reserved = 0;
   private readonly held: string[] = [];
   private limitSeen: number | undefined;

@@ -1,30 +1,31 @@
 import * as z from 'zod/mini';
 import { type ChatFromDetail, chatFromDetail } from './alert/chat-from-json';
-import { DECISION_DETAIL_TYPE, DECISION_EVENT_SOURCE, SWEEP_DETAIL_TYPE } from './decision-event';
+import { type CentralContext, firstIssue, guardEnvelope } from './central-envelope';
+import { DECISION_DETAIL_TYPE, SWEEP_DETAIL_TYPE } from './decision-event';
+import { schedulePeriodSeconds } from './schedule';
+
+export type { CentralContext } from './central-envelope';
 
 /**
- * What the central account keeps of the members' events (DESIGN §12): one audit item per decision,
- * keyed like a member's audit table with the account in front, and one heartbeat item per enrolled
- * account-region. Every event is untrusted: the account and region come from the EventBridge
- * envelope (set by EventBridge from the sender's credentials), never from the detail.
+ * What the central account keeps of the members' events (DESIGN §12, §15): one audit item per
+ * decision, keyed like a member's audit table with the account in front, and one heartbeat item
+ * per enrolled account-region. Every event is untrusted: the account and region are the ones the
+ * bus policy enforced (central-envelope.ts), never the detail's, and the recorder refuses what
+ * cannot be true: a sweep later than now + 5 minutes, a schedule outside 5 minutes to 1 day.
  */
 
 /** Partition of the heartbeat items: one item per account-region, sort key `account#region`. */
 export const MEMBERS_PARTITION = 'member';
 /** A member silent this long is no longer enrolled (its item expires): it was removed from the StackSet. */
 export const RETIRE_AFTER_DAYS = 30;
-/** A member whose schedule cannot be read is expected at least daily. */
+/** A member whose cron schedule cannot be read is expected at least daily. */
 const DEFAULT_INTERVAL_SECONDS = 86_400;
+/** The shortest and longest sweep schedule a member may name. */
+export const SCHEDULE_BOUNDS_SECONDS = { min: 300, max: 86_400 } as const;
+/** How far ahead of the central clock a sweep's time may be (clock skew), no more. */
+export const MAX_CLOCK_SKEW_SECONDS = 300;
 
 const Text = (max: number) => z.string().check(z.minLength(1), z.maxLength(max));
-
-const Envelope = z.object({
-  account: z.string().check(z.regex(/^\d{12}$/)),
-  region: z.string().check(z.regex(/^[a-z]{2}(-[a-z]+)+-\d$/)),
-  source: z.literal(DECISION_EVENT_SOURCE),
-  'detail-type': z.enum([DECISION_DETAIL_TYPE, SWEEP_DETAIL_TYPE]),
-  detail: z.record(z.string(), z.unknown()),
-});
 
 const Decision = z.object({
   cluster: Text(100),
@@ -66,15 +67,32 @@ export type CentralRecord =
   | { kind: 'rejected'; reason: string };
 
 /** The item to write for one event from the central bus, or why the event is refused. */
-export function centralRecord(event: unknown): CentralRecord {
-  const envelope = Envelope.safeParse(event);
-  if (!envelope.success)
-    return { kind: 'rejected', reason: `not a guard event: ${firstIssue(envelope.error)}` };
-  const { account, region, detail } = envelope.data;
+export function centralRecord(event: unknown, context: CentralContext): CentralRecord {
+  const envelope = guardEnvelope(event, context);
+  if ('refused' in envelope) return { kind: 'rejected', reason: envelope.refused };
+  const { account, region, detail } = envelope;
 
-  if (envelope.data['detail-type'] === SWEEP_DETAIL_TYPE) {
+  if (envelope.detailType === SWEEP_DETAIL_TYPE) {
     const sweep = Sweep.safeParse(detail);
     if (!sweep.success) return { kind: 'rejected', reason: `sweep detail: ${firstIssue(sweep.error)}` };
+    const skew = Date.parse(sweep.data.sweptAt) - context.now.getTime();
+    if (skew > MAX_CLOCK_SKEW_SECONDS * 1000) {
+      return {
+        kind: 'rejected',
+        reason: `sweep detail: sweptAt ${sweep.data.sweptAt} is ${Math.round(skew / 1000)} s ahead of the central clock (at most ${MAX_CLOCK_SKEW_SECONDS} s)`,
+      };
+    }
+    const period = sweepPeriodSeconds(sweep.data.sweepSchedule);
+    if (
+      period === undefined ||
+      period < SCHEDULE_BOUNDS_SECONDS.min ||
+      period > SCHEDULE_BOUNDS_SECONDS.max
+    ) {
+      return {
+        kind: 'rejected',
+        reason: `sweep detail: sweepSchedule ${JSON.stringify(sweep.data.sweepSchedule.slice(0, 60))} is not a schedule of 5 minutes to 1 day`,
+      };
+    }
     const lastSeen = Math.floor(Date.parse(sweep.data.sweptAt) / 1000);
     return {
       kind: 'sweep',
@@ -119,22 +137,31 @@ export function centralRecord(event: unknown): CentralRecord {
  * The chat message for one event from the central bus: decisions only (sweeps say nothing to
  * people), from the sender named by the envelope; refused when the envelope is not a guard decision.
  */
-export function centralChat(event: unknown): ChatFromDetail | { kind: 'rejected'; reason: string } {
-  const envelope = Envelope.safeParse(event);
-  if (!envelope.success)
-    return { kind: 'rejected', reason: `not a guard event: ${firstIssue(envelope.error)}` };
-  if (envelope.data['detail-type'] !== DECISION_DETAIL_TYPE)
+export function centralChat(
+  event: unknown,
+  context: CentralContext,
+): ChatFromDetail | { kind: 'rejected'; reason: string } {
+  const envelope = guardEnvelope(event, context);
+  if ('refused' in envelope) return { kind: 'rejected', reason: envelope.refused };
+  if (envelope.detailType !== DECISION_DETAIL_TYPE)
     return { kind: 'rejected', reason: 'not a decision: nothing to say in chat' };
-  const { account, region, detail } = envelope.data;
+  const { account, region, detail } = envelope;
   return chatFromDetail(detail, { account, region });
 }
 
-/** Seconds between sweeps of a `rate(...)` schedule; a `cron(...)` or anything else counts as daily. */
+/**
+ * Seconds between a member's sweeps: a `rate(...)` or a common `cron(...)` exactly (core/schedule.ts),
+ * another `cron(...)` counts as daily; anything else is no schedule (undefined).
+ */
+export function sweepPeriodSeconds(schedule: string): number | undefined {
+  const period = schedulePeriodSeconds(schedule);
+  if (period !== undefined) return period;
+  return /^cron\(.+\)$/.test(schedule.trim()) ? DEFAULT_INTERVAL_SECONDS : undefined;
+}
+
+/** Seconds between sweeps as the watchdog counts silence: a schedule it cannot read counts as daily. */
 export function scheduleSeconds(schedule: string): number {
-  const match = /^rate\((\d+) (minute|minutes|hour|hours|day|days)\)$/.exec(schedule.trim());
-  if (!match) return DEFAULT_INTERVAL_SECONDS;
-  const unit = match[2]?.startsWith('minute') ? 60 : match[2]?.startsWith('hour') ? 3600 : 86_400;
-  return Number(match[1]) * unit;
+  return sweepPeriodSeconds(schedule) ?? DEFAULT_INTERVAL_SECONDS;
 }
 
 export interface StaleMember {
@@ -166,11 +193,6 @@ function plainFields(detail: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(
     Object.entries(detail).filter(([key]) => /^[A-Za-z][A-Za-z0-9]{0,63}$/.test(key)),
   );
-}
-
-function firstIssue(error: z.core.$ZodError): string {
-  const issue = error.issues[0];
-  return issue ? `${issue.path.join('.') || '(event)'}: ${issue.message}` : 'invalid';
 }
 
 /** The CloudWatch namespace of the central functions' metrics (the dashboard and alarms read it). */

@@ -1,8 +1,8 @@
 import * as z from 'zod/mini';
 import {
   DECISION_DETAIL_TYPE,
-  DECISION_EVENT_SOURCE,
   type DecisionEventEntry,
+  type EventTarget,
   MAX_ENTRY_BYTES,
   SWEEP_DETAIL_TYPE,
 } from './decision-event';
@@ -56,10 +56,10 @@ export function decisionEventOfMessage(message: unknown): QueuedDecisionEvent | 
 }
 
 /** The PutEvents entry of a queued event, for the guard's own bus and as its own source. */
-export function entryOfQueuedEvent(event: QueuedDecisionEvent, busArn: string): DecisionEventEntry {
+export function entryOfQueuedEvent(event: QueuedDecisionEvent, to: EventTarget): DecisionEventEntry {
   return {
-    EventBusName: busArn,
-    Source: DECISION_EVENT_SOURCE,
+    EventBusName: to.busArn,
+    Source: to.source,
     DetailType: event.detailType,
     Detail: event.detail,
     Resources: event.resources,

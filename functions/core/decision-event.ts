@@ -4,8 +4,33 @@
  * heartbeat entry per sweep, so that the central account can tell a quiet member from a dead one.
  */
 
-/** `source` of every entry the guard sends; the central bus policy admits only this source. */
+/** What the `source` of every entry the guard sends starts with. */
 export const DECISION_EVENT_SOURCE = 'eks-endpoint-guard';
+
+/**
+ * The `source` of a member's entries: `eks-endpoint-guard.<region>`. EventBridge stamps an event
+ * sent to a bus in another region with the bus's region, so the sender's region must travel in the
+ * event, and only what the bus policy enforces can be trusted: its statement for each region admits
+ * this source only from that region's guard role (infra/org/bus-policy.ts).
+ */
+export function memberEventSource(region: string): string {
+  return `${DECISION_EVENT_SOURCE}.${region}`;
+}
+
+const REGION = /^[a-z]{2}(-[a-z]+)+-\d$/;
+
+/** The region a member's `source` names, or undefined when it is not one. */
+export function regionOfSource(source: unknown): string | undefined {
+  if (typeof source !== 'string' || !source.startsWith(`${DECISION_EVENT_SOURCE}.`)) return undefined;
+  const region = source.slice(DECISION_EVENT_SOURCE.length + 1);
+  return REGION.test(region) ? region : undefined;
+}
+
+/** Where a member's entries go, and as what source. */
+export interface EventTarget {
+  readonly busArn: string;
+  readonly source: string;
+}
 /** `detail-type` of a decision: the detail is the alert's machine (JSON) form. */
 export const DECISION_DETAIL_TYPE = 'EKS Endpoint Guard Decision';
 /** `detail-type` of a sweep heartbeat: `{ schema, sweptAt, clusters, sweepSchedule }`. */
@@ -62,13 +87,13 @@ export function entryBytes(entry: DecisionEventEntry): number {
  */
 export function decisionEvent(
   alert: Record<string, unknown>,
-  busArn: string,
+  to: EventTarget,
   time?: Date,
 ): DecisionEventEntry {
   const clusterArn = typeof alert.clusterArn === 'string' ? alert.clusterArn : undefined;
   const entry: DecisionEventEntry = {
-    EventBusName: busArn,
-    Source: DECISION_EVENT_SOURCE,
+    EventBusName: to.busArn,
+    Source: to.source,
     DetailType: DECISION_DETAIL_TYPE,
     Detail: JSON.stringify(alert),
     // A cluster ARN is the one resource; anything else (an unexpected value) is left out.
@@ -97,10 +122,10 @@ export interface SweepHeartbeat {
 }
 
 /** The PutEvents entry a member sends once per sweep, whatever the sweep found. */
-export function sweepEvent(heartbeat: SweepHeartbeat, busArn: string): DecisionEventEntry {
+export function sweepEvent(heartbeat: SweepHeartbeat, to: EventTarget): DecisionEventEntry {
   return {
-    EventBusName: busArn,
-    Source: DECISION_EVENT_SOURCE,
+    EventBusName: to.busArn,
+    Source: to.source,
     DetailType: SWEEP_DETAIL_TYPE,
     Detail: JSON.stringify({ schema: SWEEP_SCHEMA, ...heartbeat }),
     Resources: [],

@@ -92,10 +92,9 @@ function tagExemption(
   if (tag === null || !Object.hasOwn(cluster.tags, tag)) return undefined;
   const value = cluster.tags[tag] ?? '';
   const reject = (why: string) => ({ rejected: { tag, value, why } });
-  const parsed = readTagFor(policy, value);
-  if (parsed.badDate !== undefined) {
-    return reject(`"${parsed.badDate}" in the tag value is not a date YYYY-MM-DD or a UTC time`);
-  }
+  const parsed = readTagValue(value);
+  // Whatever requireTagExpiry says: a typo in the date meant to end an exemption must not make it permanent.
+  if (parsed.badDate !== undefined) return reject(unreadableExpiry(parsed.badDate));
   if (!parsed.expires && policy.requireTagExpiry) {
     return reject('the policy requires an expiry in the tag value, e.g. "OPS-123 until 2027-01-31"');
   }
@@ -133,26 +132,34 @@ function policyExemption(policy: Policy, cluster: ClusterIdentity, now: Date): A
   return { source: 'policy', reason: entry.reason, ...(entry.expires && { expires: entry.expires }) };
 }
 
-const TAG_UNTIL = /^(.*?)\s*\buntil\s+(\S+)\s*$/is;
+/** The last `until` in the value (any case, also the start of a typo such as `untill`) and all that follows it. */
+const TAG_UNTIL = /^(.*)\buntil(.*)$/is;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const UTC_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?Z$/;
 
-/** The tag value as the policy reads it: without requireTagExpiry, `until Friday` is just words of the reason. */
-function readTagFor(policy: Policy, value: string): ReturnType<typeof readTagValue> {
-  const read = readTagValue(value);
-  return read.badDate !== undefined && !policy.requireTagExpiry ? { reason: value.trim() } : read;
+/** The `why` of a tag rejected for what follows `until`: it starts with the words the alert and the record show. */
+export const UNREADABLE_EXPIRY = 'unreadable expiry';
+
+function unreadableExpiry(found: string): string {
+  const what = found === '' ? 'nothing follows "until"' : `"${found}" after "until" is not`;
+  return `${UNREADABLE_EXPIRY}: ${what}${found === '' ? ', expected' : ''} a date YYYY-MM-DD or a UTC time such as 2027-01-31T18:00:00Z; the tag exempts nothing`;
 }
 
 /** The reason a tag exemption with this value carries (as on ActiveExemption). */
-export function tagExemptionReason(policy: Policy, tag: string, value: string): string {
-  return readTagFor(policy, value).reason || `tagged ${tag}`;
+export function tagExemptionReason(_policy: Policy, tag: string, value: string): string {
+  return readTagValue(value).reason || `tagged ${tag}`;
 }
 
-/** `OPS-123 until 2027-01-31` → reason and expiry; a value without `until` is all reason. */
+/**
+ * `OPS-123 until 2027-01-31` → reason and expiry; a value without `until` is all reason. Anything
+ * after `until` that is not one date or UTC time (`until Friday`, `until 2026-02-30`,
+ * `until 2026-6-1`, nothing at all) is `badDate`, and the tag is then rejected.
+ */
 export function readTagValue(value: string): { reason: string; expires?: string; badDate?: string } {
   const match = TAG_UNTIL.exec(value);
   if (!match) return { reason: value.trim() };
-  const [, reason = '', when = ''] = match;
+  const [, reason = '', rest = ''] = match;
+  const when = rest.trim();
   if (!isExpiry(when)) return { reason: reason.trim(), badDate: when };
   return { reason: reason.trim(), expires: when };
 }

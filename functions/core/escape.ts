@@ -4,9 +4,10 @@
  * overrides that make text read differently from what it is. One function per output form makes
  * it safe there; nothing else formats untrusted text into an alert.
  */
+import { UNSAFE_TEXT, visibleCodePoint } from './unsafe-text';
 
-/** C0/C1 controls (CR, LF, ESC, NEL, ...), the Unicode line and paragraph separators, and bidi controls. */
-const UNSAFE = /[\p{Cc}\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]/gu;
+/** The one set of unsafe characters every form shares (core/unsafe-text.ts). */
+const UNSAFE = UNSAFE_TEXT;
 const ELLIPSIS = '…';
 
 /** How long one value may be in the e-mail text before it is shortened. */
@@ -40,11 +41,12 @@ export function forAttribute(value: string, max = MAX_ATTRIBUTE_VALUE): string {
  * allows raw but JavaScript and many log viewers treat as line breaks.
  */
 export function forJson(value: unknown, max = MAX_JSON_VALUE): string {
-  return JSON.stringify(clipStrings(value, max)).replace(/[\u2028\u2029]/g, visible);
+  return JSON.stringify(clipStrings(value, max));
 }
 
+/** Strings are cut, and their unsafe characters shown as text: JSON escapes would hand them back intact. */
 function clipStrings(value: unknown, max: number): unknown {
-  if (typeof value === 'string') return shorten(value, max);
+  if (typeof value === 'string') return shorten(value.replace(UNSAFE, visible), max);
   if (Array.isArray(value)) return value.map((item) => clipStrings(item, max));
   if (typeof value === 'object' && value !== null) {
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, clipStrings(v, max)]));
@@ -52,9 +54,7 @@ function clipStrings(value: unknown, max: number): unknown {
   return value;
 }
 
-function visible(char: string): string {
-  return `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`;
-}
+const visible = visibleCodePoint;
 
 function shorten(value: string, max: number): string {
   const chars = [...value];

@@ -25,24 +25,30 @@ export interface FlipFlopFinding {
 }
 
 /**
- * The flip-flop breaker: counts the guard's remediations of a cluster in the window (history is
- * the cluster's recent audit records, any order), including the one about to happen. At the
- * threshold it escalates, naming who keeps re-applying the setting. After an escalation alert, the
- * same actor's further remediations stay quiet (`silenced` escalations) for one window only: once
- * that alert is older than the window, a window that fills again escalates again. Only an alerted
- * escalation silences, never a silenced copy of one, and never a change by another actor.
+ * The flip-flop breaker: counts the times a cluster was made non-compliant in the window (history
+ * is the cluster's recent audit records, any order): the guard's remediations and the grace periods
+ * it started, including the one about to happen (`current`, its correlation id: a revert at the end
+ * of a grace period is the same violation as its start, and counts once). At the threshold it
+ * escalates, naming who keeps re-applying the setting. After an escalation alert, the same actor's
+ * further remediations stay quiet (`silenced` escalations) for one window only: once that alert is
+ * older than the window, a window that fills again escalates again. Only an alerted escalation
+ * silences, never a silenced copy of one, and never a change by another actor.
  */
 export function flipFlop(
   history: readonly CheckResult[],
   now: Date,
   rule: FlipFlopRule,
   currentActor: string | undefined,
+  current?: string,
 ): FlipFlopFinding {
   const since = now.getTime() - rule.windowMinutes * 60_000;
   const recent = history.filter((r) => Date.parse(r.time) >= since);
   // One remediation can leave several records (issued, then followed): count decisions, not rows.
   const remediated = recent.filter((r) => r.outcome === 'remediated' && r.trigger.source !== 'recheck');
-  const count = new Set(remediated.map((r) => r.correlationId)).size + 1;
+  const graceStarts = new Set(recent.filter(isGraceStart).map((r) => r.correlationId));
+  const episodes = new Set([...remediated.map((r) => r.correlationId), ...graceStarts]);
+  // The revert at the end of a grace period is the violation its start already counted.
+  const count = episodes.size + (current !== undefined && graceStarts.has(current) ? 0 : 1);
   const told = recent.some(
     (r) => r.escalation !== undefined && !r.escalation.silenced && r.escalation.actorArn === currentActor,
   );
@@ -66,6 +72,12 @@ export function flipFlop(
     alreadyEscalated: false,
     escalation: { ...(actorArn ? { actorArn } : {}), remediations: count, windowMinutes: rule.windowMinutes },
   };
+}
+
+/** The record of a grace period's start: deferred, and its period begins at its own time. */
+function isGraceStart(record: CheckResult): boolean {
+  if (record.outcome !== 'deferred' || record.graceSince === undefined) return false;
+  return Date.parse(record.graceSince) === Date.parse(record.time);
 }
 
 function mostFrequent(values: string[]): string | undefined {

@@ -197,7 +197,10 @@ async function decide(request: CheckRequest, ports: GuardPorts, options: GuardOp
   // A new violation under a grace period is alerted now and reverted when the period ends; so is
   // one whose target would cut off active clients under protectActiveClients "defer".
   const deferral = deferralMinutes(protect, cutOff, effective);
-  const grace = await graceOf(request, planned, deferral ?? effective.gracePeriodMinutes, ports, now);
+  const grace = await graceOf(request, planned, deferral ?? effective.gracePeriodMinutes, ports, now, {
+    flipFlop: options.flipFlop,
+    actorArn: request.trigger.actorArn,
+  });
   if (grace.wait) {
     if (deferral === undefined) return grace.wait;
     const { result } = grace.wait;
@@ -211,7 +214,8 @@ async function decide(request: CheckRequest, ports: GuardPorts, options: GuardOp
   const due: CheckResult = grace.until
     ? { ...planned, graceSince: grace.since, graceUntil: grace.until }
     : planned;
-  return remediate(request, state, due, target, ports, options, now, loaded.policy.maxRemediationsPerRun);
+  const limit = loaded.policy.maxRemediationsPerRun;
+  return remediate(request, state, due, target, ports, options, now, limit, grace.rule);
 }
 
 async function firstSighting(result: CheckResult, history: History): Promise<Decision> {

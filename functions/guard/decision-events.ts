@@ -24,7 +24,7 @@ export async function forwardDecision(
   telemetry?: DecisionEventTelemetry,
 ): Promise<void> {
   if (!ports.decisions) return;
-  await forward([decisionEvent(alertJson, ports.decisions.busArn)], ports, telemetry);
+  await forward([decisionEvent(alertJson, ports.decisions)], ports, telemetry);
 }
 
 /** Sends the heartbeat of a sweep of the whole region, when the guard has a central bus. */
@@ -34,13 +34,12 @@ export async function forwardSweep(
   telemetry?: DecisionEventTelemetry,
 ): Promise<void> {
   if (!ports.decisions) return;
-  const { busArn, sweepSchedule } = ports.decisions;
   const heartbeat = {
     sweptAt: sweep.startedAt.toISOString(),
     clusters: sweep.clusters,
-    sweepSchedule,
+    sweepSchedule: ports.decisions.sweepSchedule,
   };
-  await forward([sweepEvent(heartbeat, busArn)], ports, telemetry);
+  await forward([sweepEvent(heartbeat, ports.decisions)], ports, telemetry);
 }
 
 /**
@@ -50,7 +49,7 @@ export async function forwardSweep(
 export async function resendDecisionEvent(event: QueuedDecisionEvent, ports: GuardPorts): Promise<void> {
   if (!ports.decisions)
     throw new DecisionEventError('a queued decision event, but DECISION_BUS_ARN is not set');
-  const { failed } = await ports.decisions.send([entryOfQueuedEvent(event, ports.decisions.busArn)]);
+  const { failed } = await ports.decisions.send([entryOfQueuedEvent(event, ports.decisions)]);
   const [refused] = failed;
   if (refused) throw new DecisionEventError(`the central bus refused the event again (${refused.errorCode})`);
 }

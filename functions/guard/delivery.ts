@@ -5,6 +5,7 @@ import type { GuardPorts } from '../ports';
 import { alertOfDecision, RESOLUTION_HISTORY, sendAlert } from './alerts';
 import { forwardDecision } from './decision-events';
 import { recordResult } from './evidence';
+import { refreshFinding } from './finding-refresh';
 import type { Decision, GuardOptions, GuardTelemetry } from './options';
 
 /**
@@ -171,6 +172,8 @@ export async function deliver(
   }
   // The organisation's copy (decision-events.ts): sent whether or not the topic took the alert, never failing the decision.
   if (alert) await forwardDecision(alert.json, ports, telemetry);
+  // Without an alert, a sweep still puts the cluster's current Security Hub finding back (finding-refresh.ts).
+  else failed.push(...(await refreshFinding(result, ports, telemetry)));
   // The record is written even when the alert failed, and says so.
   try {
     await recordResult(result, ports.audit, newest);

@@ -1,5 +1,6 @@
 import type { CheckRequest } from '../core/check-request';
 import { sameEndpointConfig } from '../core/endpoint';
+import { type FlipFlopRule, flipFlop } from '../core/repetition';
 import type { CheckResult } from '../core/result';
 import { whyOf } from '../core/why';
 import { type GuardPorts, MAX_RECHECK_DELAY_SECONDS } from '../ports';
@@ -17,7 +18,20 @@ import type { Decision, GuardOptions } from './options';
  * end it. The end is always start + the grace period of the policy read now, so a changed policy
  * moves it. People are told on the first sighting and again only when the configuration, the
  * target or the end changes (or the first alert could not be sent).
+ *
+ * A grace period cannot be waited out (close the endpoint just before the end, reopen it a minute
+ * later): a cluster gets at most one grace period per rolling 24 hours. A violation that begins
+ * within 24 hours of the start of the cluster's last grace period inherits that period's end, and
+ * is reverted at once when it has passed. A grace start counts towards the flip-flop breaker like a
+ * revert, and a fresh period that would trip it is not given: a cluster that keeps being made
+ * non-compliant gets no grace at all. The reason (and so the alert and the record) says which rule
+ * applied.
  */
+
+/** At most one grace period per cluster in this many hours. */
+export const GRACE_ONCE_PER_HOURS = 24;
+/** Records of the last 24 hours read to find grace starts and reverts (a cluster has few of either). */
+const RECENT_RECORDS = 100;
 
 export interface Grace {
   /** The grace period runs: the decision to deliver instead of a change. */
@@ -25,6 +39,14 @@ export interface Grace {
   /** The violation's start and end, also once the period is over (they go on the record). */
   since?: string;
   until?: string;
+  /** Which rule decided when no period runs now, in words (for the remediation's reason). */
+  rule?: string;
+}
+
+/** What the grace rules need besides the policy: the flip-flop breaker and who made the change. */
+export interface GraceContext {
+  flipFlop: FlipFlopRule;
+  actorArn?: string;
 }
 
 export async function graceOf(
@@ -33,32 +55,61 @@ export async function graceOf(
   minutes: number,
   ports: GuardPorts,
   now: Date,
+  context: GraceContext,
 ): Promise<Grace> {
   if (minutes <= 0) return {};
-  const [previous] = await ports.audit.query({
-    cluster: planned.cluster,
-    region: planned.region,
-    since: new Date(0),
-    limit: 1,
-    filter: endsOrCarriesGrace,
-  });
+  const cluster = { cluster: planned.cluster, region: planned.region };
+  const [newest, recent] = await Promise.all([
+    ports.audit.query({ ...cluster, since: new Date(0), limit: 1, filter: endsOrCarriesGrace }),
+    ports.audit.query({
+      ...cluster,
+      since: new Date(now.getTime() - GRACE_ONCE_PER_HOURS * 3_600_000),
+      limit: RECENT_RECORDS,
+      filter: (r) => r.graceSince !== undefined || r.outcome === 'remediated',
+    }),
+  ]);
+  const previous = newest[0];
   const carried = previous && carriesGrace(previous) ? previous : undefined;
   // Never later than now, whatever a record says.
   const carriedStart = carried?.graceSince ? Date.parse(carried.graceSince) : Number.NaN;
-  const start = Number.isNaN(carriedStart) ? now.getTime() : Math.min(carriedStart, now.getTime());
+  const lastStart = lastGraceStart(recent, now);
+  let start: number;
+  let inherited = false;
+  if (!Number.isNaN(carriedStart)) {
+    start = Math.min(carriedStart, now.getTime());
+  } else if (lastStart !== undefined) {
+    start = lastStart;
+    inherited = true;
+  } else {
+    // A fresh period, unless the cluster keeps being made non-compliant.
+    const loop = flipFlop(recent, now, context.flipFlop, context.actorArn, request.correlationId);
+    if (loop.escalation) {
+      const { remediations, windowMinutes } = loop.escalation;
+      return {
+        rule: `no grace period: the cluster was made non-compliant ${remediations} times in ${windowMinutes} minutes (flip-flop breaker)`,
+      };
+    }
+    start = now.getTime();
+  }
   const since = new Date(start).toISOString();
   const end = Date.parse(since) + minutes * 60_000;
   const until = new Date(end).toISOString();
-  if (now.getTime() >= end) return { since, until };
+  const once = `one grace period per cluster per ${GRACE_ONCE_PER_HOURS} hours: the grace period that began at ${since}`;
+  if (now.getTime() >= end) {
+    return { since, until, ...(inherited && { rule: `${once} ended at ${until}, so none was given again` }) };
+  }
 
   const why = whyOf(planned);
+  const rule = inherited
+    ? `${once} ends at ${until}, and this violation inherits that end`
+    : `grace period of ${minutes} minutes, from ${since} until ${until}`;
   const result: CheckResult = {
     ...planned,
     outcome: 'deferred',
     graceSince: since,
     graceUntil: until,
     nextCheckAt: until,
-    reason: `${why}; will be reverted at ${until.slice(11, 16)} UTC unless an exemption appears (grace period of ${minutes} minutes, from ${since} until ${until})`,
+    reason: `${why}; will be reverted at ${until.slice(11, 16)} UTC unless an exemption appears (${rule})`,
   };
   const told =
     carried !== undefined &&
@@ -129,6 +180,21 @@ function endsOrCarriesGrace(record: CheckResult): boolean {
 function carriesGrace(record: CheckResult): boolean {
   const time = record.graceSince ? Date.parse(record.graceSince) : Number.NaN;
   return !Number.isNaN(time) && (record.outcome === 'deferred' || record.outcome === 'would-remediate');
+}
+
+/**
+ * The start of the cluster's newest grace period that began within the last 24 hours (records of
+ * a fresh start carry it as both `time` and `graceSince`); undefined when none did.
+ */
+function lastGraceStart(recent: readonly CheckResult[], now: Date): number | undefined {
+  const from = now.getTime() - GRACE_ONCE_PER_HOURS * 3_600_000;
+  let latest: number | undefined;
+  for (const record of recent) {
+    const at = record.graceSince ? Date.parse(record.graceSince) : Number.NaN;
+    if (Number.isNaN(at) || at < from || at > now.getTime()) continue;
+    if (latest === undefined || at > latest) latest = at;
+  }
+  return latest;
 }
 
 function sameConfig(a: CheckResult['before'], b: CheckResult['before']): boolean {

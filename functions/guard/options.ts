@@ -1,4 +1,4 @@
-import type { RemediationBudget } from '../core/budget';
+import type { Budget } from '../core/budget';
 import type { CheckRequest } from '../core/check-request';
 import type { CheckResult } from '../core/result';
 import type { DecisionEventTelemetry } from './decision-events';
@@ -13,7 +13,7 @@ export interface GuardOptions {
   recheckDeadlineMinutes: number;
   flipFlop: { threshold: number; windowMinutes: number };
   /** A sweep's blast-radius limit (maxRemediationsPerRun), shared by its checks; absent: one event, unlimited. */
-  budget?: RemediationBudget;
+  budget?: Budget;
 }
 
 /** Where telemetry about delivery problems goes; the handler wires it to Logger and Metrics. */
@@ -25,6 +25,8 @@ export interface GuardTelemetry extends DecisionEventTelemetry {
   sealed?(outcome: { digests: { key: string; records: number }[] }): void;
   /** The schedule could not seal; the next run tries again. */
   sealFailed?(error: unknown): void;
+  /** A record claimed the guard's privileges but SQS did not confirm it (a direct invoke, say): demoted. */
+  unprovenRecord?(kind: string, messageId: string | undefined): void;
 }
 
 /** A decision plus what must happen after it. */

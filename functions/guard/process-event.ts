@@ -61,18 +61,20 @@ export async function processEvent(
     response.results.push(result);
   };
 
-  const sweepAll = async (sweepId: string, trigger: Trigger) => {
+  const sweepAll = async (sweepId: string, trigger: Trigger, scheduled = false) => {
     const sweepOptions = {
       region: options.region,
       account,
       sweepId,
       trigger,
       concurrency: options.sweepConcurrency,
+      scheduled,
     };
     for await (const result of sweep(ports, options.guard, sweepOptions, options.telemetry)) add(result);
   };
   if (normalised.sweep) {
-    await sweepAll(normalised.sweep.correlationId, normalised.sweep.trigger);
+    // A scheduled event is anyone's to forge: its sweep shares the schedule period's budget.
+    await sweepAll(normalised.sweep.correlationId, normalised.sweep.trigger, true);
     // The schedule also seals the records written since the last digest. A failure is logged and
     // retried by the next run (the chain's head keeps what is pending), not by sweeping again.
     if (ports.seal && options.guard.act) {
@@ -85,8 +87,16 @@ export async function processEvent(
     }
   }
 
-  for (const item of normalised.items) {
+  for (const queued of normalised.items) {
+    let item = queued;
     try {
+      // A record's claimed privileges hold only when SQS confirms it (core/triggers/types.ts, QueueProof).
+      const proof = 'proof' in item ? item.proof : undefined;
+      if (proof) {
+        const confirmed = await ports.recheck.confirm(proof.receiptHandle);
+        if (!confirmed) options.telemetry?.unprovenRecord?.(item.kind, item.messageId);
+        item = confirmed ? item : proof.unproven;
+      }
       if (item.kind === 'alert') {
         // Not a decision: the delivery of one made earlier, so it adds no result.
         await ports.notifier.publish(item.alert);

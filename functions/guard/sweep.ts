@@ -1,15 +1,17 @@
 import { AdaptiveLimit } from '../core/adaptive-limit';
-import { MAX_WITHHELD_NAMES, RemediationBudget } from '../core/budget';
+import { type Budget, MAX_WITHHELD_NAMES, RemediationBudget } from '../core/budget';
 import type { Trigger } from '../core/check-request';
 import { boundedId, clusterCorrelationId } from '../core/ids';
 import { type LoadedPolicy, PolicyError } from '../core/policy/policy';
 import type { CheckResult } from '../core/result';
+import { periodStart } from '../core/schedule';
 import type { GuardPorts, PolicyPort } from '../ports';
 import { mapBounded, Retry, readAhead } from './bounded-map';
 import { checkCluster } from './check';
 import { DeliveryError, recordDecision } from './delivery';
 import { SweepRecorder } from './evidence';
 import type { GuardOptions, GuardTelemetry } from './options';
+import { SharedBudget } from './shared-budget';
 
 export { mapBounded, Retry, readAhead };
 
@@ -27,6 +29,12 @@ export interface SweepOptions {
   limit?: AdaptiveLimit;
   /** Wait before a throttled cluster's next attempt, times the attempt (default 100 ms; the SDK has already backed off). */
   throttleBackoffMs?: number;
+  /**
+   * Started by the schedule: the sweep shares the blast-radius budget of its schedule period with
+   * every other scheduled sweep of it (ports.sweepBudget), so that no scheduled event, forged or
+   * repeated, brings a fresh budget of its own.
+   */
+  scheduled?: boolean;
 }
 
 /** A safe start: the limit grows from here while calls succeed, up to `concurrency`. */
@@ -83,7 +91,7 @@ export async function* sweep(
   }
 
   // The policy's maxRemediationsPerRun, counted across this sweep's concurrent checks.
-  const budget = guard.act ? new RemediationBudget() : undefined;
+  const budget = guard.act ? budgetOf(ports, options) : undefined;
   const sweepGuard: GuardOptions = budget ? { ...guard, budget } : guard;
   const limit =
     options.limit ?? new AdaptiveLimit({ initial: INITIAL_CONCURRENCY, max: options.concurrency });
@@ -149,11 +157,7 @@ export async function* sweep(
  * The one record and alert (critical) of a sweep that reached the blast-radius limit: which
  * clusters it left unchanged, so people look at the policy before the next sweep changes more.
  */
-function blastRadiusResult(
-  budget: RemediationBudget,
-  options: SweepOptions,
-  now: Date,
-): CheckResult | undefined {
+function blastRadiusResult(budget: Budget, options: SweepOptions, now: Date): CheckResult | undefined {
   const limit = budget.limit;
   const withheld = budget.withheld;
   if (limit === undefined || withheld.length === 0) return undefined;
@@ -174,6 +178,13 @@ function blastRadiusResult(
     attempt: 0,
     blastRadius: { limit, withheld: withheld.length, clusters },
   };
+}
+
+/** A scheduled sweep's share of its period's budget, or a budget of its own. */
+function budgetOf(ports: GuardPorts, options: SweepOptions): Budget {
+  const shared = options.scheduled ? ports.sweepBudget : undefined;
+  if (!shared) return new RemediationBudget();
+  return new SharedBudget(shared, periodStart(ports.clock(), shared.periodSeconds), options.sweepId);
 }
 
 interface Queued {

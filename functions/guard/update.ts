@@ -33,9 +33,11 @@ export async function remediate(
   options: GuardOptions,
   now: Date,
   maxRemediations: number | undefined,
+  /** Which grace rule let the change happen now (grace.ts), said in the reason. */
+  graceRule?: string,
 ): Promise<Decision> {
   const budget = options.budget;
-  if (budget && !budget.reserve(maxRemediations)) {
+  if (budget && !(await budget.reserve(maxRemediations, state.name))) {
     // Reported once for the whole sweep (sweep.ts), not once per cluster.
     budget.withhold(state.name);
     const why = whyOf(planned);
@@ -47,7 +49,7 @@ export async function remediate(
   }
   let issuedUpdate = false;
   try {
-    const decision = await issue(request, state, planned, target, ports, options, now);
+    const decision = await issue(request, state, planned, target, ports, options, now, graceRule);
     issuedUpdate = decision.changed === true;
     return decision;
   } finally {
@@ -63,19 +65,20 @@ async function issue(
   ports: GuardPorts,
   options: GuardOptions,
   now: Date,
+  grace: string | undefined,
 ): Promise<Decision> {
   const history = await ports.audit.query({
     cluster: state.name,
     region: request.region,
     since: windowStart(now, options),
   });
-  const loop = flipFlop(history, now, options.flipFlop, request.trigger.actorArn);
+  const loop = flipFlop(history, now, options.flipFlop, request.trigger.actorArn, request.correlationId);
 
   const change = `${describeEndpointConfig(state.config)} → ${describeEndpointConfig(target)}`;
   const intended: CheckResult = {
     ...planned,
     outcome: 'remediated',
-    reason: `${whyOf(planned)}; changed ${change}${planned.graceUntil ? ` (the grace period ended at ${planned.graceUntil})` : ''}`,
+    reason: `${whyOf(planned)}; changed ${change}${graceNote(planned, grace)}`,
     ...(loop.escalation ? { escalation: loop.escalation } : {}),
   };
   const notify = !loop.alreadyEscalated;
@@ -209,6 +212,12 @@ export function defer(
     notify: false,
     next: { delaySeconds, request: { ...request, attempt: request.attempt + 1, deadline } },
   };
+}
+
+/** Which grace rule let the change happen now, for the remediation's reason (and so its alert). */
+function graceNote(planned: CheckResult, rule: string | undefined): string {
+  if (rule) return ` (${rule})`;
+  return planned.graceUntil ? ` (the grace period ended at ${planned.graceUntil})` : '';
 }
 
 export function quiet(result: CheckResult): Decision {

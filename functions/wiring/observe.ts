@@ -53,6 +53,14 @@ export function observer(logger: Logger, metrics: Metrics, decisions: Logger = l
       });
       metrics.addMetric('AlertFailures', MetricUnit.Count, 1);
     },
+    unprovenRecord(kind, messageId) {
+      // A record that claimed the guard's privileges without being a message of its queue: a forgery.
+      logger.warn('a queue record SQS did not confirm claimed the guard privileges; demoted', {
+        kind,
+        messageId,
+      });
+      metrics.addMetric('UnprovenQueueRecords', MetricUnit.Count, 1);
+    },
   };
 
   function observe(result: CheckResult): void {

@@ -14,7 +14,10 @@ import { notifier } from '../aws/notifier';
 import { policyStore } from '../aws/policy-store';
 import { recheckQueue } from '../aws/recheck-queue';
 import { securityHub } from '../aws/security-hub';
+import { sweepBudget } from '../aws/sweep-budget';
+import { memberEventSource } from '../core/decision-event';
 import { parameterRegion } from '../core/parameter-region';
+import { schedulePeriodSeconds } from '../core/schedule';
 import type { GuardOptions } from '../guard/options';
 import type { ClientsPort, DecisionEventsPort, GuardPorts } from '../ports';
 import type { GuardConfig } from './config';
@@ -41,10 +44,10 @@ export function createPorts(
       config.AUDIT_RETENTION_DAYS,
       clock,
     ),
-    recheck: recheckQueue(() => clients.sqs, config.RECHECK_QUEUE_URL),
+    recheck: recheckQueue(() => clients.sqs, config.RECHECK_QUEUE_URL, config.RECHECK_VISIBILITY_SECONDS),
     cloudtrail: cloudTrailLookup(() => clients.cloudtrail, { guardRoleArn: config.GUARD_ROLE_ARN }),
     ...(config.DECISION_BUS_ARN
-      ? { decisions: decisionsPort(config.DECISION_BUS_ARN, config.SWEEP_SCHEDULE) }
+      ? { decisions: decisionsPort(config.DECISION_BUS_ARN, config.SWEEP_SCHEDULE, config.AWS_REGION) }
       : {}),
     ...(config.CHAT_TOPIC_ARN && { chat: alertPublisher(() => clients.sns, config.CHAT_TOPIC_ARN) }),
     ...(config.SECURITY_HUB && { securityHub: securityHub(() => clients.securityhub) }),
@@ -58,6 +61,14 @@ export function createPorts(
           },
         }
       : {}),
+    sweepBudget: sweepBudget(
+      () => clients.dynamodb,
+      config.AUDIT_TABLE_NAME,
+      config.AWS_REGION,
+      // A schedule whose period cannot be read shares one budget per hour, the default schedule's.
+      schedulePeriodSeconds(config.SWEEP_SCHEDULE) ?? 3600,
+      clock,
+    ),
     ...(config.CLIENTS_STRATEGY !== 'off' && { clients: clientsPort(config, clients, clock) }),
     clock,
   };
@@ -83,9 +94,9 @@ function clientsPort(config: GuardConfig, clients: AwsClients, clock: () => Date
 }
 
 /** The central bus, through a client in the bus's region (a bus in another region is the normal case). */
-function decisionsPort(busArn: string, sweepSchedule: string): DecisionEventsPort {
+function decisionsPort(busArn: string, sweepSchedule: string, region: string): DecisionEventsPort {
   const bus = decisionBus(busClient(busArn));
-  return { busArn, sweepSchedule, send: (entries) => bus.send(entries) };
+  return { busArn, source: memberEventSource(region), sweepSchedule, send: (entries) => bus.send(entries) };
 }
 
 export function guardOptions(config: GuardConfig, act: boolean): GuardOptions {

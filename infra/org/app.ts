@@ -1,6 +1,7 @@
 import type { App } from 'aws-cdk-lib';
 import type { Node } from 'constructs';
 import { propsFromContext } from '../app-context';
+import { DEFAULT_SWEEP_SCHEDULE } from '../config';
 import { applyStandards } from '../synth';
 import { CENTRAL_BUS_NAME, CentralStack } from './central-stack';
 import {
@@ -15,7 +16,13 @@ import {
 } from './config';
 import { synthesizeMemberTemplate } from './member-template';
 import { ORGANISATION_POLICY_PARAMETER_NAME } from './policy-share';
-import { AssetBucketStack, checkBucketPrefix, GuardStackSetStack, MemberCodeStack } from './stackset-stack';
+import {
+  AssetBucketStack,
+  checkBucketPrefix,
+  DEFAULT_STACKSET_NAME,
+  GuardStackSetStack,
+  MemberCodeStack,
+} from './stackset-stack';
 
 /** What the org app reads from `-c key=value` (see docs/ORGANIZATION.md). */
 export interface OrgContext {
@@ -48,9 +55,17 @@ export function orgContext(node: Node): OrgContext {
     throw new OrgConfigError('context organizationalUnits: give at least one OU id');
   const regions = regionList(node.tryGetContext('regions'));
   if (regions.length === 0) throw new OrgConfigError('context regions: give at least one region');
-  const callAs = (text('callAs') ?? 'SELF').toUpperCase();
+  const centralAccount = accountId(text('centralAccount'), 'centralAccount');
+  // With a central account, it deploys the StackSet as the organisation's StackSets delegated
+  // administrator: so its watchdog may list the StackSet's instances (members that never reported).
+  const callAs = (text('callAs') ?? (centralAccount ? 'DELEGATED_ADMIN' : 'SELF')).toUpperCase();
   if (callAs !== 'SELF' && callAs !== 'DELEGATED_ADMIN') {
     throw new OrgConfigError(`context callAs: expected SELF or DELEGATED_ADMIN, got "${callAs}"`);
+  }
+  if (centralAccount && callAs !== 'DELEGATED_ADMIN') {
+    throw new OrgConfigError(
+      'context callAs SELF with centralAccount: the central account deploys the StackSet as its delegated administrator (callAs DELEGATED_ADMIN), so that its watchdog can list the members that should report',
+    );
   }
   const [homeRegion] = regionList(
     text('homeRegion') ?? process.env.CDK_DEFAULT_REGION ?? regions[0],
@@ -64,7 +79,7 @@ export function orgContext(node: Node): OrgContext {
     homeRegion: homeRegion as string,
     callAs,
     bucketPrefix: checkBucketPrefix(text('assetBucketPrefix') ?? `eks-guard-${organizationId}`),
-    centralAccount: accountId(text('centralAccount'), 'centralAccount'),
+    centralAccount,
     centralRegion: centralRegion as string,
     managementAccountId: accountId(text('managementAccountId'), 'managementAccountId'),
   };
@@ -105,7 +120,8 @@ export function buildOrgApp(app: App): void {
   );
 
   const stackSet = new GuardStackSetStack(app, 'EksEndpointGuardStackSet', {
-    env: { region: org.homeRegion },
+    // Deployed from the central account when there is one (its delegated administrator).
+    env: { ...(central && { account: central }), region: org.homeRegion },
     description: 'eks-endpoint-guard: the member guard as a service-managed StackSet',
     organizationId: org.organizationId,
     organizationalUnits: org.organizationalUnits,
@@ -135,6 +151,13 @@ export function buildOrgApp(app: App): void {
       env: { account: central, region: org.centralRegion },
       description: 'eks-endpoint-guard: central bus, alerts, audit and watchdog of the organisation',
       organizationId: org.organizationId,
+      regions: org.regions,
+      stackSet: {
+        name: stackSet.stackSet.stackSetName ?? DEFAULT_STACKSET_NAME,
+        region: org.homeRegion,
+        memberSweepSchedule: member.sweepSchedule ?? DEFAULT_SWEEP_SCHEDULE,
+      },
+      ...(org.managementAccountId && { managementAccountId: org.managementAccountId }),
       notificationEmails: list(app.node.tryGetContext('centralNotificationEmails')),
       slack: slackChannelList(app.node.tryGetContext('centralSlackChannels')),
       teams: teamsChannelList(app.node.tryGetContext('centralTeamsChannels')),

@@ -54,6 +54,29 @@ export function addCentralAlarms(
       cloudwatch.TreatMissingData.BREACHING,
     ),
     alarm(
+      'MissingMembersAlarm',
+      'An account-region the member StackSet deploys to sent no sweep within twice the member schedule of being listed: its guard never started (a failed instance, say). The watchdog log names it.',
+      new cloudwatch.Metric({
+        namespace: CENTRAL_METRICS_NAMESPACE,
+        metricName: 'MissingMembers',
+        statistic: 'Maximum',
+        period: Duration.hours(1),
+      }),
+      // The stale-members alarm already breaches when the watchdog reports nothing.
+      cloudwatch.TreatMissingData.NOT_BREACHING,
+    ),
+    alarm(
+      'RefusedEventsAlarm',
+      'The recorder refused member events (an unknown region or source, a sweep in the future, an odd schedule, an unreadable detail): a member out of step, or someone speaking with a guard role. The recorder log says why.',
+      new cloudwatch.Metric({
+        namespace: CENTRAL_METRICS_NAMESPACE,
+        metricName: 'RefusedEvents',
+        statistic: 'Sum',
+        period: Duration.hours(1),
+      }),
+      cloudwatch.TreatMissingData.NOT_BREACHING,
+    ),
+    alarm(
       'CentralDeadLettersAlarm',
       'Member events could not be delivered, or a central function failed on one: see the central dead-letter queue',
       res.deadLetters.metricApproximateNumberOfMessagesVisible({ statistic: 'Maximum', period }),
@@ -108,7 +131,7 @@ export function addCentralDashboard(
       leftYAxis: count,
     }),
     new cloudwatch.GraphWidget({
-      title: 'Members that stopped sweeping',
+      title: 'Members that stopped sweeping or never reported',
       width: 12,
       height: 6,
       left: [
@@ -119,16 +142,23 @@ export function addCentralDashboard(
           period: Duration.hours(1),
           label: 'stale account-regions',
         }),
+        new cloudwatch.Metric({
+          namespace: CENTRAL_METRICS_NAMESPACE,
+          metricName: 'MissingMembers',
+          statistic: 'Maximum',
+          period: Duration.hours(1),
+          label: 'account-regions that never reported',
+        }),
       ],
       leftYAxis: count,
     }),
   );
   dashboard.addWidgets(
     new cloudwatch.LogQueryWidget({
-      title: 'Stale members (latest watchdog run)',
+      title: 'Stale and missing members (latest watchdog run)',
       logGroupNames: [watchdogLogs.logGroupName],
       queryLines: [
-        'fields @timestamp, members, StaleMembers, stale.0.account, stale.0.region',
+        'fields @timestamp, members, expected, StaleMembers, stale.0.account, stale.0.region, MissingMembers, missing.0.account, missing.0.region',
         'filter ispresent(StaleMembers)',
         'sort @timestamp desc',
         'limit 24',

@@ -19,15 +19,14 @@ import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { AUDIT_KEYS } from '../../functions/aws/audit-store';
-import {
-  DECISION_DETAIL_TYPE,
-  DECISION_EVENT_SOURCE,
-  SWEEP_DETAIL_TYPE,
-} from '../../functions/core/decision-event';
+import { memberEventSource } from '../../functions/core/decision-event';
 import { AlertChannels, type SlackChannel, type TeamsChannel } from '../alert-channels';
+import { centralBus } from './bus-policy';
 import { centralFunction } from './central-function';
 import { addCentralAlarms, addCentralDashboard } from './central-observability';
-import { OrgConfigError, validOrganizationId } from './config';
+import { memberEventRules } from './central-rules';
+import { OrgConfigError, regionList, validOrganizationId } from './config';
+import { memberListing, type StackSetRef } from './member-listing';
 import { SharedPolicy } from './policy-share';
 
 /** The central bus's name: members send to `arn:aws:events:<region>:<central account>:event-bus/<name>`. */
@@ -38,6 +37,18 @@ export const WATCHDOG_SCHEDULE = 'rate(1 hour)';
 export interface CentralStackProps extends StackProps {
   /** The organisation whose accounts may send to the bus (`o-` and 10 to 32 characters). */
   readonly organizationId: string;
+  /**
+   * The regions the StackSet deploys members to: the bus admits each one's guard role and source
+   * only (one policy statement per region), and the recorder refuses any other region.
+   */
+  readonly regions: readonly string[];
+  /**
+   * The member StackSet, deployed from this (the central) account as the organisation's StackSets
+   * delegated administrator: the watchdog lists its instances to find members that never reported.
+   */
+  readonly stackSet?: StackSetRef;
+  /** The organisation's management account: denied on the bus (SCPs never bind it) and named in coverage. */
+  readonly managementAccountId?: string;
   readonly notificationEmails?: readonly string[];
   /** 0 keeps central audit records forever. */
   readonly auditRetentionDays?: number;
@@ -74,18 +85,17 @@ export class CentralStack extends Stack {
       );
     }
     const logRetention = (props.logRetentionDays ?? 365) as logs.RetentionDays;
-
-    this.bus = new events.EventBus(this, 'Bus', { eventBusName: CENTRAL_BUS_NAME });
-    // Any principal of the organisation, nobody else; the rules then admit only the guard's source.
-    this.bus.addToResourcePolicy(
-      new iam.PolicyStatement({
-        sid: 'OrganisationGuardsMayPutEvents',
-        principals: [new iam.AnyPrincipal()],
-        actions: ['events:PutEvents'],
-        resources: [this.bus.eventBusArn],
-        conditions: { StringEquals: { 'aws:PrincipalOrgID': props.organizationId } },
-      }),
-    );
+    const regions = regionList(props.regions);
+    if (regions.length === 0) throw new OrgConfigError('regions: give the StackSet regions the bus admits');
+    const managementAccountId = props.managementAccountId ?? props.sharedPolicy?.managementAccountId;
+    const policy = {
+      organizationId: props.organizationId,
+      regions,
+      ...(managementAccountId && { managementAccountId }),
+    };
+    this.bus = centralBus(this, policy, CENTRAL_BUS_NAME);
+    const sources = regions.map(memberEventSource);
+    const memberRegions = { MEMBER_REGIONS: regions.join(',') };
 
     const key = new kms.Key(this, 'AlertsKey', {
       description: 'eks-endpoint-guard central alert topic',
@@ -177,6 +187,7 @@ export class CentralStack extends Stack {
       tableName: this.table.tableName,
       // An error inside the function (not only a failed hand-over) keeps the event: retried twice, then here.
       failures: deadLetters,
+      environment: { ...memberRegions, CENTRAL_TOPIC_ARN: this.topic.topicArn },
     });
     recorder.role.addToPrincipalPolicy(
       new iam.PolicyStatement({
@@ -185,12 +196,29 @@ export class CentralStack extends Stack {
         resources: [this.table.tableArn],
       }),
     );
+    // The hourly notice about an unreadable decision goes to the alert topic (encrypted with its key).
+    recorder.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'PublishNotices',
+        actions: ['sns:Publish'],
+        resources: [this.topic.topicArn],
+      }),
+    );
+    recorder.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'UseAlertsKey',
+        actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
+        resources: [key.keyArn],
+        conditions: { StringEquals: { 'kms:ViaService': `sns.${this.region}.amazonaws.com` } },
+      }),
+    );
     const watchdog = centralFunction(this, 'Watchdog', {
       handler: 'watch',
-      description: 'Counts enrolled members that stopped sweeping',
+      description: 'Counts members that stopped sweeping or never reported',
       retention: logRetention,
       tableName: this.table.tableName,
       failures: deadLetters,
+      environment: memberRegions,
     });
     watchdog.role.addToPrincipalPolicy(
       new iam.PolicyStatement({
@@ -199,18 +227,15 @@ export class CentralStack extends Stack {
         resources: [this.table.tableArn],
       }),
     );
+    if (props.stackSet) memberListing(watchdog, props.stackSet, this.table, managementAccountId);
 
-    const target = { deadLetterQueue: deadLetters, maxEventAge: Duration.hours(24), retryAttempts: 20 };
-    const decisionRule = new events.Rule(this, 'DecisionRule', {
-      eventBus: this.bus,
-      description: 'Member decisions: to the organisation alert topic and the central audit table',
-      eventPattern: { source: [DECISION_EVENT_SOURCE], detailType: [DECISION_DETAIL_TYPE] },
-      targets: [
-        new targets.SnsTopic(this.topic, { ...target, message: readableAlert() }),
-        new targets.LambdaFunction(recorder.fn, target),
-      ],
+    const rules = memberEventRules(this, {
+      bus: this.bus,
+      sources,
+      recorder: recorder.fn,
+      topic: this.topic,
+      deadLetters,
     });
-
     // Chat: its own topic (the chat service renders only its custom-notification shape, see
     // AlertChannels) and its own function, a separate target of the decision rule, so that a chat
     // publish that fails never holds up or loses the decision record.
@@ -231,21 +256,23 @@ export class CentralStack extends Stack {
         tableName: this.table.tableName,
         // Lambda retries a failed publish twice, then keeps the event in the dead-letter queue.
         failures: deadLetters,
-        environment: { CENTRAL_CHAT_TOPIC_ARN: chatTopic.topicArn },
+        environment: { ...memberRegions, CENTRAL_CHAT_TOPIC_ARN: chatTopic.topicArn },
       });
       for (const statement of channels.publishStatements()) notify.role.addToPrincipalPolicy(statement);
-      decisionRule.addTarget(new targets.LambdaFunction(notify.fn, target));
+      // The hourly gate of chat notices about unreadable decisions is an item of the table.
+      notify.role.addToPrincipalPolicy(
+        new iam.PolicyStatement({
+          sid: 'HoldBackNotices',
+          actions: ['dynamodb:PutItem'],
+          resources: [this.table.tableArn],
+        }),
+      );
+      rules.decisions.addTarget(new targets.LambdaFunction(notify.fn, rules.target));
       notifier = notify.fn;
       new CfnOutput(this, 'ChatTopicArn', { value: chatTopic.topicArn });
     }
-    new events.Rule(this, 'SweepRule', {
-      eventBus: this.bus,
-      description: 'Member sweep heartbeats: to the central audit table (last sweep per account-region)',
-      eventPattern: { source: [DECISION_EVENT_SOURCE], detailType: [SWEEP_DETAIL_TYPE] },
-      targets: [new targets.LambdaFunction(recorder.fn, target)],
-    });
     new events.Rule(this, 'WatchdogSchedule', {
-      description: 'Looks for enrolled members that stopped sweeping',
+      description: 'Looks for members that stopped sweeping or never reported',
       schedule: events.Schedule.expression(WATCHDOG_SCHEDULE),
       targets: [new targets.LambdaFunction(watchdog.fn, { deadLetterQueue: deadLetters, retryAttempts: 2 })],
     });
@@ -274,24 +301,4 @@ export class CentralStack extends Stack {
     new CfnOutput(this, 'AuditTableName', { value: this.table.tableName });
     new CfnOutput(this, 'DashboardName', { value: dashboard.dashboardName });
   }
-}
-
-/**
- * What the topic delivers for a member's decision: a text people can read, not the EventBridge
- * envelope. EventBridge fills it in itself (an input transformer), so the alert reaches the topic
- * even when the recorder function fails, and no code renders the untrusted detail. The account and
- * region come from the envelope, which EventBridge sets from the sender's credentials; the other
- * fields are ones every alert JSON form carries.
- */
-export function readableAlert(): events.RuleTargetInput {
-  const field = events.EventField.fromPath;
-  return events.RuleTargetInput.fromText(
-    [
-      `EKS endpoint guard: ${field('$.detail.outcome')} (${field('$.detail.severity')})`,
-      `Cluster ${field('$.detail.cluster')} in account ${field('$.account')}, region ${field('$.region')}`,
-      `${field('$.detail.reason')}`,
-      `Time ${field('$.detail.time')}, correlation id ${field('$.detail.correlationId')}.`,
-      `Details: eks-endpoint-guard audit --account ${field('$.account')} --cluster ${field('$.detail.cluster')}, on the central audit table.`,
-    ].join('\n'),
-  );
 }

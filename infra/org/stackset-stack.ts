@@ -173,7 +173,8 @@ export class GuardStackSetStack extends Stack {
       permissionModel: 'SERVICE_MANAGED',
       autoDeployment: { enabled: true, retainStacksOnAccountRemoval: false },
       callAs: props.callAs ?? 'SELF',
-      capabilities: ['CAPABILITY_IAM'],
+      // The guard's role has a fixed name (the central bus policy and the protection SCP name it).
+      capabilities: ['CAPABILITY_NAMED_IAM'],
       // Operations queue instead of failing while another one runs.
       managedExecution: { Active: true },
       operationPreferences: {

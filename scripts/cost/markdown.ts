@@ -25,6 +25,8 @@ export function renderMarkdown(report: CostReport): string {
     `| **central, ${report.organisation.members} members** | **${usd(report.organisation.centralUsd)}** |`,
     '',
     `Organisation of ${report.organisation.accounts} accounts × ${report.organisation.regions} regions: members ${usd(report.organisation.membersUsd)} + central ${usd(report.organisation.centralUsd)} = ${usd(report.organisation.membersUsd + report.organisation.centralUsd)} a month.`,
+    '',
+    `Proof of queued records (${report.workload.privilegedRecordsPerMonth} a month per account-region): SQS ChangeMessageVisibility ${usd(report.queueProof.sqs)} (chosen); a KMS HMAC key instead ${usd(report.queueProof.kmsHmac)}, the key alone ${usd(report.prices.kmsKeyMonth.usd)}.`,
   ];
   return out.join('\n');
 }

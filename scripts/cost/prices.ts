@@ -48,6 +48,10 @@ export const PRICES = {
     usd: 0.125 / 1e6,
     source: 'https://aws.amazon.com/dynamodb/pricing/on-demand/ (read request unit, since 2024-11)',
   },
+  kmsRequest: {
+    usd: 0.03 / 1e4,
+    source: 'https://aws.amazon.com/kms/pricing/ (requests, GenerateMac and VerifyMac included)',
+  },
   ssmAdvancedParameterMonth: {
     usd: 0.05,
     source: 'https://aws.amazon.com/systems-manager/pricing/ (advanced parameter storage)',

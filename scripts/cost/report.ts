@@ -1,6 +1,7 @@
 import { fixedCost } from './fixed-charges';
 import { type Line, total } from './line';
 import { PRICES } from './prices';
+import { queueProofCost } from './queue-proof';
 import type { Templates } from './templates';
 import { centralUsageCost, memberUsageCost } from './usage-charges';
 import { DEFAULT_WORKLOAD, type Workload } from './workload';
@@ -12,6 +13,8 @@ export interface CostReport {
   /** The fixed part alone (what an idle account-region costs). */
   fixedPerMemberRegion: { single: number; member: number };
   lines: { single: Line[]; member: Line[]; central: Line[] };
+  /** The proof of queued records: the SQS confirmation chosen, and what a KMS HMAC key would cost. */
+  queueProof: ReturnType<typeof queueProofCost>;
   organisation: {
     accounts: number;
     regions: number;
@@ -42,6 +45,7 @@ export function costReport(
       member: total(fixedCost(templates.member)),
     },
     lines,
+    queueProof: queueProofCost(workload),
     organisation: {
       accounts,
       regions,

@@ -1,5 +1,6 @@
 import type { Line } from './line';
 import { PRICES } from './prices';
+import { queueProofCost } from './queue-proof';
 import { byType, type Resources } from './templates';
 import type { Workload } from './workload';
 
@@ -43,6 +44,11 @@ export function memberUsageCost(resources: Resources, workload: Workload): Line[
       quantity: events,
       usd: events * PRICES.eventBridgeCustomEvent.usd,
     },
+    {
+      item: 'SQS ChangeMessageVisibility (proof of queued records)',
+      quantity: workload.privilegedRecordsPerMonth,
+      usd: queueProofCost(workload).sqs,
+    },
   ];
 }
 
@@ -63,5 +69,11 @@ export function centralUsageCost(members: number, workload: Workload): Line[] {
       usd: events * PRICES.dynamoWriteUnit.usd,
     },
     { item: 'Watchdog runs (hourly)', quantity: 720, usd: 720 * PRICES.lambdaRequest.usd },
+    {
+      // The watchdog keeps one expected item per StackSet instance, written at each run.
+      item: 'DynamoDB writes (expected members, hourly)',
+      quantity: members * 720,
+      usd: members * 720 * PRICES.dynamoWriteUnit.usd,
+    },
   ];
 }

@@ -10,6 +10,11 @@ export interface Workload {
   writeUnitsPerRecord: number;
   /** Alerted decisions (sent to the central bus) per month. */
   alertsPerMonth: number;
+  /**
+   * Queued records that claim the guard's privileges and are proven before they are honoured: the
+   * follow-ups of its updates (every 30 s until EKS is done), grace-period hops, queued alerts.
+   */
+  privilegedRecordsPerMonth: number;
 }
 
 export const DEFAULT_WORKLOAD: Workload = {
@@ -19,4 +24,5 @@ export const DEFAULT_WORKLOAD: Workload = {
   logBytesPerCheck: 1500,
   writeUnitsPerRecord: 2,
   alertsPerMonth: 10,
+  privilegedRecordsPerMonth: 200,
 };

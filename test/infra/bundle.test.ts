@@ -68,6 +68,7 @@ test('the function bundle leaves the AWS SDK to the runtime and stays small', ()
     'client-sns',
     'client-sqs',
     'lib-dynamodb',
+    'client-sts',
   ]) {
     expect(code).toContain(`require("@aws-sdk/${client}")`);
   }

@@ -119,6 +119,8 @@ export const QUEUE_WRITER_DENIES = [
   'OnlyTheGuardRoleUsesThisQueue',
   'OnlyTheGuardRoleAndRulesSendHere',
   'NobodySendsHere',
+  'OnlyTheGuardAndOperatorTakeDeadLetters',
+  'OnlyTheGuardAndOperatorTakeRecheckDeadLetters',
 ];
 
 /** A Deny that refuses every request without TLS (what `enforceSSL` adds). */

@@ -278,6 +278,10 @@ describe('props that cannot work', () => {
       { policyParameter: 'arn:aws:sns:eu-west-1:111122223333:topic' },
       'policyParameter arn:aws:sns:eu-west-1:111122223333:topic: expected an SSM parameter ARN',
     ],
+    [
+      { deadLetterOperatorRoleArn: 'GuardOperator' },
+      'deadLetterOperatorRoleArn GuardOperator: expected an IAM role ARN such as arn:aws:iam::111122223333:role/GuardOperator',
+    ],
   ])('%j is refused with one line', (props, message) => {
     // Prepare
     const build = () => new EndpointGuardStack(newApp(), 'Refused', props);

@@ -94,14 +94,16 @@ describe('organizationMode', () => {
     forwarding.resourceCountIs('AWS::KMS::Key', 2);
   });
 
-  test('without a bus the function has no bus, schedule or metrics switch in its environment', () => {
+  test('without a bus the function has no bus or metrics switch in its environment', () => {
     // Prepare
     const stack = new EndpointGuardStack(newApp(), 'Plain');
     // Act
     const variables = env(Template.fromStack(stack));
     // Assess
-    for (const name of ['DECISION_BUS_ARN', 'SWEEP_SCHEDULE', 'POWERTOOLS_METRICS_DISABLED'])
+    for (const name of ['DECISION_BUS_ARN', 'POWERTOOLS_METRICS_DISABLED'])
       expect(variables[name]).toBeUndefined();
+    // The schedule is always named: the scheduled sweeps of one period share one blast-radius budget.
+    expect(variables.SWEEP_SCHEDULE).toBe('rate(1 hour)');
   });
 
   test('cdk-nag reports nothing for a region-pinned member: the construct acknowledges in the pinned form', () => {

@@ -2,11 +2,15 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { Template } from 'aws-cdk-lib/assertions';
 import { EndpointGuardStack } from '../../infra/stack';
+import { protectGuardScpText } from '../../scripts/write-protect-guard-scp';
 import { newApp } from './helpers';
 
-/** The recommended SCP protecting the guard's own resources (docs/security.md). */
+/**
+ * The protection SCP of a single-account guard (docs/guard-protection-scp.json, written by
+ * `npm run protect-guard-scp` from the renderer of `policy scp --protect-guard`).
+ */
 const SCP_FILE = path.join(__dirname, '..', '..', 'docs', 'guard-protection-scp.json');
-const PLACEHOLDER = 'arn:aws:iam::*:role/REPLACE-WITH-GUARD-DEPLOY-ROLE';
+const DEPLOYERS = ['arn:aws:iam::*:role/cdk-*-cfn-exec-role-*', 'arn:aws:iam::*:role/cdk-*-deploy-role-*'];
 /** The limit AWS Organizations sets on an SCP document, whitespace included. */
 const SCP_MAX_CHARACTERS = 5120;
 const STACK = 'EksEndpointGuard';
@@ -54,9 +58,18 @@ function denying(action: string, arn: string, conditionKey?: string): ScpStateme
   );
 }
 
-/** The ARN CloudFormation gives a resource it names itself: `<stack>-<logical id>-<suffix>`. */
+/** The resource's fixed name (core/guard-names.ts), with the region's token resolved. */
+function fixedName(properties: Record<string, unknown>): string | undefined {
+  const value = properties.RoleName ?? properties.FunctionName ?? properties.QueueName ?? properties.Name;
+  if (typeof value === 'string') return value;
+  const join = (value as { 'Fn::Join'?: [string, unknown[]] } | undefined)?.['Fn::Join'];
+  return join?.[1].map((part) => (typeof part === 'string' ? part : REGION)).join(join[0]);
+}
+
+/** The ARN of a resource: its fixed name, or the one CloudFormation gives it, `<stack>-<logical id>-<suffix>`. */
 function generatedArn(type: string, logicalId: string, properties: Record<string, unknown>): string {
-  const name = `${STACK}-${logicalId}-AbC123dEf456`;
+  const name =
+    (type !== 'AWS::SSM::Parameter' && fixedName(properties)) || `${STACK}-${logicalId}-AbC123dEf456`;
   const arns: Record<string, string> = {
     'AWS::Lambda::Function': `arn:aws:lambda:${REGION}:${ACCOUNT}:function:${name}`,
     'AWS::IAM::Role': `arn:aws:iam::${ACCOUNT}:role/${name}`,
@@ -132,19 +145,26 @@ describe('the recommended SCP (docs/guard-protection-scp.json)', () => {
     expect(new Set(policy.Statement.map((s) => s.Sid)).size).toBe(policy.Statement.length);
   });
 
-  test('only denies, and every statement spares the deploy role (the placeholder to replace)', () => {
+  test('is what the renderer of policy scp --protect-guard prints (npm run protect-guard-scp)', () => {
+    // Assess
+    expect(text).toBe(protectGuardScpText());
+  });
+
+  test('only denies, and every statement spares the deploy roles', () => {
     // Act
     const { Statement } = JSON.parse(text) as { Statement: ScpStatement[] };
     // Assess
     for (const statement of Statement) {
       expect(statement.Effect).toBe('Deny');
-      expect(list(statement.Condition?.ArnNotLike?.['aws:PrincipalArn'] ?? [])).toContain(PLACEHOLDER);
+      expect(list(statement.Condition?.ArnNotLike?.['aws:PrincipalArn'] ?? [])).toEqual(
+        expect.arrayContaining(DEPLOYERS),
+      );
     }
   });
 
   test('never denies the guard role the calls it makes on its own resources', () => {
     // Prepare
-    const guardRole = `arn:aws:iam::${ACCOUNT}:role/${STACK}-RemediatorRoleA36235BE-AbC123dEf456`;
+    const guardRole = `arn:aws:iam::${ACCOUNT}:role/eks-endpoint-guard-${REGION}`;
     const table = `arn:aws:dynamodb:${REGION}:${ACCOUNT}:table/${STACK}-AuditTableB07F8EEB-AbC123dEf456`;
     // Act
     const writes = denying('dynamodb:PutItem', table);
@@ -155,7 +175,8 @@ describe('the recommended SCP (docs/guard-protection-scp.json)', () => {
     const own = {
       'ssm:GetParameter': `arn:aws:ssm:${REGION}:${ACCOUNT}:parameter/eks-endpoint-guard/policy`,
       'ssm:GetParameterHistory': `arn:aws:ssm:${REGION}:${ACCOUNT}:parameter/eks-endpoint-guard/policy`,
-      'sqs:ReceiveMessage': `arn:aws:sqs:${REGION}:${ACCOUNT}:${STACK}-RecheckQueue53AC60E1-AbC123dEf456`,
+      'sqs:ReceiveMessage': `arn:aws:sqs:${REGION}:${ACCOUNT}:eks-endpoint-guard-recheck`,
+      'sqs:ChangeMessageVisibility': `arn:aws:sqs:${REGION}:${ACCOUNT}:eks-endpoint-guard-recheck`,
       'logs:PutLogEvents': `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:${STACK}-RemediatorLogs6202C805-AbC:log-stream:x`,
       'kms:GenerateDataKey': '*',
     };

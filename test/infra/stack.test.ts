@@ -135,6 +135,8 @@ describe('remediator function', () => {
       FLIP_FLOP_WINDOW_MINUTES: '60',
       AUDIT_RETENTION_DAYS: '0',
       SWEEP_CONCURRENCY: '64',
+      RECHECK_VISIBILITY_SECONDS: '1800',
+      SWEEP_SCHEDULE: 'rate(1 hour)',
       // The audit-log look-up of the clients a change cuts off (DESIGN §18), by default.
       CLIENTS_STRATEGY: 'insights',
       POWERTOOLS_SERVICE_NAME: 'eks-endpoint-guard',

@@ -51,7 +51,13 @@ describe('queue senders (issue 10, item 4)', () => {
     expect(restriction).toEqual([
       expect.objectContaining({
         Principal: '*',
-        Action: ['sqs:ChangeMessageVisibility', 'sqs:DeleteMessage', 'sqs:ReceiveMessage', 'sqs:SendMessage'],
+        Action: [
+          'sqs:ChangeMessageVisibility',
+          'sqs:DeleteMessage',
+          'sqs:PurgeQueue',
+          'sqs:ReceiveMessage',
+          'sqs:SendMessage',
+        ],
         Condition: { ArnNotEquals: { 'aws:PrincipalArn': arnOf(role) } },
       }),
     ]);
@@ -66,7 +72,9 @@ describe('queue senders (issue 10, item 4)', () => {
     // Act
     const statements = queueStatements('DeadLetterQueue');
     // Assess
-    const restriction = statements.filter((s) => s.Effect === 'Deny' && !isTlsOnlyDeny(s));
+    const restriction = statements.filter(
+      (s) => s.Effect === 'Deny' && !isTlsOnlyDeny(s) && s.Sid === 'OnlyTheGuardRoleAndRulesSendHere',
+    );
     expect(restriction).toHaveLength(1);
     expect(restriction[0]).toMatchObject({ Principal: '*', Action: ['sqs:SendMessage'] });
     expect(restriction[0]?.Condition).toEqual({
@@ -95,7 +103,7 @@ describe('queue senders (issue 10, item 4)', () => {
     // Act
     const statements = queueStatements('RecheckDeadLetterQueue');
     // Assess
-    const restriction = statements.filter((s) => s.Effect === 'Deny' && !isTlsOnlyDeny(s));
+    const restriction = statements.filter((s) => s.Effect === 'Deny' && s.Sid === 'NobodySendsHere');
     expect(restriction).toEqual([expect.objectContaining({ Principal: '*', Action: ['sqs:SendMessage'] })]);
     expect(restriction[0]?.Condition).toBeUndefined();
     expect(statements.filter((s) => s.Effect === 'Allow')).toEqual([]);

@@ -16,8 +16,8 @@ import {
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { Template } from 'aws-cdk-lib/assertions';
 import { decisionBus } from '../../functions/aws/decision-bus';
-import { recorder } from '../../functions/central/handler';
-import { decisionEvent, sweepEvent } from '../../functions/core/decision-event';
+import { recorder } from '../../functions/central/recorder';
+import { decisionEvent, memberEventSource, sweepEvent } from '../../functions/core/decision-event';
 import { CentralStack } from '../../infra/org/central-stack';
 import { newApp } from '../infra/helpers';
 import { ACCOUNT, REGION, useEmulator } from './support';
@@ -33,18 +33,30 @@ let sqs: SQSClient;
 let dynamodb: DynamoDBClient;
 let busArn: string;
 let decisionsQueue: string;
+let readableQueue: string;
 let sweepsQueue: string;
 const tableName = `central-audit-${SUFFIX}`;
 
-function patterns(): { decision: unknown; sweep: unknown } {
+/** The member's region: it sends to the central bus in the emulator's region, as members in other regions do. */
+const MEMBER_REGION = 'eu-west-1';
+
+function patterns(): { decision: unknown; readable: unknown; sweep: unknown } {
   const template = Template.fromStack(
-    new CentralStack(newApp(), 'Central', { organizationId: 'o-a1b2c3d4e5' }),
+    new CentralStack(newApp(), 'Central', {
+      regions: [REGION, MEMBER_REGION],
+      organizationId: 'o-a1b2c3d4e5',
+    }),
   );
   const rules = Object.values(template.findResources('AWS::Events::Rule'))
     .map((r) => r.Properties.EventPattern)
-    .filter((p) => p?.source?.[0] === 'eks-endpoint-guard');
-  const find = (type: string) => rules.find((p) => p['detail-type'][0] === type);
-  return { decision: find('EKS Endpoint Guard Decision'), sweep: find('EKS Endpoint Guard Sweep') };
+    .filter((p) => p?.source?.[0]?.startsWith('eks-endpoint-guard.'));
+  const find = (type: string, readable: boolean) =>
+    rules.find((p) => p['detail-type'][0] === type && 'detail' in p === readable);
+  return {
+    decision: find('EKS Endpoint Guard Decision', false),
+    readable: find('EKS Endpoint Guard Decision', true),
+    sweep: find('EKS Endpoint Guard Sweep', false),
+  };
 }
 
 async function queue(name: string): Promise<{ url: string; arn: string }> {
@@ -70,15 +82,18 @@ beforeAll(async () => {
   events = new EventBridgeClient({ region: REGION });
   sqs = new SQSClient({ region: REGION });
   dynamodb = new DynamoDBClient({ region: REGION });
-  const { decision, sweep } = patterns();
+  const { decision, readable, sweep } = patterns();
   const bus = await events.send(new CreateEventBusCommand({ Name: `eks-endpoint-guard-${SUFFIX}` }));
   busArn = bus.EventBusArn as string;
   const decisions = await queue(`central-decisions-${SUFFIX}`);
+  const readables = await queue(`central-readable-${SUFFIX}`);
   const sweeps = await queue(`central-sweeps-${SUFFIX}`);
   decisionsQueue = decisions.url;
+  readableQueue = readables.url;
   sweepsQueue = sweeps.url;
   for (const [name, pattern, target] of [
     ['decisions', decision, decisions.arn],
+    ['readable', readable, readables.arn],
     ['sweeps', sweep, sweeps.arn],
   ] as const) {
     await events.send(
@@ -110,48 +125,54 @@ beforeAll(async () => {
       ],
     }),
   );
-}, 60_000);
+}, 180_000);
 
 const alert = {
-  schema: 'eks-endpoint-guard/alert@1',
+  schema: 'eks-endpoint-guard/alert@2',
   outcome: 'remediated',
   severity: 'warning',
   cluster: 'prod-api',
-  clusterArn: `arn:aws:eks:${REGION}:${ACCOUNT}:cluster/prod-api`,
-  region: REGION,
+  clusterArn: `arn:aws:eks:${MEMBER_REGION}:${ACCOUNT}:cluster/prod-api`,
+  region: MEMBER_REGION,
   account: ACCOUNT,
   reason: 'public endpoint turned off',
   correlationId: 'c-fan-in',
   time: '2026-12-01T08:00:00.000Z',
 };
+const member = () => ({ busArn, source: memberEventSource(MEMBER_REGION) });
 
 /**
  * Emulator gap (moto 5.2.1): a delivered event has no `account` field; the assertions below do not
- * rely on it and the recorder test adds it the way EventBridge does.
+ * rely on it and the recorder test adds it the way EventBridge does. As EventBridge does, the
+ * emulator stamps the bus's region on the envelope: the member's region travels in the source.
  */
 describe('central fan-in against the emulator', () => {
-  test('a decision sent by the member adapter is routed to the decision target with the alert as detail', async () => {
+  test('a decision sent by a member of another region is routed with the bus region on the envelope, its own in the source', async () => {
     // Act
-    const sent = await decisionBus(events).send([decisionEvent(alert, busArn)]);
+    const sent = await decisionBus(events).send([decisionEvent(alert, member())]);
     const routed = await drain(decisionsQueue);
     // Assess
     expect(sent.failed).toEqual([]);
     expect(sent.eventIds).toHaveLength(1);
     expect(routed).toHaveLength(1);
     expect(routed[0]).toMatchObject({
-      source: 'eks-endpoint-guard',
+      source: 'eks-endpoint-guard.eu-west-1',
       'detail-type': 'EKS Endpoint Guard Decision',
       region: REGION,
       resources: [alert.clusterArn],
       detail: alert,
     });
+    expect(await drain(readableQueue)).toHaveLength(1);
     expect(await drain(sweepsQueue)).toEqual([]);
   });
 
   test('a sweep heartbeat goes to the sweep target only', async () => {
     // Act
     await decisionBus(events).send([
-      sweepEvent({ sweptAt: '2026-12-01T08:00:00.000Z', clusters: 3, sweepSchedule: 'rate(1 hour)' }, busArn),
+      sweepEvent(
+        { sweptAt: '2026-12-01T08:00:00.000Z', clusters: 3, sweepSchedule: 'rate(1 hour)' },
+        member(),
+      ),
     ]);
     // Assess
     const sweeps = await drain(sweepsQueue);
@@ -159,17 +180,24 @@ describe('central fan-in against the emulator', () => {
     expect(await drain(decisionsQueue)).toEqual([]);
   });
 
-  test('an event from another source is not routed', async () => {
+  test('a decision the e-mail cannot show reaches the recorder but not the alert topic', async () => {
+    // Act
+    await decisionBus(events).send([decisionEvent({ anything: 'at all' }, member())]);
+    // Assess
+    expect(await drain(decisionsQueue)).toHaveLength(1);
+    expect(await drain(readableQueue)).toEqual([]);
+  });
+
+  test.each([
+    ['another source', 'someone.else'],
+    ['the source without a region', 'eks-endpoint-guard'],
+    ['a region the StackSet does not deploy to', 'eks-endpoint-guard.ap-south-1'],
+  ])('an event from %s is not routed', async (_, source) => {
     // Act
     await events.send(
       new PutEventsCommand({
         Entries: [
-          {
-            EventBusName: busArn,
-            Source: 'someone.else',
-            DetailType: 'EKS Endpoint Guard Decision',
-            Detail: '{}',
-          },
+          { EventBusName: busArn, Source: source, DetailType: 'EKS Endpoint Guard Decision', Detail: '{}' },
         ],
       }),
     );
@@ -177,11 +205,12 @@ describe('central fan-in against the emulator', () => {
     expect(await drain(decisionsQueue)).toEqual([]);
   });
 
-  test('the recorder writes a routed decision to the central audit table under its account', async () => {
+  test('the recorder writes a routed decision under its account and the region its source names', async () => {
     // Prepare
-    await decisionBus(events).send([decisionEvent({ ...alert, correlationId: 'c-recorded' }, busArn)]);
+    await decisionBus(events).send([decisionEvent({ ...alert, correlationId: 'c-recorded' }, member())]);
     const [routed] = await drain(decisionsQueue);
-    const record = recorder(dynamodb, tableName, () => undefined);
+    await drain(readableQueue);
+    const record = recorder(dynamodb, tableName, { regions: [REGION, MEMBER_REGION], log: () => undefined });
     // Act: the emulator leaves `account` out of the delivered envelope; EventBridge sets it from the
     // sender's credentials, and the recorder refuses an envelope without it.
     const withoutAccount = await record(routed);
@@ -192,12 +221,15 @@ describe('central fan-in against the emulator', () => {
     const { Item } = await DynamoDBDocumentClient.from(dynamodb).send(
       new GetCommand({
         TableName: tableName,
-        Key: { pk: `${ACCOUNT}#${REGION}#prod-api`, sk: '2026-12-01T08:00:00.000Z#c-recorded#remediated' },
+        Key: {
+          pk: `${ACCOUNT}#${MEMBER_REGION}#prod-api`,
+          sk: '2026-12-01T08:00:00.000Z#c-recorded#remediated',
+        },
       }),
     );
     expect(Item).toMatchObject({
       account: ACCOUNT,
-      region: REGION,
+      region: MEMBER_REGION,
       cluster: 'prod-api',
       outcome: 'remediated',
     });

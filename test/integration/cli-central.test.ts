@@ -1,7 +1,9 @@
 import { CloudFormationClient, CreateStackCommand } from '@aws-sdk/client-cloudformation';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { AUDIT_KEYS } from '../../functions/aws/audit-store';
-import { recorder } from '../../functions/central/handler';
+import { centralStore } from '../../functions/aws/central-store';
+import { recorder } from '../../functions/central/recorder';
+import { expectedItems } from '../../functions/core/central-coverage';
 import type { CheckResult } from '../../functions/core/result';
 import { runInProcess, withEnv } from '../unit/cli/in-process';
 import { REGION, useEmulator } from './support';
@@ -16,15 +18,17 @@ const TABLE = `central-audit-${SUFFIX}`;
 const STACK = `CentralCli${process.pid}`;
 const A = '111100002222';
 const B = '333300004444';
+const MANAGEMENT = '999900008888';
 let env: Record<string, string>;
 const now = Date.now();
 const at = (minutesAgo: number) => new Date(now - minutesAgo * 60_000).toISOString();
 
+/** As EventBridge delivers it to the central bus: the bus's region on the envelope, the member's in the source. */
 function decision(account: string, region: string, cluster: string, outcome: string, minutesAgo: number) {
   return {
     account,
-    region,
-    source: 'eks-endpoint-guard',
+    region: REGION,
+    source: `eks-endpoint-guard.${region}`,
     'detail-type': 'EKS Endpoint Guard Decision',
     detail: {
       schema: 'eks-endpoint-guard/alert@2',
@@ -81,20 +85,33 @@ beforeAll(async () => {
       ],
     }),
   );
-  const record = recorder(dynamodb, TABLE, () => undefined);
+  const record = recorder(dynamodb, TABLE, { regions: ['us-east-1', 'eu-west-1'], log: () => undefined });
   for (const event of [
     decision(A, 'us-east-1', 'pay', 'remediated', 30),
     decision(A, 'eu-west-1', 'pay', 'blocked', 20),
     decision(B, 'us-east-1', 'web', 'remediated', 10),
     {
       account: A,
-      region: 'eu-west-1',
-      source: 'eks-endpoint-guard',
+      region: REGION,
+      source: 'eks-endpoint-guard.eu-west-1',
       'detail-type': 'EKS Endpoint Guard Sweep',
       detail: { sweptAt: at(5), clusters: 1, sweepSchedule: 'rate(1 hour)' },
     },
   ])
     expect(await record(event)).toBe('written');
+  // What the watchdog keeps of the StackSet's instances: A in two regions, listed three hours ago.
+  const listed = new Date(now - 180 * 60_000);
+  await centralStore(dynamodb, TABLE).putExpected([
+    ...expectedItems(
+      [
+        { account: A, region: 'us-east-1', status: 'CURRENT', detailedStatus: 'FAILED' },
+        { account: A, region: 'eu-west-1', status: 'CURRENT', detailedStatus: 'SUCCEEDED' },
+      ],
+      [],
+      listed,
+    ),
+    { pk: 'expected', sk: 'management', account: MANAGEMENT },
+  ]);
   // A stack whose outputs name the central table, as the central stack's do
   await new CloudFormationClient({ region: REGION }).send(
     new CreateStackCommand({
@@ -162,6 +179,41 @@ describe('the central table through the CLI', () => {
     };
     expect(report.region).toBe('eu-west-1');
     expect(report.clusters.map((c) => [c.cluster, c.region])).toEqual([['pay', 'eu-west-1']]);
+  });
+
+  // Issue 19, finding 3: a member whose instance never deployed was invisible.
+  test('audit --account shows the coverage: every expected account-region and its last heartbeat', async () => {
+    // Act
+    const run = await cli(['audit', '--since', '1d', '--account', A], { AUDIT_TABLE_NAME: TABLE });
+    // Assess
+    expect(run.stderr).toBe('');
+    const coverage = run.stdout.slice(run.stdout.indexOf(`Coverage of account ${A}:`)).split('\n');
+    expect(coverage[0]).toBe(`Coverage of account ${A}:`);
+    expect(coverage[1]).toMatch(/^region\s+state\s+last heartbeat\s+note/);
+    expect(coverage.find((l) => l.startsWith('eu-west-1'))).toMatch(
+      new RegExp(`^eu-west-1\\s+reporting\\s+${at(5).slice(0, 16)}`),
+    );
+    expect(coverage.find((l) => l.startsWith('us-east-1'))).toMatch(
+      /^us-east-1\s+never reported\s+never\s+StackSet FAILED/,
+    );
+  });
+
+  test('report --account carries the coverage, and the management account is shown as running no guard', async () => {
+    // Act
+    const report = await cli(['report', '--format', 'json', '--since', '1d', '--account', A], {
+      AUDIT_TABLE_NAME: TABLE,
+    });
+    const management = await cli(['audit', '--since', '1d', '--account', MANAGEMENT], {
+      AUDIT_TABLE_NAME: TABLE,
+    });
+    // Assess
+    expect(JSON.parse(report.stdout).coverage).toEqual([
+      expect.objectContaining({ account: A, region: 'eu-west-1', state: 'reporting', lastSweepAt: at(5) }),
+      expect.objectContaining({ account: A, region: 'us-east-1', state: 'never reported' }),
+    ]);
+    expect(management.stdout).toMatch(
+      /\*\s+management account\s+never\s+the organisation management account: service-managed StackSets never deploy there/,
+    );
   });
 
   test('an unknown stack is refused in one line', async () => {

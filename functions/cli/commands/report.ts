@@ -19,6 +19,7 @@ import type { CheckResult } from '../../core/result';
 import { verifyRecords } from '../../guard/seal';
 import type { DigestReaderPort } from '../../ports';
 import { auditConfig, parseAccount } from '../audit';
+import { accountCoverage, withCoverage } from '../coverage';
 import { CliError, describeError, nameFailedCalls } from '../errors';
 import type { CliIo } from '../io';
 import { type Period, parseClusterGlob, parseInterval, parsePeriod } from '../period';
@@ -91,13 +92,18 @@ export async function reportCommand(options: ReportOptions, io: CliIo, env = pro
     ...(central ? { notVerified: 'the central table is a copy; verify each member account-region' } : {}),
     policyVersions: () => policyAuthors(env, clients.ssm),
   });
+  // On the central table the account's coverage goes with it: every account-region that should report.
+  const coverage =
+    central && account ? await accountCoverage(clients.dynamodb, tableName, account, now) : undefined;
+  const covered = (text: string, as: Exclude<CliReportFormat, 'pdf'>) =>
+    coverage && account ? withCoverage(text, as, account, coverage) : text;
   if (format === 'pdf') {
     const out = options.out as string;
-    await printPdf(renderHtml(report), out, report, env);
+    await printPdf(covered(renderHtml(report), 'html'), out, report, env);
     io.err(`report written to ${out} (pdf, ${report.clusters.length} cluster(s))\n`);
     return;
   }
-  const text = renderReport(report, format);
+  const text = covered(renderReport(report, format), format);
   if (options.out) {
     writeFileSync(options.out, text);
     io.err(`report written to ${options.out} (${format}, ${report.clusters.length} cluster(s))\n`);

@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
 import { clientsLines } from './clients';
 import type { AlertFacts } from './fact-types';
-import { chatLink, chatLiteral, chatText, clip, safeLine } from './forms';
+import { chatLink, chatLiteral, chatText, clip, defangHosts, safeLine } from './forms';
 import { dedupKeyOf, snsAttributesOf } from './json';
 import { type Language, PHRASES } from './phrases';
 
@@ -119,7 +119,7 @@ export function renderChat(facts: AlertFacts, language: Language = 'en'): ChatNo
     },
     metadata: {
       threadId: clip(threadId, CHAT_LIMITS.threadId),
-      summary: clip(headline, CHAT_LIMITS.summary),
+      summary: clip(defangHosts(headline), CHAT_LIMITS.summary),
       eventType: `eks-endpoint-guard-${facts.status === 'resolved' ? 'resolved' : facts.outcome}`,
       additionalContext: {
         status: facts.status,

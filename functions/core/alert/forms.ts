@@ -5,9 +5,10 @@
  * mention, a link or formatting; JSON is structural and needs nothing more; ASFF and SNS cut to
  * their limits.
  */
+import { UNSAFE_TEXT } from '../unsafe-text';
 
-/** C0/C1 controls, the Unicode line and paragraph separators, bidi overrides and zero-width marks. */
-const UNSAFE = /[\p{Cc}\u2028\u2029\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]+/gu;
+/** Runs of the one set of unsafe characters every form shares (core/unsafe-text.ts). */
+const UNSAFE = new RegExp(`${UNSAFE_TEXT.source}+`, 'gu');
 
 /** One printable line, runs of spaces collapsed, cut to `max` characters with an ellipsis. */
 export function safeLine(value: string, max = 500): string {
@@ -37,15 +38,35 @@ export function chatLiteral(value: string): string {
 
 /**
  * Text of our own in chat markdown that may contain a value: formatting characters made inert,
- * and any URL in it defanged, so that the chat client does not turn it into a link.
+ * and anything a chat client would turn into a link defanged: a URL's scheme (`https[:]//`) and
+ * every host-like run (`evil[.]example[.]com`, also inside an e-mail address), since Slack and
+ * Teams link a bare domain too. A value that must stay exact belongs in a code span (chatLiteral),
+ * which neither client links.
  */
 export function chatText(value: string): string {
   return value
     .replace(/\b([a-z][a-z0-9+.-]*):\/\//gi, '$1[:]//')
+    .replace(HOST_LIKE, defang)
     .replace(/</g, '‹')
     .replace(/>/g, '›')
     .replace(/&/g, '＆')
     .replace(/([\\`*_~[\]|#])/g, (c) => FULLWIDTH[c] ?? c);
+}
+
+/**
+ * Labels joined by dots and ending in a label of two or more letters, as a top-level domain does:
+ * `evil.example.com`, `login.evil.co`, `x.md`; not `e.g.`, `v1.29` or `10.0.0.1`.
+ */
+const HOST_LIKE =
+  /(?<![\p{L}\p{N}-])(?:[\p{L}\p{N}](?:[\p{L}\p{N}-]*[\p{L}\p{N}])?\.)+\p{L}{2,}(?![\p{L}\p{N}-])/gu;
+
+/** Plain text a chat client shows outside markdown (a notification's summary): its host-like runs defanged. */
+export function defangHosts(value: string): string {
+  return value.replace(/\b([a-z][a-z0-9+.-]*):\/\//gi, '$1[:]//').replace(HOST_LIKE, defang);
+}
+
+function defang(host: string): string {
+  return host.replaceAll('.', '[.]');
 }
 
 const FULLWIDTH: Record<string, string> = {

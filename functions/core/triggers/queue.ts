@@ -14,6 +14,10 @@ import { CHECK_REQUEST_KIND, type NormalisedItem, type TriggerContext } from './
  * session of the guard's own role sent (its SenderId) may carry an alert to publish or the guard's
  * own claims (an update it follows, an event that is its own change). Anything else is at most a
  * request for an ordinary check, which is harmless: the guard reads the cluster itself.
+ *
+ * A direct invoke of the function writes the whole record, SenderId included, and the role's id
+ * is no secret: so a record that claims any privilege also carries a `proof` (types.ts), which the
+ * guard has SQS confirm before it honours the claim, and what the record is worth otherwise.
  */
 export function fromSqsRecord(sqsRecord: unknown, index: number, context: TriggerContext): NormalisedItem {
   const messageId = identifier(field(sqsRecord, 'messageId'));
@@ -38,7 +42,14 @@ export function fromSqsRecord(sqsRecord: unknown, index: number, context: Trigge
     else if (!isGuardSender(sender, context)) {
       const who = sender ? `sender ${clip(sender, 80)}` : 'a sender SQS does not name';
       problem = `an alert sent by ${who}, not by the guard's role${context.guardRoleId ? '' : ' (GUARD_ROLE_ID is not set)'}; not published`;
-    } else return compact({ kind: 'alert', alert, messageId, correlationId });
+    } else {
+      const item = compact({ kind: 'alert' as const, alert, messageId, correlationId });
+      return proven(
+        item,
+        sqsRecord,
+        `${where}: an alert that SQS does not confirm came from the recheck queue; not published`,
+      );
+    }
   }
   if (!problem && field(message, 'kind') === DELIVERY_MESSAGE_KIND) {
     // A chat message or Security Hub findings to send as they are: only the guard may queue one.
@@ -51,7 +62,14 @@ export function fromSqsRecord(sqsRecord: unknown, index: number, context: Trigge
       problem = `an alert delivery sent by ${who}, not by the guard's role${context.guardRoleId ? '' : ' (GUARD_ROLE_ID is not set)'}; not delivered`;
     } else if (delivery.channel === 'topic') {
       problem = 'delivery.channel: the alert topic takes queued alerts, not deliveries';
-    } else return compact({ kind: 'delivery', delivery, messageId, correlationId });
+    } else {
+      const item = compact({ kind: 'delivery' as const, delivery, messageId, correlationId });
+      return proven(
+        item,
+        sqsRecord,
+        `${where}: an alert delivery that SQS does not confirm came from the recheck queue; not delivered`,
+      );
+    }
   }
   if (!problem && field(message, 'kind') === DECISION_MESSAGE_KIND) {
     // A finished decision is delivered as it stands (record, alert, follow-up): only the guard may send one.
@@ -62,7 +80,13 @@ export function fromSqsRecord(sqsRecord: unknown, index: number, context: Trigge
       const who = sender ? `sender ${clip(sender, 80)}` : 'a sender SQS does not name';
       problem = `a decision sent by ${who}, not by the guard's role${context.guardRoleId ? '' : ' (GUARD_ROLE_ID is not set)'}; not delivered`;
     } else {
-      return compact({ kind: 'decision', decision, messageId, correlationId: decision.result.correlationId });
+      const correlationId = decision.result.correlationId;
+      const item = compact({ kind: 'decision' as const, decision, messageId, correlationId });
+      return proven(
+        item,
+        sqsRecord,
+        `${where}: a decision that SQS does not confirm came from the recheck queue; not delivered`,
+      );
     }
   }
   if (!problem && field(message, 'kind') === DECISION_EVENT_MESSAGE_KIND) {
@@ -71,13 +95,15 @@ export function fromSqsRecord(sqsRecord: unknown, index: number, context: Trigge
     if (typeof event === 'string') problem = event;
     else if (!isGuardSender(sender, context))
       problem = `a decision event sent by ${sender ? `sender ${clip(sender, 80)}` : 'a sender SQS does not name'}, not by the guard's role; not sent`;
-    else
-      return compact({
-        kind: 'decision-event',
-        event,
-        messageId,
-        correlationId: messageId ?? fingerprint(sqsRecord),
-      });
+    else {
+      const correlationId = messageId ?? fingerprint(sqsRecord);
+      const item = compact({ kind: 'decision-event' as const, event, messageId, correlationId });
+      return proven(
+        item,
+        sqsRecord,
+        `${where}: a decision event that SQS does not confirm came from the recheck queue; not sent`,
+      );
+    }
   }
   if (!problem) problem = checkRequestProblem(message);
   if (!problem) {
@@ -110,16 +136,46 @@ function queuedCheck(
       messageId,
     });
   }
-  let request = read;
-  if (!isGuardSender(senderOf(sqsRecord), context)) {
-    // Not the guard's message: it may ask for a check, never claim the guard's own change or update.
-    const { byGuard: _claim, ...trigger } = request.trigger;
-    const { followUpdate: _follow, dueAt: _due, ...rest } = request;
-    request = { ...rest, trigger };
-  }
-  const deadline = capDeadline(request.deadline, context);
-  const dueAt = capTime(request.dueAt, context.now, MAX_GRACE_PERIOD_MINUTES);
-  return compact({ kind: 'check', request: compact({ ...request, deadline, dueAt }), messageId });
+  const ordinary = (request: CheckRequest): Extract<NormalisedItem, { kind: 'check' }> => {
+    const deadline = capDeadline(request.deadline, context);
+    const dueAt = capTime(request.dueAt, context.now, MAX_GRACE_PERIOD_MINUTES);
+    return compact({ kind: 'check' as const, request: compact({ ...request, deadline, dueAt }), messageId });
+  };
+  // Not the guard's message, or one SQS does not confirm: it may ask for a check, never claim the
+  // guard's own change, an update to follow or a grace period's due time.
+  const { byGuard: _claim, ...trigger } = read.trigger;
+  const { followUpdate: _follow, dueAt: _due, ...rest } = read;
+  const plain = ordinary({ ...rest, trigger });
+  const claims =
+    read.trigger.byGuard !== undefined || read.followUpdate !== undefined || read.dueAt !== undefined;
+  if (!claims || !isGuardSender(senderOf(sqsRecord), context)) return plain;
+  const receiptHandle = receiptHandleOf(sqsRecord);
+  return receiptHandle ? { ...ordinary(read), proof: { receiptHandle, unproven: plain } } : plain;
+}
+
+/**
+ * A privileged item with its proof to be confirmed by SQS, or, when the record has no receipt
+ * handle at all, what it is worth unconfirmed: a line saying so.
+ */
+function proven(
+  item: Extract<NormalisedItem, { kind: 'alert' | 'delivery' | 'decision' | 'decision-event' }>,
+  sqsRecord: unknown,
+  refused: string,
+): NormalisedItem {
+  const unproven: NormalisedItem = compact({
+    kind: 'unreadable',
+    reason: refused,
+    messageId: item.messageId,
+    correlationId: item.correlationId,
+  });
+  const receiptHandle = receiptHandleOf(sqsRecord);
+  return receiptHandle ? { ...item, proof: { receiptHandle, unproven } } : unproven;
+}
+
+/** SQS's receipt handle of the record: opaque, at most 1 KB; anything else is no handle. */
+function receiptHandleOf(sqsRecord: unknown): string | undefined {
+  const handle = field(sqsRecord, 'receiptHandle');
+  return typeof handle === 'string' && handle.length > 0 && handle.length <= 1024 ? handle : undefined;
 }
 
 /** A deadline from a message never lies further ahead than the configured recheck deadline from now. */

@@ -38,14 +38,33 @@ export interface PolicyChangeEvent {
   parameter: string;
 }
 
+/**
+ * What a recheck-queue record must prove before the guard honours the privileges it claims (an
+ * alert, a delivery, a decision, a decision event, `byGuard`, `followUpdate`, `dueAt`): SenderId is
+ * only what the record says, and a direct invoke writes the whole record. The guard asks SQS to
+ * change the visibility of the record's receipt handle on the recheck queue, which succeeds only
+ * for a message of that queue now in flight, and only the guard's role may receive those.
+ */
+export interface QueueProof {
+  receiptHandle: string;
+  /** What the record is worth when SQS does not confirm it: at most an ordinary check. */
+  unproven: NormalisedItem;
+}
+
 export type NormalisedItem =
-  | { kind: 'check'; request: CheckRequest; messageId?: string }
+  | { kind: 'check'; request: CheckRequest; messageId?: string; proof?: QueueProof }
   /** An alert whose first publish failed, queued for another try. */
-  | { kind: 'alert'; alert: Alert; messageId?: string; correlationId: string }
+  | { kind: 'alert'; alert: Alert; messageId?: string; correlationId: string; proof?: QueueProof }
   /** One form of an alert (chat, Security Hub) whose delivery failed, queued for another try. */
-  | { kind: 'delivery'; delivery: Delivery; messageId?: string; correlationId: string }
+  | { kind: 'delivery'; delivery: Delivery; messageId?: string; correlationId: string; proof?: QueueProof }
   /** A decision already made and acted on, whose delivery is finished from the queue. */
-  | { kind: 'decision'; decision: QueuedDecision; messageId?: string; correlationId: string }
+  | {
+      kind: 'decision';
+      decision: QueuedDecision;
+      messageId?: string;
+      correlationId: string;
+      proof?: QueueProof;
+    }
   | {
       kind: 'ignored';
       cluster?: string;
@@ -57,7 +76,13 @@ export type NormalisedItem =
     }
   | { kind: 'unreadable'; reason: string; messageId?: string; correlationId: string }
   /** A decision event the central bus refused, queued to be sent again. */
-  | { kind: 'decision-event'; event: QueuedDecisionEvent; messageId?: string; correlationId: string }
+  | {
+      kind: 'decision-event';
+      event: QueuedDecisionEvent;
+      messageId?: string;
+      correlationId: string;
+      proof?: QueueProof;
+    }
   | {
       kind: 'policy-change';
       change: PolicyChangeEvent;

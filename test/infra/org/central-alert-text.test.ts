@@ -27,19 +27,19 @@ let snsTarget: {
 beforeAll(() => {
   // Prepare / Act
   const template = Template.fromStack(
-    new CentralStack(newApp(), 'Central', { organizationId: 'o-a1b2c3d4e5' }),
+    new CentralStack(newApp(), 'Central', {
+      regions: ['us-east-1', 'eu-west-1'],
+      organizationId: 'o-a1b2c3d4e5',
+    }),
   );
-  const [rule] = Object.values(
+  const rules = Object.values(
     template.findResources('AWS::Events::Rule', {
       Properties: { EventPattern: Match.objectLike({ 'detail-type': ['EKS Endpoint Guard Decision'] }) },
     }),
   );
-  snsTarget = rule?.Properties.Targets.find((t: { Arn: unknown }) =>
-    JSON.stringify(t.Arn).includes('Alerts'),
-  );
-  recorderTarget = rule?.Properties.Targets.find(
-    (t: { Arn: unknown }) => !JSON.stringify(t.Arn).includes('Alerts'),
-  );
+  const targets = rules.flatMap((rule) => rule.Properties.Targets);
+  snsTarget = targets.find((t: { Arn: unknown }) => JSON.stringify(t.Arn).includes('Alerts'));
+  recorderTarget = targets.find((t: { Arn: unknown }) => !JSON.stringify(t.Arn).includes('Alerts'));
 }, 60_000);
 
 describe('the central topic gets a readable alert, not the EventBridge envelope', () => {
@@ -56,16 +56,17 @@ describe('the central topic gets a readable alert, not the EventBridge envelope'
       '$.detail.reason',
       '$.detail.severity',
       '$.detail.time',
-      '$.region',
+      '$.source',
     ]);
   });
 
-  test('a member decision reads as text naming the account and region from the envelope', () => {
-    // Prepare
+  // Issue 19, finding 2: the envelope's region is the bus's, never the member's.
+  test('a member decision reads as text naming the account from the envelope and the region from the source', () => {
+    // Prepare: sent from us-east-1 to the bus in eu-west-1, as EventBridge delivers it
     const event = {
       account: '111122223333',
       region: 'eu-west-1',
-      source: 'eks-endpoint-guard',
+      source: 'eks-endpoint-guard.us-east-1',
       'detail-type': 'EKS Endpoint Guard Decision',
       detail: {
         account: '999999999999',
@@ -82,7 +83,7 @@ describe('the central topic gets a readable alert, not the EventBridge envelope'
     // Assess
     expect(text.split('\n')).toEqual([
       'EKS endpoint guard: remediated (warning)',
-      'Cluster prod-api in account 111122223333, region eu-west-1',
+      'Cluster prod-api in account 111122223333, sent by eks-endpoint-guard.us-east-1',
       'public endpoint turned off',
       'Time 2026-12-01T08:00:00.000Z, correlation id c-1.',
       'Details: eks-endpoint-guard audit --account 111122223333 --cluster prod-api, on the central audit table.',

@@ -21,7 +21,12 @@ let template: Template;
 
 beforeAll(() => {
   // Prepare
-  stack = new CentralStack(newApp(), 'Central', { organizationId: ORG, slack: [SLACK], teams: [TEAMS] });
+  stack = new CentralStack(newApp(), 'Central', {
+    regions: ['us-east-1', 'eu-west-1'],
+    organizationId: ORG,
+    slack: [SLACK],
+    teams: [TEAMS],
+  });
   // Act
   template = Template.fromStack(stack);
 }, 120_000);
@@ -69,19 +74,22 @@ describe('central stack with chat channels', () => {
         Properties: { EventPattern: Match.objectLike({ 'detail-type': ['EKS Endpoint Guard Sweep'] }) },
       }),
     );
-    // Assess
-    expect(rules).toHaveLength(1);
-    const arns = rules[0]?.Properties.Targets.map((t: { Arn: unknown }) => JSON.stringify(t.Arn));
+    // Assess: the readable ones (a rule of their own) reach the alert topic too
+    expect(rules).toHaveLength(2);
+    const arns = rules.flatMap((rule) =>
+      rule.Properties.Targets.map((t: { Arn: unknown }) => JSON.stringify(t.Arn)),
+    );
     expect(arns).toEqual([
-      expect.stringContaining('Alerts'),
       expect.stringContaining('Recorder'),
       expect.stringContaining('Notifier'),
+      expect.stringContaining('Alerts'),
     ]);
-    for (const target of rules[0]?.Properties.Targets ?? []) expect(target.DeadLetterConfig).toBeDefined();
+    for (const target of rules.flatMap((rule) => rule.Properties.Targets))
+      expect(target.DeadLetterConfig).toBeDefined();
     expect(JSON.stringify(sweeps[0]?.Properties.Targets)).not.toContain('Notifier');
   });
 
-  test('the notifier may publish to the chat topic only; the recorder publishes nowhere', () => {
+  test('the notifier may publish to the chat topic only; the recorder to the alert topic only (its hourly notices)', () => {
     // Prepare
     const chatTopic = `\${${logicalId(template, 'AWS::SNS::Topic', 'ChatChatTopic')}}`;
     const key = `\${${logicalId(template, 'AWS::KMS::Key', 'AlertsKey')}.Arn}`;
@@ -91,8 +99,11 @@ describe('central stack with chat channels', () => {
     // Assess
     expect(notifier['sns:Publish']).toEqual([chatTopic]);
     expect(notifier['kms:GenerateDataKey']).toEqual([key]);
-    expect(Object.keys(notifier).filter((a) => a.startsWith('dynamodb:'))).toEqual([]);
-    expect(Object.keys(recorder).filter((a) => a.startsWith('sns:') || a.startsWith('kms:'))).toEqual([]);
+    // The notice gate is an item of the table: the notifier writes it and reads nothing.
+    expect(Object.keys(notifier).filter((a) => a.startsWith('dynamodb:'))).toEqual(['dynamodb:PutItem']);
+    const alertTopic = `\${${logicalId(template, 'AWS::SNS::Topic', 'Alerts')}}`;
+    expect(recorder['sns:Publish']).toEqual([alertTopic]);
+    expect(recorder['kms:GenerateDataKey']).toEqual([key]);
   });
 
   test('a failed publish is retried by Lambda and then kept in the central dead-letter queue', () => {
@@ -133,7 +144,9 @@ describe('central stack with chat channels', () => {
 
   test('without channels: no chat topic, no notifier', () => {
     // Act
-    const plain = Template.fromStack(new CentralStack(newApp(), 'Plain', { organizationId: ORG }));
+    const plain = Template.fromStack(
+      new CentralStack(newApp(), 'Plain', { regions: ['us-east-1', 'eu-west-1'], organizationId: ORG }),
+    );
     // Assess
     expect(Object.keys(plain.findResources('AWS::Chatbot::SlackChannelConfiguration'))).toEqual([]);
     expect(
@@ -147,6 +160,7 @@ describe('central stack with chat channels', () => {
     expect(
       () =>
         new CentralStack(newApp(), 'Bad', {
+          regions: ['us-east-1', 'eu-west-1'],
           organizationId: ORG,
           slack: [{ workspaceId: 'T0123ABCD', channelId: '#security' }],
         }),

@@ -1,7 +1,8 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import { AUDIT_KEYS } from '../../../functions/aws/audit-store';
-import { CentralStack } from '../../../infra/org/central-stack';
+import { maxBusPolicyRegions } from '../../../infra/org/bus-policy';
+import { CENTRAL_BUS_NAME, CentralStack } from '../../../infra/org/central-stack';
 import { OrgConfigError } from '../../../infra/org/config';
 import { allStatements, newApp, show } from '../helpers';
 
@@ -14,6 +15,7 @@ beforeAll(() => {
   // Prepare
   const app = newApp();
   stack = new CentralStack(app, 'Central', {
+    regions: ['us-east-1', 'eu-west-1'],
     organizationId: ORG,
     notificationEmails: ['sec@example.com'],
     sharedPolicy: { managementAccountId: MANAGEMENT },
@@ -23,47 +25,110 @@ beforeAll(() => {
 }, 120_000);
 
 describe('central stack', () => {
-  test('the bus admits PutEvents from principals of the organisation only', () => {
+  // Issue 19, findings 1 and 2: the bus took events from any principal of the organisation, and a
+  // member's region was the bus's. Now one statement per region binds its guard role to its source.
+  test('the bus admits only each region guard role, as that region source, and never the management account', () => {
     // Act
     const policies = Object.values(template.findResources('AWS::Events::EventBusPolicy'));
     const other = allStatements(template).filter((s) => s.Action.some((a) => a.startsWith('events:')));
     // Assess
+    const bus = { 'Fn::GetAtt': [expect.stringMatching(/^Bus/), 'Arn'] };
     expect(policies.map((p) => p.Properties.Statement)).toEqual([
+      ...['us-east-1', 'eu-west-1']
+        .map((region) => ({
+          Sid: `cdk-member-${region}`,
+          Effect: 'Allow',
+          Action: 'events:PutEvents',
+          Principal: { AWS: '*' },
+          Resource: bus,
+          Condition: {
+            StringEquals: { 'aws:PrincipalOrgID': ORG },
+            'ForAllValues:StringEquals': { 'events:source': `eks-endpoint-guard.${region}` },
+            ArnLike: {
+              'aws:PrincipalArn': `arn:\${AWS::Partition}:iam::*:role/eks-endpoint-guard-member-${region}`,
+            },
+          },
+        }))
+        .map((statement) => ({
+          ...statement,
+          Condition: {
+            ...statement.Condition,
+            ArnLike: { 'aws:PrincipalArn': expect.anything() },
+          },
+        })),
       {
-        Sid: expect.any(String),
-        Effect: 'Allow',
+        Sid: 'cdk-not-the-management-account',
+        Effect: 'Deny',
         Action: 'events:PutEvents',
         Principal: { AWS: '*' },
-        Resource: { 'Fn::GetAtt': [expect.stringMatching(/^Bus/), 'Arn'] },
-        Condition: { StringEquals: { 'aws:PrincipalOrgID': ORG } },
+        Resource: bus,
+        Condition: { StringEquals: { 'aws:PrincipalAccount': MANAGEMENT } },
       },
+    ]);
+    const roles = policies
+      .slice(0, 2)
+      .map((p) => show(p.Properties.Statement.Condition.ArnLike['aws:PrincipalArn']));
+    expect(roles).toEqual([
+      `arn:\${AWS::Partition}:iam::*:role/eks-endpoint-guard-member-us-east-1`,
+      `arn:\${AWS::Partition}:iam::*:role/eks-endpoint-guard-member-eu-west-1`,
     ]);
     expect(other).toEqual([]);
     template.hasResourceProperties('AWS::Events::EventBus', { Name: 'eks-endpoint-guard' });
   });
 
-  test('decisions go to the alert topic and the recorder; sweeps to the recorder only', () => {
+  test('decisions go to the recorder, readable ones to the alert topic too; sweeps to the recorder only; each from the regions sources', () => {
     // Act
-    const rules = template.findResources('AWS::Events::Rule', {
-      Properties: { EventPattern: Match.objectLike({ source: ['eks-endpoint-guard'] }) },
-    });
-    const byType = Object.fromEntries(
-      Object.values(rules).map((rule) => [
-        rule.Properties.EventPattern['detail-type'][0],
-        rule.Properties.Targets.map((t: { Arn: unknown }) => JSON.stringify(t.Arn)),
-      ]),
+    const rules = Object.values(
+      template.findResources('AWS::Events::Rule', {
+        Properties: { EventBusName: { Ref: Match.stringLikeRegexp('^Bus') } },
+      }),
     );
+    const targets = (type: string, readable: boolean) =>
+      rules
+        .filter(
+          (r) =>
+            r.Properties.EventPattern['detail-type'][0] === type &&
+            'detail' in r.Properties.EventPattern === readable,
+        )
+        .flatMap((r) => r.Properties.Targets.map((t: { Arn: unknown }) => JSON.stringify(t.Arn)));
     // Assess
-    expect(Object.keys(byType).sort()).toEqual(['EKS Endpoint Guard Decision', 'EKS Endpoint Guard Sweep']);
-    const decisionTargets = byType['EKS Endpoint Guard Decision'] as string[];
-    expect(decisionTargets).toHaveLength(2);
-    expect(decisionTargets.some((arn) => arn.includes('Alerts'))).toBe(true);
-    expect(decisionTargets.some((arn) => arn.includes('Recorder'))).toBe(true);
-    expect(byType['EKS Endpoint Guard Sweep']).toEqual([expect.stringContaining('Recorder')]);
-    for (const rule of Object.values(rules)) {
-      expect(rule.Properties.EventBusName).toEqual({ Ref: expect.stringMatching(/^Bus/) });
+    expect(rules).toHaveLength(3);
+    for (const rule of rules) {
+      expect(rule.Properties.EventPattern.source).toEqual([
+        'eks-endpoint-guard.us-east-1',
+        'eks-endpoint-guard.eu-west-1',
+      ]);
       for (const target of rule.Properties.Targets) expect(target.DeadLetterConfig).toBeDefined();
     }
+    expect(targets('EKS Endpoint Guard Decision', false)).toEqual([expect.stringContaining('Recorder')]);
+    expect(targets('EKS Endpoint Guard Decision', true)).toEqual([expect.stringContaining('Alerts')]);
+    expect(targets('EKS Endpoint Guard Sweep', false)).toEqual([expect.stringContaining('Recorder')]);
+    const readable = rules.find((r) => 'detail' in r.Properties.EventPattern);
+    expect(readable?.Properties.EventPattern.detail).toEqual({
+      schema: [{ prefix: 'eks-endpoint-guard/alert@' }],
+      cluster: [{ exists: true }],
+      outcome: [{ exists: true }],
+      severity: [{ exists: true }],
+      reason: [{ exists: true }],
+      time: [{ exists: true }],
+      correlationId: [{ exists: true }],
+    });
+  });
+
+  test('a region list whose bus policy EventBridge would refuse is refused at synth, naming the limit', () => {
+    // Prepare
+    const regions = Array.from({ length: 30 }, (_, i) => `ap-southeast-${i % 10}`).map(
+      (region, i) => `${region.slice(0, 3)}${'abcdefghijklmnopqrstuvwxyzabcd'[i]}${region.slice(3)}`,
+    );
+    // Act
+    const build = () => new CentralStack(newApp(), 'Many', { regions, organizationId: ORG });
+    // Assess
+    expect(build).toThrow(OrgConfigError);
+    expect(build).toThrow(
+      new RegExp(
+        `^regions: 30 regions need a central bus policy of \\d+ bytes, over EventBridge's 10240; at most ${maxBusPolicyRegions(CENTRAL_BUS_NAME, ORG)} regions per central bus`,
+      ),
+    );
   });
 
   test('an event the recorder or the watchdog fails on is retried twice, then kept in the dead-letter queue', () => {
@@ -108,6 +173,13 @@ describe('central stack', () => {
       TreatMissingData: 'breaching',
       Threshold: 1,
     });
+    for (const metric of ['MissingMembers', 'RefusedEvents']) {
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        MetricName: metric,
+        Namespace: 'EksEndpointGuard/Central',
+        Threshold: 1,
+      });
+    }
     template.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'rate(1 hour)' });
   });
 
@@ -160,6 +232,8 @@ describe('central stack', () => {
 
   test('an organisation id that is not one is refused in one line', () => {
     // Act / Assess
-    expect(() => new CentralStack(newApp(), 'Bad', { organizationId: '123' })).toThrow(OrgConfigError);
+    expect(
+      () => new CentralStack(newApp(), 'Bad', { regions: ['us-east-1', 'eu-west-1'], organizationId: '123' }),
+    ).toThrow(OrgConfigError);
   });
 });

@@ -61,6 +61,21 @@ describe('npm run cost', () => {
     expect(customMetrics(templates.member)).toEqual([]);
   });
 
+  // Issue 19, finding 9: the proof of queued records is chosen by what it costs a member.
+  test('shows the proof of queued records chosen (SQS) against a KMS HMAC key, which would break $1 a month', () => {
+    // Act
+    const text = renderMarkdown(report);
+    // Assess
+    expect(report.queueProof.chosen).toBe('sqs');
+    expect(report.queueProof.sqs).toBeLessThan(0.01);
+    expect(report.queueProof.kmsHmac).toBeGreaterThanOrEqual(1);
+    expect(report.fixedPerMemberRegion.member + report.queueProof.kmsHmac).toBeGreaterThan(1);
+    expect(quantity(report.lines.member, 'SQS ChangeMessageVisibility')).toBe(200);
+    expect(text).toMatch(
+      /Proof of queued records \(200 a month per account-region\): SQS ChangeMessageVisibility \$0\.0001 \(chosen\); a KMS HMAC key instead \$1\.00/,
+    );
+  });
+
   test('the organisation total is 800 members plus one central account', () => {
     // Assess
     expect(report.organisation.members).toBe(800);

@@ -30,7 +30,8 @@ describe('organisation StackSet', () => {
       PermissionModel: 'SERVICE_MANAGED',
       AutoDeployment: { Enabled: true, RetainStacksOnAccountRemoval: false },
       CallAs: 'DELEGATED_ADMIN',
-      Capabilities: ['CAPABILITY_IAM'],
+      // The guard's role has a fixed name: the central bus policy and the protection SCP name it.
+      Capabilities: ['CAPABILITY_NAMED_IAM'],
       ManagedExecution: { Active: true },
     });
   });

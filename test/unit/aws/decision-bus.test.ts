@@ -9,7 +9,12 @@ const events = mockClient(EventBridgeClient);
 const noWait = async () => undefined;
 
 function entries(count: number) {
-  return Array.from({ length: count }, (_, i) => decisionEvent({ cluster: `c${i}`, outcome: 'failed' }, BUS));
+  return Array.from({ length: count }, (_, i) =>
+    decisionEvent(
+      { cluster: `c${i}`, outcome: 'failed' },
+      { busArn: BUS, source: 'eks-endpoint-guard.us-east-1' },
+    ),
+  );
 }
 
 beforeEach(() => events.reset());
@@ -28,7 +33,7 @@ describe('decision bus adapter', () => {
     expect(events).toHaveReceivedCommandWith(PutEventsCommand, {
       Entries: [
         expect.objectContaining({ EventBusName: BUS, DetailType: 'EKS Endpoint Guard Decision' }),
-        expect.objectContaining({ Source: 'eks-endpoint-guard' }),
+        expect.objectContaining({ Source: 'eks-endpoint-guard.us-east-1' }),
       ],
     });
   });

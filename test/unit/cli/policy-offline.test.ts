@@ -204,3 +204,87 @@ describe('policy scp', () => {
     expect(result.stdout.replace(/\s+/g, ' ')).toContain(POLICY_SCP_HELP.description.replace(/\s+/g, ' '));
   });
 });
+
+// Issue 19, finding 4: the protection SCP becomes `policy scp --protect-guard`, for the names deployed.
+describe('policy scp --protect-guard', () => {
+  it('--json prints the protection SCP of a single-account guard, the CDK roles its deployers', async () => {
+    // Act
+    const result = await run(['policy', 'scp', '--protect-guard', '--json']);
+
+    // Assess
+    expect(result).toMatchObject({ code: 0, stderr: '' });
+    expect(result.stdout.length).toBeLessThanOrEqual(5121);
+    const scp = JSON.parse(result.stdout);
+    expect(scp.Statement.map((s: { Sid: string }) => s.Sid)).toEqual([
+      'ProtectGuardResources',
+      'ProtectGuardMappings',
+      'ProtectGuardKeys',
+      'OnlyTheGuardWritesItsRecordsAndAlerts',
+      'OnlyTheGuardImportsFindings',
+    ]);
+    expect(scp.Statement[0].Resource).toContain('arn:aws:cloudformation:*:*:stack/EksEndpointGuard/*');
+    expect(scp.Statement[0].Condition.ArnNotLike['aws:PrincipalArn']).toEqual([
+      'arn:aws:iam::*:role/cdk-*-cfn-exec-role-*',
+      'arn:aws:iam::*:role/cdk-*-deploy-role-*',
+    ]);
+  });
+
+  it('--organization names the StackSet instances and its execution role; a deployer can be named', async () => {
+    // Act
+    const result = await run([
+      'policy',
+      'scp',
+      '--protect-guard',
+      '--organization',
+      '--stack-name',
+      'platform-guard',
+      '--deployer-role',
+      'arn:aws:iam::*:role/stacksets-exec-*',
+      '--json',
+    ]);
+
+    // Assess
+    expect(result).toMatchObject({ code: 0, stderr: '' });
+    const scp = JSON.parse(result.stdout);
+    expect(scp.Statement[0].Resource).toEqual(
+      expect.arrayContaining([
+        'arn:aws:cloudformation:*:*:stack/StackSet-platform-guard-*/*',
+        'arn:aws:iam::*:role/eks-endpoint-guard-*',
+        'arn:aws:events:*:*:rule/eks-endpoint-guard*',
+        'arn:aws:dynamodb:*:*:table/StackSet-platform-guard-*',
+      ]),
+    );
+    expect(scp.Statement[0].Condition.ArnNotLike['aws:PrincipalArn']).toEqual([
+      'arn:aws:iam::*:role/stacksets-exec-*',
+    ]);
+  });
+
+  it('says what it protects and what it cannot do', async () => {
+    // Act
+    const result = await run(['policy', 'scp', '--protect-guard', '--organization']);
+
+    // Assess
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('organisation mode (StackSet members)');
+    expect(result.stdout).toContain('bind the management account');
+  });
+
+  it.each([
+    [
+      ['policy', 'scp', 'p.json', '--protect-guard'],
+      'policy scp: a policy FILE and --protect-guard exclude each other',
+    ],
+    [['policy', 'scp', '--organization', 'p.json'], '--organization: only with --protect-guard'],
+    [['policy', 'scp'], 'policy scp: give a policy FILE, or --protect-guard'],
+    [
+      ['policy', 'scp', '--protect-guard', '--stack-name', 'no spaces'],
+      '--stack-name "no spaces": not a CloudFormation stack or StackSet name',
+    ],
+  ])('%j is refused in one line', async (args, message) => {
+    // Act
+    const result = await run(args);
+
+    // Assess
+    expect(result).toEqual({ code: 1, stdout: '', stderr: `eks-endpoint-guard: ${message}\n` });
+  });
+});

@@ -1,5 +1,9 @@
 import { centralRecord, scheduleSeconds, staleMembers } from '../../../functions/core/central';
 
+/**
+ * The envelope EventBridge really delivers: a member in us-east-1 sends to the central bus in
+ * eu-west-1, so `region` is the bus's (eu-west-1); the member's region travels in `source`.
+ */
 const envelope = (
   detailType: string,
   detail: Record<string, unknown>,
@@ -8,13 +12,15 @@ const envelope = (
   version: '0',
   id: 'ev-1',
   account: '111122223333',
-  region: 'us-east-1',
-  source: 'eks-endpoint-guard',
+  region: 'eu-west-1',
+  source: 'eks-endpoint-guard.us-east-1',
   'detail-type': detailType,
   time: '2026-12-01T08:00:00Z',
+  resources: [],
   detail,
   ...extra,
 });
+const CONTEXT = { regions: ['us-east-1', 'eu-west-1'], now: new Date('2026-12-01T08:01:00Z') };
 const decision = {
   cluster: 'prod-api',
   outcome: 'remediated',
@@ -23,15 +29,16 @@ const decision = {
 };
 
 describe('central record', () => {
-  test('a decision is keyed by the envelope account and region, never the claimed ones', () => {
+  // Issue 19, finding 2: every region of an account was keyed by the central bus's region.
+  test('a decision is keyed by the envelope account and the source region, never the claimed ones', () => {
     // Prepare
     const event = envelope('EKS Endpoint Guard Decision', {
       ...decision,
       account: '999999999999',
-      region: 'eu-west-1',
+      region: 'ap-south-1',
     });
     // Act
-    const record = centralRecord(event);
+    const record = centralRecord(event, CONTEXT);
     // Assess
     expect(record).toEqual({
       kind: 'decision',
@@ -42,7 +49,7 @@ describe('central record', () => {
         account: '111122223333',
         region: 'us-east-1',
         claimedAccount: '999999999999',
-        claimedRegion: 'eu-west-1',
+        claimedRegion: 'ap-south-1',
       }),
     });
   });
@@ -51,6 +58,7 @@ describe('central record', () => {
     // Act
     const record = centralRecord(
       envelope('EKS Endpoint Guard Decision', { ...decision, 'a.b': 1, reason: 'r' }),
+      CONTEXT,
     );
     // Assess
     expect(record.kind === 'decision' && record.item).toMatchObject({ reason: 'r' });
@@ -61,7 +69,7 @@ describe('central record', () => {
     // Prepare
     const sweep = { sweptAt: '2026-12-01T08:00:00.000Z', clusters: 3, sweepSchedule: 'rate(1 hour)' };
     // Act
-    const record = centralRecord(envelope('EKS Endpoint Guard Sweep', sweep));
+    const record = centralRecord(envelope('EKS Endpoint Guard Sweep', sweep), CONTEXT);
     // Assess
     expect(record).toEqual({
       kind: 'sweep',
@@ -78,7 +86,75 @@ describe('central record', () => {
     });
   });
 
+  test('two regions of one account are two members, whatever region the bus is in', () => {
+    // Prepare
+    const sweep = { sweptAt: '2026-12-01T08:00:00.000Z', clusters: 3, sweepSchedule: 'rate(1 hour)' };
+    // Act
+    const keys = ['eks-endpoint-guard.us-east-1', 'eks-endpoint-guard.eu-west-1'].map((source) => {
+      const record = centralRecord(envelope('EKS Endpoint Guard Sweep', sweep, { source }), CONTEXT);
+      return record.kind === 'sweep' ? record.item.sk : record.kind;
+    });
+    // Assess
+    expect(keys).toEqual(['111122223333#us-east-1', '111122223333#eu-west-1']);
+  });
+
+  // Issue 19, finding 1: a heartbeat in year 9999 refused every real one after it.
   test.each([
+    [
+      'a sweep in year 9999',
+      { sweptAt: '9999-12-31T23:59:59.000Z' },
+      /sweptAt 9999-12-31T23:59:59.000Z is \d+ s ahead/,
+    ],
+    [
+      'a sweep six minutes ahead',
+      { sweptAt: '2026-12-01T08:07:00.000Z' },
+      /360 s ahead of the central clock \(at most 300 s\)/,
+    ],
+    [
+      'a schedule of one minute',
+      { sweepSchedule: 'rate(1 minute)' },
+      /is not a schedule of 5 minutes to 1 day/,
+    ],
+    ['a schedule of a week', { sweepSchedule: 'rate(7 days)' }, /is not a schedule of 5 minutes to 1 day/],
+    ['a schedule that is none', { sweepSchedule: 'never' }, /is not a schedule/],
+  ])('refuses %s', (_, change, reason) => {
+    // Prepare
+    const sweep = {
+      sweptAt: '2026-12-01T08:00:00.000Z',
+      clusters: 3,
+      sweepSchedule: 'rate(1 hour)',
+      ...change,
+    };
+    // Act
+    const record = centralRecord(envelope('EKS Endpoint Guard Sweep', sweep), CONTEXT);
+    // Assess
+    expect(record).toEqual({ kind: 'rejected', reason: expect.stringMatching(reason) });
+  });
+
+  test('accepts a sweep up to five minutes ahead (clock skew) and a cron it cannot read as daily', () => {
+    // Prepare
+    const sweep = {
+      sweptAt: '2026-12-01T08:06:00.000Z',
+      clusters: 3,
+      sweepSchedule: 'cron(0 8 ? * MON-FRI *)',
+    };
+    // Act
+    const record = centralRecord(envelope('EKS Endpoint Guard Sweep', sweep), CONTEXT);
+    // Assess
+    expect(record.kind).toBe('sweep');
+  });
+
+  test.each([
+    [
+      'the old source without a region',
+      envelope('EKS Endpoint Guard Decision', decision, { source: 'eks-endpoint-guard' }),
+      /source "eks-endpoint-guard": not eks-endpoint-guard.<region>/,
+    ],
+    [
+      'a region the StackSet does not deploy to',
+      envelope('EKS Endpoint Guard Decision', decision, { source: 'eks-endpoint-guard.ap-south-1' }),
+      /region ap-south-1, which is not one of the StackSet's regions/,
+    ],
     ['another source', envelope('EKS Endpoint Guard Decision', decision, { source: 'aws.eks' }), /source/],
     ['a bad account', envelope('EKS Endpoint Guard Decision', decision, { account: 'x' }), /account/],
     [
@@ -94,7 +170,7 @@ describe('central record', () => {
     ['not an object', 'hello', /event/],
   ])('refuses %s', (_, event, reason) => {
     // Act
-    const record = centralRecord(event);
+    const record = centralRecord(event, CONTEXT);
     // Assess
     expect(record.kind).toBe('rejected');
     expect(record.kind === 'rejected' && record.reason).toMatch(reason);
@@ -106,7 +182,8 @@ describe('members that stopped sweeping', () => {
     ['rate(1 hour)', 3600],
     ['rate(30 minutes)', 1800],
     ['rate(2 days)', 172_800],
-    ['cron(0 * * * ? *)', 86_400],
+    ['cron(0 * * * ? *)', 3600],
+    ['cron(0 8 ? * MON-FRI *)', 86_400],
   ])('%s is %i seconds between sweeps', (schedule, seconds) => {
     // Act / Assess
     expect(scheduleSeconds(schedule)).toBe(seconds);

@@ -1,14 +1,17 @@
 import {
   DECISION_DETAIL_TYPE,
-  DECISION_EVENT_SOURCE,
   decisionEvent,
   entryBytes,
   MAX_ENTRY_BYTES,
+  memberEventSource,
+  regionOfSource,
   SWEEP_DETAIL_TYPE,
   sweepEvent,
 } from '../../../functions/core/decision-event';
 
 const BUS = 'arn:aws:events:eu-west-1:999988887777:event-bus/eks-endpoint-guard';
+/** A member in us-east-1 sending to the central bus in eu-west-1. */
+const TO = { busArn: BUS, source: memberEventSource('us-east-1') };
 const CLUSTER_ARN = 'arn:aws:eks:us-east-1:111122223333:cluster/prod-api';
 
 function alertJson(extra: Record<string, unknown> = {}): Record<string, unknown> {
@@ -32,11 +35,11 @@ describe('decision event', () => {
     // Prepare
     const alert = alertJson();
     // Act
-    const entry = decisionEvent(alert, BUS);
+    const entry = decisionEvent(alert, TO);
     // Assess
     expect(entry).toEqual({
       EventBusName: BUS,
-      Source: DECISION_EVENT_SOURCE,
+      Source: 'eks-endpoint-guard.us-east-1',
       DetailType: 'EKS Endpoint Guard Decision',
       Detail: JSON.stringify(alert),
       Resources: [CLUSTER_ARN],
@@ -48,7 +51,7 @@ describe('decision event', () => {
     // Prepare
     const alert = alertJson({ clusterArn: 'prod-api' });
     // Act
-    const entry = decisionEvent(alert, BUS, new Date('2026-12-01T08:00:00Z'));
+    const entry = decisionEvent(alert, TO, new Date('2026-12-01T08:00:00Z'));
     // Assess
     expect(entry.Resources).toEqual([]);
     expect(entry.Time).toEqual(new Date('2026-12-01T08:00:00Z'));
@@ -59,7 +62,7 @@ describe('decision event', () => {
     // Prepare: a user agent far beyond what an entry may carry
     const alert = alertJson({ trigger: { userAgent: 'x'.repeat(300_000) }, reason: 'r'.repeat(5000) });
     // Act
-    const entry = decisionEvent(alert, BUS);
+    const entry = decisionEvent(alert, TO);
     // Assess
     const detail = JSON.parse(entry.Detail);
     expect(entryBytes(entry)).toBeLessThan(MAX_ENTRY_BYTES);
@@ -75,10 +78,10 @@ describe('decision event', () => {
 
   test('an entry just under the limit is sent whole', () => {
     // Prepare
-    const base = entryBytes(decisionEvent(alertJson({ padding: '' }), BUS));
+    const base = entryBytes(decisionEvent(alertJson({ padding: '' }), TO));
     const alert = alertJson({ padding: 'p'.repeat(MAX_ENTRY_BYTES - 1024 - base) });
     // Act
-    const entry = decisionEvent(alert, BUS);
+    const entry = decisionEvent(alert, TO);
     // Assess
     expect(JSON.parse(entry.Detail).truncated).toBeUndefined();
     expect(entryBytes(entry)).toBe(MAX_ENTRY_BYTES - 1024);
@@ -104,10 +107,27 @@ describe('decision event', () => {
     // Prepare
     const heartbeat = { sweptAt: '2026-12-01T08:00:00.000Z', clusters: 0, sweepSchedule: 'rate(1 hour)' };
     // Act
-    const entry = sweepEvent(heartbeat, BUS);
+    const entry = sweepEvent(heartbeat, TO);
     // Assess
     expect(entry.DetailType).toBe(SWEEP_DETAIL_TYPE);
-    expect(entry.Source).toBe(DECISION_EVENT_SOURCE);
+    expect(entry.Source).toBe('eks-endpoint-guard.us-east-1');
     expect(JSON.parse(entry.Detail)).toEqual({ schema: 'eks-endpoint-guard/sweep@1', ...heartbeat });
+  });
+});
+
+describe('the source names the member region (issue 19, finding 2)', () => {
+  test.each([
+    ['eks-endpoint-guard.us-east-1', 'us-east-1'],
+    ['eks-endpoint-guard.ap-southeast-5', 'ap-southeast-5'],
+    ['eks-endpoint-guard', undefined],
+    ['eks-endpoint-guard.', undefined],
+    ['eks-endpoint-guard.us-east-1.evil', undefined],
+    ['someone.us-east-1', undefined],
+    [42, undefined],
+  ])('%j names region %j', (source, region) => {
+    // Act
+    const read = regionOfSource(source);
+    // Assess
+    expect(read).toBe(region);
   });
 });

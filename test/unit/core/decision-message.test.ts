@@ -32,7 +32,15 @@ const GUARD_ROLE_ID = 'AROAEXAMPLEROLEID0009';
 /** A queue record as SQS hands it over; by default sent by a session of the guard's role. */
 function read(body: string, senderId = `${GUARD_ROLE_ID}:remediator`) {
   const event = {
-    Records: [{ eventSource: 'aws:sqs', messageId: 'm-1', body, attributes: { SenderId: senderId } }],
+    Records: [
+      {
+        eventSource: 'aws:sqs',
+        messageId: 'm-1',
+        body,
+        receiptHandle: 'AQEBtest-handle',
+        attributes: { SenderId: senderId },
+      },
+    ],
   };
   return normaliseEvent(event, { region: 'us-east-1', guardRoleId: GUARD_ROLE_ID, now: new Date() }).items[0];
 }
@@ -48,6 +56,7 @@ describe('decision messages', () => {
       decision: DECISION,
       messageId: 'm-1',
       correlationId: 'evt-0001',
+      proof: { receiptHandle: 'AQEBtest-handle', unproven: expect.objectContaining({ kind: 'unreadable' }) },
     });
   });
 

@@ -56,7 +56,11 @@ function requestOf(sweepId: string, cluster: string): CheckRequest {
 function throughQueue(body: string) {
   // Sent by a session of the guard's role, as the guard's own messages are.
   const attributes = { SenderId: `${GUARD_ROLE_ID}:remediator` };
-  const event = { Records: [{ eventSource: 'aws:sqs', messageId: 'm-1', body, attributes }] };
+  const event = {
+    Records: [
+      { eventSource: 'aws:sqs', messageId: 'm-1', receiptHandle: 'AQEBtest-handle', body, attributes },
+    ],
+  };
   return normaliseEvent(event, CONTEXT).items[0];
 }
 
@@ -119,9 +123,14 @@ describe('clusterCorrelationId', () => {
         expect(Buffer.byteLength(item.pk)).toBeLessThanOrEqual(2048);
         expect(Buffer.byteLength(item.sk)).toBeLessThanOrEqual(1024);
         expect(check).toEqual({ kind: 'check', request, messageId: 'm-1' });
-        expect(follow).toEqual({ kind: 'check', request: followUp, messageId: 'm-1' });
+        expect(follow).toMatchObject({ kind: 'check', request: followUp, messageId: 'm-1' });
         expect(queuedAlert).toMatchObject({ kind: 'alert', correlationId: id });
-        expect(queuedDecision).toEqual({ kind: 'decision', decision, messageId: 'm-1', correlationId: id });
+        expect(queuedDecision).toMatchObject({
+          kind: 'decision',
+          decision,
+          messageId: 'm-1',
+          correlationId: id,
+        });
       }),
       { numRuns: 300 },
     );

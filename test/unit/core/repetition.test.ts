@@ -119,6 +119,27 @@ describe('flipFlop', () => {
     expect(recorded.map((r) => r.alerted)).toEqual([true, true, true, true, false]);
   });
 
+  // Issue 19, finding 5: the breaker counted only the guard's own reverts, never grace starts.
+  it('counts the grace periods the guard started, and a grace start and its revert once', () => {
+    // Prepare
+    const graceStart = (id: number, at: number): CheckResult => ({
+      ...remediation(id, at, PERSON),
+      outcome: 'deferred',
+      graceSince: new Date(at).toISOString(),
+      graceUntil: new Date(at + 3_600_000).toISOString(),
+    });
+    const started = [graceStart(1, START), remediation(2, START + 5 * 60_000, PERSON)];
+    const now = new Date(START + 10 * 60_000);
+
+    // Act
+    const newViolation = flipFlop(started, now, RULE, PERSON, 'evt-3');
+    const revertOfTheStart = flipFlop(started, now, RULE, PERSON, 'evt-1');
+
+    // Assess
+    expect(newViolation.escalation).toMatchObject({ remediations: 3 });
+    expect(revertOfTheStart.escalation).toBeUndefined();
+  });
+
   it('is not silenced by a silenced copy of an escalation', () => {
     // Prepare: the window holds only a record that was itself silenced
     const history = [

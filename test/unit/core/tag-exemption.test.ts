@@ -58,7 +58,7 @@ describe('requireTagExpiry', () => {
     ['no date', 'OPS-123', /requires an expiry/],
     ['a past date', 'OPS-123 until 2026-06-14', /expired \(2026-06-14\)/],
     ['a past time', 'OPS-123 until 2026-06-15T11:59:59Z', /expired/],
-    ['an impossible date', 'OPS-123 until 2027-02-30', /"2027-02-30" in the tag value is not a date/],
+    ['an impossible date', 'OPS-123 until 2027-02-30', /^unreadable expiry: "2027-02-30" after "until"/],
     ['a time without zone', 'OPS-123 until 2027-01-31T10:00:00', /is not a date/],
   ])('rejects a tag with %s and says why', (_case, value, why) => {
     // Act
@@ -78,12 +78,38 @@ describe('requireTagExpiry', () => {
     expect(effective.rejectedTag?.why).toMatch(/expired/);
   });
 
-  it('reads words after "until" as part of the reason when no expiry is required', () => {
+  // Issue 19, finding 6: a tag expiry that is not a date exempted for ever when no expiry was required.
+  it.each([
+    ['an impossible day', 'OPS-3 until 2026-02-30', '"2026-02-30"'],
+    ['a date without leading zeros', 'OPS-1 until 2026-6-1', '"2026-6-1"'],
+    ['a weekday', 'load test until Friday', '"Friday"'],
+    ['two words', 'load test until next Friday', '"next Friday"'],
+    ['nothing', 'OPS-4 until', 'nothing follows'],
+    ['a misspelt until', 'OPS-5 untill 2027-01-31', '"l 2027-01-31"'],
+    ['upper case', 'OPS-6 UNTIL soon', '"soon"'],
+  ])(
+    'rejects %s after "until" as an unreadable expiry, whatever requireTagExpiry says',
+    (_case, value, found) => {
+      // Act
+      const lenient = effectivePolicyFor(policyOf({ requireTagExpiry: false }), tagged(value), NOW);
+      const strict = effectivePolicyFor(policyOf({ requireTagExpiry: true }), tagged(value), NOW);
+
+      // Assess
+      for (const effective of [lenient, strict]) {
+        expect(effective.exemption).toBeUndefined();
+        expect(effective.rejectedTag).toEqual({ tag: TAG, value, why: expect.stringContaining(found) });
+        expect(effective.rejectedTag?.why).toMatch(/^unreadable expiry: /);
+      }
+    },
+  );
+
+  it('still exempts without an expiry when none is required and the value names no "until"', () => {
     // Act
-    const effective = effectivePolicyFor(policyOf(), tagged('load test until Friday'), NOW);
+    const effective = effectivePolicyFor(policyOf(), tagged('load test for the release'), NOW);
 
     // Assess
-    expect(effective.exemption).toEqual({ source: 'tag', reason: 'load test until Friday' });
+    expect(effective.exemption).toEqual({ source: 'tag', reason: 'load test for the release' });
+    expect(effective.rejectedTag).toBeUndefined();
   });
 
   it('falls back to a policy exemption when the tag is rejected', () => {
@@ -162,6 +188,10 @@ describe('readTagValue', () => {
     ['  OPS-1 until 2027-01-31 ', { reason: 'OPS-1', expires: '2027-01-31' }],
     ['UNTIL 2027-01-31', { reason: '', expires: '2027-01-31' }],
     ['until tomorrow', { reason: '', badDate: 'tomorrow' }],
+    [
+      'wait until the migration until 2027-01-31',
+      { reason: 'wait until the migration', expires: '2027-01-31' },
+    ],
   ])('%j', (value, expected) => {
     // Act
     const read = readTagValue(value);

@@ -40,6 +40,7 @@ function sqs(body: unknown, sender?: string): Json {
         messageId: 'm-1',
         eventSource: 'aws:sqs',
         body: typeof body === 'string' ? body : JSON.stringify(body),
+        receiptHandle: 'AQEBtest-handle',
         attributes: { ApproximateReceiveCount: '1', ...(sender && { SenderId: sender }) },
       },
     ],

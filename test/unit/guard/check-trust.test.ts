@@ -266,7 +266,13 @@ describe('forged messages on the recheck queue', () => {
     });
     const event = {
       Records: [
-        { messageId: 'm-9', eventSource: 'aws:sqs', body, attributes: { SenderId: 'AIDAEXAMPLEINTRUDER' } },
+        {
+          messageId: 'm-9',
+          eventSource: 'aws:sqs',
+          body,
+          receiptHandle: 'AQEBtest-handle',
+          attributes: { SenderId: 'AIDAEXAMPLEINTRUDER' },
+        },
       ],
     };
 

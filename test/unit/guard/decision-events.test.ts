@@ -47,6 +47,7 @@ function queueRecord(body: string, senderId = GUARD_SENDER): unknown {
         messageId: 'msg-evt-1',
         eventSource: 'aws:sqs',
         body,
+        receiptHandle: 'AQEBtest-handle',
         attributes: { SenderId: senderId, ApproximateReceiveCount: '1' },
       },
     ],
@@ -68,7 +69,8 @@ describe('decision events to the central bus', () => {
     const [entry] = sentEntries();
     expect(entry).toMatchObject({
       EventBusName: BUS,
-      Source: 'eks-endpoint-guard',
+      // The member's region in the source: the central bus's envelope carries the bus's region.
+      Source: 'eks-endpoint-guard.us-east-1',
       DetailType: 'EKS Endpoint Guard Decision',
       Resources: ['arn:aws:eks:us-east-1:123456789012:cluster/prod-api'],
     });
@@ -185,7 +187,7 @@ describe('queued decision events', () => {
     );
     // Assess
     expect(response).toEqual({ results: [], batchItemFailures: [] });
-    expect(sentEntries()).toEqual([{ ...entry, EventBusName: BUS, Source: 'eks-endpoint-guard' }]);
+    expect(sentEntries()).toEqual([{ ...entry, EventBusName: BUS, Source: 'eks-endpoint-guard.us-east-1' }]);
   });
 
   test('refused again, the message is left on the queue', async () => {

@@ -58,7 +58,13 @@ function sqsBodies(): { body: string; delay: number }[] {
 function delivered(body: string, senderId = GUARD_SENDER) {
   return {
     Records: [
-      { messageId: `m-${Math.random()}`, eventSource: 'aws:sqs', body, attributes: { SenderId: senderId } },
+      {
+        messageId: `m-${Math.random()}`,
+        eventSource: 'aws:sqs',
+        body,
+        receiptHandle: 'AQEBtest-handle',
+        attributes: { SenderId: senderId },
+      },
     ],
   };
 }
@@ -228,7 +234,7 @@ describe('gracePeriodMinutes: a new violation', () => {
     expect(decisions().map((d) => d.outcome)).toEqual(['deferred', 'compliant']);
   });
 
-  it('starts a new period after the cluster was compliant in between', async () => {
+  it('starts a new period after the cluster was compliant in between, once 24 hours have passed', async () => {
     // Prepare
     await firstSighting();
     givenCluster({ name: 'prod-api', publicAccess: false, privateAccess: true });
@@ -236,10 +242,14 @@ describe('gracePeriodMinutes: a new violation', () => {
     givenCluster(OPEN);
 
     // Act
-    const { results } = await run(loadEvent('update-config-open-world.json'), minutes(20));
+    const { results } = await run(loadEvent('update-config-open-world.json'), minutes(24 * 60 + 1));
 
     // Assess
-    expect(results[0]).toMatchObject({ outcome: 'deferred', graceSince: minutes(20).toISOString() });
+    expect(results[0]).toMatchObject({
+      outcome: 'deferred',
+      graceSince: minutes(24 * 60 + 1).toISOString(),
+    });
+    expect(results[0]?.reason).toContain('(grace period of 60 minutes, from');
     expect(mocks.sns).toHaveReceivedCommandTimes(PublishCommand, 2);
   });
 
@@ -280,6 +290,7 @@ describe('gracePeriodMinutes: a new violation', () => {
 
     // Act
     const late = await runSweep(minutes(61));
+    givenCluster({ name: 'prod-web', publicAccess: false, privateAccess: true });
     const later = await runSweep(minutes(62));
 
     // Assess
@@ -289,6 +300,105 @@ describe('gracePeriodMinutes: a new violation', () => {
       ['-', 'would-remediate'],
     ]);
     expect(later.find((r) => r.cluster === 'prod-api')?.outcome).toBe('remediated');
+  });
+});
+
+// Issue 19, finding 5: close the endpoint just before the period ends, reopen it a minute later, and
+// a fresh full period started; repeated, the cluster stayed public nearly all the time.
+describe('one grace period per cluster per rolling 24 hours (finding 5)', () => {
+  const CLOSED = { name: 'prod-api', publicAccess: false, privateAccess: true };
+  const openAt = (at: Date) => {
+    givenCluster(OPEN);
+    return run(loadEvent('update-config-open-world.json'), at);
+  };
+  const closeAt = (at: Date) => {
+    givenCluster(CLOSED);
+    return run(loadEvent('update-config-open-world.json'), at);
+  };
+
+  it('cannot be waited out: reopened a minute after the period ended, the cluster is reverted at once', async () => {
+    // Prepare
+    await firstSighting();
+    await closeAt(minutes(59));
+
+    // Act
+    const { results } = await openAt(minutes(61));
+
+    // Assess
+    expect(results[0]?.outcome).toBe('remediated');
+    expect(results[0]?.reason).toContain(
+      'one grace period per cluster per 24 hours: the grace period that began at 2026-06-03T10:20:00.000Z ended at 2026-06-03T11:20:00.000Z, so none was given again',
+    );
+    expect(mocks.eks).toHaveReceivedCommandTimes(UpdateClusterConfigCommand, 1);
+    expect(lastAlert().text).toContain('one grace period per cluster per 24 hours');
+  });
+
+  it('inherits the end of the period when the cluster is reopened before it ended, and says so', async () => {
+    // Prepare
+    await firstSighting();
+    await closeAt(minutes(40));
+
+    // Act
+    const { results } = await openAt(minutes(45));
+
+    // Assess
+    expect(results[0]).toMatchObject({
+      outcome: 'deferred',
+      graceSince: T0.toISOString(),
+      graceUntil: minutes(60).toISOString(),
+    });
+    expect(results[0]?.reason).toContain('and this violation inherits that end');
+    expect(lastAlert().text).toContain('will be reverted at 11:20 UTC');
+    expect(mocks.eks).not.toHaveReceivedCommand(UpdateClusterConfigCommand);
+  });
+
+  it('keeps the rule for a whole day, then gives a fresh period', async () => {
+    // Prepare
+    await firstSighting();
+    await closeAt(minutes(50));
+
+    // Act
+    const dayLater = await openAt(minutes(23 * 60));
+    await closeAt(minutes(23 * 60 + 1));
+    const nextDay = await openAt(minutes(24 * 60 + 5));
+
+    // Assess
+    expect(dayLater.results[0]?.outcome).toBe('remediated');
+    expect(nextDay.results[0]).toMatchObject({
+      outcome: 'deferred',
+      graceSince: minutes(24 * 60 + 5).toISOString(),
+    });
+  });
+
+  it('gives no grace at all to a cluster that keeps being made non-compliant (flip-flop breaker)', async () => {
+    // Prepare: two reverts of the cluster in the last hour, by other decisions.
+    const reverted = (id: string, at: Date) =>
+      items.push({
+        pk: `${REGION}#prod-api`,
+        sk: `${at.toISOString()}#${id}#0#remediated`,
+        cluster: 'prod-api',
+        region: REGION,
+        outcome: 'remediated',
+        reason: 'changed',
+        time: at.toISOString(),
+        correlationId: id,
+        trigger: { source: 'event' },
+        attempt: 0,
+      });
+    reverted('evt-a', minutes(-25 * 60));
+    reverted('evt-b', minutes(-30));
+    reverted('evt-c', minutes(-10));
+
+    // Act
+    const result = await firstSighting();
+
+    // Assess
+    expect(result?.outcome).toBe('remediated');
+    expect(result?.reason).toContain(
+      'no grace period: the cluster was made non-compliant 3 times in 60 minutes (flip-flop breaker)',
+    );
+    expect(result?.escalation).toMatchObject({ remediations: 3, windowMinutes: 60 });
+    expect(mocks.eks).toHaveReceivedCommandTimes(UpdateClusterConfigCommand, 1);
   });
 });
 

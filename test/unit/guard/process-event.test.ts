@@ -251,7 +251,15 @@ describe('recheck queue', () => {
       followUp: false,
     });
     const event = {
-      Records: [{ messageId: 'm-7', eventSource: 'aws:sqs', body, attributes: { SenderId: GUARD_SENDER } }],
+      Records: [
+        {
+          messageId: 'm-7',
+          eventSource: 'aws:sqs',
+          body,
+          receiptHandle: 'AQEBtest-handle',
+          attributes: { SenderId: GUARD_SENDER },
+        },
+      ],
     };
 
     // Act

@@ -87,6 +87,7 @@ function queuedItems() {
     eventSource: 'aws:sqs',
     messageId: `m-${i}`,
     body: call.args[0].input.MessageBody,
+    receiptHandle: 'AQEBtest-handle',
     attributes: { SenderId: GUARD_SENDER },
   }));
   const items = normaliseEvent(

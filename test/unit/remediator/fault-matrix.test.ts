@@ -548,6 +548,7 @@ describe('faults the guard should turn into decisions', () => {
           messageId: 'm-alert',
           eventSource: 'aws:sqs',
           body: queuedAlert,
+          receiptHandle: 'AQEBtest-handle',
           attributes: { SenderId: GUARD_SENDER },
         },
       ],
@@ -593,6 +594,7 @@ describe('faults the guard should turn into decisions', () => {
             messageId: 'm-decision',
             eventSource: 'aws:sqs',
             body: queued,
+            receiptHandle: 'AQEBtest-handle',
             attributes: { SenderId: GUARD_SENDER },
           },
         ],
@@ -666,7 +668,13 @@ describe('faults the guard should turn into decisions', () => {
     // Act
     const outcome = await run({
       Records: [
-        { messageId: 'm-alert', eventSource: 'aws:sqs', body, attributes: { SenderId: GUARD_SENDER } },
+        {
+          messageId: 'm-alert',
+          eventSource: 'aws:sqs',
+          body,
+          receiptHandle: 'AQEBtest-handle',
+          attributes: { SenderId: GUARD_SENDER },
+        },
       ],
     });
 

@@ -35,6 +35,7 @@ function queued(delivery: Delivery, sender?: string) {
         messageId: 'm-1',
         eventSource: 'aws:sqs',
         body: deliveryMessage(delivery, 'evt-0001'),
+        receiptHandle: 'AQEBtest-handle',
         attributes: { ApproximateReceiveCount: '1', ...(sender && { SenderId: sender }) },
       },
     ],

@@ -272,7 +272,15 @@ describe('observe', () => {
       .map((call) => call.args[0].input.MessageBody ?? '')
       .find((b) => b.includes('"kind":"eks-endpoint-guard/decision"') && !b.includes('"pending":true'));
     const queued = {
-      Records: [{ messageId: 'm-1', eventSource: 'aws:sqs', body, attributes: { SenderId: GUARD_SENDER } }],
+      Records: [
+        {
+          messageId: 'm-1',
+          eventSource: 'aws:sqs',
+          body,
+          receiptHandle: 'AQEBtest-handle',
+          attributes: { SenderId: GUARD_SENDER },
+        },
+      ],
     };
 
     // Act

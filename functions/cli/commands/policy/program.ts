@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { allowEndpointOption } from '../../allow-endpoint';
+import { CliError } from '../../cli-error';
 import type { Commands } from '../../commands';
 import {
   type CommandHelp,
@@ -62,7 +63,7 @@ export function addPolicyCommands(program: Command, { command, load, io, exit }:
     });
 
   command(policy, 'scp', POLICY_SCP_HELP)
-    .argument('<file>', 'the policy JSON file, or - for standard input')
+    .argument('[file]', 'the policy JSON file, or - for standard input (not with --protect-guard)')
     .option(
       '--guard-role <arn>',
       "the guard's IAM role, exempt (default: GUARD_ROLE_ARN)",
@@ -73,21 +74,75 @@ export function addPolicyCommands(program: Command, { command, load, io, exit }:
       'roles exempt in an emergency (repeat it or list several)',
       parseRoleArn('--break-glass-role', true),
     )
+    .option(
+      '--protect-guard',
+      "instead: the SCP that keeps the guard's own resources from its account's administrators",
+    )
+    .option('--organization', 'with --protect-guard: for StackSet members (organisation mode)')
+    .option(
+      '--stack-name <name>',
+      'with --protect-guard: the stack (EksEndpointGuard) or StackSet (eks-endpoint-guard)',
+    )
+    .option(
+      '--deployer-role <arn...>',
+      'with --protect-guard: the roles that deploy the guard (default: the CDK bootstrap roles, or stacksets-exec-*)',
+      parseRoleArn('--deployer-role', true),
+    )
     .option('--json', 'print the SCP alone')
-    .action(
-      async (file: string, options: { json?: boolean; guardRole?: string[]; breakGlassRole?: string[] }) => {
-        const { scpCommand } = await (await load()).policyScp();
-        exit(
-          await scpCommand(
-            file,
-            {
-              ...(options.json ? { json: true } : {}),
-              ...(options.guardRole?.[0] ? { guardRole: options.guardRole[0] } : {}),
-              ...(options.breakGlassRole ? { breakGlassRole: options.breakGlassRole } : {}),
-            },
-            io(),
-          ),
-        );
-      },
+    .action(async (file: string | undefined, options: ScpOptions) => {
+      const { protectGuardCommand, scpCommand } = await (await load()).policyScp();
+      const protect = protectOptions(file, options);
+      if (protect) {
+        exit(protectGuardCommand(protect, io()));
+        return;
+      }
+      exit(
+        await scpCommand(
+          file as string,
+          {
+            ...(options.json ? { json: true } : {}),
+            ...(options.guardRole?.[0] ? { guardRole: options.guardRole[0] } : {}),
+            ...(options.breakGlassRole ? { breakGlassRole: options.breakGlassRole } : {}),
+          },
+          io(),
+        ),
+      );
+    });
+}
+
+interface ScpOptions {
+  json?: boolean;
+  guardRole?: string[];
+  breakGlassRole?: string[];
+  protectGuard?: boolean;
+  organization?: boolean;
+  stackName?: string;
+  deployerRole?: string[];
+}
+
+/** The options of `--protect-guard`, or undefined for the policy's SCP; what does not go together is refused. */
+function protectOptions(file: string | undefined, options: ScpOptions) {
+  const protectOnly = ['organization', 'stackName', 'deployerRole'] as const;
+  if (!options.protectGuard) {
+    const stray = protectOnly.find((name) => options[name] !== undefined);
+    if (stray)
+      throw new CliError(
+        `--${stray.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}: only with --protect-guard`,
+      );
+    if (file === undefined) throw new CliError('policy scp: give a policy FILE, or --protect-guard');
+    return undefined;
+  }
+  if (file !== undefined)
+    throw new CliError('policy scp: a policy FILE and --protect-guard exclude each other');
+  if (options.guardRole || options.breakGlassRole) {
+    throw new CliError(
+      '--guard-role and --break-glass-role: not with --protect-guard (it names the guard role itself)',
     );
+  }
+  return {
+    ...(options.json && { json: true }),
+    ...(options.organization && { organization: true }),
+    ...(options.stackName !== undefined && { stackName: options.stackName }),
+    ...(options.deployerRole && { deployerRole: options.deployerRole }),
+  };
 }

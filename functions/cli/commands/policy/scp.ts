@@ -1,3 +1,4 @@
+import { formatPolicy, type ProtectMode, renderProtectionScp } from '../../../core/protect-guard';
 import { renderScp, SCP_MAX_CHARACTERS } from '../../../core/scp';
 import { CliError } from '../../cli-error';
 import { EXIT_OK } from '../../exit-codes';
@@ -72,5 +73,53 @@ export async function scpCommand(
       'Attach: save the --json output, then "aws organizations create-policy --type SERVICE_CONTROL_POLICY --name eks-endpoint-guard --description ... --content file://scp.json" and "aws organizations attach-policy --policy-id p-... --target-id ou-...".',
     ),
   );
+  return EXIT_OK;
+}
+
+export interface ProtectGuardCommandOptions {
+  json?: boolean;
+  organization?: boolean;
+  stackName?: string;
+  deployerRole?: string[];
+}
+
+/**
+ * `policy scp --protect-guard`: the SCP that keeps a member account's administrators from
+ * disabling the guard, for the names deployed in single-account or organisation mode. Offline.
+ */
+export function protectGuardCommand(options: ProtectGuardCommandOptions, io: CliIo): number {
+  const mode: ProtectMode = options.organization ? 'organization' : 'single';
+  if (options.stackName !== undefined && !/^[A-Za-z][A-Za-z0-9-]{0,127}$/.test(options.stackName)) {
+    throw new CliError(`--stack-name "${options.stackName}": not a CloudFormation stack or StackSet name`);
+  }
+  const rendered = renderProtectionScp({
+    mode,
+    ...(options.stackName !== undefined && { stackName: options.stackName }),
+    ...(options.deployerRole && { deployerRoles: options.deployerRole }),
+  });
+  if (!rendered.fits) {
+    throw new CliError(
+      `the SCP is ${rendered.size} characters, over the ${SCP_MAX_CHARACTERS}-character limit of AWS Organizations: name fewer deployer roles`,
+    );
+  }
+  const json = formatPolicy(rendered.document);
+  if (options.json) {
+    io.out(`${json}\n`);
+    return EXIT_OK;
+  }
+  const say = (line = '') => io.out(`${line}\n`);
+  const where = mode === 'organization' ? 'organisation mode (StackSet members)' : 'a single-account guard';
+  say(
+    `${io.style.bold('Service control policy')} protecting the guard, ${where}: ${rendered.size} of ${SCP_MAX_CHARACTERS} characters`,
+  );
+  say();
+  say('It keeps to the deployer roles:');
+  for (const line of rendered.protects) say(`  - ${line}`);
+  say(`  deployers: ${rendered.deployers.join(', ')}`);
+  say();
+  say('It cannot:');
+  for (const line of rendered.cannot) say(`  - ${line}`);
+  say();
+  say(json);
   return EXIT_OK;
 }

@@ -26,6 +26,25 @@ describe('chat custom notification', () => {
     });
   });
 
+  // Issue 19, finding 11: a bare domain in a tag value reached the chat title as plain text.
+  it('defangs a bare domain from a tag value in the title and summary, keeps it exact in a code span', () => {
+    // Prepare
+    const facts = sampleFacts('exempt', {
+      exemption: { source: 'tag', reason: 'see evil.example.com/login to approve' },
+    });
+    // Act
+    const chat = renderChat(facts);
+    const outsideCode = [chat.content.title, chat.content.description, ...(chat.content.nextSteps ?? [])]
+      .join('\n')
+      .replace(/`[^`\n]*`/g, '')
+      .replace(/\]\(https:\/\/[a-z0-9-]+\.console\.aws\.amazon\.com\/[^)]*\)/g, ']');
+    // Assess
+    expect(chat.content.title).toContain('evil［.］example［.］com/login');
+    expect(chat.metadata.summary).toContain('evil[.]example[.]com/login');
+    expect(outsideCode).not.toMatch(/evil\.example|example\.com/);
+    expect(chat.content.nextSteps?.join(' ')).toContain('`see evil.example.com/login to approve`');
+  });
+
   it('threads detection, revert and resolution of one cluster by its ARN', () => {
     // Act
     const threads = ['would-remediate', 'remediated', 'resolved'].map(

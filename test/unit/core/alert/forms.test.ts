@@ -30,7 +30,26 @@ describe('per-form escapes', () => {
     // Act
     const text = chatText('*a* _b_ ~c~ [d](https://e.example) #f |g| \\h');
     // Assess
-    expect(text).toBe('＊a＊ ＿b＿ ～c～ ［d］(https［:］//e.example) ＃f ｜g｜ ＼h');
+    expect(text).toBe('＊a＊ ＿b＿ ～c～ ［d］(https［:］//e［.］example) ＃f ｜g｜ ＼h');
+  });
+
+  // Issue 19, finding 11: a bare domain in a tag value reached the chat title as plain text.
+  it.each([
+    ['see evil.example.com/login to approve', 'see evil［.］example［.］com/login to approve'],
+    ['mail ops@corp.example.org', 'mail ops@corp［.］example［.］org'],
+    ['ＵＲＬ login.xn--80ak6aa92e.com', 'ＵＲＬ login［.］xn--80ak6aa92e［.］com'],
+  ])('defangs the host-like run in %j', (value, expected) => {
+    // Act
+    const text = chatText(value);
+    // Assess
+    expect(text).toBe(expected);
+  });
+
+  it.each(['e.g. a version v1.29', 'the address 10.0.0.1', 'the end.'])('leaves %j as it is', (value) => {
+    // Act
+    const text = chatText(value);
+    // Assess
+    expect(text).toBe(value);
   });
 
   it('link only with the label escaped and the URL without a closing parenthesis', () => {

@@ -138,7 +138,7 @@ describe('hostile strings in the SNS message', () => {
   it.each([
     [forSubject('a\r\nb\u2028c'), 'a b c'],
     [forAttribute(`x${'\u0000'.repeat(3)}y`), 'x y'],
-    [forJson({ a: '\u2028' }), '{"a":"\\u2028"}'],
+    [forJson({ a: '\u2028' }), '{"a":"\\\\u2028"}'],
   ])('%j → %j', (actual, expected) => {
     // Assess
     expect(actual).toBe(expected);

@@ -11,7 +11,13 @@ const alert: Alert = {
 
 const sqs = (body: string) => ({
   Records: [
-    { messageId: 'm-1', eventSource: 'aws:sqs', body, attributes: { SenderId: 'AROAEXAMPLEGUARD01:fn' } },
+    {
+      messageId: 'm-1',
+      eventSource: 'aws:sqs',
+      body,
+      receiptHandle: 'AQEBtest-handle',
+      attributes: { SenderId: 'AROAEXAMPLEGUARD01:fn' },
+    },
   ],
 });
 const context = {
@@ -26,7 +32,18 @@ describe('queued alert messages', () => {
     const { items } = normaliseEvent(sqs(alertMessage(alert, 'evt-0001')), context);
 
     // Assess
-    expect(items).toEqual([{ kind: 'alert', alert, messageId: 'm-1', correlationId: 'evt-0001' }]);
+    expect(items).toEqual([
+      {
+        kind: 'alert',
+        alert,
+        messageId: 'm-1',
+        correlationId: 'evt-0001',
+        proof: {
+          receiptHandle: 'AQEBtest-handle',
+          unproven: expect.objectContaining({ kind: 'unreadable' }),
+        },
+      },
+    ]);
   });
 
   it('reads a damaged alert as unreadable with a one-line reason', () => {
