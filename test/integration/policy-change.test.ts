@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { createCluster } from '../../functions/cli/sandbox';
 import { processEvent } from '../../functions/guard/process-event';
 import { auditRecords, createWorld, endpointOf, sampleEvent, type World } from './support';
@@ -16,12 +17,18 @@ beforeEach(async () => {
   await world.inbox.drain();
 });
 
-/** The sample CloudTrail event turned into a PutParameter of the guard's policy parameter. */
+/**
+ * The sample CloudTrail event turned into a PutParameter of the guard's policy parameter, with an
+ * id of its own: each change is a new CloudTrail event (the guard takes the same id for a retry).
+ */
 function putParameterEvent(): unknown {
   const event = sampleEvent('update-config-open-world.json', 'unused') as {
+    id: string;
     source: string;
     detail: Record<string, unknown>;
   };
+  event.id = randomUUID();
+  event.detail.eventID = randomUUID();
   event.source = 'aws.ssm';
   event.detail.eventSource = 'ssm.amazonaws.com';
   event.detail.eventName = 'PutParameter';
