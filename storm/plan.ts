@@ -28,8 +28,9 @@ export interface StormPlan {
   /** The recheck queue's visibility timeout: longer than the function's timeout, as AWS requires. */
   visibilityTimeoutSeconds: number;
   maxReceiveCount: number;
-  /** The longest the storm waits for quiet after the workload. */
+  /** The longest the storm waits for quiet after the workload, and for the function to do anything at all. */
   quietTimeoutMs: number;
+  quietStallMs: number;
 }
 
 export const COMPRESSION = 20;
@@ -75,6 +76,7 @@ export function stormPlan(options: StormOptions, functionTimeoutSeconds: number,
     functionTimeoutMs,
     visibilityTimeoutSeconds: Math.ceil(functionTimeoutMs / 1000) + 5,
     maxReceiveCount: 5,
-    quietTimeoutMs: 150_000,
+    quietTimeoutMs: options.quick ? 150_000 : 900_000,
+    quietStallMs: 60_000,
   };
 }

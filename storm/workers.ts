@@ -49,6 +49,14 @@ export class WorkerPool {
     return [...this.#workers.values()].filter((w) => w.busy).length;
   }
 
+  /** Workers ready for an invocation now, none promised to a waiting one. */
+  get idle(): number {
+    const ready = [...this.#workers.values()].filter(
+      (w) => (w as Worker & { idle?: boolean }).idle && !w.dead && !w.busy,
+    );
+    return Math.max(0, ready.length - this.#waiting.length);
+  }
+
   /** Runs one invocation on the next idle worker. */
   async invoke(event: unknown, requestId: string): Promise<InvokeResult> {
     let worker = await this.#idle();
