@@ -40,8 +40,9 @@ export function stormPlan(options: StormOptions, functionTimeoutSeconds: number,
   const functionTimeoutMs = Math.round((functionTimeoutSeconds * 1000) / COMPRESSION);
   return {
     compression: COMPRESSION,
-    // Real endpoint updates take minutes: here 2-6 s, with the old configuration read back for 0.3 s.
-    eks: { updateMs: [2000, 6000], staleMs: 300, busyTailMs: 500 },
+    // Real endpoint updates take minutes: here 6-15 s (2-5 minutes of AWS time), with the old
+    // configuration read back as ACTIVE for 0.3 s after the call.
+    eks: { updateMs: [6000, 15000], staleMs: 300, busyTailMs: 500 },
     faults: {
       base: {
         throttle: 0.03,

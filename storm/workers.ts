@@ -39,6 +39,8 @@ export class WorkerPool {
   #invocations = 0;
   /** Workers killed, by why. */
   readonly kills = new Map<string, number>();
+  /** Each kill: which worker, when, why (kept with the evidence). */
+  readonly killLog: { worker: number; at: number; reason: string }[] = [];
   coldStarts = 0;
 
   constructor(private readonly options: PoolOptions) {
@@ -87,6 +89,7 @@ export class WorkerPool {
     const worker = this.#workers.get(id);
     if (!worker || worker.dead) return false;
     this.kills.set(reason, (this.kills.get(reason) ?? 0) + 1);
+    this.killLog.push({ worker: id, at: Date.now(), reason });
     worker.dead = true;
     worker.child.kill('SIGKILL');
     this.#finish(worker, { kind: 'crashed', reason });
