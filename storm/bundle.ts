@@ -1,8 +1,8 @@
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { buildSync } from 'esbuild';
 import { EndpointGuardStack } from '../infra/stack';
 
 export const ROOT = join(__dirname, '..');
@@ -54,17 +54,29 @@ export function synthesiseFunction(): DeployedFunction {
   };
 }
 
-/** The worker's main file as one CommonJS script: a worker is plain Node with nothing compiled on the fly. */
+/**
+ * The worker's main file as one CommonJS script: a worker is plain Node with nothing compiled on the
+ * fly. Built by esbuild's command line in its own process, apart from the one this process may
+ * already run for its own TypeScript.
+ */
 export function bundleWorker(): string {
   const outfile = join(tmpDir('worker'), 'worker.cjs');
-  buildSync({
-    entryPoints: [join(ROOT, 'storm', 'worker', 'main.ts')],
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'cjs',
-    logLevel: 'warning',
-    outfile,
-  });
+  // The package's bin is esbuild's native executable once installed.
+  const cli = require.resolve('esbuild/bin/esbuild');
+  const built = spawnSync(
+    cli,
+    [
+      join(ROOT, 'storm', 'worker', 'main.ts'),
+      '--bundle',
+      '--platform=node',
+      '--target=node20',
+      '--format=cjs',
+      '--log-level=warning',
+      `--outfile=${outfile}`,
+    ],
+    { encoding: 'utf8' },
+  );
+  if (built.status !== 0)
+    throw new Error(`could not bundle the worker: ${built.stderr.trim().split('\n').pop()}`);
   return outfile;
 }

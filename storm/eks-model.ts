@@ -29,6 +29,8 @@ export interface EksUpdate {
   token?: string;
   /** Who called: a worker of the guard, or a person. */
   by: 'guard' | 'person';
+  /** The worker or person (its access key's number). */
+  caller?: number;
   createdAt: number;
   completesAt: number;
   before: EndpointConfig;
@@ -112,12 +114,14 @@ export class EksModel {
     now: number,
     by: EksUpdate['by'],
     tags: Record<string, string>,
+    caller?: number,
   ): EksUpdate {
     const update: EksUpdate = {
       id: this.random.uuid(),
       cluster,
       ...(token ? { token } : {}),
       by,
+      ...(caller !== undefined ? { caller } : {}),
       createdAt: now,
       completesAt: now + this.random.int(this.timings.updateMs[0], this.timings.updateMs[1]),
       before: endpointConfigOf(before),

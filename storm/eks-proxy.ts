@@ -15,6 +15,8 @@ export interface EksCall {
   headers: Record<string, string>;
   body: string;
   by: 'guard' | 'person' | 'harness';
+  /** The worker's or person's number. */
+  caller?: number;
   now: () => number;
   requestId: string;
 }
@@ -150,6 +152,7 @@ export class EksProxy {
       call.now(),
       by,
       current.tags,
+      call.caller,
     );
     const update = updateObject(recorded, call.now());
     return {

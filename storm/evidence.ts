@@ -75,6 +75,8 @@ export function keepEvidence(gathered: Gathered, rig: Rig): string {
       handledMessages: sets(e.handledMessages),
       deadLetteredMessages: sets(e.deadLetteredMessages),
       updates: rig.model.updates,
+      messages: [...rig.proxy.stats.sentMessages],
+      kills: rig.workers.killLog,
     }),
   );
   return file;

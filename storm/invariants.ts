@@ -179,13 +179,26 @@ export function noEventLost(e: Evidence): InvariantResult {
 const storyKey = (a: { cluster?: unknown; correlationId?: unknown; outcome?: unknown; status?: unknown }) =>
   `${String(a.cluster)} ${String(a.correlationId)} ${String(a.outcome)} ${String(a.status ?? 'open')}`;
 
-/** Every alert a subscriber received belongs to a decision in the audit table (the same story). */
+/**
+ * Every alert a subscriber received belongs to a trigger the audit table recorded. A decision that
+ * changes nothing, killed between its alert and its record, is decided again by the retry of its
+ * trigger, which records it (with another outcome if the cluster changed meanwhile): counted in the
+ * note, not as broken. A remediation's record never depends on that (its record of intent).
+ */
 export function alertsRecorded(e: Evidence): InvariantResult {
-  const recorded = new Set(e.records.map((r) => storyKey({ ...r, status: 'open' })));
-  const problems = e.alerts
-    .filter((a) => a.status !== 'resolved' && !recorded.has(storyKey(a)))
+  const triggers = new Set(e.records.map((r) => `${r.cluster} ${r.correlationId}`));
+  const stories = new Set(e.records.map((r) => storyKey({ ...r, status: 'open' })));
+  const open = e.alerts.filter((a) => a.status !== 'resolved');
+  const problems = open
+    .filter((a) => !triggers.has(`${String(a.cluster)} ${String(a.correlationId)}`))
     .map((a) => `${String(a.cluster)}: ${String(a.outcome)} alert of ${decisionKey(a)} has no record`);
-  return result('every alert belongs to a recorded decision', e.alerts.length, problems);
+  const redecided = open.filter(
+    (a) => triggers.has(`${String(a.cluster)} ${String(a.correlationId)}`) && !stories.has(storyKey(a)),
+  ).length;
+  return {
+    ...result('every alert belongs to a recorded decision', e.alerts.length, problems),
+    note: `${redecided} whose trigger was recorded with another outcome after a crash between alert and record`,
+  };
 }
 
 /**

@@ -19,7 +19,7 @@ export const DEFAULT_SEED = 20261203;
 
 export const PRESETS = {
   quick: { clusters: 12, events: 70, durationSeconds: 40, workers: 3 },
-  full: { clusters: 40, events: 500, durationSeconds: 240, workers: 4 },
+  full: { clusters: 30, events: 300, durationSeconds: 240, workers: 4 },
 } as const;
 
 export const USAGE = `usage: npm run storm -- [--quick] [--clusters N] [--events M] [--seed S] [--duration SECONDS] [--no-docs]

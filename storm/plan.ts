@@ -28,8 +28,9 @@ export interface StormPlan {
   /** The recheck queue's visibility timeout: longer than the function's timeout, as AWS requires. */
   visibilityTimeoutSeconds: number;
   maxReceiveCount: number;
-  /** The longest the storm waits for quiet after the workload. */
+  /** The longest the storm waits for quiet after the workload, and for the function to do anything at all. */
   quietTimeoutMs: number;
+  quietStallMs: number;
 }
 
 export const COMPRESSION = 20;
@@ -39,8 +40,9 @@ export function stormPlan(options: StormOptions, functionTimeoutSeconds: number,
   const functionTimeoutMs = Math.round((functionTimeoutSeconds * 1000) / COMPRESSION);
   return {
     compression: COMPRESSION,
-    // Real endpoint updates take minutes: here 2-6 s, with the old configuration read back for 0.3 s.
-    eks: { updateMs: [2000, 6000], staleMs: 300, busyTailMs: 500 },
+    // Real endpoint updates take minutes: here 6-15 s (2-5 minutes of AWS time), with the old
+    // configuration read back as ACTIVE for 0.3 s after the call.
+    eks: { updateMs: [6000, 15000], staleMs: 300, busyTailMs: 500 },
     faults: {
       base: {
         throttle: 0.03,
@@ -75,6 +77,7 @@ export function stormPlan(options: StormOptions, functionTimeoutSeconds: number,
     functionTimeoutMs,
     visibilityTimeoutSeconds: Math.ceil(functionTimeoutMs / 1000) + 5,
     maxReceiveCount: 5,
-    quietTimeoutMs: 150_000,
+    quietTimeoutMs: options.quick ? 150_000 : 900_000,
+    quietStallMs: 60_000,
   };
 }

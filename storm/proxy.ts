@@ -36,7 +36,17 @@ export interface ProxyStats {
   faults: Map<string, number>;
   crashes: Map<string, number>;
   /** Messages the guard sent to SQS, for the loss check: their queue, kind and (compressed) delay. */
-  sentMessages: Map<string, { queueUrl: string; kind: string; delaySeconds: number; at: number }>;
+  sentMessages: Map<string, SentMessage>;
+}
+
+export interface SentMessage {
+  queueUrl: string;
+  kind: string;
+  delaySeconds: number;
+  at: number;
+  worker: number;
+  /** What the message says of itself: its cluster, the decision's time and target, whether it is a record of intent. */
+  about?: { cluster?: string; time?: string; pending?: boolean; after?: unknown };
 }
 
 export interface FaultProxy {
@@ -102,6 +112,7 @@ export async function startProxy(options: ProxyOptions): Promise<FaultProxy> {
         headers,
         body,
         by,
+        ...(call.caller.kind !== 'harness' ? { caller: call.caller.id } : {}),
         now: Date.now,
         requestId,
       });
@@ -119,13 +130,27 @@ export async function startProxy(options: ProxyOptions): Promise<FaultProxy> {
     ) {
       const messageId = (JSON.parse(answer.body) as { MessageId?: string }).MessageId;
       const input = JSON.parse(sent) as { QueueUrl?: string; MessageBody?: string; DelaySeconds?: number };
-      const kind = (JSON.parse(input.MessageBody ?? '{}') as { kind?: string }).kind ?? 'unknown';
+      const message = JSON.parse(input.MessageBody ?? '{}') as {
+        kind?: string;
+        decision?: { pending?: boolean; result?: { cluster?: string; time?: string; after?: unknown } };
+        request?: { cluster?: string };
+      };
+      const result = message.decision?.result;
       if (messageId) {
         stats.sentMessages.set(messageId, {
           queueUrl: input.QueueUrl ?? '',
-          kind,
+          kind: message.kind ?? 'unknown',
           delaySeconds: input.DelaySeconds ?? 0,
           at: Date.now(),
+          worker,
+          about: result
+            ? {
+                cluster: result.cluster,
+                time: result.time,
+                pending: message.decision?.pending === true,
+                after: result.after,
+              }
+            : { cluster: message.request?.cluster },
         });
       }
     }

@@ -29,13 +29,24 @@ export async function queueDepth(sqs: SQSClient, queueUrl: string): Promise<numb
 
 /**
  * Waits until nothing is pending anywhere, twice in a row half a second apart; resolves with the
- * time it took, or rejects naming what was still busy when `timeoutMs` ran out.
+ * time it took. Rejects, naming what was still busy, when nothing moved for `stallMs` (`progress`
+ * counts what the function has done) or when `timeoutMs` ran out: a busy machine only slows it.
  */
-export async function waitForQuiet(probe: QuietProbe, timeoutMs: number): Promise<number> {
+export async function waitForQuiet(
+  probe: QuietProbe,
+  timeoutMs: number,
+  stall?: { stallMs: number; progress(): number },
+): Promise<number> {
   const started = Date.now();
   let calm = 0;
   let last = '';
+  let moved = { at: Date.now(), count: stall?.progress() ?? 0 };
   while (Date.now() - started < timeoutMs) {
+    if (stall) {
+      const count = stall.progress();
+      if (count !== moved.count) moved = { at: Date.now(), count };
+      else if (Date.now() - moved.at > stall.stallMs) break;
+    }
     const busy = probe.busy();
     const depth = busy ? 0 : await queueDepth(probe.sqs, probe.queueUrl);
     last = busy ?? (depth > 0 ? `${depth} message(s) on the recheck queue` : '');
@@ -43,7 +54,7 @@ export async function waitForQuiet(probe: QuietProbe, timeoutMs: number): Promis
     if (calm >= 2) return Date.now() - started;
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
-  throw new Error(`not quiet after ${Math.round(timeoutMs / 1000)} s: ${last}`);
+  throw new Error(`not quiet after ${Math.round((Date.now() - started) / 1000)} s: ${last}`);
 }
 
 /** What is left on a queue (for the error when the storm never got quiet): kinds and receive counts. */

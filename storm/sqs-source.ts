@@ -69,7 +69,9 @@ export class QueueSource {
 
   async #poll(): Promise<void> {
     while (this.#running) {
-      if (this.#inFlight >= this.options.maxConcurrency) {
+      // Lambda polls for a batch only when it can invoke the function with it at once: a batch held
+      // while every execution environment is busy would outlive its visibility timeout for nothing.
+      if (this.#inFlight >= this.options.maxConcurrency || this.options.pool.idle === 0) {
         await sleep(50);
         continue;
       }

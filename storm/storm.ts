@@ -37,10 +37,13 @@ export async function runStorm(options: StormOptions, log: (text: string) => voi
   const quietMs = await waitForQuiet(
     { sqs: rig.world.clients.sqs, queueUrl: rig.world.env.RECHECK_QUEUE_URL, busy: () => busyPart(rig) },
     plan.quietTimeoutMs,
+    // Longer than any delay the guard asks for (the record of intent's), so a wait is never a stall.
+    { stallMs: plan.quietStallMs, progress: () => rig.workers.invocations },
   ).catch(async (error: unknown) => {
     log(
       `still on the recheck queue: ${await peekQueue(rig.world.clients.sqs, rig.world.env.RECHECK_QUEUE_URL)}`,
     );
+    log(`workers killed so far: ${JSON.stringify(Object.fromEntries(rig.workers.kills))}`);
     throw error;
   });
   await rig.queue.stop();

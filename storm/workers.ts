@@ -39,6 +39,8 @@ export class WorkerPool {
   #invocations = 0;
   /** Workers killed, by why. */
   readonly kills = new Map<string, number>();
+  /** Each kill: which worker, when, why (kept with the evidence). */
+  readonly killLog: { worker: number; at: number; reason: string }[] = [];
   coldStarts = 0;
 
   constructor(private readonly options: PoolOptions) {
@@ -47,6 +49,14 @@ export class WorkerPool {
 
   get busy(): number {
     return [...this.#workers.values()].filter((w) => w.busy).length;
+  }
+
+  /** Workers ready for an invocation now, none promised to a waiting one. */
+  get idle(): number {
+    const ready = [...this.#workers.values()].filter(
+      (w) => (w as Worker & { idle?: boolean }).idle && !w.dead && !w.busy,
+    );
+    return Math.max(0, ready.length - this.#waiting.length);
   }
 
   /** Runs one invocation on the next idle worker. */
@@ -58,13 +68,15 @@ export class WorkerPool {
     return new Promise<InvokeResult>((resolve) => {
       const timer = setTimeout(() => this.kill(worker.id, 'timeout'), this.options.timeoutMs);
       worker.busy = { resolve, timer };
+      // A worker may die between being picked and being sent the event: that is a crash too.
+      const lost = (error: Error | null) => {
+        if (error)
+          this.#finish(worker, { kind: 'crashed', reason: `could not reach the worker: ${error.message}` });
+      };
       try {
-        worker.child.send({ id, event, requestId, timeoutMs: this.options.timeoutMs });
+        worker.child.send({ id, event, requestId, timeoutMs: this.options.timeoutMs }, lost);
       } catch (error) {
-        this.#finish(worker, {
-          kind: 'crashed',
-          reason: `could not reach the worker: ${(error as Error).message}`,
-        });
+        lost(error as Error);
       }
     });
   }
@@ -79,6 +91,7 @@ export class WorkerPool {
     const worker = this.#workers.get(id);
     if (!worker || worker.dead) return false;
     this.kills.set(reason, (this.kills.get(reason) ?? 0) + 1);
+    this.killLog.push({ worker: id, at: Date.now(), reason });
     worker.dead = true;
     worker.child.kill('SIGKILL');
     this.#finish(worker, { kind: 'crashed', reason });
@@ -127,10 +140,16 @@ export class WorkerPool {
       );
       this.#release(worker);
     });
-    child.on('exit', () => {
+    // Writing to a worker that was just killed fails (EPIPE): its invocation ends as crashed.
+    child.on('error', () => undefined);
+    child.on('exit', (code, signal) => {
       if (!worker.dead) {
+        // Not killed by the storm: the worker died of something else (counted apart, it is no planned crash).
+        const reason = `exited (${signal ?? `code ${code}`})`;
         worker.dead = true;
-        this.#finish(worker, { kind: 'crashed', reason: 'exited' });
+        this.kills.set(reason, (this.kills.get(reason) ?? 0) + 1);
+        this.killLog.push({ worker: id, at: Date.now(), reason });
+        this.#finish(worker, { kind: 'crashed', reason });
       }
       this.#workers.delete(id);
       this.#spawn();

@@ -105,6 +105,11 @@ export async function recordDecision(
   return deliver({ result, notify: true }, ports, telemetry);
 }
 
+/** The claim of an update (see claimUpdate). */
+export function updateClaimKey(result: CheckResult): string {
+  return `update/${result.region}/${result.cluster}/${result.updateId}`;
+}
+
 /** Who delivers an update's decision: the decision itself, its story and the moment it was made. */
 export function decisionOwner(result: CheckResult): string {
   return `${result.correlationId}@${result.time}`;
@@ -120,8 +125,7 @@ export function decisionOwner(result: CheckResult): string {
 async function claimUpdate(decision: Decision, ports: GuardPorts): Promise<CheckResult | undefined> {
   const { result } = decision;
   if (!decision.changed || result.outcome !== 'remediated' || !result.updateId) return undefined;
-  const key = `update/${result.region}/${result.cluster}/${result.updateId}`;
-  const mine = await ports.audit.claim(key, decisionOwner(result)).catch(() => true);
+  const mine = await ports.audit.claim(updateClaimKey(result), decisionOwner(result)).catch(() => true);
   if (mine) return undefined;
   return {
     ...result,

@@ -2,7 +2,7 @@ import type { QueuedDecision } from '../core/decision-message';
 import { type EndpointConfig, sameEndpointConfig } from '../core/endpoint';
 import type { CheckResult } from '../core/result';
 import type { GuardPorts, UpdateState } from '../ports';
-import { deliverDecision, followUpOf } from './delivery';
+import { decisionOwner, deliverDecision, followUpOf, updateClaimKey } from './delivery';
 import type { Decision, GuardOptions, GuardTelemetry } from './options';
 
 /**
@@ -23,7 +23,7 @@ export const INTENT_DELAY_SECONDS = 600;
 /** How many of the cluster's newest updates are looked at. */
 export const UPDATE_SEARCH_LIMIT = 20;
 /** EKS's clock and the function's may differ a little. */
-const CLOCK_SKEW_MS = 60_000;
+const CLOCK_SKEW_MS = 5_000;
 
 /** Queues the decision ahead of its update; a failure stops the remediation before anything changed. */
 export async function writeIntent(decision: Decision, ports: GuardPorts): Promise<void> {
@@ -54,39 +54,57 @@ export async function recoverIntent(
   });
   if (records.length > 0)
     return quietly('the remediation was recorded by its own attempt; nothing to recover');
-  const update = await findUpdate(result, ports, decided);
-  if (!update) {
+  const updates = await updatesWithTarget(result, ports, decided);
+  if (updates.length === 0) {
     return quietly(
       'EKS has no update for this remediation: its attempt stopped before the update; nothing to record',
     );
   }
-  const found: CheckResult = {
-    ...result,
-    updateId: update.id,
-    updateStatus: update.status,
-    reason: `${result.reason}; recorded after its attempt stopped (the update was found in EKS)`,
-  };
-  const decision: Decision = { result: found, notify: queued.notify, changed: true };
-  const next = followUpOf(found, ports.clock(), options);
-  if (next && update.status !== 'Successful') decision.next = next;
-  return deliverDecision(decision, ports, telemetry);
+  // Oldest first: the attempt made its update right after the decision. An update another decision
+  // already claimed is that decision's (EKS took the same target from it), so the next one is looked at.
+  for (const update of updates) {
+    const found: CheckResult = {
+      ...result,
+      updateId: update.id,
+      updateStatus: update.status,
+      reason: `${result.reason}; recorded after its attempt stopped (the update was found in EKS)`,
+    };
+    if (!(await ports.audit.claim(updateClaimKey(found), decisionOwner(found)))) continue;
+    const decision: Decision = { result: found, notify: queued.notify, changed: true };
+    const next = followUpOf(found, ports.clock(), options);
+    if (next && update.status !== 'Successful') decision.next = next;
+    return deliverDecision(decision, ports, telemetry);
+  }
+  return quietly(
+    'every update EKS made with this target since the decision is recorded by the decision that claimed it',
+  );
 }
 
-/** The cluster's update made for this decision: created after it, with its target. */
-async function findUpdate(
+/**
+ * The cluster's updates that set this decision's target, created between the decision and the
+ * moment its record of intent was due (its attempt was over by then), oldest first.
+ */
+async function updatesWithTarget(
   result: CheckResult,
   ports: GuardPorts,
   decided: number,
-): Promise<{ id: string; status: string } | undefined> {
-  if (!result.after) return undefined;
+): Promise<{ id: string; status: string; created: number }[]> {
+  const target = result.after;
+  if (!target) return [];
+  const found: { id: string; status: string; created: number }[] = [];
   for (const id of await ports.eks.listUpdates(result.cluster, UPDATE_SEARCH_LIMIT)) {
     const update = await ports.eks.describeUpdate(result.cluster, id);
-    if (!update) return undefined;
+    if (!update) return [];
     const created = update.createdAt ? Date.parse(update.createdAt) : Number.NaN;
-    if (!Number.isNaN(created) && created < decided - CLOCK_SKEW_MS) continue;
-    if (setsTarget(update, result.after)) return { id, status: update.status };
+    const inWindow =
+      Number.isNaN(created) ||
+      (created >= decided - CLOCK_SKEW_MS &&
+        created <= decided + INTENT_DELAY_SECONDS * 1000 + CLOCK_SKEW_MS);
+    if (inWindow && setsTarget(update, target)) found.push({ id, status: update.status, created });
   }
-  return undefined;
+  return found.sort((a, b) =>
+    Number.isNaN(a.created) ? 1 : Number.isNaN(b.created) ? -1 : a.created - b.created,
+  );
 }
 
 /** Whether an update's parameters set exactly this endpoint configuration (type names in any case). */

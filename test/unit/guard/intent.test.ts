@@ -18,6 +18,7 @@ import {
   ACCOUNT,
   auditWrites,
   claimsTaken,
+  givenClaimTable,
   givenCluster,
   mocks,
   queuedBodies,
@@ -140,7 +141,7 @@ describe('recovering a remediation from its record of intent', () => {
       }),
     ]);
     expect(mocks.sns).toHaveReceivedCommandTimes(PublishCommand, 1);
-    expect(claimsTaken()).toEqual(['update/us-east-1/prod-api/upd-made']);
+    expect(new Set(claimsTaken())).toEqual(new Set(['update/us-east-1/prod-api/upd-made']));
     expect(
       queuedBodies().map(
         (b) => (b.request as { followUpdate?: { updateId: string } }).followUpdate?.updateId,
@@ -189,9 +190,49 @@ describe('recovering a remediation from its record of intent', () => {
     const result = await recoverIntent(intent, testPorts(LATER), OPTIONS);
 
     // Assess
-    expect(result).toMatchObject({ outcome: 'ignored', reason: expect.stringMatching(/claimed it first/) });
+    expect(result).toMatchObject({
+      outcome: 'ignored',
+      reason: expect.stringMatching(/recorded by the decision that claimed it/),
+    });
     expect(mocks.sns).not.toHaveReceivedCommand(PublishCommand);
     expect(mocks.dynamodb).toHaveReceivedCommandTimes(PutCommand, 1);
+  });
+
+  it("takes the next update with its target when the oldest one is another decision's", async () => {
+    // Prepare: a decision just before this one made the same change, and recorded it.
+    const intent = await intentOfRemediation();
+    givenUpdates([
+      { id: 'upd-theirs', createdAt: '2026-06-03T10:19:59Z', params: TARGET_PARAMS },
+      { id: 'upd-mine', createdAt: '2026-06-03T10:20:02Z', params: TARGET_PARAMS },
+    ]);
+    givenClaimTable().set(
+      '#claim#us-east-1 update/us-east-1/prod-api/upd-theirs',
+      'evt-0000@2026-06-03T10:19:58.000Z',
+    );
+
+    // Act
+    const result = await recoverIntent(intent, testPorts(LATER), OPTIONS);
+
+    // Assess
+    expect(result).toMatchObject({ outcome: 'remediated', updateId: 'upd-mine' });
+    expect(auditWrites().filter((w) => w.outcome === 'remediated')).toEqual([
+      expect.objectContaining({ updateId: 'upd-mine' }),
+    ]);
+  });
+
+  it('never takes an update made before the decision', async () => {
+    // Prepare
+    const intent = await intentOfRemediation();
+    givenUpdates([{ id: 'upd-before', createdAt: '2026-06-03T10:19:50Z', params: TARGET_PARAMS }]);
+
+    // Act
+    const result = await recoverIntent(intent, testPorts(LATER), OPTIONS);
+
+    // Assess
+    expect(result).toMatchObject({
+      outcome: 'ignored',
+      reason: expect.stringMatching(/stopped before the update/),
+    });
   });
 
   it('leaves an intent for another region alone', async () => {

@@ -193,12 +193,21 @@ describe('storm invariants', () => {
     expect(result.broken).toBe(0);
   });
 
-  it('count an alert whose story has no record', () => {
+  it('count an alert whose trigger has no record', () => {
     // Act
     const result = alertsRecorded(evidence({ alerts: [{ ...ALERT, correlationId: 'evt-9' }] }));
 
     // Assess
     expect(result.broken).toBe(1);
+  });
+
+  it('note, without counting it broken, an alert whose trigger was recorded with another outcome', () => {
+    // Act
+    const result = alertsRecorded(evidence({ alerts: [{ ...ALERT, outcome: 'exempt' }] }));
+
+    // Assess
+    expect(result.broken).toBe(0);
+    expect(result.note).toMatch(/^1 whose trigger was recorded with another outcome/);
   });
 
   it('take the same story published twice as one alert, but two stories of one unchanged situation as two', () => {
