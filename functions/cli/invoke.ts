@@ -33,11 +33,11 @@ export async function invokeCommand(
   const runtime = guardRuntime(env, {
     ...(options.dryRun ? {} : { writes: { command: 'invoke', allowed: options.allowEndpoint ?? [] } }),
   });
-  // Which account this is, from GUARD_ROLE_ARN or the credentials: never left unchecked. Input
-  // with nothing in it names no account, so the credentials need not be asked.
-  const account = read.sweep !== undefined || read.items.length > 0 ? await runtime.account() : undefined;
   let response: Awaited<ReturnType<typeof processEvent>>;
   try {
+    // Which account this is, from GUARD_ROLE_ARN or the credentials: never left unchecked. Input
+    // with nothing in it names no account, so the credentials need not be asked.
+    const account = read.sweep !== undefined || read.items.length > 0 ? await runtime.account() : undefined;
     response = await processEvent(event, runtime.ports, {
       ...runtime.processOptions(!options.dryRun),
       ...(account ? { account } : {}),

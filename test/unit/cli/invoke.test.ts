@@ -9,6 +9,8 @@ const GUARD_ENV = {
   TOPIC_ARN: 'arn:aws:sns:us-east-1:123456789012:t',
   RECHECK_QUEUE_URL: 'http://127.0.0.1:9/123456789012/q',
   AUDIT_TABLE_NAME: 'guard-audit-unit',
+  // The account is named, so the credentials are not asked which it is.
+  GUARD_ROLE_ARN: 'arn:aws:iam::123456789012:role/eks-endpoint-guard-us-east-1',
 };
 
 describe('invoke', () => {

@@ -70,6 +70,8 @@ describe('logs of a command', () => {
         TOPIC_ARN: 'arn:aws:sns:eu-west-1:123456789012:t',
         RECHECK_QUEUE_URL: 'http://127.0.0.1:9/123456789012/q',
         AUDIT_TABLE_NAME: 'guard-audit-unit',
+        // The account is named, so the credentials are not asked which it is.
+        GUARD_ROLE_ARN: 'arn:aws:iam::123456789012:role/eks-endpoint-guard-eu-west-1',
         POWERTOOLS_LOG_LEVEL: 'WARN',
       },
       () => runInProcess(['invoke', 'events/create-cluster-public.json', '--dry-run', ...flags]),

@@ -46,9 +46,18 @@ function openedEvent(): Record<string, unknown> {
   };
 }
 
+/** The message as the recheck queue hands it over: SQS confirms its receipt handle. */
 function queueRecord(body: string) {
   return {
-    Records: [{ eventSource: 'aws:sqs', messageId: 'm-1', body, attributes: { SenderId: GUARD_SENDER } }],
+    Records: [
+      {
+        eventSource: 'aws:sqs',
+        messageId: 'm-1',
+        receiptHandle: 'AQEBtest-handle',
+        body,
+        attributes: { SenderId: GUARD_SENDER },
+      },
+    ],
   };
 }
 

@@ -12,6 +12,7 @@ import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { decisionMessage } from '../../../functions/core/decision-message';
 import { processEvent } from '../../../functions/guard/process-event';
 import {
+  ACCOUNT,
   auditWrites,
   GUARD_SENDER,
   givenCluster,
@@ -330,7 +331,7 @@ describe('the scheduled sweep seals the records (DIGEST_BUCKET_NAME)', () => {
       Key: 'eks-endpoint-guard/digests/us-east-1/0000000001.json',
     });
     expect(JSON.parse(String(mocks.s3.commandCalls(PutObjectCommand)[0]?.args[0].input.Body)).account).toBe(
-      '111122223333',
+      ACCOUNT,
     );
   });
 
