@@ -9,8 +9,7 @@ import type { EndpointConfig } from './core/endpoint';
 import type { LoadedPolicy } from './core/policy/policy';
 import type { SweepSummary } from './core/report/evidence';
 import type { CheckResult, UpdateError } from './core/result';
-import type { DigestHead, SealableItem } from './core/seal/digest';
-import type { DigestVersion } from './core/seal/verify';
+import type { SealPorts } from './seal-ports';
 
 /**
  * What the guard needs from AWS, as small interfaces: the adapters in aws/ implement them with
@@ -179,33 +178,6 @@ export interface AuditPort {
   claim(key: string, owner: string): Promise<boolean>;
 }
 
-/** What a digest seals, and where the chain's latest digest is remembered: the audit table. */
-export interface SealSource {
-  /** The audit table's name, named in each digest. */
-  readonly table: string;
-  /** Every decision record and sweep summary whose time (in its key) is in [from, to), as stored. */
-  sealable(from: Date, to: Date): Promise<SealableItem[]>;
-  /** The chain's head, or undefined before the first digest. */
-  digestHead(): Promise<DigestHead | undefined>;
-  /**
-   * Replaces the head if the table still holds `expected` (undefined: no head yet); false when
-   * another run moved it first.
-   */
-  putDigestHead(head: DigestHead, expected: DigestHead | undefined): Promise<boolean>;
-}
-
-/** The digest bucket, as the function may use it: put only (DESIGN §16). */
-export interface DigestStorePort {
-  /** Stores a digest under a key of its own; `exists` when the key already holds an object. */
-  put(key: string, text: string): Promise<'stored' | 'exists'>;
-}
-
-/** The digest bucket, as `audit verify` reads it. */
-export interface DigestReaderPort {
-  /** Every version and delete marker under the prefix, with the text of the versions `read` picks. */
-  versions(prefix: string, read: (version: DigestVersion) => boolean): Promise<DigestVersion[]>;
-}
-
 /** The latest endpoint change of a cluster found in CloudTrail's event history. */
 export interface EndpointChange {
   eventId: string;
@@ -259,14 +231,6 @@ export interface DecisionEventsPort {
   send(
     entries: DecisionEventEntry[],
   ): Promise<{ failed: { entry: DecisionEventEntry; errorCode: string }[] }>;
-}
-
-/** What sealing needs: the records, the bucket, and whose they are. */
-export interface SealPorts {
-  source: SealSource;
-  store: DigestStorePort;
-  region: string;
-  account?: string;
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { DigestHead, SealableItem } from '../core/seal/digest';
-import type { SealSource } from '../ports';
+import type { SealSource } from '../seal-ports';
 import { isConditionFailed } from './audit-evidence';
 import { AUDIT_KEYS, daysBack } from './audit-store';
 import { type ClientSource, lazy, resolveClient, sdk } from './clients';

@@ -1,6 +1,6 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { DigestVersion } from '../core/seal/verify';
-import type { DigestReaderPort, DigestStorePort } from '../ports';
+import type { DigestReaderPort, DigestStorePort } from '../seal-ports';
 import { type ClientSource, resolveClient, sdk } from './clients';
 import { awsErrorName } from './errors';
 

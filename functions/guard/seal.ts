@@ -10,7 +10,7 @@ import {
   SETTLE_SECONDS,
 } from '../core/seal/digest';
 import { type VerifyResult, verifyChain } from '../core/seal/verify';
-import type { DigestReaderPort, SealPorts, SealSource } from '../ports';
+import type { DigestReaderPort, SealPorts, SealSource } from '../seal-ports';
 
 /**
  * Sealing and verifying the audit records (DESIGN §16). The scheduled sweep and `audit digest`

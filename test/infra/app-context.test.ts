@@ -35,7 +35,7 @@ describe('the context keys of the one app', () => {
 
     // Assess
     expect(check).toThrow(
-      /^unknown context key region: the app knows policyFile, policyParameter, .*, alertTopicKeyArn, cfnHook, cfnHookFailureMode, cfnHookOnError, activeClients, regions, organizationId, organizationalUnits, .*, centralTeamsChannels$/,
+      /^unknown context key region: the app knows policyFile, policyParameter, .*, alertTopicKeyArn, deadLetterOperatorRoleArn, cfnHook, cfnHookFailureMode, cfnHookOnError, activeClients, regions, organizationId, organizationalUnits, .*, centralTeamsChannels$/,
     );
   });
 

@@ -17,7 +17,7 @@ import {
 import { type ReportVerification, reportVerification } from '../../core/report/verification';
 import type { CheckResult } from '../../core/result';
 import { verifyRecords } from '../../guard/seal';
-import type { DigestReaderPort } from '../../ports';
+import type { DigestReaderPort } from '../../seal-ports';
 import { auditConfig, parseAccount } from '../audit';
 import { accountCoverage, withCoverage } from '../coverage';
 import { CliError, describeError, nameFailedCalls } from '../errors';

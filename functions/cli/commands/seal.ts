@@ -4,7 +4,7 @@ import { duration } from '../../core/report/text';
 import { SETTLE_SECONDS } from '../../core/seal/digest';
 import type { VerifyResult } from '../../core/seal/verify';
 import { sealRecords, verifyRecords } from '../../guard/seal';
-import type { SealPorts } from '../../ports';
+import type { SealPorts } from '../../seal-ports';
 import { auditConfig } from '../audit';
 import { awsClients } from '../context';
 import { CliError } from '../errors';

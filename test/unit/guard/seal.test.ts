@@ -18,7 +18,7 @@ import {
   sealRecords,
   verifyRecords,
 } from '../../../functions/guard/seal';
-import type { SealPorts } from '../../../functions/ports';
+import type { SealPorts } from '../../../functions/seal-ports';
 import { history } from '../core/report/history';
 import { mocks, REGION, resetAws } from '../support/aws';
 
