@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { schedulePeriodSeconds } from '../functions/core/schedule';
 import { ROOT } from './bundle';
 import type { StormPlan } from './plan';
 import { workerAccessKey } from './request';
@@ -35,6 +36,10 @@ export function workerEnv(
     GUARD_ROLE_ID,
     POLICY_CACHE_SECONDS: scaled('POLICY_CACHE_SECONDS'),
     RECHECK_DEADLINE_MINUTES: scaled('RECHECK_DEADLINE_MINUTES'),
+    // Confirming a queued record sets its visibility again: to the storm's queue's, not the stack's.
+    RECHECK_VISIBILITY_SECONDS: String(plan.visibilityTimeoutSeconds),
+    // The scheduled sweeps share one blast-radius budget per schedule period, on the storm's clock.
+    SWEEP_SCHEDULE: scaledSchedule(functionEnv.SWEEP_SCHEDULE, plan.compression),
     AWS_ENDPOINT_URL: proxy,
     AWS_REGION: REGION,
     AWS_ACCESS_KEY_ID: workerAccessKey(id),
@@ -47,6 +52,13 @@ export function workerEnv(
     NODE_PATH: join(ROOT, 'node_modules'),
     STORM_ACCOUNT: ACCOUNT,
   };
+}
+
+/** `rate(1 hour)` at a time factor of 20 is `rate(3 minutes)`: never under a minute. */
+export function scaledSchedule(schedule: string | undefined, compression: number): string {
+  const seconds = schedulePeriodSeconds(schedule ?? '') ?? 3600;
+  const minutes = Math.max(1, Math.round(seconds / compression / 60));
+  return `rate(${minutes} minute${minutes === 1 ? '' : 's'})`;
 }
 
 /** The queue URL with the proxy's host. */

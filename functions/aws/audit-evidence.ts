@@ -51,24 +51,30 @@ function markerKey(region: string): string {
   return `#checked#${region}`;
 }
 
+/** Every item a query finds, page after page. */
+export async function queryAll(
+  documents: DynamoDBDocumentClient,
+  input: QueryCommandInput,
+): Promise<Record<string, unknown>[]> {
+  const items: Record<string, unknown>[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await documents.send(
+      new (sdk.dynamodbDocuments().QueryCommand)({ ...input, ExclusiveStartKey: start }),
+    );
+    items.push(...(page.Items ?? []));
+    start = page.LastEvaluatedKey;
+  } while (start);
+  return items;
+}
+
 /** Writing and reading the evidence items, over the store's document client. */
 export function evidenceMethods(
   documents: () => DynamoDBDocumentClient,
   tableName: string,
   retentionDays: number,
 ) {
-  async function readAll(input: QueryCommandInput): Promise<Record<string, unknown>[]> {
-    const items: Record<string, unknown>[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await documents().send(
-        new (sdk.dynamodbDocuments().QueryCommand)({ ...input, ExclusiveStartKey: start }),
-      );
-      items.push(...(page.Items ?? []));
-      start = page.LastEvaluatedKey;
-    } while (start);
-    return items;
-  }
+  const readAll = (input: QueryCommandInput) => queryAll(documents(), input);
 
   return {
     async markChecked(result: CheckResult): Promise<void> {

@@ -2,7 +2,7 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { DigestHead, SealableItem } from '../core/seal/digest';
 import type { SealSource } from '../seal-ports';
-import { isConditionFailed } from './audit-evidence';
+import { isConditionFailed, queryAll } from './audit-evidence';
 import { AUDIT_KEYS, daysBack } from './audit-store';
 import { type ClientSource, lazy, resolveClient, sdk } from './clients';
 
@@ -26,18 +26,7 @@ export function auditSeal(
   const documents = lazy(() => sdk.dynamodbDocuments().DynamoDBDocumentClient.from(resolveClient(client)));
   const headKey = { [AUDIT_KEYS.partitionKey]: `#digest#${region}`, [AUDIT_KEYS.sortKey]: HEAD_SORT_KEY };
 
-  async function readAll(input: QueryCommandInput): Promise<Record<string, unknown>[]> {
-    const items: Record<string, unknown>[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await documents().send(
-        new (sdk.dynamodbDocuments().QueryCommand)({ ...input, ExclusiveStartKey: start }),
-      );
-      items.push(...(page.Items ?? []));
-      start = page.LastEvaluatedKey;
-    } while (start);
-    return items;
-  }
+  const readAll = (input: QueryCommandInput) => queryAll(documents(), input);
 
   return {
     table: tableName,

@@ -1,5 +1,4 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { MEMBERS_PARTITION, type MemberItem } from '../core/central';
 import {
   EXPECTED_PARTITION,
@@ -8,7 +7,7 @@ import {
   type ManagementItem,
 } from '../core/central-coverage';
 import { type NoticeChannel, noticeItem } from '../core/central-notice';
-import { isConditionFailed } from './audit-evidence';
+import { isConditionFailed, queryAll } from './audit-evidence';
 import { type ClientSource, lazy, resolveClient, sdk } from './clients';
 
 /** What the central table knows of the members' coverage: their heartbeats and the expected account-regions. */
@@ -25,24 +24,12 @@ export interface CentralCoverageData {
 export function centralStore(client: ClientSource<DynamoDBClient>, tableName: string) {
   const documents = lazy(() => sdk.dynamodbDocuments().DynamoDBDocumentClient.from(resolveClient(client)));
 
-  async function partition(pk: string): Promise<Record<string, unknown>[]> {
-    const { QueryCommand } = sdk.dynamodbDocuments();
-    const items: Record<string, unknown>[] = [];
-    let start: QueryCommandInput['ExclusiveStartKey'];
-    do {
-      const page = await documents().send(
-        new QueryCommand({
-          TableName: tableName,
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': pk },
-          ExclusiveStartKey: start,
-        }),
-      );
-      items.push(...(page.Items ?? []));
-      start = page.LastEvaluatedKey;
-    } while (start);
-    return items;
-  }
+  const partition = (pk: string) =>
+    queryAll(documents(), {
+      TableName: tableName,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': pk },
+    });
 
   return {
     async heartbeats(): Promise<MemberItem[]> {

@@ -65,7 +65,7 @@ const EnvSchema = z.object({
     z.string().check(z.regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'expected an S3 bucket name')),
   ),
   /** The recheck queue's visibility timeout: confirming a record's receipt handle sets it again. */
-  RECHECK_VISIBILITY_SECONDS: count(30, 43_200, 1800),
+  RECHECK_VISIBILITY_SECONDS: count(1, 43_200, 1800),
   /** The organisation's central event bus (DESIGN §12); unset: decisions stay in this account. */
   DECISION_BUS_ARN: z.optional(
     z

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { runSimulation } from '@cloud-copilot/iam-simulate';
 import { Template } from 'aws-cdk-lib/assertions';
 import { EndpointGuardStack } from '../../infra/stack';
 import { logicalId, newApp } from './helpers';
+import { underScp } from './scp-simulation';
 
 /**
  * The SCP that protects the digests still to come (docs/digest-protection-scp.json, shown in
@@ -15,7 +15,6 @@ const ACCOUNT = '111122223333';
 const SCP = JSON.parse(
   readFileSync(path.join(__dirname, '..', '..', 'docs', 'digest-protection-scp.json'), 'utf8'),
 );
-const ALLOW_ALL = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] };
 const GUARD = `arn:aws:iam::${ACCOUNT}:role/EksEndpointGuard-RemediatorRoleA36235BE-AbC123dEf456`;
 const ADMIN = `arn:aws:iam::${ACCOUNT}:role/Administrator`;
 const BREAK_GLASS = `arn:aws:iam::${ACCOUNT}:role/REPLACE-WITH-BREAK-GLASS-ROLE`;
@@ -29,36 +28,11 @@ beforeAll(() => {
   bucket = `arn:aws:s3:::eksendpointguard-${id.toLowerCase()}-1a2b3c4d5e6f`;
 });
 
-async function decide(
-  principal: string,
-  action: string,
-  resource: string,
-  context: Record<string, string> = {},
-) {
-  const result = await runSimulation(
-    {
-      request: {
-        principal,
-        action,
-        resource: { resource, accountId: ACCOUNT },
-        contextVariables: { 'aws:PrincipalArn': principal, 'aws:SecureTransport': 'true', ...context },
-      },
-      identityPolicies: [{ name: 'AllowAll', policy: ALLOW_ALL }],
-      serviceControlPolicies: [
-        {
-          orgIdentifier: 'r-root',
-          policies: [
-            { name: 'FullAWSAccess', policy: ALLOW_ALL },
-            { name: 'DigestProtection', policy: SCP },
-          ],
-        },
-      ],
-      resourceControlPolicies: [],
-    },
-    {},
+function decide(principal: string, action: string, resource: string, context: Record<string, string> = {}) {
+  return underScp(
+    { principal, action, resource, account: ACCOUNT, context },
+    { name: 'DigestProtection', policy: SCP },
   );
-  if (result.resultType === 'error') throw new Error(JSON.stringify(result.errors));
-  return result.overallResult;
 }
 
 describe('the SCP protecting the digests, simulated', () => {

@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { runSimulation } from '@cloud-copilot/iam-simulate';
 import { Template } from 'aws-cdk-lib/assertions';
 import { type ProtectMode, renderProtectionScp } from '../../functions/core/protect-guard';
 import { EndpointGuardStack } from '../../infra/stack';
 import { newApp } from './helpers';
 import { ORG_CONTEXT, orgApp } from './org/support';
+import { underScp } from './scp-simulation';
 
 /**
  * Issue 19, finding 4: the protection SCP named `EksEndpointGuard-*` resources, which a StackSet
@@ -17,7 +17,6 @@ import { ORG_CONTEXT, orgApp } from './org/support';
 const ACCOUNT = '444455556666';
 const REGION = 'eu-west-1';
 const SUFFIX = 'AbC123dEf456';
-const ALLOW_ALL = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] };
 const ADMIN = `arn:aws:iam::${ACCOUNT}:role/AWSReservedSSO_AdministratorAccess_0123456789abcdef`;
 
 type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
@@ -106,30 +105,10 @@ async function decide(
   [action, resource, context]: Ask,
 ): Promise<string> {
   const scp = renderProtectionScp({ mode: deployed.mode }).document;
-  const result = await runSimulation(
-    {
-      request: {
-        principal,
-        action,
-        resource: { resource, accountId: ACCOUNT },
-        contextVariables: { 'aws:PrincipalArn': principal, 'aws:SecureTransport': 'true', ...context },
-      },
-      identityPolicies: [{ name: 'AdministratorAccess', policy: ALLOW_ALL }],
-      serviceControlPolicies: [
-        {
-          orgIdentifier: 'r-root',
-          policies: [
-            { name: 'FullAWSAccess', policy: ALLOW_ALL },
-            { name: 'ProtectGuard', policy: scp },
-          ],
-        },
-      ],
-      resourceControlPolicies: [],
-    },
-    {},
+  return underScp(
+    { principal, action, resource, account: ACCOUNT, ...(context ? { context } : {}) },
+    { name: 'ProtectGuard', policy: scp },
   );
-  if (result.resultType === 'error') throw new Error(JSON.stringify(result.errors));
-  return result.overallResult;
 }
 
 /** What a member account's administrator would do to switch the guard off or speak in its name. */

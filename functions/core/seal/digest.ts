@@ -51,8 +51,8 @@ export interface DigestLink {
   hash: string;
 }
 
-export interface Digest {
-  schema: typeof DIGEST_SCHEMA;
+/** What a digest run decides before it reads the records: enough to build the same digest again. */
+export interface DigestPlan {
   region: string;
   account?: string;
   /** The audit table whose records are sealed. */
@@ -65,19 +65,12 @@ export interface Digest {
   sealedAt: string;
   /** The digest before this one; null for the first of the chain. */
   previous: DigestLink | null;
-  records: SealedRecord[];
 }
 
-/** What a digest run decides before it reads the records: enough to build the same digest again. */
-export interface DigestPlan {
-  region: string;
-  account?: string;
-  table: string;
-  sequence: number;
-  from: string;
-  to: string;
-  sealedAt: string;
-  previous: DigestLink | null;
+/** A digest as stored: its plan and the hashes of the records it seals. */
+export interface Digest extends DigestPlan {
+  schema: typeof DIGEST_SCHEMA;
+  records: SealedRecord[];
 }
 
 export function sealRecord(item: SealableItem): SealedRecord {

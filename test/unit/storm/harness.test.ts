@@ -31,7 +31,13 @@ describe("a worker's environment", () => {
   it("sends every AWS call through the proxy with the worker's own key, and scales settings measured in time", () => {
     // Act
     const env = workerEnv(
-      { POLICY_CACHE_SECONDS: '60', RECHECK_DEADLINE_MINUTES: '120', SWEEP_CONCURRENCY: '64' },
+      {
+        POLICY_CACHE_SECONDS: '60',
+        RECHECK_DEADLINE_MINUTES: '120',
+        SWEEP_CONCURRENCY: '64',
+        RECHECK_VISIBILITY_SECONDS: '1800',
+        SWEEP_SCHEDULE: 'rate(1 hour)',
+      },
       { RECHECK_QUEUE_URL: 'http://127.0.0.1:5000/123456789012/recheck' },
       'http://127.0.0.1:6000',
       4,
@@ -46,6 +52,9 @@ describe("a worker's environment", () => {
       POLICY_CACHE_SECONDS: '3',
       RECHECK_DEADLINE_MINUTES: '6',
       SWEEP_CONCURRENCY: '64',
+      // A confirmed record would otherwise hide for the stack's 30 minutes, a storm's ten hours.
+      RECHECK_VISIBILITY_SECONDS: String(PLAN.visibilityTimeoutSeconds),
+      SWEEP_SCHEDULE: `rate(${60 / PLAN.compression} minutes)`,
     });
     expect(throughProxy('http://127.0.0.1:5000/1/q', 'http://127.0.0.1:6000')).toBe(
       'http://127.0.0.1:6000/1/q',
