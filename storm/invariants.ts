@@ -189,15 +189,23 @@ export function alertsRecorded(e: Evidence): InvariantResult {
   const triggers = new Set(e.records.map((r) => `${r.cluster} ${r.correlationId}`));
   const stories = new Set(e.records.map((r) => storyKey({ ...r, status: 'open' })));
   const open = e.alerts.filter((a) => a.status !== 'resolved');
+  const recorded = (a: Record<string, unknown>) =>
+    triggers.has(`${String(a.cluster)} ${String(a.correlationId)}`);
+  // A sweep's check is `sweep-<event id>/<cluster>`: its trigger is the schedule's event.
+  const deadLettered = (a: Record<string, unknown>) =>
+    e.failedEvents.has(
+      String(a.correlationId)
+        .replace(/^sweep-/, '')
+        .replace(/\/.*$/, ''),
+    );
   const problems = open
-    .filter((a) => !triggers.has(`${String(a.cluster)} ${String(a.correlationId)}`))
+    .filter((a) => !recorded(a) && !deadLettered(a))
     .map((a) => `${String(a.cluster)}: ${String(a.outcome)} alert of ${decisionKey(a)} has no record`);
-  const redecided = open.filter(
-    (a) => triggers.has(`${String(a.cluster)} ${String(a.correlationId)}`) && !stories.has(storyKey(a)),
-  ).length;
+  const redecided = open.filter((a) => recorded(a) && !stories.has(storyKey(a))).length;
+  const unfinished = open.filter((a) => !recorded(a) && deadLettered(a)).length;
   return {
     ...result('every alert belongs to a recorded decision', e.alerts.length, problems),
-    note: `${redecided} whose trigger was recorded with another outcome after a crash between alert and record`,
+    note: `${redecided} whose trigger was recorded with another outcome after a crash between alert and record, ${unfinished} whose trigger failed every retry and is in the dead-letter queue`,
   };
 }
 
@@ -238,10 +246,7 @@ export function alertsPerEpisode(e: Evidence): InvariantResult {
         const between = e.records.filter(
           (r) => r.cluster === cluster && r.time > String(a.time) && r.time < String(b.time),
         );
-        const changed = between.some(
-          (r) =>
-            r.outcome !== a.outcome || !r.before || !sameEndpointConfig(r.before, a.before as EndpointConfig),
-        );
+        const changed = between.some((r) => !sameSituation(a, { ...r }));
         if (!changed)
           problems.push(
             `${cluster}: ${String(a.outcome)} alerted twice for one situation (${decisionKey(a)}, ${decisionKey(b)})`,
@@ -255,13 +260,19 @@ export function alertsPerEpisode(e: Evidence): InvariantResult {
   };
 }
 
+/** Same outcome, configuration, policy and exemption story: what the guard's first-sighting rule compares. */
 function sameSituation(a: Record<string, unknown>, b: Record<string, unknown>): boolean {
   const digest = (x: Record<string, unknown>) => (x.policy as { digest?: string } | undefined)?.digest;
   const before = (x: Record<string, unknown>) => x.before as EndpointConfig | undefined;
+  const exemption = (x: Record<string, unknown>) => {
+    const ex = x.exemption as { source?: string; reason?: string; expires?: string } | undefined;
+    return ex ? `${ex.source} ${ex.reason} ${ex.expires}` : '';
+  };
   const [x, y] = [before(a), before(b)];
   return (
     a.outcome === b.outcome &&
     digest(a) === digest(b) &&
+    exemption(a) === exemption(b) &&
     x !== undefined &&
     y !== undefined &&
     sameEndpointConfig(x, y)

@@ -51,7 +51,7 @@ export async function alertOfDecision(
   if (!previous) return undefined;
   // One `resolved` per alert, even when two checks find the cluster compliant at once.
   const key = `resolved/${result.region}/${result.cluster}/${previous.time}`;
-  if (!(await ports.audit.claim(key, result.correlationId).catch(() => true))) return undefined;
+  if (!(await ports.audit.claim(key, result.correlationId))) return undefined;
   const facts = resolvedFactsOf(result, previous, {
     exemptionTag: options.exemptionTag ?? '',
     policyParameter: options.policyParameter,

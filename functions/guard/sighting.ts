@@ -67,6 +67,6 @@ export async function isFirstSighting(result: CheckResult, history: History): Pr
   if (repeat || !history.claim) return !repeat;
   // Two decisions at once (two sweeps, two events) read the same history: one of them tells people.
   // The claim belongs to the story, so a retry of the same event still alerts; a table that cannot
-  // take it holds nothing up (a second alert is the lesser harm than none).
-  return history.claim(sightingClaimKey(result, previous), result.correlationId).catch(() => true);
+  // take it fails the check like the history read before it, and the check is retried.
+  return history.claim(sightingClaimKey(result, previous), result.correlationId);
 }

@@ -1,4 +1,5 @@
 import 'aws-sdk-client-mock-jest';
+import { ProvisionedThroughputExceededException } from '@aws-sdk/client-dynamodb';
 import {
   BatchImportFindingsCommand,
   type BatchImportFindingsCommandInput,
@@ -282,6 +283,30 @@ describe('resolved alerts', () => {
     expect(
       mocks.sns.commandCalls(PublishCommand).filter((c) => c.args[0].input.TopicArn === TOPIC_ARN),
     ).toHaveLength(1);
+  });
+
+  it('are not sent while the table cannot take their claim: the check fails and is retried', async () => {
+    // Prepare: records go in, claims are throttled (the storm found a second resolved here)
+    givenVpcDns(true, true);
+    givenCluster({ name: 'prod-api', publicAccess: false, privateAccess: true });
+    givenHistory([blockedEarlier]);
+    mocks.dynamodb.on(PutCommand).callsFake((input: { Item?: Record<string, unknown> }) => {
+      if (input.Item?.kind === 'claim') {
+        throw new ProvisionedThroughputExceededException({ message: 'throttled', $metadata: {} });
+      }
+      return {};
+    });
+
+    // Act
+    const outcome = await check(request('prod-api', { trigger: { source: 'sweep' } })).catch(
+      (error: Error) => error,
+    );
+
+    // Assess
+    expect(outcome).toBeInstanceOf(Error);
+    expect(
+      mocks.sns.commandCalls(PublishCommand).filter((c) => c.args[0].input.TopicArn === TOPIC_ARN),
+    ).toEqual([]);
   });
 
   it('are sent once when a cluster last alerted blocked is seen compliant, with the same dedupKey', async () => {

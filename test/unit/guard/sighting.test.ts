@@ -1,5 +1,7 @@
 import 'aws-sdk-client-mock-jest';
+import { ProvisionedThroughputExceededException } from '@aws-sdk/client-dynamodb';
 import { PublishCommand } from '@aws-sdk/client-sns';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { CheckRequest } from '../../../functions/core/check-request';
 import { checkCluster } from '../../../functions/guard/check';
 import type { GuardOptions } from '../../../functions/guard/options';
@@ -68,6 +70,24 @@ describe('the first sighting of a situation', () => {
 
     // Assess
     expect(mocks.sns).toHaveReceivedCommandTimes(PublishCommand, 2);
+  });
+
+  it('fails the check, alerting nothing and recording nothing, when the table cannot take the claim', async () => {
+    // Prepare: decision records go in, claims are throttled (the storm found a second alert here)
+    mocks.dynamodb.on(PutCommand).callsFake((input: { Item?: Record<string, unknown> }) => {
+      if (input.Item?.kind === 'claim') {
+        throw new ProvisionedThroughputExceededException({ message: 'throttled', $metadata: {} });
+      }
+      return {};
+    });
+
+    // Act
+    const check = checkCluster(sweepOf('a'), testPorts(NOW), OPTIONS);
+
+    // Assess: the check is retried later (its sweep or event fails), rather than alerting again
+    await expect(check).rejects.toThrow('throttled');
+    expect(mocks.sns).not.toHaveReceivedCommand(PublishCommand);
+    expect(auditWrites().filter((w) => w.outcome === 'exempt')).toEqual([]);
   });
 
   it('takes no claim when it only reports (check without --fix)', async () => {
