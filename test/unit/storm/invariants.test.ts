@@ -201,6 +201,20 @@ describe('storm invariants', () => {
     expect(result.broken).toBe(1);
   });
 
+  it('note, without counting it broken, an alert of a sweep whose schedule event failed every retry', () => {
+    // Act: the attempt alerted, then died; its retries failed; the event is in the on-failure destination
+    const result = alertsRecorded(
+      evidence({
+        alerts: [{ ...ALERT, correlationId: 'sweep-evt-7/prod-api' }],
+        failedEvents: new Set(['evt-7']),
+      }),
+    );
+
+    // Assess
+    expect(result.broken).toBe(0);
+    expect(result.note).toMatch(/1 whose trigger failed every retry and is in the dead-letter queue$/);
+  });
+
   it('note, without counting it broken, an alert whose trigger was recorded with another outcome', () => {
     // Act
     const result = alertsRecorded(evidence({ alerts: [{ ...ALERT, outcome: 'exempt' }] }));
@@ -234,6 +248,31 @@ describe('storm invariants', () => {
     expect(again.broken).toBe(0);
     expect(again.note).toMatch(/^1 published again/);
     expect(twice.broken).toBe(1);
+  });
+
+  it('take a changed exemption for a new situation, as the first-sighting rule does', () => {
+    // Prepare
+    const exempt = {
+      cluster: 'prod-api',
+      outcome: 'exempt',
+      status: 'open',
+      before: OPEN,
+      policy: { digest: 'sha256:d' },
+    };
+
+    // Act: the tag's reason changed between the two alerts
+    const result = alertsPerEpisode(
+      evidence({
+        alerts: [
+          { ...exempt, correlationId: 'a', time: '1', exemption: { source: 'tag', reason: 'OPS-1' } },
+          { ...exempt, correlationId: 'b', time: '2', exemption: { source: 'tag', reason: 'OPS-2' } },
+        ],
+        records: [],
+      }),
+    );
+
+    // Assess
+    expect(result.broken).toBe(0);
   });
 
   it('count two resolved alerts in a row', () => {
