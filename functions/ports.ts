@@ -173,9 +173,11 @@ export interface AuditPort {
   sweepSummary(summary: SweepSummary): Promise<void>;
   /**
    * Takes the claim on `key` for `owner`: true when `owner` holds it (now or already), false when
-   * another owner took it first. What is claimed is delivered once (aws/audit-claims.ts).
+   * another owner took it first. What is claimed is delivered once (aws/audit-claims.ts). With
+   * `after` (ISO), a claim another owner took before that time is an earlier episode's and is
+   * taken over.
    */
-  claim(key: string, owner: string): Promise<boolean>;
+  claim(key: string, owner: string, after?: string): Promise<boolean>;
 }
 
 /** The latest endpoint change of a cluster found in CloudTrail's event history. */

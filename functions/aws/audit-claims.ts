@@ -22,9 +22,10 @@ export function claimMethods(
   return {
     /**
      * True when `owner` holds the claim on `key` (it took it now, or had it already: a retry of the
-     * same decision may deliver it again); false when another owner took it first.
+     * same decision may deliver it again); false when another owner took it first, unless it took
+     * it before `after` (then the claim was an earlier episode's, and is taken over).
      */
-    async claim(key: string, owner: string): Promise<boolean> {
+    async claim(key: string, owner: string, after?: string): Promise<boolean> {
       const { PutCommand } = sdk.dynamodbDocuments();
       try {
         await documents().send(
@@ -38,9 +39,11 @@ export function claimMethods(
               time: now().toISOString(),
               expiresAt: Math.floor(now().getTime() / 1000) + CLAIM_DAYS * 86_400,
             },
-            ConditionExpression: 'attribute_not_exists(pk) OR #owner = :owner',
-            ExpressionAttributeNames: { '#owner': 'owner' },
-            ExpressionAttributeValues: { ':owner': owner },
+            ConditionExpression: after
+              ? 'attribute_not_exists(pk) OR #owner = :owner OR #time < :after'
+              : 'attribute_not_exists(pk) OR #owner = :owner',
+            ExpressionAttributeNames: { '#owner': 'owner', ...(after ? { '#time': 'time' } : {}) },
+            ExpressionAttributeValues: { ':owner': owner, ...(after ? { ':after': after } : {}) },
           }),
         );
         return true;

@@ -47,11 +47,13 @@ export function tagExemptionSince(history: readonly CheckResult[], reason: strin
 }
 
 /**
- * The claim a first sighting takes (one alert per situation): the cluster, what is seen (outcome,
- * configuration, policy, exemption story) and the sighting it follows. Two decisions that read the
- * same history and see the same situation name the same claim.
+ * The claim a first sighting takes (one alert per situation): the cluster and what is seen
+ * (outcome, configuration, policy, exemption story). The sighting it follows is not in the key:
+ * two decisions that read the history a moment apart may find different previous sightings, and
+ * must still name one claim. Which episode holds the claim is told by time instead
+ * (sightingClaimAfter).
  */
-export function sightingClaimKey(result: CheckResult, previous: CheckResult | undefined): string {
+export function sightingClaimKey(result: CheckResult): string {
   const cidrs = result.before?.publicAccess ? [...new Set(result.before.publicAccessCidrs)].sort() : [];
   const seen = [
     result.outcome,
@@ -61,8 +63,16 @@ export function sightingClaimKey(result: CheckResult, previous: CheckResult | un
     result.policy?.digest,
     result.exemption && [result.exemption.source, result.exemption.reason, result.exemption.expires],
     result.rejectedTag && [result.rejectedTag.why, result.rejectedTag.value],
-    previous ? `${previous.correlationId}@${previous.time}` : null,
   ];
   const digest = createHash('sha256').update(JSON.stringify(seen)).digest('hex').slice(0, 32);
   return `sighting/${result.region}/${result.cluster}/${digest}`;
+}
+
+/**
+ * A claim on the same situation taken before the sighting this one follows belongs to an earlier
+ * episode (the situation ended, then came back): it is taken over. One taken after it is this
+ * episode's, whoever read the history first.
+ */
+export function sightingClaimAfter(previous: CheckResult | undefined): string | undefined {
+  return previous?.time;
 }

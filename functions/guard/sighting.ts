@@ -7,6 +7,7 @@ import {
   previousSighting,
   SIGHTING_HISTORY,
   sameExemptionStory,
+  sightingClaimAfter,
   sightingClaimKey,
   tagExemptionSince,
 } from '../core/sighting';
@@ -24,7 +25,7 @@ import type { GuardOptions } from './options';
  */
 export interface History {
   (): Promise<CheckResult[]>;
-  claim?: (key: string, owner: string) => Promise<boolean>;
+  claim?: (key: string, owner: string, after?: string) => Promise<boolean>;
 }
 
 export function recentHistory(request: CheckRequest, ports: GuardPorts, options: GuardOptions): History {
@@ -34,7 +35,7 @@ export function recentHistory(request: CheckRequest, ports: GuardPorts, options:
     read ??= ports.audit.query({ cluster: request.cluster, region: request.region, limit: SIGHTING_HISTORY });
     return read;
   };
-  if (options.act) history.claim = (key, owner) => ports.audit.claim(key, owner);
+  if (options.act) history.claim = (key, owner, after) => ports.audit.claim(key, owner, after);
   return history;
 }
 
@@ -68,5 +69,5 @@ export async function isFirstSighting(result: CheckResult, history: History): Pr
   // Two decisions at once (two sweeps, two events) read the same history: one of them tells people.
   // The claim belongs to the story, so a retry of the same event still alerts; a table that cannot
   // take it fails the check like the history read before it, and the check is retried.
-  return history.claim(sightingClaimKey(result, previous), result.correlationId);
+  return history.claim(sightingClaimKey(result), result.correlationId, sightingClaimAfter(previous));
 }

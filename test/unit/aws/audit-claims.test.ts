@@ -31,6 +31,23 @@ describe('audit claims', () => {
     });
   });
 
+  it("take over, with `after`, a claim another owner took before that time (an earlier episode's)", async () => {
+    // Act
+    const mine = await testPorts(NOW).audit.claim(
+      'sighting/us-east-1/prod-api/0a',
+      'sweep-b/prod-api',
+      '2026-06-03T10:00:00.000Z',
+    );
+
+    // Assess
+    expect(mine).toBe(true);
+    expect(mocks.dynamodb).toHaveReceivedCommandWith(PutCommand, {
+      ConditionExpression: 'attribute_not_exists(pk) OR #owner = :owner OR #time < :after',
+      ExpressionAttributeNames: { '#owner': 'owner', '#time': 'time' },
+      ExpressionAttributeValues: { ':owner': 'sweep-b/prod-api', ':after': '2026-06-03T10:00:00.000Z' },
+    });
+  });
+
   it('say so when another owner took the claim first', async () => {
     // Prepare
     mocks.dynamodb

@@ -1,5 +1,5 @@
 import type { CheckResult } from '../../../functions/core/result';
-import { sightingClaimKey } from '../../../functions/core/sighting';
+import { sightingClaimAfter, sightingClaimKey } from '../../../functions/core/sighting';
 
 const POLICY = {
   source: 'p',
@@ -39,7 +39,7 @@ describe('sightingClaimKey', () => {
     };
 
     // Act
-    const [a, b] = [sightingClaimKey(EXEMPT, undefined), sightingClaimKey(other, undefined)];
+    const [a, b] = [sightingClaimKey(EXEMPT), sightingClaimKey(other)];
 
     // Assess
     expect(a).toBe(b);
@@ -56,25 +56,19 @@ describe('sightingClaimKey', () => {
     ['another exemption', { exemption: { source: 'tag' as const, reason: 'OPS-2' } }],
   ])('names another claim for %s', (_what, change) => {
     // Act
-    const key = sightingClaimKey({ ...EXEMPT, ...change }, undefined);
+    const key = sightingClaimKey({ ...EXEMPT, ...change });
 
     // Assess
-    expect(key).not.toBe(sightingClaimKey(EXEMPT, undefined));
+    expect(key).not.toBe(sightingClaimKey(EXEMPT));
   });
 
-  it('names another claim once the previous sighting has changed (a new episode)', () => {
-    // Prepare
-    const previous = {
-      ...EXEMPT,
-      outcome: 'compliant' as const,
-      correlationId: 'evt-9',
-      time: '2026-06-03T11:00:00.000Z',
-    };
+  it('names the same claim whatever sighting each decision found before it (histories read a moment apart)', () => {
+    // Prepare: one decision read the history before a remediation was recorded, the other after
+    const remediated = { ...EXEMPT, outcome: 'remediated' as const, time: '2026-06-03T10:19:00.000Z' };
 
-    // Act
-    const key = sightingClaimKey(EXEMPT, previous);
-
-    // Assess
-    expect(key).not.toBe(sightingClaimKey(EXEMPT, undefined));
+    // Act / Assess: one claim; the episode is told by time (sightingClaimAfter)
+    expect(sightingClaimKey(EXEMPT)).toBe(sightingClaimKey({ ...EXEMPT, correlationId: 'sweep-b/prod-api' }));
+    expect(sightingClaimAfter(remediated)).toBe('2026-06-03T10:19:00.000Z');
+    expect(sightingClaimAfter(undefined)).toBeUndefined();
   });
 });

@@ -1,7 +1,7 @@
 import 'aws-sdk-client-mock-jest';
 import { ProvisionedThroughputExceededException } from '@aws-sdk/client-dynamodb';
 import { PublishCommand } from '@aws-sdk/client-sns';
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { CheckRequest } from '../../../functions/core/check-request';
 import { checkCluster } from '../../../functions/guard/check';
 import type { GuardOptions } from '../../../functions/guard/options';
@@ -67,6 +67,66 @@ describe('the first sighting of a situation', () => {
     // Act
     await checkCluster(sweepOf('a'), testPorts(NOW), OPTIONS);
     await checkCluster(sweepOf('a'), testPorts(NOW), OPTIONS);
+
+    // Assess
+    expect(mocks.sns).toHaveReceivedCommandTimes(PublishCommand, 2);
+  });
+
+  it('is alerted once by two decisions that read the history a moment apart (the storm found two)', async () => {
+    // Prepare: the first read the history before a remediation of the cluster was recorded, the
+    // second after it; each finds another previous sighting for the same situation
+    const record = (outcome: string, time: string, alerted: boolean) => ({
+      pk: `${REGION}#prod-api`,
+      sk: `${time}#x`,
+      cluster: 'prod-api',
+      region: REGION,
+      outcome,
+      reason: 'r',
+      time,
+      correlationId: `evt-${time}`,
+      trigger: { source: 'event' },
+      attempt: 0,
+      ...(alerted ? { alertMessageId: `msg-${time}` } : {}),
+    });
+    const compliant = record('compliant', '2026-06-03T10:00:00.000Z', false);
+    const remediated = record('remediated', '2026-06-03T10:10:00.000Z', true);
+    mocks.dynamodb
+      .on(QueryCommand)
+      .resolvesOnce({ Items: [compliant] })
+      .resolvesOnce({ Items: [remediated, compliant] });
+
+    // Act
+    await checkCluster(sweepOf('a'), testPorts(NOW), OPTIONS);
+    await checkCluster(sweepOf('b'), testPorts(new Date(NOW.getTime() + 3000)), OPTIONS);
+
+    // Assess
+    expect(mocks.sns).toHaveReceivedCommandTimes(PublishCommand, 1);
+  });
+
+  it('is alerted again when the situation comes back after another one was alerted', async () => {
+    // Prepare: the first sighting's claim is older than the remediation alerted after it
+    const remediatedAt = new Date(NOW.getTime() + 60_000).toISOString();
+    await checkCluster(sweepOf('a'), testPorts(NOW), OPTIONS);
+    mocks.dynamodb.on(QueryCommand).resolves({
+      Items: [
+        {
+          pk: `${REGION}#prod-api`,
+          sk: `${remediatedAt}#x`,
+          cluster: 'prod-api',
+          region: REGION,
+          outcome: 'remediated',
+          reason: 'r',
+          time: remediatedAt,
+          correlationId: 'evt-2',
+          trigger: { source: 'event' },
+          attempt: 0,
+          alertMessageId: 'msg-2',
+        },
+      ],
+    });
+
+    // Act
+    await checkCluster(sweepOf('c'), testPorts(new Date(NOW.getTime() + 120_000)), OPTIONS);
 
     // Assess
     expect(mocks.sns).toHaveReceivedCommandTimes(PublishCommand, 2);

@@ -290,17 +290,29 @@ export function queuedIntents(): Record<string, unknown>[] {
  */
 export function givenClaimTable(): Map<string, string> {
   const owners = new Map<string, string>();
-  mocks.dynamodb.on(PutCommand).callsFake((input: { Item?: Record<string, unknown> }) => {
-    const item = input.Item ?? {};
-    if (item.kind !== 'claim') return {};
-    const key = `${String(item.pk)} ${String(item.sk)}`;
-    const owner = owners.get(key);
-    if (owner !== undefined && owner !== item.owner) {
-      throw new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} });
-    }
-    owners.set(key, String(item.owner));
-    return {};
-  });
+  const times = new Map<string, string>();
+  mocks.dynamodb
+    .on(PutCommand)
+    .callsFake(
+      (input: { Item?: Record<string, unknown>; ExpressionAttributeValues?: Record<string, unknown> }) => {
+        const item = input.Item ?? {};
+        if (item.kind !== 'claim') return {};
+        const key = `${String(item.pk)} ${String(item.sk)}`;
+        const owner = owners.get(key);
+        // As the condition says: no claim yet, the owner's own, or (with `after`) an earlier episode's.
+        const after = input.ExpressionAttributeValues?.[':after'];
+        const earlier = typeof after === 'string' && String(times.get(key)) < after;
+        if (owner !== undefined && owner !== item.owner && !earlier) {
+          throw new ConditionalCheckFailedException({
+            message: 'The conditional request failed',
+            $metadata: {},
+          });
+        }
+        owners.set(key, String(item.owner));
+        times.set(key, String(item.time));
+        return {};
+      },
+    );
   return owners;
 }
 
