@@ -36,6 +36,23 @@ function sweepOf(id: string): CheckRequest {
   };
 }
 
+/** A record of the cluster as the audit table holds it; `alerted` when people were told of it. */
+function historyItem(outcome: string, time: string, alerted: boolean) {
+  return {
+    pk: `${REGION}#prod-api`,
+    sk: `${time}#x`,
+    cluster: 'prod-api',
+    region: REGION,
+    outcome,
+    reason: 'r',
+    time,
+    correlationId: `evt-${time}`,
+    trigger: { source: 'event' },
+    attempt: 0,
+    ...(alerted ? { alertMessageId: `msg-${time}` } : {}),
+  };
+}
+
 beforeEach(() => {
   resetAws();
   givenClaimTable();
@@ -75,21 +92,8 @@ describe('the first sighting of a situation', () => {
   it('is alerted once by two decisions that read the history a moment apart (the storm found two)', async () => {
     // Prepare: the first read the history before a remediation of the cluster was recorded, the
     // second after it; each finds another previous sighting for the same situation
-    const record = (outcome: string, time: string, alerted: boolean) => ({
-      pk: `${REGION}#prod-api`,
-      sk: `${time}#x`,
-      cluster: 'prod-api',
-      region: REGION,
-      outcome,
-      reason: 'r',
-      time,
-      correlationId: `evt-${time}`,
-      trigger: { source: 'event' },
-      attempt: 0,
-      ...(alerted ? { alertMessageId: `msg-${time}` } : {}),
-    });
-    const compliant = record('compliant', '2026-06-03T10:00:00.000Z', false);
-    const remediated = record('remediated', '2026-06-03T10:10:00.000Z', true);
+    const compliant = historyItem('compliant', '2026-06-03T10:00:00.000Z', false);
+    const remediated = historyItem('remediated', '2026-06-03T10:10:00.000Z', true);
     mocks.dynamodb
       .on(QueryCommand)
       .resolvesOnce({ Items: [compliant] })
@@ -107,23 +111,7 @@ describe('the first sighting of a situation', () => {
     // Prepare: the first sighting's claim is older than the remediation alerted after it
     const remediatedAt = new Date(NOW.getTime() + 60_000).toISOString();
     await checkCluster(sweepOf('a'), testPorts(NOW), OPTIONS);
-    mocks.dynamodb.on(QueryCommand).resolves({
-      Items: [
-        {
-          pk: `${REGION}#prod-api`,
-          sk: `${remediatedAt}#x`,
-          cluster: 'prod-api',
-          region: REGION,
-          outcome: 'remediated',
-          reason: 'r',
-          time: remediatedAt,
-          correlationId: 'evt-2',
-          trigger: { source: 'event' },
-          attempt: 0,
-          alertMessageId: 'msg-2',
-        },
-      ],
-    });
+    mocks.dynamodb.on(QueryCommand).resolves({ Items: [historyItem('remediated', remediatedAt, true)] });
 
     // Act
     await checkCluster(sweepOf('c'), testPorts(new Date(NOW.getTime() + 120_000)), OPTIONS);
