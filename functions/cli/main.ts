@@ -2,17 +2,14 @@
 import './preamble';
 import { Command, CommanderError, Option } from 'commander';
 import packageJson from '../../package.json';
-import type { Outcome } from '../core/outcome';
 import { DEFAULT_SWEEP_CONCURRENCY, MAX_SWEEP_CONCURRENCY } from '../wiring/config';
 import { allowEndpointOption } from './allow-endpoint';
 import { oneLine, PROGRAM } from './cli-error';
 import type { Commands } from './commands';
+import { addAuditCommands } from './commands/audit-program';
 import { addIacCommands } from './commands/iac/program';
 import { addPolicyCommands } from './commands/policy/program';
 import {
-  AUDIT_DIGEST_HELP,
-  AUDIT_HELP,
-  AUDIT_VERIFY_HELP,
   CHECK_HELP,
   type CommandHelp,
   DEMO_HELP,
@@ -25,8 +22,7 @@ import {
 } from './help';
 import { type CliIo, processIo } from './io';
 import { configureLogLines, LOG_FORMATS, type LogFormat } from './log-lines';
-import { parseClusterName, parseOutcome, parsePositiveInt } from './options';
-import { parseClusterGlob } from './period';
+import { parseClusterName, parsePositiveInt } from './options';
 
 // Commands are loaded when they run, so that `--help` pays for no AWS SDK code.
 declare global {
@@ -138,53 +134,7 @@ export function buildProgram(io: () => CliIo, exit: (code: number) => void = () 
       },
     );
 
-  const audit = command(program, 'audit', AUDIT_HELP)
-    .enablePositionalOptions()
-    .option(
-      '--cluster <glob>',
-      'only this cluster, or the clusters matching a glob (* and ?)',
-      parseClusterGlob,
-    )
-    .option('--since <when>', 'a duration (30m, 12h, 7d) or an ISO date/time', '7d')
-    .option('--until <when>', 'end, exclusive: a duration or an ISO date/time (default now)')
-    .option('--actor <text>', "only records whose actor's ARN contains this text")
-    .option('--changes-only', 'only decisions that changed or would change a cluster, or alerted')
-    .option(
-      '--outcome <outcome>',
-      'only this outcome (repeat for several: compliant, remediated, would-remediate, ...)',
-      collectOutcomes,
-    )
-    .option('--account <id>', "only this account's records (the organisation's central table)")
-    .option('--limit <n>', 'at most this many records', parsePositiveInt('--limit', 10_000), 100)
-    .addOption(new Option('--json', 'print the records as a JSON array').conflicts('csv'))
-    .addOption(new Option('--csv', 'print the records as CSV with a header row').conflicts('json'))
-    .action(async (options: import('./audit').AuditOptions) => {
-      const { auditCommand } = await (await load()).audit();
-      await auditCommand(options, io());
-    });
-
-  // audit digest / audit verify: the tamper-evident trail (DESIGN §16)
-  command(audit, 'digest', AUDIT_DIGEST_HELP)
-    .option('--json', 'print what was sealed as one JSON object')
-    .option(
-      '--settle <duration>',
-      'leave records younger than this to the next run (default 15m; 0s when nothing is deciding)',
-    )
-    .option(...allowEndpointOption())
-    .action(async (options: { json?: boolean; settle?: string; allowEndpoint?: string[] }) => {
-      const { digestCommand } = await (await load()).seal();
-      exit(await digestCommand(options, io()));
-    });
-  command(audit, 'verify', AUDIT_VERIFY_HELP)
-    .option(
-      '--since <when>',
-      'only digests whose range ends after this: a duration (30d) or an ISO date/time',
-    )
-    .option('--json', 'print the full result as one JSON object')
-    .action(async (options: { since?: string; json?: boolean }) => {
-      const { verifyCommand } = await (await load()).seal();
-      exit(await verifyCommand(options, io()));
-    });
+  addAuditCommands(program, { command, load, io, exit });
 
   // report: the auditor's report (DESIGN §11)
   command(program, 'report', REPORT_HELP)
@@ -267,10 +217,6 @@ function command(parent: Command, name: string, help: CommandHelp): Command {
 /** Commander wraps descriptions to the terminal: hand it one line. */
 function paragraph(text: string): string {
   return text.replace(/\s*\n\s*/g, ' ');
-}
-
-function collectOutcomes(value: string, previous: Outcome[] | undefined): Outcome[] {
-  return [...(previous ?? []), parseOutcome(value)];
 }
 
 function collectClusters(value: string, previous: string[] | undefined): string[] {

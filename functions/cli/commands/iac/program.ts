@@ -1,20 +1,10 @@
 import { type Command, Option } from 'commander';
-import type { Commands } from '../../commands';
-import type { CommandHelp } from '../../help';
-import type { CliIo } from '../../io';
+import type { CommandGroup } from '../group';
 import type { IacCheckOptions } from './check';
 import { IAC_CHECK_HELP, IAC_HELP } from './help';
 
-/** What main.ts lends the group: its command factory, the lazy command loader, the output, the exit code. */
-export interface IacProgram {
-  command(parent: Command, name: string, help: CommandHelp): Command;
-  load(): Promise<Commands>;
-  io(): CliIo;
-  exit(code: number): void;
-}
-
 /** `iac check`. Help and parsing load no AWS SDK code. */
-export function addIacCommands(program: Command, { command, load, io, exit }: IacProgram): void {
+export function addIacCommands(program: Command, { command, load, io, exit }: CommandGroup): void {
   const iac = command(program, 'iac', IAC_HELP);
   command(iac, 'check', IAC_CHECK_HELP)
     .argument('<files...>', 'CloudFormation templates (JSON, YAML), cdk.out folders, Terraform plans (JSON)')

@@ -1,9 +1,7 @@
 import type { Command } from 'commander';
 import { allowEndpointOption } from '../../allow-endpoint';
 import { CliError } from '../../cli-error';
-import type { Commands } from '../../commands';
 import {
-  type CommandHelp,
   POLICY_HELP,
   POLICY_PUBLISH_HELP,
   POLICY_SCP_HELP,
@@ -11,22 +9,14 @@ import {
   POLICY_VALIDATE_HELP,
   POLICY_WHAT_IF_HELP,
 } from '../../help';
-import type { CliIo } from '../../io';
+import type { CommandGroup } from '../group';
 import { parseRoleArn } from './role-arn';
 
 /** `--allow-endpoint URL` of the commands that write (main.ts builds it the same way). */
 const ALLOW_ENDPOINT = allowEndpointOption();
 
-/** What main.ts lends the group: its command factory, the lazy command loader, the output, the exit code. */
-export interface PolicyProgram {
-  command(parent: Command, name: string, help: CommandHelp): Command;
-  load(): Promise<Commands>;
-  io(): CliIo;
-  exit(code: number): void;
-}
-
 /** `policy validate | what-if | publish | show | scp`. Help and parsing load no AWS SDK code. */
-export function addPolicyCommands(program: Command, { command, load, io, exit }: PolicyProgram): void {
+export function addPolicyCommands(program: Command, { command, load, io, exit }: CommandGroup): void {
   const policy = command(program, 'policy', POLICY_HELP);
 
   command(policy, 'validate', POLICY_VALIDATE_HELP)
