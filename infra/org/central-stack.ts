@@ -20,8 +20,9 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { AUDIT_KEYS } from '../../functions/aws/audit-store';
 import { memberEventSource } from '../../functions/core/decision-event';
-import { AlertChannels, type SlackChannel, type TeamsChannel } from '../alert-channels';
+import type { SlackChannel, TeamsChannel } from '../alert-channels';
 import { centralBus } from './bus-policy';
+import { centralChat } from './central-chat';
 import { centralFunction } from './central-function';
 import { addCentralAlarms, addCentralDashboard } from './central-observability';
 import { memberEventRules } from './central-rules';
@@ -236,40 +237,22 @@ export class CentralStack extends Stack {
       topic: this.topic,
       deadLetters,
     });
-    // Chat: its own topic (the chat service renders only its custom-notification shape, see
-    // AlertChannels) and its own function, a separate target of the decision rule, so that a chat
-    // publish that fails never holds up or loses the decision record.
     let notifier: lambda.IFunction | undefined;
     if ((props.slack?.length ?? 0) > 0 || (props.teams?.length ?? 0) > 0) {
-      const channels = new AlertChannels(this, 'Chat', {
+      const chat = centralChat(this, {
         alertTopic: this.topic,
         chatTopicKey: key,
         slack: props.slack,
         teams: props.teams,
-      });
-      const chatTopic = channels.chatTopic as sns.Topic;
-      this.chatTopic = chatTopic;
-      const notify = centralFunction(this, 'Notifier', {
-        handler: 'notify',
-        description: 'Publishes member decisions to the organisation chat channels',
         retention: logRetention,
         tableName: this.table.tableName,
-        // Lambda retries a failed publish twice, then keeps the event in the dead-letter queue.
-        failures: deadLetters,
-        environment: { ...memberRegions, CENTRAL_CHAT_TOPIC_ARN: chatTopic.topicArn },
+        tableArn: this.table.tableArn,
+        deadLetters,
+        environment: memberRegions,
+        ...rules,
       });
-      for (const statement of channels.publishStatements()) notify.role.addToPrincipalPolicy(statement);
-      // The hourly gate of chat notices about unreadable decisions is an item of the table.
-      notify.role.addToPrincipalPolicy(
-        new iam.PolicyStatement({
-          sid: 'HoldBackNotices',
-          actions: ['dynamodb:PutItem'],
-          resources: [this.table.tableArn],
-        }),
-      );
-      rules.decisions.addTarget(new targets.LambdaFunction(notify.fn, rules.target));
-      notifier = notify.fn;
-      new CfnOutput(this, 'ChatTopicArn', { value: chatTopic.topicArn });
+      this.chatTopic = chat.chatTopic;
+      notifier = chat.notifier;
     }
     new events.Rule(this, 'WatchdogSchedule', {
       description: 'Looks for members that stopped sweeping or never reported',
