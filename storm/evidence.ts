@@ -6,7 +6,7 @@ import { endpointConfigOf } from '../functions/core/endpoint';
 import { type Policy, parsePolicy } from '../functions/core/policy/policy';
 import { tmpDir } from './bundle';
 import { auditTable, drainQueue, failedEventId } from './collect';
-import type { Evidence } from './invariants';
+import type { Evidence } from './invariant-base';
 import { throughProxy } from './lambda-env';
 import type { Rig } from './rig';
 import { POLICIES } from './workload';

@@ -1,5 +1,5 @@
 import type { Gathered } from './evidence';
-import type { InvariantResult } from './invariants';
+import type { InvariantResult } from './invariant-base';
 import type { StormOptions } from './options';
 import type { StormPlan } from './plan';
 import type { Rig } from './rig';

@@ -1,58 +1,10 @@
 import { effectivePolicyFor } from '../functions/core/effective';
-import { type EndpointConfig, sameEndpointConfig } from '../functions/core/endpoint';
 import { evaluateEndpoint } from '../functions/core/evaluate';
-import type { Policy } from '../functions/core/policy/policy';
-import type { SweepSummary } from '../functions/core/report/evidence';
 import type { CheckResult } from '../functions/core/result';
+import { alertsPerEpisode, alertsRecorded } from './alert-invariants';
+import { decisionKey, type Evidence, type InvariantResult, result } from './invariant-base';
 
-/**
- * The storm's verdict, from what is left when it is over: the clusters as EKS has them, the audit
- * table, the alerts a subscriber received, the updates EKS accepted, and the ledgers of what was
- * delivered to the function and what ended in a dead-letter queue. Pure.
- */
-export interface Evidence {
-  now: Date;
-  clusters: { name: string; config: EndpointConfig; tags: Record<string, string> }[];
-  finalPolicy: Policy;
-  /** Every policy in force during the run, by digest. */
-  policies: ReadonlyMap<string, Policy>;
-  records: readonly CheckResult[];
-  sweeps: readonly SweepSummary[];
-  /** alert@2 documents as a subscriber of the topic received them, in order. */
-  alerts: readonly Record<string, unknown>[];
-  /** Updates EKS accepted from the guard (replays of a token are not new updates). */
-  guardUpdates: readonly {
-    id: string;
-    cluster: string;
-    before: EndpointConfig;
-    tags: Record<string, string>;
-  }[];
-  /** CloudTrail and schedule events, by event id: copies that succeeded and that went to the failure destination. */
-  events: ReadonlyMap<string, { kind: 'cloudtrail' | 'schedule'; succeeded: number; deadLettered: number }>;
-  /** Event ids found in the function's on-failure destination. */
-  failedEvents: ReadonlySet<string>;
-  /** Messages the guard sent to the recheck queue, those the function handled, those in its dead-letter queue. */
-  sentMessages: ReadonlySet<string>;
-  handledMessages: ReadonlySet<string>;
-  deadLetteredMessages: ReadonlySet<string>;
-}
-
-export interface InvariantResult {
-  name: string;
-  /** How many things were checked. */
-  checked: number;
-  /** How many broke it, and one line for each of the first few. */
-  broken: number;
-  examples: string[];
-  /** Something worth knowing that breaks nothing. */
-  note?: string;
-}
-
-const MAX_EXAMPLES = 5;
-
-function result(name: string, checked: number, problems: string[]): InvariantResult {
-  return { name, checked, broken: problems.length, examples: problems.slice(0, MAX_EXAMPLES) };
-}
+/** The storm's invariants over what is left when it is over (docs/STORM.md); the alerts' own are in alert-invariants.ts. Pure. */
 
 /** Issuing records of a remediation: the decision that found the violations (not its follow-up). */
 export function issuingRecords(records: readonly CheckResult[], updateId: string): CheckResult[] {
@@ -60,9 +12,6 @@ export function issuingRecords(records: readonly CheckResult[], updateId: string
     (r) => r.outcome === 'remediated' && r.updateId === updateId && r.violations !== undefined,
   );
 }
-
-const decisionKey = (r: { correlationId?: unknown; time?: unknown }) =>
-  `${String(r.correlationId)}@${String(r.time)}`;
 
 export function converged(e: Evidence): InvariantResult {
   const problems: string[] = [];
@@ -175,114 +124,6 @@ export function noEventLost(e: Evidence): InvariantResult {
  * The story of an alert: its cluster, the event or sweep it came from (correlation id), what it
  * says. SNS and the recheck queue deliver at least once, and a process that dies between
  * publishing an alert and writing its record publishes it again on the retry: one story, one alert.
- */
-const storyKey = (a: { cluster?: unknown; correlationId?: unknown; outcome?: unknown; status?: unknown }) =>
-  `${String(a.cluster)} ${String(a.correlationId)} ${String(a.outcome)} ${String(a.status ?? 'open')}`;
-
-/**
- * Every alert a subscriber received belongs to a trigger the audit table recorded. A decision that
- * changes nothing, killed between its alert and its record, is decided again by the retry of its
- * trigger, which records it (with another outcome if the cluster changed meanwhile): counted in the
- * note, not as broken. A remediation's record never depends on that (its record of intent).
- */
-export function alertsRecorded(e: Evidence): InvariantResult {
-  const triggers = new Set(e.records.map((r) => `${r.cluster} ${r.correlationId}`));
-  const stories = new Set(e.records.map((r) => storyKey({ ...r, status: 'open' })));
-  const open = e.alerts.filter((a) => a.status !== 'resolved');
-  const recorded = (a: Record<string, unknown>) =>
-    triggers.has(`${String(a.cluster)} ${String(a.correlationId)}`);
-  // A sweep's check is `sweep-<event id>/<cluster>`: its trigger is the schedule's event.
-  const deadLettered = (a: Record<string, unknown>) =>
-    e.failedEvents.has(
-      String(a.correlationId)
-        .replace(/^sweep-/, '')
-        .replace(/\/.*$/, ''),
-    );
-  const problems = open
-    .filter((a) => !recorded(a) && !deadLettered(a))
-    .map((a) => `${String(a.cluster)}: ${String(a.outcome)} alert of ${decisionKey(a)} has no record`);
-  const redecided = open.filter((a) => recorded(a) && !stories.has(storyKey(a))).length;
-  const unfinished = open.filter((a) => !recorded(a) && deadLettered(a)).length;
-  return {
-    ...result('every alert belongs to a recorded decision', e.alerts.length, problems),
-    note: `${redecided} whose trigger was recorded with another outcome after a crash between alert and record, ${unfinished} whose trigger failed every retry and is in the dead-letter queue`,
-  };
-}
-
-/**
- * At most one alert per violation episode, plus one `resolved`: the same situation (outcome,
- * configuration, policy) is never alerted again by another decision while the cluster's records
- * show nothing new in between, and two `resolved` alerts never follow each other.
- */
-export function alertsPerEpisode(e: Evidence): InvariantResult {
-  const problems: string[] = [];
-  const byCluster = new Map<string, Record<string, unknown>[]>();
-  const seen = new Set<string>();
-  let again = 0;
-  for (const alert of e.alerts) {
-    const key = storyKey(alert);
-    if (seen.has(key)) {
-      again += 1; // the same story published again (see storyKey)
-      continue;
-    }
-    seen.add(key);
-    const list = byCluster.get(String(alert.cluster)) ?? [];
-    list.push(alert);
-    byCluster.set(String(alert.cluster), list);
-  }
-  for (const [cluster, alerts] of byCluster) {
-    alerts.sort((a, b) => String(a.time).localeCompare(String(b.time)));
-    for (let i = 1; i < alerts.length; i++) {
-      const a = alerts[i - 1] as Record<string, unknown>;
-      const b = alerts[i] as Record<string, unknown>;
-      if (a.status === 'resolved' && b.status === 'resolved') {
-        problems.push(`${cluster}: two resolved alerts in a row (${decisionKey(a)}, ${decisionKey(b)})`);
-      } else if (
-        a.status !== 'resolved' &&
-        b.status !== 'resolved' &&
-        a.outcome !== 'remediated' &&
-        sameSituation(a, b)
-      ) {
-        const between = e.records.filter(
-          (r) => r.cluster === cluster && r.time > String(a.time) && r.time < String(b.time),
-        );
-        const changed = between.some((r) => !sameSituation(a, { ...r }));
-        if (!changed)
-          problems.push(
-            `${cluster}: ${String(a.outcome)} alerted twice for one situation (${decisionKey(a)}, ${decisionKey(b)})`,
-          );
-      }
-    }
-  }
-  return {
-    ...result('at most one alert per violation episode, plus one resolved', seen.size, problems),
-    note: `${again} published again for the same story (at-least-once delivery, a retry after a crash)`,
-  };
-}
-
-/** Same outcome, configuration, policy and exemption story: what the guard's first-sighting rule compares. */
-function sameSituation(a: Record<string, unknown>, b: Record<string, unknown>): boolean {
-  const digest = (x: Record<string, unknown>) => (x.policy as { digest?: string } | undefined)?.digest;
-  const before = (x: Record<string, unknown>) => x.before as EndpointConfig | undefined;
-  const exemption = (x: Record<string, unknown>) => {
-    const ex = x.exemption as { source?: string; reason?: string; expires?: string } | undefined;
-    return ex ? `${ex.source} ${ex.reason} ${ex.expires}` : '';
-  };
-  const [x, y] = [before(a), before(b)];
-  return (
-    a.outcome === b.outcome &&
-    digest(a) === digest(b) &&
-    exemption(a) === exemption(b) &&
-    x !== undefined &&
-    y !== undefined &&
-    sameEndpointConfig(x, y)
-  );
-}
-
-/**
- * Throttling storms, 5xx, timeouts and crashes put decisions off, never fail them: a `failed`
- * record is a fault people must act on (an invalid policy, a rejected update, a deadline passed
- * while the cluster stayed busy), and the storm causes none of those.
  */
 export function noDecisionFailed(e: Evidence): InvariantResult {
   const problems = e.records

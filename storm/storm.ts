@@ -1,7 +1,8 @@
 import { ROOT, synthesiseFunction } from './bundle';
 import { gatherEvidence, keepEvidence } from './evidence';
 import { figuresOf, type StormRun } from './figures';
-import { checkInvariants, type InvariantResult } from './invariants';
+import type { InvariantResult } from './invariant-base';
+import { checkInvariants } from './invariants';
 import type { StormOptions } from './options';
 import { stormPlan } from './plan';
 import { peekQueue, waitForQuiet } from './quiet';

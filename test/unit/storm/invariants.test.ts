@@ -1,12 +1,11 @@
 import type { Policy } from '../../../functions/core/policy/policy';
 import { validatePolicy } from '../../../functions/core/policy/policy';
 import type { CheckResult } from '../../../functions/core/result';
+import { alertsPerEpisode, alertsRecorded } from '../../../storm/alert-invariants';
+import type { Evidence } from '../../../storm/invariant-base';
 import {
-  alertsPerEpisode,
-  alertsRecorded,
   checkInvariants,
   converged,
-  type Evidence,
   noDecisionFailed,
   noEventLost,
   noNeedlessUpdates,
