@@ -1,3 +1,4 @@
+import { lineIndex } from './line-index';
 /**
  * JSON syntax faults in words a person can act on, with the place to look: "missing ',' after the
  * value at 3:28" rather than a parser's "expected ',' or '}' after property value". Pure; used for
@@ -117,8 +118,7 @@ export function jsonFault(kind: JsonFaultKind, text: string, offset: number, ope
 
 /** 1-based line and column of an offset (columns count UTF-16 units, as editors do). */
 export function lineAndColumn(text: string, offset: number): { line: number; column: number } {
-  const lines = text.slice(0, offset).split('\n');
-  return { line: lines.length, column: (lines[lines.length - 1]?.length ?? 0) + 1 };
+  return lineIndex(text)(offset);
 }
 
 /** What stands at `offset`, short: a string as written, any other token in single quotes. */

@@ -1,14 +1,7 @@
 import { type Node, type ParseError, parseTree, printParseErrorCode } from 'jsonc-parser';
+import { lineIndex } from '../line-index';
 import { quote } from '../quote';
-import {
-  type DocPath,
-  IacInputError,
-  lineIndex,
-  type Position,
-  pathKey,
-  type SourceDoc,
-  spanOf,
-} from './source';
+import { type DocPath, IacInputError, type Position, pathKey, type SourceDoc, spanOf } from './source';
 
 /**
  * A JSON document (a CloudFormation template, a CDK assembly's template, a Terraform plan) with

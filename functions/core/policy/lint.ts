@@ -1,5 +1,6 @@
 import { findNodeAtLocation, type Node, type ParseError, parseTree, printParseErrorCode } from 'jsonc-parser';
 import { type JsonFaultKind, jsonFault } from '../json-syntax';
+import { lineIndex } from '../line-index';
 import { quote as show } from '../quote';
 import { formatPath, type LintRule, lintRules, type Path } from './lint-rules';
 import { describeIssue } from './messages';
@@ -41,7 +42,7 @@ export interface LintResult {
 
 /** Validates and lints one policy text. Never throws. */
 export function lintPolicy(text: string, now: Date): LintResult {
-  const at = positions(text);
+  const at = lineIndex(text);
   const errors: ParseError[] = [];
   const root = parseTree(text, errors, {
     disallowComments: true,
@@ -170,22 +171,6 @@ const SYNTAX_KINDS: Record<string, JsonFaultKind> = {
   InvalidEscapeCharacter: 'escape',
   InvalidCharacter: 'control',
 };
-
-/** Offset → 1-based line and column (columns count UTF-16 units, as editors do). */
-function positions(text: string): (offset: number) => { line: number; column: number } {
-  const starts = [0];
-  for (let i = 0; i < text.length; i++) if (text[i] === '\n') starts.push(i + 1);
-  return (offset) => {
-    let low = 0;
-    let high = starts.length - 1;
-    while (low < high) {
-      const mid = (low + high + 1) >> 1;
-      if ((starts[mid] ?? 0) <= offset) low = mid;
-      else high = mid - 1;
-    }
-    return { line: low + 1, column: offset - (starts[low] ?? 0) + 1 };
-  };
-}
 
 function sortFindings(findings: Finding[]): Finding[] {
   return findings.sort((a, b) => a.line - b.line || a.column - b.column);
