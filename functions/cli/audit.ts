@@ -1,11 +1,11 @@
 import { auditStore, isCentralTable } from '../aws/audit-store';
-import { createAwsClients } from '../aws/clients';
 import { matchesGlob } from '../core/effective';
 import type { Outcome } from '../core/outcome';
 import type { CheckResult } from '../core/result';
 import { ConfigError } from '../wiring/config';
+import { awsClients } from './aws-clients';
 import { accountCoverage, coverageText } from './coverage';
-import { CliError, nameFailedCalls } from './errors';
+import { CliError } from './errors';
 import {
   AUDIT_CSV_HEADERS,
   AUDIT_HEADERS,
@@ -60,8 +60,7 @@ export async function auditCommand(options: AuditOptions, io: CliIo, env = proce
   const account = parseAccount(options.account);
   const { tableName, region } = auditConfig(env);
   // The table is all the audit trail needs: no other SDK client is created.
-  const { dynamodb } = createAwsClients(region);
-  nameFailedCalls({ dynamodb });
+  const { dynamodb } = awsClients(region);
   const store = auditStore(dynamodb, tableName, region, 0, undefined, account ? { account } : {});
   const outcomes = [options.outcome ?? []].flat();
   const glob = options.cluster && /[*?]/.test(options.cluster) ? options.cluster : undefined;

@@ -1,14 +1,13 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { callerAccount } from '../aws/caller-identity';
-import { type AwsClients, createAwsClients } from '../aws/clients';
+import type { AwsClients } from '../aws/clients';
 import { accountOfArn, type ProcessOptions } from '../guard/process-event';
 import type { GuardPorts } from '../ports';
 import { type GuardConfig, loadConfig } from '../wiring/config';
 import { observer } from '../wiring/observe';
 import { createPorts, guardOptions } from '../wiring/ports';
-import { refuseForeignEndpoints } from './endpoint-policy';
-import { nameFailedCalls } from './errors';
+import { awsClients, type WriteTarget } from './aws-clients';
 import { verboseLogs } from './log-lines';
 
 /** What a command needs to run the guard the way the Lambda does, from the same environment. */
@@ -108,28 +107,4 @@ function reportOnly(ports: GuardPorts, missing: readonly string[]): GuardPorts {
         }
       : {}),
   };
-}
-
-/**
- * A command that writes (check --fix, invoke, policy publish): its name for messages, and the
- * endpoints beyond AWS's own and a loopback emulator that it was told it may write to.
- */
-export interface WriteTarget {
-  command: string;
-  allowed: readonly string[];
-  /** Told every endpoint a request goes to. */
-  onEndpoint?: (endpoint: string) => void;
-}
-
-/**
- * SDK clients whose failures name the call and the resource; for a command that writes, every
- * request is checked against where it may go first (endpoint-policy.ts).
- */
-export function awsClients(region: string, writes?: WriteTarget): AwsClients {
-  // Each client is tagged when it is first created: a command loads only the SDK packages it uses.
-  return createAwsClients(region, (client) => {
-    const named = { [client.constructor.name]: client };
-    nameFailedCalls(named);
-    if (writes) refuseForeignEndpoints(named, writes.command, writes.allowed, writes.onEndpoint);
-  });
 }

@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import packageJson from '../../../package.json';
 import { type AuditSeal, auditSeal } from '../../aws/audit-seal';
 import { type AuditStore, auditStore, isCentralTable } from '../../aws/audit-store';
-import { createAwsClients } from '../../aws/clients';
+import type { AwsClients } from '../../aws/clients';
 import { digestReader } from '../../aws/digest-store';
 import { policyStore } from '../../aws/policy-store';
 import { matchesGlob } from '../../core/effective';
@@ -19,8 +19,9 @@ import type { CheckResult } from '../../core/result';
 import { verifyRecords } from '../../guard/seal';
 import type { DigestReaderPort } from '../../seal-ports';
 import { auditConfig, parseAccount } from '../audit';
+import { awsClients } from '../aws-clients';
 import { accountCoverage, withCoverage } from '../coverage';
-import { CliError, describeError, nameFailedCalls } from '../errors';
+import { CliError, describeError } from '../errors';
 import type { CliIo } from '../io';
 import { type Period, parseClusterGlob, parseInterval, parsePeriod } from '../period';
 import { printPdf } from './pdf';
@@ -62,8 +63,7 @@ export async function reportCommand(options: ReportOptions, io: CliIo, env = pro
     options.sweepInterval ?? DEFAULT_SWEEP_INTERVAL,
   );
   const { tableName, region: tableRegion } = auditConfig(env);
-  const clients = createAwsClients(tableRegion);
-  nameFailedCalls({ dynamodb: clients.dynamodb, s3: clients.s3, ssm: clients.ssm });
+  const clients = awsClients(tableRegion);
   // The organisation's central table holds every account: --account then selects one (DESIGN §12).
   const central = account !== undefined && (await isCentralTable(clients.dynamodb, tableName));
   if (options.memberRegion !== undefined && !central) {
@@ -195,10 +195,7 @@ export function guardIdentity(env: NodeJS.ProcessEnv): GuardIdentity {
   };
 }
 
-async function policyAuthors(
-  env: NodeJS.ProcessEnv,
-  ssm: ReturnType<typeof createAwsClients>['ssm'],
-): Promise<PolicyVersionAuthor[]> {
+async function policyAuthors(env: NodeJS.ProcessEnv, ssm: AwsClients['ssm']): Promise<PolicyVersionAuthor[]> {
   const name = env.POLICY_PARAMETER_NAME;
   if (!name) return [];
   try {

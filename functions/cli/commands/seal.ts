@@ -6,7 +6,7 @@ import type { VerifyResult } from '../../core/seal/verify';
 import { sealRecords, verifyRecords } from '../../guard/seal';
 import type { SealPorts } from '../../seal-ports';
 import { auditConfig } from '../audit';
-import { awsClients } from '../context';
+import { awsClients } from '../aws-clients';
 import { CliError } from '../errors';
 import { EXIT_ERROR, EXIT_OK } from '../exit-codes';
 import type { CliIo } from '../io';
