@@ -1,3 +1,4 @@
+import { accountOfArn } from '../core/arn';
 import type { Trigger } from '../core/check-request';
 import type { CheckResult } from '../core/result';
 import { type NormalisedItem, normaliseEvent } from '../core/triggers/normalise';
@@ -193,12 +194,6 @@ async function handleItem(
       return options.guard.act ? recordDecision(result, ports, options.telemetry) : result;
     }
   }
-}
-
-/** `arn:aws:iam::123456789012:role/x` → its account. */
-export function accountOfArn(arn: string | undefined): string | undefined {
-  const account = arn?.split(':')[4];
-  return account && /^\d{12}$/.test(account) ? account : undefined;
 }
 
 /**

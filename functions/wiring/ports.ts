@@ -15,6 +15,7 @@ import { policyStore } from '../aws/policy-store';
 import { recheckQueue } from '../aws/recheck-queue';
 import { securityHub } from '../aws/security-hub';
 import { sweepBudget } from '../aws/sweep-budget';
+import { accountOfArn } from '../core/arn';
 import { memberEventSource } from '../core/decision-event';
 import { parameterRegion } from '../core/parameter-region';
 import { schedulePeriodSeconds } from '../core/schedule';
@@ -31,6 +32,7 @@ export function createPorts(
   // A policy shared by ARN (organisation or home region) is read from the ARN's region.
   const policyRegion = parameterRegion(config.POLICY_PARAMETER_NAME, config.AWS_REGION);
   const policyClients = policyRegion === config.AWS_REGION ? clients : createAwsClients(policyRegion);
+  const account = accountOfArn(config.GUARD_ROLE_ARN);
   return {
     // Thunks: each client (and its SDK package) is created on first use, not at start.
     eks: eksAdapter(() => clients.eks),
@@ -57,7 +59,7 @@ export function createPorts(
             source: auditSeal(() => clients.dynamodb, config.AUDIT_TABLE_NAME, config.AWS_REGION),
             store: digestStore(() => clients.s3, config.DIGEST_BUCKET_NAME),
             region: config.AWS_REGION,
-            ...(accountOf(config.GUARD_ROLE_ARN) ? { account: accountOf(config.GUARD_ROLE_ARN) } : {}),
+            ...(account ? { account } : {}),
           },
         }
       : {}),
@@ -72,11 +74,6 @@ export function createPorts(
     ...(config.CLIENTS_STRATEGY !== 'off' && { clients: clientsPort(config, clients, clock) }),
     clock,
   };
-}
-
-function accountOf(arn: string | undefined): string | undefined {
-  const account = arn?.split(':')[4];
-  return account && /^\d{12}$/.test(account) ? account : undefined;
 }
 
 /** The audit-log look-up of the configured strategy, its answers kept per cluster for a while. */

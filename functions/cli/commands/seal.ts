@@ -1,5 +1,6 @@
 import { auditSeal } from '../../aws/audit-seal';
 import { digestReader, digestStore } from '../../aws/digest-store';
+import { accountOfArn } from '../../core/arn';
 import { duration } from '../../core/report/text';
 import { SETTLE_SECONDS } from '../../core/seal/digest';
 import type { VerifyResult } from '../../core/seal/verify';
@@ -29,11 +30,6 @@ export function digestConfig(env: NodeJS.ProcessEnv): { tableName: string; regio
   return { tableName, region, bucket };
 }
 
-function accountOf(env: NodeJS.ProcessEnv): string | undefined {
-  const account = env.GUARD_ROLE_ARN?.split(':')[4];
-  return account && /^\d{12}$/.test(account) ? account : undefined;
-}
-
 export async function digestCommand(
   options: { json?: boolean; settle?: string; allowEndpoint?: string[] },
   io: CliIo,
@@ -46,7 +42,7 @@ export async function digestCommand(
     command: 'audit digest',
     allowed: options.allowEndpoint ?? [],
   });
-  const account = accountOf(env);
+  const account = accountOfArn(env.GUARD_ROLE_ARN);
   const ports: SealPorts = {
     source: auditSeal(dynamodb, tableName, region),
     store: digestStore(s3, bucket),
