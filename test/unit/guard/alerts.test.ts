@@ -1,5 +1,4 @@
 import 'aws-sdk-client-mock-jest';
-import { ProvisionedThroughputExceededException } from '@aws-sdk/client-dynamodb';
 import {
   BatchImportFindingsCommand,
   type BatchImportFindingsCommandInput,
@@ -18,6 +17,7 @@ import type { GuardOptions } from '../../../functions/guard/options';
 import { schemaErrors } from '../core/alert/support';
 import {
   ACCOUNT,
+  givenClaimsThrottled,
   givenClaimTable,
   givenCluster,
   givenPolicy,
@@ -290,12 +290,7 @@ describe('resolved alerts', () => {
     givenVpcDns(true, true);
     givenCluster({ name: 'prod-api', publicAccess: false, privateAccess: true });
     givenHistory([blockedEarlier]);
-    mocks.dynamodb.on(PutCommand).callsFake((input: { Item?: Record<string, unknown> }) => {
-      if (input.Item?.kind === 'claim') {
-        throw new ProvisionedThroughputExceededException({ message: 'throttled', $metadata: {} });
-      }
-      return {};
-    });
+    givenClaimsThrottled();
 
     // Act
     const outcome = await check(request('prod-api', { trigger: { source: 'sweep' } })).catch(

@@ -1,7 +1,6 @@
 import 'aws-sdk-client-mock-jest';
-import { ProvisionedThroughputExceededException } from '@aws-sdk/client-dynamodb';
 import { PublishCommand } from '@aws-sdk/client-sns';
-import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { CheckRequest } from '../../../functions/core/check-request';
 import { checkCluster } from '../../../functions/guard/check';
 import type { GuardOptions } from '../../../functions/guard/options';
@@ -9,6 +8,7 @@ import {
   ACCOUNT,
   auditWrites,
   claimsTaken,
+  givenClaimsThrottled,
   givenClaimTable,
   givenCluster,
   mocks,
@@ -122,12 +122,7 @@ describe('the first sighting of a situation', () => {
 
   it('fails the check, alerting nothing and recording nothing, when the table cannot take the claim', async () => {
     // Prepare: decision records go in, claims are throttled (the storm found a second alert here)
-    mocks.dynamodb.on(PutCommand).callsFake((input: { Item?: Record<string, unknown> }) => {
-      if (input.Item?.kind === 'claim') {
-        throw new ProvisionedThroughputExceededException({ message: 'throttled', $metadata: {} });
-      }
-      return {};
-    });
+    givenClaimsThrottled();
 
     // Act
     const check = checkCluster(sweepOf('a'), testPorts(NOW), OPTIONS);

@@ -8,7 +8,10 @@ import {
   ResourceNotFoundException as LogGroupNotFound,
   StartQueryCommand,
 } from '@aws-sdk/client-cloudwatch-logs';
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import {
+  ConditionalCheckFailedException,
+  ProvisionedThroughputExceededException,
+} from '@aws-sdk/client-dynamodb';
 import {
   DescribeDhcpOptionsCommand,
   DescribeSubnetsCommand,
@@ -314,6 +317,16 @@ export function givenClaimTable(): Map<string, string> {
       },
     );
   return owners;
+}
+
+/** Decision records go in, every claim is throttled (ProvisionedThroughputExceededException). */
+export function givenClaimsThrottled(): void {
+  mocks.dynamodb.on(PutCommand).callsFake((input: { Item?: Record<string, unknown> }) => {
+    if (input.Item?.kind === 'claim') {
+      throw new ProvisionedThroughputExceededException({ message: 'throttled', $metadata: {} });
+    }
+    return {};
+  });
 }
 
 /** The claims taken (their keys), in order. */
